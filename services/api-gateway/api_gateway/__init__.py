@@ -1,0 +1,1 @@
+"""api-gateway: authentication, validation and tenant scoping in front of the workers."""

@@ -1,0 +1,106 @@
+"""The FastAPI application: built by `create_app`, nothing at import time."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from sqlalchemy import select
+
+from shared import metrics
+from shared.bus import OutboxRelay
+from shared.db.models import Tenant
+from shared.logging import correlation_id_var, new_correlation_id
+from shared.runtime import Infrastructure
+from shared.settings import Settings
+from shared.storage import LocalStorage
+
+from .problems import install_problem_handlers
+from .routes import admin, exports, health
+
+log = logging.getLogger(__name__)
+
+CORRELATION_HEADER = "X-Correlation-ID"
+TENANT_CACHE_SECONDS = 60.0
+
+
+def create_app(settings: Settings, infra: Infrastructure | None = None) -> FastAPI:
+    """Build the gateway; pass `infra` to share connections (tests), else it connects itself."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = infra is None
+        if own:
+            app.state.infra = await Infrastructure.connect(settings)
+        stop = asyncio.Event()
+        relay = OutboxRelay(app.state.infra.engine, app.state.infra.redis, settings)
+        relay_task = asyncio.create_task(relay.run(stop), name="outbox-relay")
+        try:
+            yield
+        finally:
+            stop.set()
+            await relay_task
+            if own:
+                await app.state.infra.close()
+
+    app = FastAPI(
+        title="LedgerPost API",
+        version="0.1.0",
+        summary="Report exports and email delivery for the accounting app",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    # Given connections are usable at once, even by a test client that runs no lifespan.
+    app.state.infra = infra
+    app.state.storage = LocalStorage(settings.export_dir)
+    app.state.tenant_exists = _tenant_checker()
+    install_problem_handlers(app)
+    app.middleware("http")(_correlation_and_metrics)
+    app.include_router(health.router)
+    app.include_router(exports.router, prefix="/api/v1")
+    app.include_router(admin.router, prefix="/api/v1")
+    return app
+
+
+def _tenant_checker() -> Callable[[Request, str], Awaitable[bool]]:
+    """Known tenants are cached briefly: every request checks, few reach the database."""
+    known: dict[str, float] = {}
+
+    async def tenant_exists(request: Request, tenant_id: str) -> bool:
+        now = time.monotonic()
+        if known.get(tenant_id, 0.0) > now:
+            return True
+        infra: Infrastructure = request.app.state.infra
+        async with infra.sessions() as session:
+            found = await session.scalar(select(Tenant.id).where(Tenant.id == tenant_id))
+        if found is not None:
+            known[tenant_id] = now + TENANT_CACHE_SECONDS
+        return found is not None
+
+    return tenant_exists
+
+
+async def _correlation_and_metrics(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    incoming = request.headers.get(CORRELATION_HEADER, "")
+    # Accept a caller's id only when it is short and plain, so it is safe in every log line.
+    cid = (
+        incoming
+        if 0 < len(incoming) <= 64 and incoming.isascii() and incoming.isprintable()
+        else new_correlation_id()
+    )
+    token = correlation_id_var.set(cid)
+    try:
+        response = await call_next(request)
+    finally:
+        correlation_id_var.reset(token)
+    response.headers[CORRELATION_HEADER] = cid
+    route = request.scope.get("route")
+    path = getattr(route, "path", "unmatched")
+    metrics.HTTP_REQUESTS.labels(request.method, path, str(response.status_code)).inc()
+    return response

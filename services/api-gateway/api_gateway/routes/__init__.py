@@ -1,0 +1,1 @@
+"""HTTP routes, one module per area; each route validates, authorises and calls one function."""

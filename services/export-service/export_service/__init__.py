@@ -1,0 +1,1 @@
+"""export-service: renders reports to files in the background and announces when they are done."""

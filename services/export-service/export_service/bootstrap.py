@@ -1,0 +1,25 @@
+"""Composition root: builds the export-service worker from settings (tests pass their own)."""
+
+from __future__ import annotations
+
+from shared.runtime import Infrastructure, Worker
+from shared.storage import LocalStorage
+
+from .handlers import ExportDeps, reconcile, subscriptions
+
+
+def build_worker(infra: Infrastructure) -> tuple[Worker, ExportDeps]:
+    settings = infra.settings
+    deps = ExportDeps(infra=infra, storage=LocalStorage(settings.export_dir))
+
+    async def reconcile_job() -> int:
+        return await reconcile(deps)
+
+    worker = Worker(
+        service="export-service",
+        infra=infra,
+        subscriptions=subscriptions(deps),
+        health_port=settings.export_health_port,
+        periodic=[(settings.reconcile_interval_seconds, reconcile_job)],
+    )
+    return worker, deps

@@ -1,0 +1,1 @@
+"""mail-service: sends report emails through the tenant's SMTP server and audits every attempt."""

@@ -1,0 +1,1 @@
+"""scheduler-service: finds due schedules and drives each run (export, then email)."""

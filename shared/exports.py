@@ -1,0 +1,199 @@
+"""Export jobs: creation (with idempotency), the lease-guarded state changes, reconciliation.
+
+Plain functions over a UnitOfWork, used by the gateway, the export-service and the scheduler.
+Every status change is a conditional UPDATE whose WHERE clause lists the states the
+transition is allowed from (see `shared.states`), so concurrent workers cannot both win.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from shared.db import UnitOfWork
+from shared.db.models import ExportJob
+from shared.events import ExportFinished, ExportRequested
+from shared.idempotency import IdempotencyConflictError, request_fingerprint
+from shared.states import EXPORT_JOB, allowed_sources
+
+
+@dataclass(frozen=True)
+class NewExport:
+    tenant_id: str
+    requested_by: str
+    report: str
+    format: str
+    params: dict[str, Any]
+    idempotency_key: str | None = None
+    schedule_run_id: uuid.UUID | None = None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def _find_by_key(uow: UnitOfWork, new: NewExport) -> ExportJob | None:
+    return await uow.session.scalar(
+        select(ExportJob).where(
+            ExportJob.tenant_id == new.tenant_id,
+            ExportJob.requested_by == new.requested_by,
+            ExportJob.idempotency_key == new.idempotency_key,
+        )
+    )
+
+
+def _fingerprint(new: NewExport) -> str:
+    return request_fingerprint({"report": new.report, "format": new.format, "params": new.params})
+
+
+async def create_export_job(uow: UnitOfWork, new: NewExport) -> tuple[ExportJob, bool]:
+    """Queue a job and announce it (caller commits); returns (job, created).
+
+    With an idempotency key already used for the same request, the earlier job is returned
+    (created=False); used for a different request, IdempotencyConflictError.
+    """
+    fingerprint = _fingerprint(new)
+    if new.idempotency_key:
+        existing = await _find_by_key(uow, new)
+        if existing is not None:
+            if existing.request_hash != fingerprint:
+                raise IdempotencyConflictError(new.idempotency_key)
+            return existing, False
+    job = ExportJob(
+        id=uuid.uuid4(),
+        tenant_id=new.tenant_id,
+        requested_by=new.requested_by,
+        report=new.report,
+        format=new.format,
+        params=new.params,
+        status="queued",
+        idempotency_key=new.idempotency_key,
+        request_hash=fingerprint,
+        schedule_run_id=new.schedule_run_id,
+        announced_at=_now(),
+    )
+    try:
+        async with uow.session.begin_nested():
+            uow.session.add(job)
+    except IntegrityError:
+        # A concurrent request with the same key won the race: answer with its job.
+        existing = await _find_by_key(uow, new)
+        if existing is None or existing.request_hash != fingerprint:
+            raise IdempotencyConflictError(new.idempotency_key or "") from None
+        return existing, False
+    uow.publish(ExportRequested(tenant_id=job.tenant_id, job_id=job.id))
+    return job, True
+
+
+async def claim_job(uow: UnitOfWork, job_id: uuid.UUID, lease: timedelta) -> ExportJob | None:
+    """Take the job for rendering: queued, or running with an expired lease (a crashed worker).
+
+    Returns None when the job is finished or another worker holds a live lease: a duplicate
+    delivery then does nothing.
+    """
+    now = _now()
+    claimed = await uow.session.scalar(
+        update(ExportJob)
+        .where(
+            ExportJob.id == job_id,
+            or_(
+                ExportJob.status == "queued",
+                and_(ExportJob.status == "running", ExportJob.lease_expires_at < now),
+            ),
+        )
+        .values(
+            status="running",
+            attempts=ExportJob.attempts + 1,
+            lease_expires_at=now + lease,
+            started_at=now,
+            error=None,
+        )
+        .returning(ExportJob)
+    )
+    return claimed
+
+
+async def _transition(
+    uow: UnitOfWork, job_id: uuid.UUID, target: str, **values: Any
+) -> ExportJob | None:
+    return await uow.session.scalar(
+        update(ExportJob)
+        .where(ExportJob.id == job_id, ExportJob.status.in_(allowed_sources(EXPORT_JOB, target)))
+        .values(status=target, **values)
+        .returning(ExportJob)
+    )
+
+
+async def mark_succeeded(
+    uow: UnitOfWork,
+    job: ExportJob,
+    *,
+    file_path: str,
+    file_name: str,
+    file_size: int,
+    sha256: str,
+    row_count: int,
+    ttl: timedelta,
+) -> ExportJob | None:
+    now = _now()
+    done = await _transition(
+        uow,
+        job.id,
+        "succeeded",
+        file_path=file_path,
+        file_name=file_name,
+        file_size=file_size,
+        sha256=sha256,
+        row_count=row_count,
+        progress=row_count,
+        finished_at=now,
+        expires_at=now + ttl,
+        lease_expires_at=None,
+    )
+    if done is not None:
+        uow.publish(ExportFinished(tenant_id=job.tenant_id, job_id=job.id, status="succeeded"))
+    return done
+
+
+async def mark_failed(uow: UnitOfWork, job_id: uuid.UUID, tenant_id: str, reason: str) -> bool:
+    """Fail the job with a readable reason and announce it; False when it was already final."""
+    done = await _transition(
+        uow, job_id, "failed", error=reason, finished_at=_now(), lease_expires_at=None
+    )
+    if done is not None:
+        uow.publish(ExportFinished(tenant_id=tenant_id, job_id=job_id, status="failed"))
+    return done is not None
+
+
+async def release_job(uow: UnitOfWork, job_id: uuid.UUID, reason: str) -> None:
+    """Put a running job back to queued after a transient failure, so a redelivery can retry."""
+    await _transition(uow, job_id, "queued", error=reason, lease_expires_at=None)
+
+
+async def reannounce_stale_jobs(uow: UnitOfWork, stale_after: timedelta, limit: int = 500) -> int:
+    """Announce again jobs stuck queued (announcement lost, e.g. Redis wiped) or running with an
+    expired lease (worker died). Caller commits; returns how many were re-announced."""
+    now = _now()
+    stale = await uow.session.scalars(
+        select(ExportJob)
+        .where(
+            or_(
+                and_(ExportJob.status == "queued", ExportJob.announced_at < now - stale_after),
+                and_(ExportJob.status == "running", ExportJob.lease_expires_at < now),
+            )
+        )
+        .order_by(ExportJob.created_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    count = 0
+    for job in stale:
+        job.announced_at = now
+        uow.publish(ExportRequested(tenant_id=job.tenant_id, job_id=job.id))
+        count += 1
+    return count

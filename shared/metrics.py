@@ -1,0 +1,26 @@
+"""Prometheus metrics every service exposes on `GET /metrics`."""
+
+from __future__ import annotations
+
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+
+OUTBOX_PUBLISHED = Counter("outbox_published_total", "Outbox rows published to Redis Streams")
+MESSAGES_HANDLED = Counter(
+    "bus_messages_handled_total", "Stream messages handled", ["stream", "outcome"]
+)
+DEAD_LETTERS = Counter(
+    "bus_dead_letters_total", "Messages moved to a dead-letter stream", ["stream"]
+)
+HANDLER_SECONDS = Histogram("bus_handler_seconds", "Time spent in event handlers", ["stream"])
+HTTP_REQUESTS = Counter(
+    "http_requests_total", "HTTP requests served", ["method", "route", "status"]
+)
+EXPORTS_FINISHED = Counter(
+    "export_jobs_finished_total", "Export jobs finished", ["report", "format", "status"]
+)
+RECONCILED = Counter("reconciled_rows_total", "Rows re-announced by reconciliation", ["kind"])
+
+
+def render_latest() -> tuple[bytes, str]:
+    """The exposition body and its content type."""
+    return generate_latest(), CONTENT_TYPE_LATEST

@@ -1,0 +1,162 @@
+"""Connections every service holds, and the loop that runs a worker until SIGTERM.
+
+`Infrastructure.connect` fails fast with a message that names the server and the setting to
+fix. `run_worker` runs the consumer, the outbox relay, periodic jobs and the health server
+side by side; SIGTERM or SIGINT sets one stop event and every loop finishes what it holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import socket
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from shared.bus import OutboxRelay, StreamConsumer, Subscription
+from shared.db import (
+    DatabaseUnavailableError,
+    UnitOfWork,
+    create_engine,
+    create_session_factory,
+)
+from shared.db.engine import describe_server
+from shared.health import HealthServer
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PeriodicJob = Callable[[], Awaitable[object]]
+
+
+class RedisUnavailableError(RuntimeError):
+    """Redis cannot be reached; the message names the server and what to do."""
+
+
+@dataclass
+class Infrastructure:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    redis: Redis
+
+    @classmethod
+    async def connect(cls, settings: Settings) -> Infrastructure:
+        engine = create_engine(settings.database_url, settings.database_pool_size)
+        redis = Redis.from_url(settings.redis_url, socket_connect_timeout=5)
+        infra = cls(settings, engine, create_session_factory(engine), redis)
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception as exc:
+            await infra.close()
+            raise DatabaseUnavailableError(
+                f"cannot use PostgreSQL at {describe_server(settings.database_url)}: {exc}. "
+                "Check DATABASE_URL, that the server runs, and that `ledgerpost migrate` ran."
+            ) from exc
+        try:
+            await redis.ping()
+        except (RedisError, OSError) as exc:
+            await infra.close()
+            raise RedisUnavailableError(
+                f"cannot reach Redis at REDIS_URL={settings.redis_url}: {exc}. "
+                "Start Redis or point REDIS_URL at a running server."
+            ) from exc
+        return infra
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions)
+
+    async def readiness(self) -> dict[str, str]:
+        checks: dict[str, str] = {}
+        try:
+            async with self.engine.connect() as conn:
+                await asyncio.wait_for(conn.execute(text("SELECT 1")), timeout=2)
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = f"unavailable: {type(exc).__name__}"
+        try:
+            await asyncio.wait_for(self.redis.ping(), timeout=2)
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = f"unavailable: {type(exc).__name__}"
+        return checks
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+        await self.engine.dispose()
+
+
+def consumer_name(service: str) -> str:
+    """Unique per process, readable in `XINFO CONSUMERS`."""
+    return f"{service}-{socket.gethostname()}-{os.getpid()}"
+
+
+@dataclass
+class Worker:
+    """What a worker service runs: its group, subscriptions, periodic jobs and health port."""
+
+    service: str
+    infra: Infrastructure
+    subscriptions: Sequence[Subscription]
+    health_port: int
+    periodic: Sequence[tuple[float, PeriodicJob]] = field(default_factory=tuple)
+
+    def consumer(self) -> StreamConsumer:
+        return StreamConsumer(
+            self.infra.redis,
+            self.infra.settings,
+            group=self.service,
+            consumer=consumer_name(self.service),
+            subscriptions=list(self.subscriptions),
+        )
+
+
+async def _every(interval: float, job: PeriodicJob, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        try:
+            await job()
+        except Exception:
+            log.exception("periodic job failed; trying again next round")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval)
+
+
+def install_stop_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+
+async def run_worker(worker: Worker, stop: asyncio.Event | None = None) -> None:
+    """Run until SIGTERM/SIGINT (or `stop`): consume, relay the outbox, run periodic jobs."""
+    stop = stop or asyncio.Event()
+    install_stop_signals(stop)
+    settings = worker.infra.settings
+    health = HealthServer(settings.health_host, worker.health_port, worker.infra.readiness)
+    tasks = [
+        asyncio.create_task(worker.consumer().run(stop), name="consumer"),
+        asyncio.create_task(
+            OutboxRelay(worker.infra.engine, worker.infra.redis, settings).run(stop), name="relay"
+        ),
+        asyncio.create_task(health.serve(stop), name="health"),
+        *(asyncio.create_task(_every(i, job, stop)) for i, job in worker.periodic),
+    ]
+    log.info("worker started", extra={"service": worker.service})
+    done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    for task in done:
+        if task.exception() is not None:
+            log.error("worker task crashed; stopping", exc_info=task.exception())
+            stop.set()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    log.info("worker stopped", extra={"service": worker.service})
+    if any(t.exception() for t in done if not t.cancelled()):
+        raise SystemExit(1)

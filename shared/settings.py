@@ -1,0 +1,123 @@
+"""Configuration read from the environment (and an optional `.env` file).
+
+Every limit is a named setting with a default that suits a laptop. Outside
+development (`APP_ENV` other than `development`), placeholder or missing secrets
+are refused at start-up with a message that says exactly what to set.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Development-only values: fine on a laptop, refused anywhere else.
+DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789abcdef"  # noqa: S105
+DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZmVybmV0LWtleS1jaGFuZ2UtbWUhISE="  # base64 of 32 bytes
+PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", DEV_JWT_SECRET})
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when the environment cannot run the service; the message says what to fix."""
+
+
+class Settings(BaseSettings):
+    """Settings shared by every service; per-service values carry the service's prefix."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    app_env: Literal["development", "test", "production"] = "development"
+    log_level: str = "INFO"
+    log_format: Literal["json", "text"] = "json"
+
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/ledgerpost"
+    database_pool_size: int = Field(default=10, ge=1, le=200)
+    redis_url: str = "redis://127.0.0.1:6379/0"
+
+    auth_jwt_secret: str = DEV_JWT_SECRET
+    auth_jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
+    # PEM public key (or a path to one) for RS256 tokens issued by the host app.
+    auth_jwt_public_key: str = ""
+    # PEM private key (or a path) used only by the development token CLI for RS256.
+    auth_jwt_private_key: str = ""
+    auth_jwt_leeway_seconds: int = Field(default=30, ge=0, le=600)
+
+    # Comma-separated Fernet keys, newest first: encrypt with the first, decrypt with any.
+    encryption_keys: str = DEV_ENCRYPTION_KEY
+
+    export_dir: Path = Path("var/exports")
+    export_ttl_days: int = Field(default=7, ge=1, le=365)
+    public_base_url: str = "http://127.0.0.1:8000"
+
+    # Event bus
+    bus_stream_prefix: str = ""  # lets tests and side-by-side stacks keep their streams apart
+    bus_block_ms: int = Field(default=5000, ge=10, le=60000)
+    bus_batch_size: int = Field(default=16, ge=1, le=1000)
+    bus_claim_idle_ms: int = Field(default=60000, ge=0)
+    bus_max_deliveries: int = Field(default=5, ge=1, le=100)
+    bus_stream_maxlen: int = Field(default=100_000, ge=100)
+    outbox_batch_size: int = Field(default=100, ge=1, le=10000)
+    outbox_poll_seconds: float = Field(default=2.0, gt=0, le=60)
+    # How long a published outbox id is remembered in Redis to refuse a re-publish.
+    outbox_dedupe_ttl_seconds: int = Field(default=86400, ge=60)
+    reconcile_interval_seconds: float = Field(default=30.0, gt=0)
+
+    # api-gateway
+    gateway_host: str = "127.0.0.1"
+    gateway_port: int = Field(default=8000, ge=1, le=65535)
+
+    # Workers answer /healthz, /readyz and /metrics on a small port of their own.
+    export_health_port: int = Field(default=8101, ge=0, le=65535)
+    mail_health_port: int = Field(default=8102, ge=0, le=65535)
+    scheduler_health_port: int = Field(default=8103, ge=0, le=65535)
+    health_host: str = "127.0.0.1"
+
+    # export-service
+    export_lease_seconds: int = Field(default=300, ge=5)
+    export_max_period_days: int = Field(default=5 * 366, ge=1)
+
+    @property
+    def is_development(self) -> bool:
+        return self.app_env == "development"
+
+    @property
+    def encryption_key_list(self) -> list[str]:
+        return [k.strip() for k in self.encryption_keys.split(",") if k.strip()]
+
+    def stream(self, name: str) -> str:
+        """The Redis key of a logical stream name, with this deployment's prefix."""
+        return f"{self.bus_stream_prefix}{name}"
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Settings:
+        if self.is_development:
+            return self
+        problems: list[str] = []
+        if self.auth_jwt_algorithm == "HS256":
+            if self.auth_jwt_secret in PLACEHOLDER_SECRETS or len(self.auth_jwt_secret) < 32:
+                problems.append(
+                    "AUTH_JWT_SECRET is missing or a placeholder: set it to 32+ random "
+                    "characters, e.g. the output of "
+                    "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+                )
+        elif not self.auth_jwt_public_key:
+            problems.append("AUTH_JWT_PUBLIC_KEY is required when AUTH_JWT_ALGORITHM=RS256")
+        keys = self.encryption_key_list
+        if not keys or DEV_ENCRYPTION_KEY in keys:
+            problems.append(
+                "ENCRYPTION_KEYS is missing or holds the development key: set it to one or more "
+                "Fernet keys, newest first, e.g. the output of `python -c 'from "
+                "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`"
+            )
+        if problems:
+            raise ValueError(f"APP_ENV={self.app_env} refuses to start: " + "; ".join(problems))
+        return self
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once; tests build their own `Settings(...)` instead."""
+    return Settings()

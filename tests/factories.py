@@ -1,0 +1,84 @@
+"""Small factories every test uses to own its data: unique tenants, users, tokens, books."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from shared.auth import Role, mint_token
+from shared.db import UnitOfWork
+from shared.db.models import Ledger, LedgerEntry, Tenant
+from shared.settings import Settings
+
+
+def random_tenant_id() -> str:
+    return f"t-{uuid.uuid4().hex[:10]}"
+
+
+def random_email(domain: str = "example.in") -> str:
+    return f"user-{uuid.uuid4().hex[:8]}@{domain}"
+
+
+def token_for(
+    settings: Settings, tenant_id: str, role: Role = "user", user_id: str | None = None
+) -> str:
+    user_id = user_id or f"{role}-{uuid.uuid4().hex[:6]}"
+    return mint_token(
+        settings, user_id=user_id, tenant_id=tenant_id, role=role, email=f"{user_id}@example.in"
+    )
+
+
+def auth_header(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def create_tenant(uow: UnitOfWork, tenant_id: str | None = None) -> str:
+    tenant_id = tenant_id or random_tenant_id()
+    async with uow:
+        uow.session.add(
+            Tenant(
+                id=tenant_id,
+                name=f"{tenant_id} Traders",
+                timezone="Asia/Kolkata",
+                internal_domains=["example.in"],
+            )
+        )
+        await uow.commit()
+    return tenant_id
+
+
+async def create_ledger(
+    uow: UnitOfWork,
+    tenant_id: str,
+    name: str = "Sharma Traders",
+    opening: Decimal = Decimal("1000.00"),
+    entries: list[tuple[date, Decimal, Decimal]] | None = None,
+) -> str:
+    """A party ledger with the given (date, debit, credit) entries."""
+    async with uow:
+        uow.session.add(
+            Ledger(
+                tenant_id=tenant_id,
+                name=name,
+                group_name="Sundry Debtors",
+                party_name=name,
+                opening_balance=opening,
+                opening_date=date(2025, 4, 1),
+            )
+        )
+        for n, (day, debit, credit) in enumerate(entries or []):
+            uow.session.add(
+                LedgerEntry(
+                    tenant_id=tenant_id,
+                    ledger_name=name,
+                    entry_date=day,
+                    voucher_type="Sales" if debit else "Receipt",
+                    voucher_no=f"V/{n:05d}",
+                    narration=f"entry {n}, with a comma",
+                    debit=debit,
+                    credit=credit,
+                )
+            )
+        await uow.commit()
+    return name

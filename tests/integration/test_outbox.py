@@ -1,0 +1,112 @@
+"""The transactional outbox and its relay, against real PostgreSQL and Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, text
+
+from shared.bus import OutboxRelay
+from shared.db.models import OutboxMessage
+from shared.events import ExportRequested, Streams
+from shared.runtime import Infrastructure
+from tests.conftest import wait_until
+
+
+async def _stream_event_ids(infra: Infrastructure) -> list[str]:
+    entries = await infra.redis.xrange(infra.settings.stream(Streams.EXPORT_REQUESTED))
+    return [json.loads(fields[b"data"])["event_id"] for _, fields in entries]
+
+
+async def _publish_events(infra: Infrastructure, tenant_id: str, count: int) -> list[str]:
+    events = [ExportRequested(tenant_id=tenant_id, job_id=uuid.uuid4()) for _ in range(count)]
+    async with infra.uow() as uow:
+        for event in events:
+            uow.publish(event)
+        await uow.commit()
+    return [str(e.event_id) for e in events]
+
+
+async def test_event_in_rolled_back_transaction_is_never_published(
+    infra: Infrastructure, tenant_id: str
+) -> None:
+    async with infra.uow() as uow:
+        uow.publish(ExportRequested(tenant_id=tenant_id, job_id=uuid.uuid4()))
+        await uow.session.flush()  # the row reached the database, inside the transaction
+        # leaving the block without commit rolls back
+
+    relayed = await OutboxRelay(infra.engine, infra.redis, infra.settings).publish_pending()
+
+    assert relayed == 0
+    assert await _stream_event_ids(infra) == []
+
+
+async def test_committed_event_is_published_once(infra: Infrastructure, tenant_id: str) -> None:
+    [event_id] = await _publish_events(infra, tenant_id, 1)
+
+    relay = OutboxRelay(infra.engine, infra.redis, infra.settings)
+    assert await relay.publish_pending() == 1
+    assert await relay.publish_pending() == 0
+
+    assert await _stream_event_ids(infra) == [event_id]
+    async with infra.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+class _RelayKilledMidBatch(OutboxRelay):
+    """Publishes part of a batch to Redis, then dies before the outbox rows are deleted."""
+
+    async def _publish_rows(self, rows: Sequence[Any]) -> None:
+        await super()._publish_rows(rows[: len(rows) // 2])
+        raise RuntimeError("relay killed mid-batch")
+
+
+async def test_relay_restarted_mid_batch_publishes_each_event_once(
+    infra: Infrastructure, tenant_id: str
+) -> None:
+    event_ids = await _publish_events(infra, tenant_id, 10)
+
+    with pytest.raises(RuntimeError, match="killed"):
+        await _RelayKilledMidBatch(infra.engine, infra.redis, infra.settings).publish_pending()
+    assert len(await _stream_event_ids(infra)) == 5  # half went out before the crash
+
+    restarted = OutboxRelay(infra.engine, infra.redis, infra.settings)
+    await restarted.publish_pending()
+
+    assert sorted(await _stream_event_ids(infra)) == sorted(event_ids)
+
+
+async def test_relay_wakes_on_notify(infra: Infrastructure, tenant_id: str) -> None:
+    """The running relay is woken by the commit's NOTIFY, long before its polling interval."""
+    slow_poll = infra.settings.model_copy(update={"outbox_poll_seconds": 60.0})
+    relay = OutboxRelay(infra.engine, infra.redis, slow_poll)
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop))
+    try:
+        await wait_until(lambda: _listening(infra), what="relay to LISTEN")
+        [event_id] = await _publish_events(infra, tenant_id, 1)
+
+        async def published() -> bool:
+            return await _stream_event_ids(infra) == [event_id]
+
+        await wait_until(published, timeout=10, what="the event to be relayed")
+    finally:
+        stop.set()
+        await task
+
+
+async def _listening(infra: Infrastructure) -> bool:
+    """Whether some session of this database is LISTENing on the outbox channel."""
+    async with infra.engine.connect() as conn:
+        rows = await conn.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND query LIKE 'LISTEN %outbox%'"
+            )
+        )
+        return bool(rows.scalar())
