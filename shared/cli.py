@@ -90,7 +90,8 @@ async def _rotate_keys(args: argparse.Namespace) -> None:
     engine = create_engine(settings.database_url)
     try:
         box = SecretBox(settings.encryption_key_list)
-        count = await rotate_stored_secrets(UnitOfWork(create_session_factory(engine)), box)
+        uow = UnitOfWork(create_session_factory(engine), settings.bus_stream_prefix)
+        count = await rotate_stored_secrets(uow, box)
     finally:
         await engine.dispose()
     print(f"re-encrypted {count} stored secret(s) with the newest key", file=sys.stderr)

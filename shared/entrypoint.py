@@ -31,15 +31,20 @@ def load_settings_or_exit(service: str) -> Settings:
     return settings
 
 
+async def connect_or_exit(settings: Settings) -> Infrastructure:
+    """Connect, or log one plain line naming the server and setting to fix, and exit 3."""
+    try:
+        return await Infrastructure.connect(settings)
+    except (DatabaseUnavailableError, RedisUnavailableError) as exc:
+        log.error("%s", exc)
+        raise SystemExit(EXIT_UNAVAILABLE) from None
+
+
 def run_worker_service(service: str, build: Callable[[Infrastructure], Worker]) -> None:
     settings = load_settings_or_exit(service)
 
     async def main() -> None:
-        try:
-            infra = await Infrastructure.connect(settings)
-        except (DatabaseUnavailableError, RedisUnavailableError) as exc:
-            log.error("%s", exc)
-            raise SystemExit(EXIT_UNAVAILABLE) from None
+        infra = await connect_or_exit(settings)
         try:
             await run_worker(build(infra))
         finally:

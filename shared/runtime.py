@@ -73,7 +73,7 @@ class Infrastructure:
         return infra
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions)
+        return UnitOfWork(self.sessions, self.settings.bus_stream_prefix)
 
     async def readiness(self) -> dict[str, str]:
         checks: dict[str, str] = {}

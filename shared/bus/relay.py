@@ -77,7 +77,7 @@ class OutboxRelay:
             await self._script(
                 keys=[
                     outbox_published_key(settings.bus_stream_prefix, row.id),
-                    settings.stream(row.stream),
+                    row.stream,  # already the full key (see UnitOfWork.publish)
                 ],
                 args=[
                     settings.outbox_dedupe_ttl_seconds,

@@ -23,8 +23,12 @@ class UnitOfWork:
     can never announce a change that did not happen.
     """
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], stream_prefix: str = ""
+    ) -> None:
         self._session_factory = session_factory
+        # Rows store the full stream key, so any relay delivers them where this producer meant.
+        self._stream_prefix = stream_prefix
         self._session: AsyncSession | None = None
         self._published = False
 
@@ -53,7 +57,8 @@ class UnitOfWork:
 
     def publish(self, event: Event) -> None:
         """Record `event` in the outbox, inside this transaction."""
-        self.session.add(OutboxMessage(stream=event.stream, payload=encode_event(event)))
+        stream = self._stream_prefix + event.stream
+        self.session.add(OutboxMessage(stream=stream, payload=encode_event(event)))
         self._published = True
 
     async def commit(self) -> None:

@@ -40,17 +40,18 @@ async def test_event_in_rolled_back_transaction_is_never_published(
         await uow.session.flush()  # the row reached the database, inside the transaction
         # leaving the block without commit rolls back
 
-    relayed = await OutboxRelay(infra.engine, infra.redis, infra.settings).publish_pending()
+    await OutboxRelay(infra.engine, infra.redis, infra.settings).publish_pending()
 
-    assert relayed == 0
     assert await _stream_event_ids(infra) == []
+    async with infra.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 
 
 async def test_committed_event_is_published_once(infra: Infrastructure, tenant_id: str) -> None:
     [event_id] = await _publish_events(infra, tenant_id, 1)
 
     relay = OutboxRelay(infra.engine, infra.redis, infra.settings)
-    assert await relay.publish_pending() == 1
+    assert await relay.publish_pending() >= 1  # other tests' leftovers may ride along
     assert await relay.publish_pending() == 0
 
     assert await _stream_event_ids(infra) == [event_id]
@@ -69,6 +70,7 @@ class _RelayKilledMidBatch(OutboxRelay):
 async def test_relay_restarted_mid_batch_publishes_each_event_once(
     infra: Infrastructure, tenant_id: str
 ) -> None:
+    await OutboxRelay(infra.engine, infra.redis, infra.settings).publish_pending()  # leftovers
     event_ids = await _publish_events(infra, tenant_id, 10)
 
     with pytest.raises(RuntimeError, match="killed"):

@@ -1,17 +1,54 @@
-"""`python -m api_gateway`: serve the HTTP API with uvicorn until SIGTERM."""
+"""`python -m api_gateway`: serve the HTTP API with uvicorn until SIGTERM, then exit 0."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterator
 
 import uvicorn
 
-from shared.entrypoint import load_settings_or_exit
+from shared.entrypoint import connect_or_exit, load_settings_or_exit
+from shared.runtime import Infrastructure, install_stop_signals
+from shared.settings import Settings
 
 from .app import create_app
 
-if __name__ == "__main__":
+
+class _GracefulServer(uvicorn.Server):
+    """uvicorn re-raises SIGTERM after a graceful shutdown, so the process dies by the signal
+    (exit -15); supervisors read that as a crash. We handle the signal ourselves instead."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+async def _serve() -> None:
     settings = load_settings_or_exit("api-gateway")
-    uvicorn.run(
-        create_app(settings),
+    infra = await connect_or_exit(settings)
+    try:
+        await _serve_with(settings, infra)
+    finally:
+        await infra.close()
+
+
+async def _serve_with(settings: Settings, infra: Infrastructure) -> None:
+    config = uvicorn.Config(
+        create_app(settings, infra),
         host=settings.gateway_host,
         port=settings.gateway_port,
         log_config=None,  # our JSON logging is already configured
         proxy_headers=True,
     )
+    server = _GracefulServer(config)
+    stop = asyncio.Event()
+    install_stop_signals(stop)
+    serving = asyncio.create_task(server.serve())
+    await asyncio.wait([serving, asyncio.create_task(stop.wait())], return_when="FIRST_COMPLETED")
+    server.should_exit = True
+    await serving
+
+
+if __name__ == "__main__":
+    asyncio.run(_serve())
