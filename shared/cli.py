@@ -91,7 +91,7 @@ async def _rotate_keys(args: argparse.Namespace) -> None:
     try:
         box = SecretBox(settings.encryption_key_list)
         uow = UnitOfWork(create_session_factory(engine), settings.bus_stream_prefix)
-        count = await rotate_stored_secrets(uow, box)
+        count = await rotate_stored_secrets(uow, box, args.tenant)
     finally:
         await engine.dispose()
     print(f"re-encrypted {count} stored secret(s) with the newest key", file=sys.stderr)
@@ -129,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     rotate = commands.add_parser(
         "rotate-keys", help="re-encrypt stored secrets with the newest key"
     )
+    rotate.add_argument("--tenant", help="only this tenant's secrets (default: every tenant)")
     rotate.set_defaults(run=_rotate_keys)
     return parser
 

@@ -50,14 +50,16 @@ class SecretBox:
             ) from exc
 
 
-async def rotate_stored_secrets(uow: UnitOfWork, box: SecretBox) -> int:
-    """Re-encrypt every stored secret with the newest key, in one transaction; returns the count."""
+async def rotate_stored_secrets(
+    uow: UnitOfWork, box: SecretBox, tenant_id: str | None = None
+) -> int:
+    """Re-encrypt every stored secret (of one tenant, or all) with the newest key, in one
+    transaction: one undecryptable secret aborts the whole rotation. Returns the count."""
+    query = select(EmailSettings).where(EmailSettings.password_encrypted.is_not(None))
+    if tenant_id is not None:
+        query = query.where(EmailSettings.tenant_id == tenant_id)
     async with uow:
-        rows = await uow.session.scalars(
-            select(EmailSettings)
-            .where(EmailSettings.password_encrypted.is_not(None))
-            .with_for_update()
-        )
+        rows = await uow.session.scalars(query.with_for_update())
         count = 0
         for row in rows:
             assert row.password_encrypted is not None

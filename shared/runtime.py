@@ -35,6 +35,7 @@ from shared.settings import Settings
 log = logging.getLogger(__name__)
 
 PeriodicJob = Callable[[], Awaitable[object]]
+REDIS_READ_MARGIN_SECONDS = 10.0
 
 
 class RedisUnavailableError(RuntimeError):
@@ -51,7 +52,12 @@ class Infrastructure:
     @classmethod
     async def connect(cls, settings: Settings) -> Infrastructure:
         engine = create_engine(settings.database_url, settings.database_pool_size)
-        redis = Redis.from_url(settings.redis_url, socket_connect_timeout=5)
+        # The read timeout must outlast a blocking XREADGROUP, or every idle read times out.
+        redis = Redis.from_url(
+            settings.redis_url,
+            socket_connect_timeout=5,
+            socket_timeout=settings.bus_block_ms / 1000 + REDIS_READ_MARGIN_SECONDS,
+        )
         infra = cls(settings, engine, create_session_factory(engine), redis)
         try:
             async with engine.connect() as conn:

@@ -110,7 +110,7 @@ Pump = Callable[..., Awaitable[int]]
 
 @pytest.fixture
 def pump(infra: Infrastructure) -> Pump:
-    """Relay the outbox and drain the given consumers until nothing moves; returns messages handled."""
+    """Relay the outbox and drain the consumers until nothing moves; returns messages moved."""
     relay = OutboxRelay(infra.engine, infra.redis, infra.settings)
 
     async def run(*consumers: StreamConsumer, rounds: int = 50) -> int:

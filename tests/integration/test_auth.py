@@ -62,7 +62,9 @@ async def test_user_on_admin_route_is_403_and_admin_passes(
     infra: Infrastructure, tenant_id: str
 ) -> None:
     async with gateway_client(infra) as client:
-        as_user = await client.get(ADMIN_ROUTE, headers=auth_header(token_for(infra.settings, tenant_id)))
+        as_user = await client.get(
+            ADMIN_ROUTE, headers=auth_header(token_for(infra.settings, tenant_id))
+        )
         as_admin = await client.get(
             ADMIN_ROUTE, headers=auth_header(token_for(infra.settings, tenant_id, "admin"))
         )
@@ -118,5 +120,7 @@ async def test_user_sees_only_their_jobs_admin_sees_all(
         job_id = (await client.post(JOBS, json=body, headers=alice)).json()["id"]
         assert (await client.get(f"{JOBS}/{job_id}", headers=bob)).status_code == 404
         assert (await client.get(f"{JOBS}/{job_id}", headers=admin)).status_code == 200
-        assert [j["id"] for j in (await client.get(JOBS, headers=alice)).json()["items"]] == [job_id]
+        assert [j["id"] for j in (await client.get(JOBS, headers=alice)).json()["items"]] == [
+            job_id
+        ]
         assert (await client.get(JOBS, headers=bob)).json()["items"] == []

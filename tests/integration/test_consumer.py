@@ -49,7 +49,9 @@ async def test_message_held_by_a_killed_worker_is_taken_over(
         await pump()  # relays the event; no consumer in this process yet
 
         async def held() -> bool:
-            return await infra.redis.get(settings.stream(HOLDING_KEY)) == str(event.event_id).encode()
+            return (
+                await infra.redis.get(settings.stream(HOLDING_KEY)) == str(event.event_id).encode()
+            )
 
         await wait_until(held, what="the worker to take the message")
         worker.send_signal(signal.SIGKILL)

@@ -32,7 +32,9 @@ def _ledger_body(ledger: str, **params: str) -> dict[str, object]:
 async def test_export_is_queued_rendered_and_downloaded(
     infra: Infrastructure, tenant_id: str, pump: Pump
 ) -> None:
-    ledger = await create_ledger(infra.uow(), tenant_id, opening=Decimal("1000.00"), entries=ENTRIES)
+    ledger = await create_ledger(
+        infra.uow(), tenant_id, opening=Decimal("1000.00"), entries=ENTRIES
+    )
     headers = auth_header(token_for(infra.settings, tenant_id))
     async with gateway_client(infra) as client:
         created = await client.post(JOBS, json=_ledger_body("sharma TRADERS"), headers=headers)
@@ -52,10 +54,20 @@ async def test_export_is_queued_rendered_and_downloaded(
 
     assert download.status_code == 200
     assert download.headers["content-type"].startswith("text/csv")
-    assert "Ledger_Sharma-Traders_2025-04-01_2025-04-30.csv" in download.headers["content-disposition"]
+    assert (
+        "Ledger_Sharma-Traders_2025-04-01_2025-04-30.csv" in download.headers["content-disposition"]
+    )
     assert len(download.content) == polled["file_size"]
     rows = list(csv.reader(io.StringIO(download.text)))
-    assert rows[0] == ["date", "voucher_type", "voucher_no", "narration", "debit", "credit", "balance"]
+    assert rows[0] == [
+        "date",
+        "voucher_type",
+        "voucher_no",
+        "narration",
+        "debit",
+        "credit",
+        "balance",
+    ]
     assert rows[1] == ["2025-04-01", "Opening Balance", "", "", "", "", "1100.00"]
     assert [r[6] for r in rows[2:5]] == ["3600.50", "2400.25", "2500.24"]
     assert rows[3][3] == "entry 2, with a comma"

@@ -62,7 +62,7 @@ async def render_ledger_csv(
     from_date: date,
     to_date: date,
 ) -> LedgerCsvResult:
-    """Write the statement to `out` over a raw asyncpg connection; `ledger` is the canonical name."""
+    """Write the statement to `out` over a raw asyncpg connection (`ledger`: canonical name)."""
     opening = await conn.fetchval(_OPENING, tenant_id, from_date, ledger)
     opening = Decimal(opening or 0)
     count, debit, credit = await conn.fetchrow(

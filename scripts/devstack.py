@@ -1,0 +1,323 @@
+"""Development stack orchestrator behind `make run` and the server set-up of `make test`.
+
+    python scripts/devstack.py servers       # find or start PostgreSQL + Redis; URLs on stdout
+    python scripts/devstack.py stop-servers  # stop the private servers under var/
+    python scripts/devstack.py run           # servers, migrate, demo data, then every service
+
+`servers` prints shell-evaluable `DATABASE_URL=...` and `REDIS_URL=...` lines on stdout and
+everything else on stderr. Private servers (var/pg, var/redis) outlive `run` so the next start
+is fast; `make stop-servers` stops them.
+
+Knobs: DEVSTACK_PG_PORT (55432) and DEVSTACK_REDIS_PORT (56379) for the private servers,
+DEV_SMTP_PORT (1025) for the mail sink, DEVSTACK_READY_TIMEOUT (90 s) for the gateway's /readyz.
+Service settings (GATEWAY_PORT, *_HEALTH_PORT, ...) pass through to the children unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import IO
+
+# scripts/ is not a package: make the sibling helper importable however this file is started.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from devstack_servers import ROOT, ServerError, ensure_servers, say, stop_servers
+from pydantic import ValidationError
+
+from shared.settings import Settings
+
+HERE = Path(__file__).resolve().parent
+MAIL_DIR = ROOT / "var" / "mail"
+READY_TIMEOUT = float(os.environ.get("DEVSTACK_READY_TIMEOUT", "90"))
+STOP_TIMEOUT = 10.0
+SINK = "smtp-sink"
+COLOURS = ["36", "32", "33", "35", "34", "1;37"]
+
+
+def setting(field: str) -> str:
+    """What the services will see for `field`: the environment, then .env, then the default."""
+    try:
+        return str(getattr(Settings(), field))
+    except ValidationError:
+        return os.environ.get(field.upper(), str(Settings.model_fields[field].default))
+
+
+class Console:
+    """Writes whole lines from many threads behind a fixed-width, optionally coloured prefix."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.width = max(map(len, names))
+        self.colour = {n: COLOURS[i % len(COLOURS)] for i, n in enumerate(names)}
+        self.tty = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        self.lock = threading.Lock()
+
+    def line(self, name: str, text: str) -> None:
+        prefix = name.ljust(self.width)
+        if self.tty:
+            prefix = f"\033[{self.colour.get(name, '0')}m{prefix}\033[0m"
+        with self.lock:
+            sys.stdout.write(f"{prefix} | {text}\n")
+            sys.stdout.flush()
+
+    def block(self, text: str) -> None:
+        with self.lock:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+
+
+class Stack:
+    """The child processes, each in its own process group so signals reach only what we send."""
+
+    def __init__(self, env: dict[str, str], console: Console) -> None:
+        self.env = env
+        self.console = console
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self.readers: list[threading.Thread] = []
+        self.stop_requested = threading.Event()
+        self.force = threading.Event()
+
+    def start(self, name: str, argv: list[str]) -> None:
+        proc = subprocess.Popen(
+            [sys.executable, *argv],
+            cwd=ROOT,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.procs[name] = proc
+        reader = threading.Thread(target=self._pump, args=(name, proc.stdout), daemon=True)
+        reader.start()
+        self.readers.append(reader)
+
+    def _pump(self, name: str, stream: IO[bytes] | None) -> None:
+        assert stream is not None
+        for raw in iter(stream.readline, b""):
+            self.console.line(name, raw.decode(errors="replace").rstrip("\r\n"))
+
+    def on_signal(self, signum: int, _frame: object) -> None:
+        if self.stop_requested.is_set():
+            self.force.set()
+        self.stop_requested.set()
+
+    def first_exited(self) -> tuple[str, int] | None:
+        for name, proc in self.procs.items():
+            if (code := proc.poll()) is not None:
+                return name, code
+        return None
+
+    def stop(self) -> None:
+        # The sink goes last so a mail-service finishing a send on SIGTERM still has a server.
+        apps = [name for name in self.procs if name != SINK]
+        for group in (apps, [SINK]):
+            self._stop_group([n for n in group if n in self.procs])
+        for reader in self.readers:
+            reader.join(timeout=2)  # so a dying child's last lines (its traceback) are shown
+
+    def _stop_group(self, names: list[str]) -> None:
+        alive = [n for n in names if self.procs[n].poll() is None]
+        for name in alive:
+            self._signal(name, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while time.monotonic() < deadline and not self.force.is_set():
+            if all(self.procs[n].poll() is not None for n in alive):
+                return
+            time.sleep(0.1)
+        for name in alive:
+            if self.procs[name].poll() is None:
+                msg = f"{name} did not stop within {STOP_TIMEOUT:.0f} s; sending SIGKILL"
+                self.console.line("devstack", msg)
+                self._signal(name, signal.SIGKILL)
+                self.procs[name].wait()
+
+    def _signal(self, name: str, sig: signal.Signals) -> None:
+        with contextlib.suppress(ProcessLookupError):  # it exited meanwhile
+            os.killpg(self.procs[name].pid, sig)
+
+
+def describe_exit(code: int) -> str:
+    if code < 0:
+        return f"killed by signal {signal.Signals(-code).name}"
+    return f"exit code {code}"
+
+
+def readyz(url: str) -> tuple[bool, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own http URL
+            return response.status == 200, f"HTTP {response.status}"
+    except urllib.error.HTTPError as exc:
+        return False, f"HTTP {exc.code}: {exc.read(300).decode(errors='replace')}"
+    except OSError as exc:
+        return False, f"not answering ({exc})"
+
+
+def mint_token(env: dict[str, str], role: str, sub: str, email: str) -> str:
+    argv = ["-m", "shared.cli", "token", "--tenant", "demo", "--role", role]
+    argv += ["--sub", sub, "--email", email]
+    result = subprocess.run(
+        [sys.executable, *argv], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        return f"<token command failed ({result.returncode}): {result.stderr.strip()[-300:]}>"
+    return result.stdout.strip()
+
+
+def banner(base: str, env: dict[str, str], smtp_port: str) -> str:
+    admin = mint_token(env, "admin", "admin@demo", "admin@demo-traders.example")
+    user = mint_token(env, "user", "user@demo", "accounts@demo-traders.example")
+    rule = "=" * 78
+    return f"""
+{rule}
+ ledgerpost is ready
+   Gateway     {base}
+   API docs    {base}/docs
+   Web app     {base}/
+   Mail sink   SMTP 127.0.0.1:{smtp_port}; every message is saved under {MAIL_DIR}/
+   Database    {env["DATABASE_URL"]}
+   Redis       {env["REDIS_URL"]}
+
+ Admin token (tenant demo, admin@demo):
+   {admin}
+ User token (tenant demo, user@demo):
+   {user}
+
+ Try:
+   curl -H "Authorization: Bearer {admin}" {base}/api/v1/exports/jobs
+
+ Ctrl-C stops the services. PostgreSQL/Redis keep running; `make stop-servers` stops private ones.
+{rule}
+"""
+
+
+def busy_ports(ports: dict[str, str]) -> list[str]:
+    busy = []
+    for var, port in ports.items():
+        if int(port) == 0:
+            continue  # 0 lets the service pick a free port
+        try:
+            with socket.create_connection(("127.0.0.1", int(port)), timeout=0.5):
+                busy.append(f"{port} ({var})")
+        except OSError:
+            pass
+    return busy
+
+
+def run() -> int:
+    try:
+        database_url, redis_url = ensure_servers()
+    except ServerError as exc:
+        say(f"ERROR: {exc}")
+        return 1
+    smtp_port = os.environ.get("DEV_SMTP_PORT", "1025")
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        LOG_FORMAT="text",
+        PYTHONUNBUFFERED="1",  # children write to a pipe; unbuffered keeps the interleave live
+        DEV_SMTP_HOST="127.0.0.1",
+        DEV_SMTP_PORT=smtp_port,
+    )
+    ports = {f: setting(f.lower()) for f in ("GATEWAY_PORT", "EXPORT_HEALTH_PORT")}
+    ports |= {f: setting(f.lower()) for f in ("MAIL_HEALTH_PORT", "SCHEDULER_HEALTH_PORT")}
+    ports["DEV_SMTP_PORT"] = smtp_port
+    if busy := busy_ports(ports):
+        say(
+            f"ERROR: port(s) already in use: {', '.join(busy)}. Another `make run` still up? "
+            "Stop it, or move this stack by setting those variables."
+        )
+        return 1
+    for step in (["migrate"], ["demo-data", "--tenant", "demo", "--rows", "20000", "--if-empty"]):
+        say(f"python -m shared.cli {' '.join(step)}")
+        code = subprocess.run(
+            [sys.executable, "-m", "shared.cli", *step], cwd=ROOT, env=env, check=False
+        ).returncode
+        if code != 0:
+            say(
+                f"ERROR: `python -m shared.cli {step[0]}` failed ({describe_exit(code)}); "
+                "its output is above."
+            )
+            return 1
+
+    sink = [str(HERE / "smtp_sink.py"), "--host", "127.0.0.1", "--port", smtp_port]
+    services = {
+        SINK: [*sink, "--dir", str(MAIL_DIR)],
+        "api-gateway": ["-m", "api_gateway"],
+        "export-service": ["-m", "export_service"],
+        "mail-service": ["-m", "mail_service"],
+        "scheduler-service": ["-m", "scheduler_service"],
+    }
+    console = Console([*services, "devstack"])
+    stack = Stack(env, console)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, stack.on_signal)
+    for name, argv in services.items():
+        stack.start(name, argv)
+
+    host = setting("gateway_host")
+    host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - only compared
+    base = f"http://{f'[{host}]' if ':' in host else host}:{setting('gateway_port')}"
+    deadline, ready, last = time.monotonic() + READY_TIMEOUT, False, ""
+    while not stack.stop_requested.wait(0.3):
+        if exited := stack.first_exited():
+            name, code = exited
+            console.line(
+                "devstack", f"{name} exited unexpectedly ({describe_exit(code)}); stopping the rest"
+            )
+            stack.stop()
+            return code if code > 0 else 1
+        if not ready:
+            ready, last = readyz(f"{base}/readyz")
+            if ready:
+                console.block(banner(base, env, smtp_port))
+            elif time.monotonic() > deadline:
+                console.line(
+                    "devstack",
+                    f"gateway not ready after {READY_TIMEOUT:.0f} s "
+                    f"(last /readyz: {last}); stopping",
+                )
+                stack.stop()
+                return 1
+    console.line("devstack", "stopping (Ctrl-C again to kill at once)")
+    stack.stop()
+    console.line("devstack", "all services stopped")
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["servers", "stop-servers", "run"])
+    args = parser.parse_args()
+    os.chdir(ROOT)  # .env, var/ and relative settings mean the same thing from anywhere
+    if args.command == "stop-servers":
+        stop_servers()
+        return 0
+    if args.command == "run":
+        try:
+            return run()
+        except KeyboardInterrupt:
+            return 130
+    try:
+        database_url, redis_url = ensure_servers()
+    except ServerError as exc:
+        say(f"ERROR: {exc}")
+        return 1
+    print(f"DATABASE_URL={shlex.quote(database_url)}")
+    print(f"REDIS_URL={shlex.quote(redis_url)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
