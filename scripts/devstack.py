@@ -183,7 +183,6 @@ def banner(base: str, env: dict[str, str], smtp_port: str) -> str:
  ledgerpost is ready
    Gateway     {base}
    API docs    {base}/docs
-   Web app     {base}/
    Mail sink   SMTP 127.0.0.1:{smtp_port}; every message is saved under {MAIL_DIR}/
    Database    {env["DATABASE_URL"]}
    Redis       {env["REDIS_URL"]}
