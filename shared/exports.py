@@ -197,3 +197,31 @@ async def reannounce_stale_jobs(uow: UnitOfWork, stale_after: timedelta, limit: 
         uow.publish(ExportRequested(tenant_id=job.tenant_id, job_id=job.id))
         count += 1
     return count
+
+
+async def expire_due_jobs(uow: UnitOfWork, now: datetime, limit: int = 500) -> list[str]:
+    """Mark succeeded jobs past `expires_at` as expired (caller commits); returns their files."""
+    due = (
+        select(ExportJob.id)
+        .where(ExportJob.status == "succeeded", ExportJob.expires_at <= now)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    expired = await uow.session.execute(
+        update(ExportJob)
+        .where(ExportJob.id.in_(due), ExportJob.status.in_(allowed_sources(EXPORT_JOB, "expired")))
+        .values(status="expired")
+        .returning(ExportJob.file_path)
+    )
+    return [path for (path,) in expired if path]
+
+
+async def live_job_ids(uow: UnitOfWork, job_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Those of `job_ids` whose file must be kept: the job exists and is not final-without-file."""
+    rows = await uow.session.scalars(
+        select(ExportJob.id).where(
+            ExportJob.id.in_(job_ids), ExportJob.status.in_(("queued", "running", "succeeded"))
+        )
+    )
+    return set(rows)

@@ -16,8 +16,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Development-only values: fine on a laptop, refused anywhere else.
 DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789abcdef"  # noqa: S105
+DEV_FILE_LINK_SECRET = "dev-only-file-link-secret-change-me-0123456789"  # noqa: S105
 DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZmVybmV0LWtleS1jaGFuZ2UtbWUhISE="  # base64 of 32 bytes
-PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", DEV_JWT_SECRET})
+PLACEHOLDER_SECRETS = frozenset(
+    {"", "change-me", "changeme", "secret", DEV_JWT_SECRET, DEV_FILE_LINK_SECRET}
+)
 
 
 class ConfigurationError(RuntimeError):
@@ -48,8 +51,14 @@ class Settings(BaseSettings):
     # Comma-separated Fernet keys, newest first: encrypt with the first, decrypt with any.
     encryption_keys: str = DEV_ENCRYPTION_KEY
 
+    # Signs the public download links mailed to recipients (`/api/v1/files/{token}`).
+    file_link_secret: str = DEV_FILE_LINK_SECRET
+
     export_dir: Path = Path("var/exports")
     export_ttl_days: int = Field(default=7, ge=1, le=365)
+    export_cleanup_interval_seconds: float = Field(default=300.0, gt=0)
+    # Files with no live job (and temporary files) older than this are removed as orphans.
+    export_orphan_grace_seconds: int = Field(default=3600, ge=60)
     public_base_url: str = "http://127.0.0.1:8000"
 
     # Event bus
@@ -105,6 +114,11 @@ class Settings(BaseSettings):
                 )
         elif not self.auth_jwt_public_key:
             problems.append("AUTH_JWT_PUBLIC_KEY is required when AUTH_JWT_ALGORITHM=RS256")
+        if self.file_link_secret in PLACEHOLDER_SECRETS or len(self.file_link_secret) < 32:
+            problems.append(
+                "FILE_LINK_SECRET is missing or a placeholder: set it to 32+ random characters "
+                "(it signs the download links in emails)"
+            )
         keys = self.encryption_key_list
         if not keys or DEV_ENCRYPTION_KEY in keys:
             problems.append(

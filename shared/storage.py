@@ -17,12 +17,32 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
+TEMP_SUFFIX = ".part"  # files being written; the cleanup removes old ones a crash left behind
+HASH_CHUNK_BYTES = 1 << 20
+
 
 @dataclass(frozen=True)
 class StoredFile:
     key: str
     size: int
     sha256: str
+
+
+@dataclass
+class PendingFile:
+    path: Path
+    stored: StoredFile | None = None
+
+
+def _fsync_and_hash(path: Path) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb+") as handle:
+        os.fsync(handle.fileno())
+        while chunk := handle.read(HASH_CHUNK_BYTES):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
 
 
 class HashingWriter:
@@ -65,7 +85,7 @@ class LocalStorage:
         """Yield a writer; on clean exit the file appears complete under `key`, else not at all."""
         final = self.resolve(key)
         final.parent.mkdir(parents=True, exist_ok=True)
-        temp = final.with_name(f".{final.name}.{uuid.uuid4().hex}.part")
+        temp = final.with_name(f".{final.name}.{uuid.uuid4().hex}{TEMP_SUFFIX}")
         try:
             with temp.open("wb") as raw:
                 writer = HashingWriter(raw)
@@ -76,6 +96,28 @@ class LocalStorage:
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
+
+    @contextlib.contextmanager
+    def write_file_atomically(self, key: str) -> Iterator[PendingFile]:
+        """For libraries that write to a path themselves (xlsxwriter, reportlab): yield a
+        temporary path; on clean exit it is fsynced, hashed and renamed to `key`."""
+        final = self.resolve(key)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        pending = PendingFile(final.with_name(f".{final.name}.{uuid.uuid4().hex}{TEMP_SUFFIX}"))
+        try:
+            yield pending
+            size, digest = _fsync_and_hash(pending.path)
+            pending.path.replace(final)
+            pending.stored = StoredFile(key=key, size=size, sha256=digest)
+        except BaseException:
+            pending.path.unlink(missing_ok=True)
+            raise
+
+    def files(self) -> Iterator[tuple[str, Path]]:
+        """Every file under the root (finished and temporary), as (key, path)."""
+        for path in self.root.rglob("*"):
+            if path.is_file():
+                yield path.relative_to(self.root).as_posix(), path
 
     def stored(self, key: str, writer: HashingWriter) -> StoredFile:
         return StoredFile(key=key, size=writer.size, sha256=writer.hexdigest)

@@ -34,6 +34,7 @@ BASE_REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 TEST_REDIS_DB = int(os.environ.get("TEST_REDIS_DB", "15"))
 TEST_JWT_SECRET = secrets.token_urlsafe(48)
 TEST_ENCRYPTION_KEY = Fernet.generate_key().decode()
+TEST_FILE_LINK_SECRET = secrets.token_urlsafe(48)
 
 
 def _test_database_url() -> str:
@@ -75,6 +76,7 @@ def make_settings(database_url: str, export_dir: Path, **overrides: object) -> S
         "database_url": database_url,
         "redis_url": _test_redis_url(),
         "auth_jwt_secret": TEST_JWT_SECRET,
+        "file_link_secret": TEST_FILE_LINK_SECRET,
         "encryption_keys": TEST_ENCRYPTION_KEY,
         "export_dir": export_dir,
         "bus_stream_prefix": f"test-{uuid.uuid4().hex[:8]}:",

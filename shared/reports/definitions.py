@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import func, select
@@ -31,6 +31,15 @@ class LedgerParams(BaseModel):
     to_date: date
 
 
+class OutstandingParams(BaseModel):
+    """`as_of` defaults to today in the tenant's timezone; the gateway fills it in."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    as_of: date
+    kind: Literal["receivable", "payable"]
+
+
 @dataclass(frozen=True)
 class ReportDefinition:
     name: str
@@ -39,18 +48,28 @@ class ReportDefinition:
     formats: frozenset[str]
 
 
+FORMATS = frozenset({"csv", "xlsx", "pdf"})
+
 REPORTS: dict[str, ReportDefinition] = {
     "ledger": ReportDefinition(
         name="ledger",
         title="Ledger statement",
         params_model=LedgerParams,
-        formats=frozenset({"csv"}),
+        formats=FORMATS,
+    ),
+    "outstanding": ReportDefinition(
+        name="outstanding",
+        title="Outstanding",
+        params_model=OutstandingParams,
+        formats=FORMATS,
     ),
 }
 
 
 def validate_params(report: str, raw: dict[str, Any], max_period_days: int) -> BaseModel:
-    """Parse and check `raw` for `report`; raises ReportParamError naming the field."""
+    """Parse and check `raw` for `report`; raises ReportParamError naming the field.
+
+    The caller fills defaults that need context first (the outstanding report's `as_of`)."""
     definition = REPORTS.get(report)
     if definition is None:
         raise ReportParamError("report", f"unknown report {report!r}; known: {sorted(REPORTS)}")

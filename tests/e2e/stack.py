@@ -52,6 +52,7 @@ class Stack:
             "DATABASE_URL": s.database_url,
             "REDIS_URL": s.redis_url,
             "AUTH_JWT_SECRET": s.auth_jwt_secret,
+            "FILE_LINK_SECRET": s.file_link_secret,
             "ENCRYPTION_KEYS": s.encryption_keys,
             "EXPORT_DIR": str(s.export_dir),
             "BUS_STREAM_PREFIX": s.bus_stream_prefix or f"e2e-{uuid.uuid4().hex[:6]}:",

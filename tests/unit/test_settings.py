@@ -23,6 +23,7 @@ def test_placeholder_secrets_are_refused_outside_development(env: str) -> None:
     message = str(caught.value)
     assert "AUTH_JWT_SECRET" in message
     assert "ENCRYPTION_KEYS" in message
+    assert "FILE_LINK_SECRET" in message
     assert "secrets.token_urlsafe" in message  # says how to make one
 
 
@@ -30,6 +31,7 @@ def test_real_secrets_are_accepted_in_production() -> None:
     settings = Settings(
         app_env="production",
         auth_jwt_secret=secrets.token_urlsafe(48),
+        file_link_secret=secrets.token_urlsafe(48),
         encryption_keys=f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}",
     )
     assert len(settings.encryption_key_list) == 2
@@ -40,6 +42,7 @@ def test_rs256_needs_a_public_key_in_production() -> None:
         Settings(
             app_env="production",
             auth_jwt_algorithm="RS256",
+            file_link_secret=secrets.token_urlsafe(48),
             encryption_keys=Fernet.generate_key().decode(),
         )
 

@@ -20,7 +20,7 @@ from shared.settings import Settings
 from shared.storage import LocalStorage
 
 from .problems import install_problem_handlers
-from .routes import admin, exports, health
+from .routes import admin, exports, files, health
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,7 @@ def create_app(settings: Settings, infra: Infrastructure | None = None) -> FastA
     app.include_router(health.router)
     app.include_router(exports.router, prefix="/api/v1")
     app.include_router(admin.router, prefix="/api/v1")
+    app.include_router(files.router, prefix="/api/v1")
     return app
 
 

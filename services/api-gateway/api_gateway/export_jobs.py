@@ -6,20 +6,23 @@ import base64
 import binascii
 import json
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_, select
 
 from shared import exports
 from shared.auth import Principal
 from shared.db import UnitOfWork
-from shared.db.models import ExportJob
+from shared.db.models import ExportJob, Tenant
 from shared.idempotency import IdempotencyConflictError
 from shared.reports import REPORTS, ReportParamError, resolve_ledger_name, validate_params
 from shared.settings import Settings
 
 from .problems import ProblemError, field_error
+
+DEFAULT_TIMEZONE = "Asia/Kolkata"
 
 
 async def submit_export(
@@ -33,6 +36,8 @@ async def submit_export(
     idempotency_key: str | None,
 ) -> tuple[ExportJob, bool]:
     """Validate the request against the report's definition, then queue the job (committed)."""
+    if report == "outstanding" and params.get("as_of") is None:
+        params = {**params, "as_of": (await tenant_today(uow, principal.tenant_id)).isoformat()}
     try:
         parsed = validate_params(report, params, settings.export_max_period_days)
     except ReportParamError as exc:
@@ -66,6 +71,12 @@ async def submit_export(
         ) from None
     await uow.commit()
     return job, created
+
+
+async def tenant_today(uow: UnitOfWork, tenant_id: str) -> date:
+    """Today's date where the tenant keeps its books."""
+    zone = await uow.session.scalar(select(Tenant.timezone).where(Tenant.id == tenant_id))
+    return datetime.now(ZoneInfo(zone or DEFAULT_TIMEZONE)).date()
 
 
 def _visible(principal: Principal) -> Any:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from shared.runtime import Infrastructure, Worker
 from shared.storage import LocalStorage
 
+from .cleanup import CleanupReport, run_cleanup
 from .handlers import ExportDeps, reconcile, subscriptions
 
 
@@ -15,11 +18,18 @@ def build_worker(infra: Infrastructure) -> tuple[Worker, ExportDeps]:
     async def reconcile_job() -> int:
         return await reconcile(deps)
 
+    async def cleanup_job() -> CleanupReport:
+        grace = timedelta(seconds=settings.export_orphan_grace_seconds)
+        return await run_cleanup(deps.uow, deps.storage, grace)
+
     worker = Worker(
         service="export-service",
         infra=infra,
         subscriptions=subscriptions(deps),
         health_port=settings.export_health_port,
-        periodic=[(settings.reconcile_interval_seconds, reconcile_job)],
+        periodic=[
+            (settings.reconcile_interval_seconds, reconcile_job),
+            (settings.export_cleanup_interval_seconds, cleanup_job),
+        ],
     )
     return worker, deps

@@ -11,11 +11,10 @@ from shared.bus import Subscription
 from shared.db import UnitOfWork
 from shared.db.models import ExportJob
 from shared.events import ExportRequested, Streams
-from shared.reports import ReportParamError
 from shared.runtime import Infrastructure
 from shared.storage import LocalStorage
 
-from .render import RenderedFile, render_job
+from .render import RenderedFile, RenderError, render_job
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +47,8 @@ async def render_export(event: ExportRequested, deps: ExportDeps) -> None:
         return
     try:
         rendered = await render_job(deps.infra, deps.storage, job)
-    except ReportParamError as exc:
-        await _fail(deps, job, exc.message)
+    except RenderError as exc:
+        await _fail(deps, job, exc.reason)
         return
     except Exception as exc:
         # Transient (database, disk): free the lease so the bus's redelivery can try again.

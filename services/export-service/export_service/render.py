@@ -1,16 +1,56 @@
-"""Dispatch a job to its renderer and store the file atomically."""
+"""Render one export job: pick the report's rows, draw them in the job's format, store the file.
+
+Errors the requester can act on (an unknown ledger, a full disk) are `RenderError`s with a
+plain reason, and fail the job at once; anything else is treated as transient and retried by
+the bus. A file is either stored complete or not at all (see shared.storage).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import errno
+import time
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from shared.db.models import ExportJob
-from shared.reports import LedgerParams, ReportParamError, download_name, validate_params
+from shared.reports import (
+    LedgerParams,
+    OutstandingParams,
+    ReportParamError,
+    download_name,
+    validate_params,
+)
 from shared.runtime import Infrastructure
 from shared.storage import LocalStorage, StoredFile
 
-from .ledger_csv import render_ledger_csv
+from .csv_writer import CsvReportWriter
+from .document import TabularWriter
+from .ledger_csv import copy_ledger_csv
+from .pdf import PdfReportWriter
+from .sources import ReportSource, ledger_figures, ledger_source, outstanding_source
+from .xlsx import XlsxReportWriter
+
+PROGRESS_INTERVAL_SECONDS = 1.0
+
+WRITERS: dict[str, Callable[[], TabularWriter]] = {
+    "csv": CsvReportWriter,
+    "xlsx": XlsxReportWriter,
+    "pdf": PdfReportWriter,
+}
+
+
+class RenderError(Exception):
+    """A permanent failure with a reason fit for the requester's eyes."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -20,30 +60,93 @@ class RenderedFile:
     row_count: int
 
 
+class ProgressReporter:
+    """Writes `progress` (rows so far) at most once per interval, from its own connection."""
+
+    def __init__(
+        self, engine: AsyncEngine, job_id: uuid.UUID, interval: float = PROGRESS_INTERVAL_SECONDS
+    ):
+        self._engine = engine
+        self._job_id = job_id
+        self._interval = interval
+        self._last = time.monotonic()
+
+    async def __call__(self, rows: int) -> None:
+        now = time.monotonic()
+        if now - self._last < self._interval:
+            return
+        self._last = now
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(ExportJob)
+                .where(ExportJob.id == self._job_id, ExportJob.status == "running")
+                .values(progress=rows)
+            )
+
+
 async def render_job(infra: Infrastructure, storage: LocalStorage, job: ExportJob) -> RenderedFile:
+    try:
+        return await _render(infra, storage, job)
+    except ReportParamError as exc:
+        raise RenderError(f"{exc.field}: {exc.message}") from exc
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise RenderError("there was not enough disk space to store the export") from exc
+        raise
+
+
+async def _render(infra: Infrastructure, storage: LocalStorage, job: ExportJob) -> RenderedFile:
     params = validate_params(job.report, job.params, infra.settings.export_max_period_days)
-    if job.report != "ledger" or job.format != "csv" or not isinstance(params, LedgerParams):
-        raise ReportParamError("format", f"{job.report} as {job.format} is not supported")
+    if job.format not in WRITERS:
+        raise ReportParamError("format", f"unknown format {job.format!r}")
     key = storage.key_for(job.tenant_id, job.id, job.format, job.created_at)
+    progress = ProgressReporter(infra.engine, job.id)
+    names = dict(job.params)
     async with infra.engine.connect() as sa_conn:
         raw: Any = await sa_conn.get_raw_connection()
         conn = raw.driver_connection
-        ledger = await conn.fetchval(
-            "SELECT name FROM ledgers WHERE tenant_id = $1 AND lower(name) = lower($2)",
-            job.tenant_id,
-            params.ledger,
-        )
-        if ledger is None:
-            raise ReportParamError("ledger", f"unknown ledger {params.ledger!r}")
-        with storage.write_atomically(key) as out:
-            result = await render_ledger_csv(
-                conn,
-                out,
-                tenant_id=job.tenant_id,
-                ledger=ledger,
-                from_date=params.from_date,
-                to_date=params.to_date,
+        company = await conn.fetchval("SELECT name FROM tenants WHERE id = $1", job.tenant_id)
+        if isinstance(params, LedgerParams):
+            ledger = await conn.fetchval(
+                "SELECT name FROM ledgers WHERE tenant_id = $1 AND lower(name) = lower($2)",
+                job.tenant_id,
+                params.ledger,
             )
-        stored = storage.stored(key, out)
-    name = download_name(job.report, {**job.params, "ledger": ledger}, job.format)
-    return RenderedFile(stored=stored, file_name=name, row_count=result.row_count)
+            if ledger is None:
+                raise ReportParamError("ledger", f"no ledger named {params.ledger!r}")
+            names["ledger"] = ledger
+            figures = await ledger_figures(conn, job.tenant_id, ledger, params)
+            if job.format == "csv":
+                with storage.write_atomically(key) as out:
+                    await copy_ledger_csv(conn, out, job.tenant_id, figures, progress)
+                stored, rows = storage.stored(key, out), figures.entries
+            else:
+                source = ledger_source(conn, job.tenant_id, company, figures)
+                stored, rows = await _draw(source, WRITERS[job.format](), storage, key, progress)
+        else:
+            assert isinstance(params, OutstandingParams)
+            source = await outstanding_source(conn, job.tenant_id, company, params)
+            stored, rows = await _draw(source, WRITERS[job.format](), storage, key, progress)
+    return RenderedFile(stored, download_name(job.report, names, job.format), rows)
+
+
+async def _draw(
+    source: ReportSource,
+    writer: TabularWriter,
+    storage: LocalStorage,
+    key: str,
+    progress: ProgressReporter,
+) -> tuple[StoredFile, int]:
+    """Feed the source's batches to a synchronous writer in a worker thread."""
+    with storage.write_file_atomically(key) as pending:
+        await asyncio.to_thread(writer.begin, pending.path, source.header)
+        written = 0
+        try:
+            async for batch in source.rows:
+                await asyncio.to_thread(writer.write_rows, batch)
+                written += len(batch)
+                await progress(written)
+        finally:
+            await asyncio.to_thread(writer.finish)
+    assert pending.stored is not None
+    return pending.stored, source.data_rows

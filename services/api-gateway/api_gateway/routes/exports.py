@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse
 
 from ..deps import CurrentUser, IdempotencyKey, SettingsDep, StorageDep, UowDep
 from ..export_jobs import find_job, list_jobs, submit_export
-from ..problems import ProblemError
+from ..files import serve_export_file
 from ..schemas import ExportJobCreate, ExportJobPage, ExportJobPublic, ExportStatus
 
 router = APIRouter(prefix="/exports/jobs", tags=["exports"])
@@ -66,23 +65,7 @@ async def read_job(job_id: uuid.UUID, user: CurrentUser, uow: UowDep) -> ExportJ
 
 @router.get("/{job_id}/download", response_class=FileResponse)
 async def download_job(
-    job_id: uuid.UUID, user: CurrentUser, uow: UowDep, storage: StorageDep
-) -> FileResponse:
-    """The finished file, under its readable name."""
-    job = await find_job(uow, user, job_id)
-    expired = job.expires_at is not None and job.expires_at <= datetime.now(UTC)
-    if job.status == "expired" or (job.status == "succeeded" and expired):
-        raise ProblemError(410, "this export has expired; run it again")
-    if job.status != "succeeded" or not job.file_path or not job.file_name:
-        raise ProblemError(409, f"the export is {job.status}, not ready to download")
-    path = storage.resolve(job.file_path)
-    if not path.is_file():
-        raise ProblemError(410, "the file is no longer stored; run the export again")
-    return FileResponse(path, filename=job.file_name, media_type=_MEDIA_TYPES[job.format])
-
-
-_MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
+    job_id: uuid.UUID, user: CurrentUser, uow: UowDep, storage: StorageDep, request: Request
+) -> Response:
+    """The finished file under its readable name (requester or tenant admin)."""
+    return serve_export_file(request, await find_job(uow, user, job_id), storage)

@@ -1,0 +1,258 @@
+"""Time `PdfReportWriter` against a bare reportlab canvas loop; record "## PDF writer" in RESULTS.md.
+
+The bare loop draws the writer's own strings (formatted and clipped beforehand, untimed) at the
+writer's positions with one drawString/drawRightString per cell and showPage every K rows: the
+least any canvas-based writer must pay. The writer is timed on `Row`s, formatting included.
+Rows are generated in batches of 1,000 (as the renderer streams them), outside the timed part,
+and every run is a fresh process so that its peak RSS is its own.
+
+    .venv/bin/python bench/bench_pdf_engine.py --rows 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+SECTION = "## PDF writer"
+BATCH = 1_000
+VARIANTS = {
+    "bare-plain": "bare loop, pageCompression=0",
+    "bare-deflate": "bare loop, pageCompression=1",
+    "writer": "PdfReportWriter (pages deflated as finished)",
+    "writer-late": "PdfReportWriter(deflate_early=False)",
+}
+WORDS = (
+    "being goods sold to as per bill dated against order received cash cheque transfer "
+    "freight charges discount allowed interest on delayed payment for the month of"
+).split()
+
+
+def _header(rows: int) -> Any:
+    from export_service.document import Column, DocumentHeader
+
+    columns = (
+        Column("Date", "date", 10),
+        Column("Voucher type", "text", 11),
+        Column("Voucher no", "text", 10),
+        Column("Particulars", "text", 20),
+        Column("Narration", "text", 36),
+        Column("Debit", "money", 14),
+        Column("Credit", "money", 14),
+        Column("Balance", "balance", 17),
+    )
+    return DocumentHeader(
+        title="Ledger statement",
+        company="Benchmark Traders Pvt Ltd",
+        lines=("Ledger: Sharma Traders", "Period: 01-04-2020 to 31-03-2025"),
+        columns=columns,
+        total_rows=rows,
+        generated_at=datetime(2025, 11, 15, 10, 30, tzinfo=UTC),
+    )
+
+
+def _rows(count: int) -> Iterator[list[Any]]:
+    """Ledger-like rows in batches; the same for every run (seeded)."""
+    from export_service.document import Row
+
+    rng = random.Random(20251115)
+    balance = Decimal("125000.00")
+    day = date(2020, 4, 1)
+    batch: list[Any] = []
+    for i in range(count):
+        amount = Decimal(rng.randrange(100, 50_000_000)) / 100
+        debit = amount if rng.random() < 0.55 else None
+        credit = None if debit is not None else amount
+        balance += amount if debit is not None else -amount
+        words: list[str] = []
+        target = rng.randrange(40, 81)
+        while len(" ".join(words)) < target:
+            words.append(rng.choice(WORDS))
+        narration = " ".join(words)[:target].capitalize()
+        vtype = rng.choice(("Sales", "Purchase", "Receipt", "Payment", "Journal"))
+        party = rng.choice(("Sharma Traders", "Gupta & Sons", "HDFC Bank A/c", "Cash"))
+        day += timedelta(days=1 if i % 40 == 0 else 0)
+        values = (day, vtype, f"{vtype[:3].upper()}/{i:07d}", party, narration)
+        batch.append(Row((*values, debit, credit, balance)))
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _run_writer(path: Path, rows: int, deflate_early: bool) -> float:
+    from export_service.pdf import PdfReportWriter
+
+    writer = PdfReportWriter(deflate_early=deflate_early)
+    spent = 0.0
+    started = time.perf_counter()
+    writer.begin(path, _header(rows))
+    spent += time.perf_counter() - started
+    for batch in _rows(rows):
+        started = time.perf_counter()
+        writer.write_rows(batch)
+        spent += time.perf_counter() - started
+    started = time.perf_counter()
+    writer.finish()
+    return spent + time.perf_counter() - started
+
+
+def _run_bare(path: Path, rows: int, compression: int) -> float:
+    from reportlab.pdfgen.canvas import Canvas
+
+    from export_service.pdf import _FORMATTERS, FONT, PAGE_HEIGHT, PAGE_WIDTH, PAD, _Layout, clip
+
+    header = _header(rows)
+    layout = _Layout(header, 8.0)
+    cells: list[tuple[float, bool, Callable[[Any], str], float]] = []
+    for column, x, width in layout.columns:
+        right = column.kind in ("money", "balance", "integer")
+        edge = x + width - PAD if right else x + PAD
+        cells.append((edge, right, _FORMATTERS[column.kind], width - 2 * PAD))
+    per_page, top = layout.per_page, layout.header_y - 3
+    spent = 0.0
+    started = time.perf_counter()
+    canvas = Canvas(str(path), pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=compression)
+    canvas.setFont(FONT, 8)
+    spent += time.perf_counter() - started
+    n = 0
+    for batch in _rows(rows):
+        strings = [
+            [
+                "" if v is None else (clip(fmt(v), avail, FONT, 8) if not right else fmt(v))
+                for (_, right, fmt, avail), v in zip(cells, row.values, strict=True)
+            ]
+            for row in batch
+        ]
+        started = time.perf_counter()
+        for row_strings in strings:
+            if n and n % per_page == 0:
+                canvas.showPage()
+                canvas.setFont(FONT, 8)
+            y = top - (n % per_page + 1) * layout.leading
+            for (edge, right, _, _), s in zip(cells, row_strings, strict=True):
+                if right:
+                    canvas.drawRightString(edge, y, s)
+                else:
+                    canvas.drawString(edge, y, s)
+            n += 1
+        spent += time.perf_counter() - started
+    started = time.perf_counter()
+    canvas.showPage()
+    canvas.save()
+    return spent + time.perf_counter() - started
+
+
+def _child(variant: str, rows: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.pdf"
+        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        if variant.startswith("bare"):
+            seconds = _run_bare(path, rows, 1 if variant == "bare-deflate" else 0)
+        else:
+            seconds = _run_writer(path, rows, variant == "writer")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        size = path.stat().st_size
+    print(json.dumps({"seconds": seconds, "base_kb": base, "peak_kb": peak, "bytes": size}))
+
+
+def _measure(variant: str, rows: int) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", variant, "--rows", str(rows)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(out.stdout)
+    return result
+
+
+def _section(table: list[tuple[int, str, dict[str, Any]]], ratios: dict[int, float]) -> str:
+    import reportlab
+
+    lines = [
+        SECTION,
+        "",
+        f"`bench/bench_pdf_engine.py` on {date.today().isoformat()}: {os.cpu_count()} CPUs "
+        f"(nproc), Python {platform.python_version()}, reportlab {reportlab.Version} "
+        "(pure Python: the optional rl_accel C extension is not installed). Synthetic 8-column "
+        "ledger rows (narrations 40-80 characters), 48 rows a page (40 on page 1), A4 "
+        "landscape; each run a fresh process. The bare loop draws preformatted strings "
+        "(formatting untimed) with drawString/drawRightString per cell; the writer's time "
+        "includes formatting. Peak RSS is `ru_maxrss`; the process starts at about "
+        f"{table[0][2]['base_kb'] / 1024:.0f} MB.",
+        "",
+        "| rows | run | seconds | peak RSS MB | file MB |",
+        "| ---: | --- | ---: | ---: | ---: |",
+    ]
+    for rows, variant, r in table:
+        lines.append(
+            f"| {rows:,} | {VARIANTS[variant]} | {r['seconds']:.2f} "
+            f"| {r['peak_kb'] / 1024:.0f} | {r['bytes'] / 1e6:.1f} |"
+        )
+    lines.append("")
+    for rows, ratio in ratios.items():
+        lines.append(
+            f"Writer / bare loop (pageCompression=1) at {rows:,} rows: **{ratio:.2f}** "
+            "(target: at most 1.3)."
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _record(section: str) -> None:
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    # Our section runs from its heading to the next level-2 heading; others stay as they are.
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip("\n") + "\n"
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=10_000, help="a second, smaller run")
+    parser.add_argument("--child", choices=VARIANTS, help=argparse.SUPPRESS)
+    parser.add_argument("--no-record", action="store_true", help="print only")
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child, args.rows)
+        return
+    table: list[tuple[int, str, dict[str, Any]]] = []
+    ratios: dict[int, float] = {}
+    for rows in sorted({args.small, args.rows}):
+        results = {}
+        for variant in VARIANTS:
+            r = results[variant] = _measure(variant, rows)
+            table.append((rows, variant, r))
+            print(
+                f"{rows:>9,} {VARIANTS[variant]:<46} {r['seconds']:7.2f} s "
+                f"peak {r['peak_kb'] / 1024:5.0f} MB  file {r['bytes'] / 1e6:5.1f} MB"
+            )
+        ratios[rows] = results["writer"]["seconds"] / results["bare-deflate"]["seconds"]
+        print(f"{rows:>9,} ratio writer / bare loop (pageCompression=1): {ratios[rows]:.2f}")
+    if not args.no_record:
+        _record(_section(table, ratios))
+        print(f"recorded in {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

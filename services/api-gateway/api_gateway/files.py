@@ -1,0 +1,38 @@
+"""Serving a finished export's file: content type, readable name, ETag, expiry."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import Request, Response
+from fastapi.responses import FileResponse
+
+from shared.db.models import ExportJob
+from shared.storage import LocalStorage
+
+from .problems import ProblemError
+
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def serve_export_file(request: Request, job: ExportJob, storage: LocalStorage) -> Response:
+    """The file of a succeeded job; 409 while not ready, 410 once expired or gone."""
+    expired = job.expires_at is not None and job.expires_at <= datetime.now(UTC)
+    if job.status == "expired" or (job.status == "succeeded" and expired):
+        raise ProblemError(410, "this export has expired; run it again")
+    if job.status != "succeeded" or not job.file_path or not job.file_name:
+        raise ProblemError(409, f"the export is {job.status}, not ready to download")
+    path = storage.resolve(job.file_path)
+    if not path.is_file():
+        raise ProblemError(410, "the file is no longer stored; run the export again")
+    etag = f'"{job.sha256}"'
+    cache = {"ETag": etag, "Cache-Control": "private, no-transform"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=cache)
+    return FileResponse(
+        path, filename=job.file_name, media_type=MEDIA_TYPES[job.format], headers=cache
+    )
