@@ -87,11 +87,11 @@ class Stack:
         self.stop_requested = threading.Event()
         self.force = threading.Event()
 
-    def start(self, name: str, argv: list[str]) -> None:
+    def start(self, name: str, argv: list[str], extra_env: dict[str, str] | None = None) -> None:
         proc = subprocess.Popen(
             [sys.executable, *argv],
             cwd=ROOT,
-            env=self.env,
+            env={**self.env, **(extra_env or {})},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -232,6 +232,13 @@ def run() -> int:
     ports = {f: setting(f.lower()) for f in ("GATEWAY_PORT", "EXPORT_HEALTH_PORT")}
     ports |= {f: setting(f.lower()) for f in ("MAIL_HEALTH_PORT", "SCHEDULER_HEALTH_PORT")}
     ports["DEV_SMTP_PORT"] = smtp_port
+    # Export workers side by side show the bus sharing work; each gets the next health port.
+    export_workers = max(1, int(os.environ.get("EXPORT_WORKERS", "2")))
+    extra_exporters = {
+        f"export-service-{n}": str(int(ports["EXPORT_HEALTH_PORT"]) + 10 * (n - 1))
+        for n in range(2, export_workers + 1)
+    }
+    ports |= {f"EXPORT_HEALTH_PORT ({name})": port for name, port in extra_exporters.items()}
     if busy := busy_ports(ports):
         say(
             f"ERROR: port(s) already in use: {', '.join(busy)}. Another `make run` still up? "
@@ -255,6 +262,7 @@ def run() -> int:
         SINK: [*sink, "--dir", str(MAIL_DIR)],
         "api-gateway": ["-m", "api_gateway"],
         "export-service": ["-m", "export_service"],
+        **{name: ["-m", "export_service"] for name in extra_exporters},
         "mail-service": ["-m", "mail_service"],
         "scheduler-service": ["-m", "scheduler_service"],
     }
@@ -263,7 +271,8 @@ def run() -> int:
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, stack.on_signal)
     for name, argv in services.items():
-        stack.start(name, argv)
+        health_port = extra_exporters.get(name)
+        stack.start(name, argv, {"EXPORT_HEALTH_PORT": health_port} if health_port else None)
 
     host = setting("gateway_host")
     host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - only compared

@@ -63,7 +63,7 @@ class Settings(BaseSettings):
 
     # Event bus
     bus_stream_prefix: str = ""  # lets tests and side-by-side stacks keep their streams apart
-    bus_block_ms: int = Field(default=5000, ge=10, le=60000)
+    bus_block_ms: int = Field(default=2000, ge=10, le=60000)
     bus_batch_size: int = Field(default=16, ge=1, le=1000)
     bus_claim_idle_ms: int = Field(default=60000, ge=0)
     bus_max_deliveries: int = Field(default=5, ge=1, le=100)
