@@ -45,8 +45,9 @@ async def _ledger_sums(infra: Infrastructure, tenant_id: str) -> tuple[Decimal, 
         opening = (
             await conn.execute(
                 text(
-                    "SELECT l.opening_balance + coalesce((SELECT sum(debit - credit) FROM ledger_entries "
-                    "WHERE tenant_id = :t AND entry_date < :f), 0) FROM ledgers l WHERE l.tenant_id = :t"
+                    "SELECT l.opening_balance + coalesce((SELECT sum(debit - credit) "
+                    "FROM ledger_entries WHERE tenant_id = :t AND entry_date < :f), 0) "
+                    "FROM ledgers l WHERE l.tenant_id = :t"
                 ),
                 {"t": tenant_id, "f": date(2025, 4, 1)},
             )
@@ -159,7 +160,8 @@ async def test_outstanding_totals_match_sql(
         amount, pending = (
             await conn.execute(
                 text(
-                    "SELECT sum(amount), sum(pending_amount) FROM bills WHERE tenant_id = :t AND pending_amount > 0"
+                    "SELECT sum(amount), sum(pending_amount) FROM bills "
+                    "WHERE tenant_id = :t AND pending_amount > 0"
                 ),
                 {"t": tenant_id},
             )
