@@ -1,4 +1,4 @@
-"""Time `shared.demo_data.load_demo_data` and record it under "## Demo data load" in RESULTS.md.
+"""Time `shared.demo.load_demo_data` and record it under "## Demo data load" in RESULTS.md.
 
 Loads into a scratch tenant of the database named by DATABASE_URL twice: once into an empty
 tenant, then again over it (the replace path `make demo-data` takes on a rerun). The tenant and
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import asyncpg
 
-from shared.demo_data import DemoSummary, load_demo_data
+from shared.demo import DemoSummary, load_demo_data
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 SECTION = "## Demo data load"

@@ -40,6 +40,7 @@ from export_service.pdf import (
     _Layout,
     clip,
 )
+from reportlab.lib import rl_accel
 from reportlab.pdfgen.canvas import Canvas
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -153,6 +154,8 @@ def _run_bare(path: Path, rows: int, compression: int) -> tuple[float, float]:
                 canvas.setFont(FONT, 8)
             y = top - (n % per_page + 1) * layout.leading
             for (edge, right, _, _), s in zip(cells, row_strings, strict=True):
+                if not s:
+                    continue  # as the writer does: no empty text objects
                 if right:
                     canvas.drawRightString(edge, y, s)
                 else:
@@ -195,17 +198,22 @@ def _measure(variant: str, rows: int, repeat: int) -> dict[str, Any]:
     return best
 
 
-def _section(table: list[tuple[int, str, dict[str, Any]]], ratios: dict[int, float]) -> str:
+def _section(
+    table: list[tuple[int, str, dict[str, Any]]], ratios: dict[int, float], repeat: int, load: float
+) -> str:
+    layout = _Layout(_header(1), 8.0)
+    accel = "with" if rl_accel._c_funcs else "without"
     lines = [
         SECTION,
         "",
         f"`bench/bench_pdf_engine.py` on {date.today().isoformat()}: {os.cpu_count()} CPUs "
-        f"(nproc), Python {platform.python_version()}, reportlab {reportlab.Version} "
-        "(pure Python: the optional rl_accel C extension is not installed). Synthetic 8-column "
-        "ledger rows (narrations 40-80 characters), 48 rows a page (40 on page 1), A4 "
-        "landscape; each run a fresh process. The bare loop draws preformatted strings "
-        "(formatting untimed) with drawString/drawRightString per cell; the writer's time "
-        "includes formatting. Peak RSS is `ru_maxrss`; the process starts at about "
+        f"(nproc), Python {platform.python_version()}, reportlab {reportlab.Version} {accel} "
+        "its optional rl_accel C extension. Synthetic 8-column ledger rows (narrations 40-80 "
+        f"characters), {layout.per_page} rows a page ({layout.first_page} on page 1), A4 "
+        f"landscape. Each figure is the fastest of {repeat} fresh processes (load average "
+        f"{load:.1f} at the start: the machine is shared). The bare loop draws preformatted "
+        "strings (formatting untimed) with drawString/drawRightString per cell; the writer's "
+        "time includes formatting. Peak RSS is `ru_maxrss`; a process starts at about "
         f"{table[0][2]['base_kb'] / 1024:.0f} MB.",
         "",
         "| rows | run | seconds | of which save() | peak RSS MB | file MB |",
@@ -247,6 +255,7 @@ def main() -> None:
     if args.child:
         _child(args.child, args.rows)
         return
+    load = os.getloadavg()[0]
     table: list[tuple[int, str, dict[str, Any]]] = []
     ratios: dict[int, float] = {}
     for rows in sorted({args.small, args.rows}):
@@ -261,7 +270,7 @@ def main() -> None:
         ratios[rows] = results["writer"]["seconds"] / results["bare-deflate"]["seconds"]
         print(f"{rows:>9,} ratio writer / bare loop (pageCompression=1): {ratios[rows]:.2f}")
     if not args.no_record:
-        _record(_section(table, ratios))
+        _record(_section(table, ratios, args.repeat, load))
         print(f"recorded in {RESULTS}")
 
 

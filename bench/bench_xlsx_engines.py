@@ -193,7 +193,7 @@ def _section(results: list[tuple[int, str, dict[str, Any]]]) -> str:
 
         lxml_note = "with lxml"
     except ImportError:
-        lxml_note = "without lxml (its pure-Python XML writer)"
+        lxml_note = "without lxml, so its pure-Python XML writer"
     lines = [
         SECTION,
         "",

@@ -45,7 +45,7 @@ async def _demo_data(args: argparse.Namespace) -> None:
     import asyncpg
 
     from shared.db import asyncpg_dsn
-    from shared.demo_data import load_demo_data
+    from shared.demo import load_demo_data
 
     dsn = asyncpg_dsn(_settings().database_url)
     if args.if_empty:

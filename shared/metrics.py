@@ -24,3 +24,8 @@ RECONCILED = Counter("reconciled_rows_total", "Rows re-announced by reconciliati
 def render_latest() -> tuple[bytes, str]:
     """The exposition body and its content type."""
     return generate_latest(), CONTENT_TYPE_LATEST
+
+
+EMAILS_FINISHED = Counter(
+    "emails_finished_total", "Email attempts by outcome", ["trigger", "outcome"]
+)

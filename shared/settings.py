@@ -88,6 +88,18 @@ class Settings(BaseSettings):
     export_lease_seconds: int = Field(default=300, ge=5)
     export_max_period_days: int = Field(default=5 * 366, ge=1)
 
+    # mail-service
+    mail_lease_seconds: int = Field(default=120, ge=5)
+    mail_max_attempts: int = Field(default=5, ge=1, le=20)  # scheduled sends; manual: one
+    mail_retry_base_seconds: float = Field(default=30.0, gt=0)
+    mail_retry_max_seconds: float = Field(default=3600.0, gt=0)
+    mail_send_deadline_seconds: float = Field(default=60.0, gt=0, le=600)
+    mail_connection_idle_seconds: float = Field(default=30.0, ge=0)
+    # Extra CA bundle trusted for tenants' SMTP servers (a private CA); system CAs always apply.
+    mail_smtp_ca_file: Path | None = None
+    # How long `POST /admin/email-settings/test` waits beyond the tenant's SMTP timeout.
+    mail_test_wait_margin_seconds: float = Field(default=5.0, ge=0)
+
     @property
     def is_development(self) -> bool:
         return self.app_env == "development"

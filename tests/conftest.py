@@ -27,6 +27,8 @@ from shared.settings import Settings
 
 from .factories import create_tenant
 
+pytest_plugins = ["tests.smtp_kit.fixtures"]
+
 BASE_DATABASE_URL = os.environ.get(
     "DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/ledgerpost"
 )

@@ -50,10 +50,9 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         session, self._session = self.session, None
-        try:
-            await session.rollback()  # a no-op after commit()
-        finally:
-            await session.close()
+        # close() rolls back anything uncommitted but, unlike rollback(), leaves the objects
+        # read in this unit loaded: callers may read them after the block.
+        await session.close()
 
     def publish(self, event: Event) -> None:
         """Record `event` in the outbox, inside this transaction."""

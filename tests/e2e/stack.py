@@ -1,4 +1,9 @@
-"""The four services started as real processes against the test database and Redis."""
+"""The four services started as real processes against the test database and Redis.
+
+`export_workers=N` starts N export-service processes (each with its own health port, named
+"export-service", "export-service-2", ...): they share the consumer group, as replicas do.
+`extra_env` adds or overrides environment variables of every process.
+"""
 
 from __future__ import annotations
 
@@ -34,8 +39,21 @@ def free_port() -> int:
 class Stack:
     settings: Settings
     log_dir: Path
+    export_workers: int = 1
+    extra_env: dict[str, str] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def instances(self) -> list[tuple[str, str, str]]:
+        """Every process to run: (name, module, the variable holding its port)."""
+        out = []
+        for service, (module, port_var) in SERVICES.items():
+            copies = self.export_workers if service == "export-service" else 1
+            out += [
+                (service if i == 0 else f"{service}-{i + 1}", module, port_var)
+                for i in range(copies)
+            ]
+        return out
 
     @property
     def gateway_url(self) -> str:
@@ -60,26 +78,30 @@ class Stack:
             "OUTBOX_POLL_SECONDS": "1",
             "LOG_FORMAT": "json",
             "LOG_LEVEL": "INFO",
+            **self.extra_env,
         }
         for service, (_, port_var) in SERVICES.items():
             env[port_var] = str(self.ports[service])
         return env
 
     def start(self) -> None:
-        self.ports = {service: free_port() for service in SERVICES}
+        self.ports = {name: free_port() for name, _, _ in self.instances()}
         env = self.environment()
-        for service, (module, _) in SERVICES.items():
-            with (self.log_dir / f"{service}.log").open("wb") as log:
+        for name, module, port_var in self.instances():
+            with (self.log_dir / f"{name}.log").open("wb") as log:
                 # The child keeps its own copy of the descriptor; ours can close at once.
-                self.processes[service] = subprocess.Popen(
-                    [sys.executable, "-m", module], env=env, stdout=log, stderr=subprocess.STDOUT
+                self.processes[name] = subprocess.Popen(
+                    [sys.executable, "-m", module],
+                    env={**env, port_var: str(self.ports[name])},
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
                 )
 
     def wait_ready(self, client: httpx.Client, timeout: float = 30.0) -> None:
         import time
 
         deadline = time.monotonic() + timeout
-        pending = set(SERVICES)
+        pending = set(self.processes)
         while pending:
             for service in sorted(pending):
                 self._check_alive(service)

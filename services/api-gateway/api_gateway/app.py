@@ -20,7 +20,7 @@ from shared.settings import Settings
 from shared.storage import LocalStorage
 
 from .problems import install_problem_handlers
-from .routes import admin, exports, files, health
+from .routes import admin, email_settings, email_test, emails, exports, files, health
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,9 @@ def create_app(settings: Settings, infra: Infrastructure | None = None) -> FastA
     app.include_router(exports.router, prefix="/api/v1")
     app.include_router(admin.router, prefix="/api/v1")
     app.include_router(files.router, prefix="/api/v1")
+    app.include_router(emails.router, prefix="/api/v1")
+    app.include_router(email_test.router, prefix="/api/v1")
+    app.include_router(email_settings.router, prefix="/api/v1")
     return app
 
 

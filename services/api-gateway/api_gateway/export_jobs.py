@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import uuid
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, select
 
 from shared import exports
 from shared.auth import Principal
@@ -20,6 +17,7 @@ from shared.idempotency import IdempotencyConflictError
 from shared.reports import REPORTS, ReportParamError, resolve_ledger_name, validate_params
 from shared.settings import Settings
 
+from .pagination import newest_first, page
 from .problems import ProblemError, field_error
 
 DEFAULT_TIMEZONE = "Asia/Kolkata"
@@ -97,20 +95,6 @@ async def find_job(uow: UnitOfWork, principal: Principal, job_id: uuid.UUID) -> 
     return job
 
 
-def encode_cursor(job: ExportJob) -> str:
-    raw = json.dumps([job.created_at.isoformat(), str(job.id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        created, job_id = json.loads(base64.urlsafe_b64decode(padded))
-        return datetime.fromisoformat(created), uuid.UUID(job_id)
-    except (ValueError, TypeError, binascii.Error):
-        raise field_error("cursor", "not a cursor this API returned") from None
-
-
 async def list_jobs(
     uow: UnitOfWork,
     principal: Principal,
@@ -126,15 +110,6 @@ async def list_jobs(
         query = query.where(ExportJob.status == status)
     if report:
         query = query.where(ExportJob.report == report)
-    if cursor:
-        created, job_id = _decode_cursor(cursor)
-        query = query.where(
-            or_(
-                ExportJob.created_at < created,
-                and_(ExportJob.created_at == created, ExportJob.id < job_id),
-            )
-        )
-    query = query.order_by(ExportJob.created_at.desc(), ExportJob.id.desc()).limit(limit + 1)
+    query = newest_first(query, ExportJob.created_at, ExportJob.id, cursor, limit)
     jobs = list(await uow.session.scalars(query))
-    next_cursor = encode_cursor(jobs[limit - 1]) if len(jobs) > limit else None
-    return jobs[:limit], next_cursor
+    return page(jobs, limit, lambda job: (job.created_at, job.id))

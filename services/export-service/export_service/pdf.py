@@ -234,13 +234,17 @@ class PdfReportWriter:
         y = self._y
         for row in rows:
             y -= leading
-            wanted = FONT if row.style == "normal" else BOLD
-            if wanted != font:
-                font = wanted
-                cells = self._cells[font]
-                text.setFont(font, size, leading)
-            if row.style in _RULED_ABOVE:
-                self._canvas.line(MARGIN, y + leading - 3, PAGE_WIDTH - MARGIN, y + leading - 3)
+            if row.style == "normal":
+                if font is not FONT:
+                    font, cells = FONT, self._cells[FONT]
+                    text.setFont(font, size, leading)
+            else:
+                if font is not BOLD:
+                    font, cells = BOLD, self._cells[BOLD]
+                    text.setFont(font, size, leading)
+                if row.style in _RULED_ABOVE:
+                    rule_y = y + leading - 3
+                    self._canvas.line(MARGIN, rule_y, PAGE_WIDTH - MARGIN, rule_y)
             for (edge, right, fmt, avail, sure), value in zip(cells, row.values, strict=False):
                 if value is None:
                     continue

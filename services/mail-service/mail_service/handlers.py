@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from shared import emails, metrics
 from shared.bus import Subscription
-from shared.db import UnitOfWork
 from shared.db.models import Email
 from shared.events import EmailRequested, ExportFinished, Streams
-from shared.runtime import Infrastructure
+
+from .sending import MailDeps, send_email
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class MailDeps:
-    infra: Infrastructure
-
-    def uow(self) -> UnitOfWork:
-        return self.infra.uow()
 
 
 async def wake_waiting_emails(event: ExportFinished, deps: MailDeps) -> int:
@@ -43,8 +36,37 @@ async def wake_waiting_emails(event: ExportFinished, deps: MailDeps) -> int:
     return count
 
 
+async def give_up_email(event: EmailRequested, reason: str, deps: MailDeps) -> None:
+    """Delivery gave up: the email fails with the reason instead of waiting forever."""
+    async with deps.uow() as uow:
+        email = await emails.find_email(uow, event.tenant_id, event.email_id)
+        if email is not None:
+            await emails.mark_failed(uow, email, f"the email could not be processed ({reason})")
+        await uow.commit()
+
+
+async def reconcile(deps: MailDeps) -> int:
+    """Announce due retries, lost announcements and emails whose sender died mid-send."""
+    stale_after = timedelta(seconds=deps.infra.settings.mail_lease_seconds)
+    async with deps.uow() as uow:
+        count = await emails.reannounce_due_emails(uow, stale_after)
+        await uow.commit()
+    if count:
+        metrics.RECONCILED.labels("email").inc(count)
+    return count
+
+
 def subscriptions(deps: MailDeps) -> list[Subscription]:
+    async def on_email_requested(event: EmailRequested) -> None:
+        await send_email(event.email_id, event.tenant_id, deps)
+
+    async def on_give_up(event: EmailRequested, reason: str) -> None:
+        await give_up_email(event, reason, deps)
+
     async def on_export_finished(event: ExportFinished) -> None:
         await wake_waiting_emails(event, deps)
 
-    return [Subscription(Streams.EXPORT_FINISHED, on_export_finished)]
+    return [
+        Subscription(Streams.EMAIL_REQUESTED, on_email_requested, on_give_up),
+        Subscription(Streams.EXPORT_FINISHED, on_export_finished),
+    ]

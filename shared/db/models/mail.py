@@ -46,8 +46,13 @@ class Email(Base):
     message_id: Mapped[str] = mapped_column(String(255))
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    # Scheduled sends retry transient failures; manual and test sends try once.
+    max_attempts: Mapped[int] = mapped_column(Integer, server_default="1")
+    next_attempt_at: Mapped[Timestamp]
     lease_expires_at: Mapped[Timestamp]
     announced_at: Mapped[Timestamp]
+    # A test send may carry unsaved SMTP settings: Fernet-encrypted JSON, password included.
+    smtp_override: Mapped[str | None] = mapped_column(Text)
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     request_hash: Mapped[str | None] = mapped_column(String(64))
     schedule_run_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))

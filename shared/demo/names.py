@@ -1,4 +1,4 @@
-"""Word lists for `shared.demo_data`: Indian trade names, cities and a small chart of accounts.
+"""Word lists for `shared.demo`: Indian trade names, cities and a small chart of accounts.
 
 Kept apart from the generator so the data set's vocabulary can grow without touching its logic.
 Order matters: the generator draws from these lists with a seeded PRNG, so reordering or

@@ -1,158 +1,45 @@
-"""Deterministic demo books of an Indian SME trader, loaded into one tenant with PostgreSQL COPY.
+"""The demo vouchers, day by day: trade, settlements, expenses, contras and month-end entries.
 
-The books run from the previous financial year's 1 April to `as_of` (a full year plus the current
-one to date). Sundry Debtors/Creditors are named like Indian firms ("Gupta & Sons", "Sri Lakshmi
-Textiles - Pune"); rate-wise Sales/Purchase ledgers, three banks, Cash, GST ledgers under Duties &
-Taxes, expenses, fixed assets and a Share Capital ledger that makes the openings sum to zero.
-Every voucher balances (its debits equal its credits; a row is a debit or a credit): credit Sales
-and Purchases with CGST+SGST or IGST, Receipts/Payments that settle them later (partly, fully or
-never), expenses, Contra cash movements, month-end Journals (depreciation, salary provision, OD
-interest), and monthly rent, salary and GST payments. Each Sales/Purchase voucher is also a bill
-whose pending amount is what its settlements have not paid by `as_of`, so outstanding reports fill
-every ageing bucket (0-30, 31-60, 61-90, 90+ days).
-
-The output depends only on (rows, seed, as_of); the tenant id only fills the tenant column, and
-`as_of` defaults to today in the tenant's timezone, so pass it to compare runs. A missing tenant
-row is created with one internal domain made up from the company name ("Demo Traders Pvt Ltd" ->
-"demo-traders.example"): `.example` is reserved (RFC 2606), so no demo mail reaches a real inbox.
+`generate_vouchers` yields every voucher's entry rows (and its bill, for Sales/Purchase) in date
+order; see the package docstring for what the books contain. Only `seed`, `rows` and `as_of`
+decide the output.
 """
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import heapq
 import itertools
-import os
 import random
-import re
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
-import asyncpg
+from . import names
+from .chart import ZERO, BillRecord, Chart, EntryRecord, Party, amount, books_start, fy_label, money
 
-from shared import demo_names as names
-
-EntryRecord = tuple[str, str, date, str, str, str, Decimal, Decimal]
-BillRecord = tuple[str, str, str, str, date, date, Decimal, Decimal]
-LedgerRecord = tuple[str, str, str, str | None, Decimal, date]
 Voucher = tuple[list[EntryRecord], BillRecord | None]
-Party = tuple[str, str, bool]  # ledger name, party name, inter-state supply (IGST)
 Lines = list[tuple[str, int]]  # ledger name, paise (positive = Dr)
 
-LEDGER_COLUMNS = ("tenant_id", "name", "group_name", "party_name", "opening_balance",
-                  "opening_date")  # fmt: skip
-ENTRY_COLUMNS = ("tenant_id", "ledger_name", "entry_date", "voucher_type", "voucher_no",
-                 "narration", "debit", "credit")  # fmt: skip
-BILL_COLUMNS = ("tenant_id", "ledger_name", "kind", "bill_ref", "bill_date", "due_date", "amount",
-                "pending_amount")  # fmt: skip
-ZERO = Decimal("0.00")
 # Month-end journals and monthly payments add about this many rows a day; sizing reserves them
 # ahead so the total lands near `rows`. Below MONTHLY_MIN_ROWS they would crowd out the trade.
 MONTHLY_ROWS_PER_DAY = 0.6
 MONTHLY_MIN_ROWS = 2_000
-SEGMENT_ROWS = 200_000
 
 
-@dataclass(frozen=True, slots=True)
-class DemoSummary:
-    tenant_id: str
-    ledgers: int
-    entries: int
-    bills: int
-    seconds: float
-
-
-@dataclass(frozen=True, slots=True)
-class Chart:
-    ledgers: list[LedgerRecord]
-    customers: list[Party]
-    suppliers: list[Party]
-    openings: dict[str, int]  # paise, positive = Dr
-
-
-def money(paise: int) -> Decimal:
-    return Decimal(paise).scaleb(-2)
-
-
-def books_start(as_of: date) -> date:
-    return date(as_of.year - (1 if as_of.month >= 4 else 2), 4, 1)
-
-
-def fy_label(day: date) -> str:
-    year = day.year if day.month >= 4 else day.year - 1
-    return f"{year}-{(year + 1) % 100:02d}"
-
-
-def tenant_profile(tenant_id: str, tenant_name: str | None = None) -> tuple[str, list[str]]:
-    """The display name and internal domains given to a tenant the loader creates."""
-    if tenant_name is None:
-        words = [w.capitalize() for w in re.split(r"[^0-9A-Za-z]+", tenant_id) if w]
-        base = "Demo Traders" if tenant_id == "demo" or not words else " ".join(words)
-        tenant_name = f"{base} Pvt Ltd"
-    base = re.sub(r"\s+(pvt\.?\s+ltd\.?|private limited|ltd\.?|llp)$", "", tenant_name.lower())
-    slug = re.sub(r"[^a-z0-9]+", "-", base).strip("-")[:63].strip("-") or "demo"
-    return tenant_name, [f"{slug}.example"]
-
-
-def _amount(rng: random.Random, median: float, sigma: float, low: float, high: float) -> int:
-    """Paise from a log-normal in rupees: most vouchers are small, a few are large."""
-    return round(min(high, max(low, median * rng.lognormvariate(0.0, sigma))) * 100)
-
-
-def _parties(
-    rng: random.Random, count: int, trades: tuple[str, ...], taken: set[str]
-) -> list[Party]:
-    out: list[Party] = []
-    while len(out) < count:
-        roll = rng.random()
-        if roll < 0.12:
-            party = rng.choice(names.SURNAMES) + rng.choice(names.FAMILY_FORMS)
-        else:
-            stem = rng.choice(names.SURNAMES if roll < 0.7 else names.AUSPICIOUS)
-            party = f"{stem} {rng.choice(trades)}{rng.choice(names.LEGAL_FORMS)}"
-        ledger = party
-        if ledger.lower() in taken:  # another firm of that name: books tell them apart by city
-            ledger = f"{party} - {rng.choice(names.CITIES)}"
-        if ledger.lower() not in taken:
-            taken.add(ledger.lower())
-            out.append((ledger, party, rng.random() < 0.25))
-    return out
-
-
-def generate_chart(rows: int, seed: int, as_of: date, tenant_id: str = "demo") -> Chart:
-    """The ledgers with opening balances; parties grow with `rows` (20 to 5,000)."""
-    rng = random.Random(f"{seed}:chart")
-    plain = list(names.FIXED_LEDGERS) + [(bank, "Bank Accounts") for bank, _ in names.BANKS]
-    plain += [(name, group) for name, group, _, _ in names.EXPENSES]
-    for rate in names.GST_RATES:
-        for head, group in (("Sales", "Sales Accounts"), ("Purchase", "Purchase Accounts")):
-            plain += [(f"{head} GST {rate}%", group), (f"Interstate {head} GST {rate}%", group)]
-    taken = {name.lower() for name, _ in plain}
-    n = min(5_000, max(20, rows // 2_000))
-    customers = _parties(rng, n - n * 2 // 5, names.CUSTOMER_TRADES, taken)
-    suppliers = _parties(rng, n * 2 // 5, names.SUPPLIER_TRADES, taken)
-    openings = {name: sign * _amount(rng, *rest) for name, (sign, *rest) in names.OPENINGS.items()}
-    openings["Plant & Machinery"] *= max(1, n // 20)  # a bigger trade needs a bigger plant
-    for parties, sign in ((customers, 1), (suppliers, -1)):
-        for ledger, _, _ in parties:
-            if rng.random() < 0.6:
-                openings[ledger] = sign * _amount(rng, 40_000, 1.0, 500, 900_000)
-    openings["Share Capital"] = -sum(openings.values())
-    start = books_start(as_of)
-    records: list[LedgerRecord] = [
-        (tenant_id, name, group, None, money(openings.get(name, 0)), start) for name, group in plain
-    ]
-    for parties, group in ((customers, "Sundry Debtors"), (suppliers, "Sundry Creditors")):
-        records += [
-            (tenant_id, ledger, group, party, money(openings.get(ledger, 0)), start)
-            for ledger, party, _ in parties
-        ]
-    return Chart(records, customers, suppliers, openings)
+def payment_mode(
+    rng: random.Random, day: date, paise: int, bank: tuple[str, str] | None = None
+) -> tuple[str, str]:
+    """A bank ledger (`bank`, else one drawn) and how the money moved, as bank narrations read."""
+    roll, number = rng.random(), rng.randrange(10**7, 10**8)
+    ledger, code = bank or names.BANKS[0 if roll < 0.7 else 1 if roll < 0.9 else 2]
+    roll = rng.random()
+    if paise >= 20_000_000 and roll < 0.8:  # RTGS is for ₹2 lakh and above
+        return ledger, f"via RTGS UTR {code}R5{day:%Y%m%d}{number:08d}"
+    if paise < 10_000_000 and roll < 0.25:
+        return ledger, f"via UPI ref {day:%y%m}{number}"
+    if roll < 0.45:
+        return ledger, f"by cheque no. {number // 100}"
+    day_of_year = day.timetuple().tm_yday
+    return ledger, f"via NEFT UTR {code}N{day.year % 10}{day_of_year:03d}{number % 10**7:07d}"
 
 
 class _Books:
@@ -195,27 +82,15 @@ class _Books:
         return sorted(names.BANKS, key=lambda bank: -self.balance.get(bank[0], 0))
 
     def how(self, day: date, paise: int, paying: bool = False) -> tuple[str, str]:
-        """A bank ledger and how the money moved, the way Indian bank narrations read."""
-        roll, number = self.rng.random(), self.rng.randrange(10**7, 10**8)
-        bank, code = names.BANKS[0 if roll < 0.7 else 1 if roll < 0.9 else 2]
-        if paying:  # pay from whichever account has the money
-            bank, code = self.banks()[0]
-        roll = self.rng.random()
-        if paise >= 20_000_000 and roll < 0.8:  # RTGS is for ₹2 lakh and above
-            return bank, f"via RTGS UTR {code}R5{day:%Y%m%d}{number:08d}"
-        if paise < 10_000_000 and roll < 0.25:
-            return bank, f"via UPI ref {day:%y%m}{number}"
-        if roll < 0.45:
-            return bank, f"by cheque no. {number // 100}"
-        day_of_year = day.timetuple().tm_yday
-        return bank, f"via NEFT UTR {code}N{day.year % 10}{day_of_year:03d}{number % 10**7:07d}"
+        """A bank ledger and how the money moved; paying, from whichever account has the money."""
+        return payment_mode(self.rng, day, paise, self.banks()[0] if paying else None)
 
     def trade(self, day: date, selling: bool) -> Voucher:
         rng = self.rng
         parties = self.chart.customers if selling else self.chart.suppliers
         party = parties[int(len(parties) * rng.random() ** 3)]  # a few parties do most trade
         rate = rng.choices(names.GST_RATES, names.GST_RATE_WEIGHTS)[0]
-        taxable = _amount(rng, 20_000 if selling else 29_000, 1.2, 500, 390_000)
+        taxable = amount(rng, 20_000 if selling else 29_000, 1.2, 500, 390_000)
         tax = (taxable * rate + 50) // 100
         sign, first = (1, 0) if selling else (-1, 3)
         split = [(first + 2, tax)] if party[2] else [(first, tax // 2), (first + 1, tax - tax // 2)]
@@ -273,7 +148,7 @@ class _Books:
     def expense(self, day: date) -> Voucher:
         weights = [weight for *_, weight in names.EXPENSES]
         ledger, _, median, _ = self.rng.choices(names.EXPENSES, weights)[0]
-        paise = _amount(self.rng, median, 0.7, 100, 300_000)
+        paise = amount(self.rng, median, 0.7, 100, 300_000)
         bank, how = self.how(day, paise, paying=True)
         if paise < 1_000_000 and self.rng.random() < 0.7:
             bank, how = "Cash", "in cash"
@@ -290,7 +165,7 @@ class _Books:
             return self.voucher(day, "Contra", text, [(poor, paise), ("Cash", -paise)])
         gap = (self.balance.get(rich, 0) - self.balance.get(poor, 0)) // 200_000 * 100_000
         if cash < 2_500_000 or gap < 5_000_000:
-            paise = _amount(self.rng, 40_000, 0.6, 5_000, 190_000)
+            paise = amount(self.rng, 40_000, 0.6, 5_000, 190_000)
             text = f"Cash withdrawn from {rich} vide self cheque"
             return self.voucher(day, "Contra", text, [("Cash", paise), (rich, -paise)])
         paise = min(gap, 500_000_000)
@@ -329,7 +204,7 @@ class _Books:
                 ("Outstanding Expenses", -self.salary_due),
             ]
             yield self.voucher(day, "Journal", f"Being salary provided for {month}", lines)
-            paise, od = _amount(self.rng, 9_000, 0.5, 1_000, 60_000), names.BANKS[1][0]
+            paise, od = amount(self.rng, 9_000, 0.5, 1_000, 60_000), names.BANKS[1][0]
             lines = [("Interest on OD", paise), (od, -paise)]
             yield self.voucher(day, "Journal", f"Being OD interest debited for {month}", lines)
 
@@ -372,89 +247,3 @@ def generate_vouchers(
             primaries += 1
             books.committed += len(voucher[0])
             yield voucher
-
-
-async def load_demo_data(
-    dsn: str,
-    *,
-    tenant_id: str = "demo",
-    rows: int = 20_000,
-    seed: int = 42,
-    tenant_name: str | None = None,
-    timezone: str = "Asia/Kolkata",
-    as_of: date | None = None,
-) -> DemoSummary:
-    """Replace `tenant_id`'s ledgers, entries and bills with generated books, in one transaction."""
-    started = time.perf_counter()
-    as_of = as_of or datetime.now(ZoneInfo(timezone)).date()
-    name, domains = tenant_profile(tenant_id, tenant_name)
-    chart = generate_chart(rows, seed, as_of, tenant_id)
-    vouchers = generate_vouchers(chart, rows=rows, seed=seed, as_of=as_of, tenant_id=tenant_id)
-    entries, bills, done = 0, 0, False
-    pending: list[BillRecord] = []
-
-    def segment() -> Iterator[EntryRecord]:
-        # Lazy, so generating overlaps with the server ingesting; bills are copied after each
-        # segment, which bounds memory by SEGMENT_ROWS however many rows are asked for.
-        nonlocal done
-        count = 0
-        for voucher_rows, bill in vouchers:
-            yield from voucher_rows
-            if bill is not None:
-                pending.append(bill)
-            count += len(voucher_rows)
-            if count >= SEGMENT_ROWS:
-                return
-        done = True
-
-    conn = await asyncpg.connect(dsn)
-    try:
-        async with conn.transaction():
-            # Two loads of one tenant would otherwise both delete and then both insert.
-            lock = "SELECT pg_advisory_xact_lock(hashtextextended('ledgerpost.demo:' || $1, 0))"
-            await conn.execute(lock, tenant_id)
-            insert = (
-                "INSERT INTO tenants (id, name, timezone, internal_domains) VALUES ($1, $2, $3, $4)"
-            )
-            await conn.execute(
-                f"{insert} ON CONFLICT (id) DO NOTHING", tenant_id, name, timezone, domains
-            )
-            for table in ("ledger_entries", "bills", "ledgers"):
-                await conn.execute(f"DELETE FROM {table} WHERE tenant_id = $1", tenant_id)
-            await conn.copy_records_to_table(
-                "ledgers", records=chart.ledgers, columns=LEDGER_COLUMNS
-            )
-            while not done:
-                status = await conn.copy_records_to_table(
-                    "ledger_entries", records=segment(), columns=ENTRY_COLUMNS
-                )
-                entries += int(status.split()[-1])
-                await conn.copy_records_to_table("bills", records=pending, columns=BILL_COLUMNS)
-                bills, pending[:] = bills + len(pending), []
-    finally:
-        await conn.close()
-    return DemoSummary(tenant_id, len(chart.ledgers), entries, bills, time.perf_counter() - started)
-
-
-def _main() -> None:
-    parser = argparse.ArgumentParser(description="Load deterministic demo books into a tenant.")
-    parser.add_argument("--dsn", default=os.environ.get("DATABASE_URL", ""))
-    parser.add_argument("--tenant", default="demo")
-    parser.add_argument("--rows", type=int, default=20_000)
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--tenant-name")
-    parser.add_argument("--timezone", default="Asia/Kolkata")
-    parser.add_argument("--as-of", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
-    args = parser.parse_args()
-    if not args.dsn:
-        parser.error("--dsn or DATABASE_URL is required")
-    dsn = args.dsn.replace("postgresql+asyncpg://", "postgresql://", 1)
-    summary = load_demo_data(
-        dsn, tenant_id=args.tenant, rows=args.rows, seed=args.seed, as_of=args.as_of,
-        tenant_name=args.tenant_name, timezone=args.timezone,
-    )  # fmt: skip
-    print(asyncio.run(summary))
-
-
-if __name__ == "__main__":
-    _main()

@@ -1,0 +1,298 @@
+"""Export benchmarks: each format's real render against a baseline, and the pipeline end to end.
+
+Against the migrated database named by DATABASE_URL (and REDIS_URL), in a scratch tenant that
+is deleted at the end with its jobs and every Redis key of the bench's stream prefixes:
+
+1. CSV, a 1,000,000-entry ledger: `render_job` vs a bare `COPY (the same query) TO` file.
+2. XLSX, the same ledger: `render_job` vs openpyxl `write_only`; the worker's peak RSS.
+3. PDF, a 100,000-entry ledger: `render_job` vs a bare reportlab canvas loop; peak RSS.
+4. End to end: 200 CSV jobs of a 100-entry ledger, POST -> `succeeded`, through the gateway,
+   two export-service processes, the mail and scheduler services started as processes.
+
+Every render runs in a fresh process (see `_exports_render.py`); the best of `--runs` runs of
+each side is compared. Ledgers are loaded with `shared.demo.load_single_ledger`. Prints a table
+with each target and PASS/MISS and replaces the "## Exports" section of bench/RESULTS.md
+(`--quick`: smaller sizes, printed only).
+
+    .venv/bin/python bench/bench_exports.py [--quick] [--runs 3] [--no-record]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from _exports_e2e import (
+    PHASES,
+    STALE_JOBS,
+    WARM_UP_JOBS,
+    new_prefix,
+    run_end_to_end,
+    stack_settings,
+)
+from _exports_render import BASELINES, MODES, REAL_MODES, child, database_url, redis_url
+from _exports_report import Figure, machine, print_table, record, section, today
+from redis.asyncio import Redis
+
+from shared import exports
+from shared.db import UnitOfWork, asyncpg_dsn, create_engine, create_session_factory
+from shared.demo import books_start, load_single_ledger
+
+AS_OF = date(2025, 11, 15)  # fixed, so every run loads the same ledgers
+LEDGERS = {  # format -> ledger name; "e2e" is the end-to-end ledger
+    "csv": "Agarwal Distributors",
+    "xlsx": "Agarwal Distributors",
+    "pdf": "Gupta & Sons",
+    "e2e": "Sri Lakshmi Textiles - Pune",
+}
+TARGETS = {"csv": "<= 1.25", "xlsx": ">= 1.4", "pdf": "<= 1.3"}
+RSS_TARGETS = {"xlsx": "<= 150", "pdf": "<= 200"}
+BASELINE_NAMES = {"csv": "bare COPY to file", "xlsx": "openpyxl write_only", "pdf": "bare canvas"}
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, root: Path) -> None:
+        self.args = args
+        self.url = database_url()
+        self.dsn = asyncpg_dsn(self.url)
+        self.tenant = f"bench-exports-{uuid.uuid4().hex[:8]}"
+        self.prefix = new_prefix("render")
+        self.e2e_prefix = new_prefix("e2e")
+        self.root = root
+        self.export_dir = root / "exports"
+        self.export_dir.mkdir()
+        self.sizes = {"csv": args.big_rows, "xlsx": args.big_rows, "pdf": args.pdf_rows,
+                      "e2e": args.e2e_rows}  # fmt: skip
+        self.params = {"from_date": books_start(AS_OF).isoformat(), "to_date": AS_OF.isoformat()}
+        self.notes: list[str] = []
+
+    async def setup(self) -> str:
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            server: str = (await conn.fetchval("SHOW server_version")).split()[0]
+            stale = await conn.fetchval(STALE_JOBS, 300.0)
+        finally:
+            await conn.close()
+        if stale:
+            self.warn(
+                f"{stale} stale export job(s) of another stack are in this database: the "
+                "end-to-end stack's reconciliation may pick them up under its own prefix."
+            )
+        for kind, ledger in LEDGERS.items():
+            if kind == "xlsx":
+                continue  # the same ledger as csv
+            started = time.perf_counter()
+            count = await load_single_ledger(
+                self.dsn, tenant_id=self.tenant, ledger_name=ledger, entries=self.sizes[kind],
+                as_of=AS_OF,
+            )  # fmt: skip
+            seconds = time.perf_counter() - started
+            print(f"loaded {ledger!r}: {count:,} entries in {seconds:.1f} s", flush=True)
+            self.notes.append(f"- `load_single_ledger`: {count:,} entries in {seconds:.1f} s.")
+        return server
+
+    def warn(self, text: str) -> None:
+        print(f"WARNING: {text}", flush=True)
+        self.notes.append(f"- Warning: {text}")
+
+    async def new_job(self, fmt: str) -> str:
+        engine = create_engine(self.url, 1)
+        try:
+            new = exports.NewExport(
+                tenant_id=self.tenant, requested_by="bench-exports", report="ledger",
+                format=fmt, params={"ledger": LEDGERS[fmt], **self.params},
+            )  # fmt: skip
+            async with UnitOfWork(create_session_factory(engine), self.prefix) as uow:
+                job, _ = await exports.create_export_job(uow, new)
+                await uow.commit()
+        finally:
+            await engine.dispose()
+        await self.drop_outbox()  # nobody consumes the bench's announcements: no need to relay
+        return str(job.id)
+
+    async def drop_outbox(self) -> None:
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            for prefix in (self.prefix, self.e2e_prefix):
+                await conn.execute("DELETE FROM outbox WHERE left(stream, length($1)) = $1", prefix)
+        finally:
+            await conn.close()
+
+    def measure(self, mode: str) -> dict[str, Any]:
+        fmt = mode.split("-")[0]
+        cmd = [sys.executable, __file__, "--child", mode, "--export-dir", str(self.export_dir),
+               "--prefix", self.prefix]  # fmt: skip
+        if mode in REAL_MODES:
+            cmd += ["--job", asyncio.run(self.new_job(fmt))]
+        else:
+            dates = ["--from-date", self.params["from_date"], "--to-date", self.params["to_date"]]
+            cmd += ["--tenant", self.tenant, "--ledger", LEDGERS[fmt], *dates]
+        env = {**os.environ, "DATABASE_URL": self.url, "REDIS_URL": redis_url()}
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+        result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+        print(
+            f"  {mode:<14} {result['seconds']:8.2f} s  peak RSS {result['peak_mb']:5.0f} MB "
+            f"(at start {result['start_mb']:3.0f})  {result['bytes'] / 1e6:7.1f} MB file",
+            flush=True,
+        )
+        return result
+
+    def compare(self, fmt: str, figures: list[Figure], runs: list[str]) -> None:
+        rows = self.sizes[fmt]
+        print(f"{fmt.upper()}, {rows:,} entries, {self.args.runs} runs each:", flush=True)
+        ours: list[dict[str, Any]] = []
+        theirs: list[dict[str, Any]] = []
+        for _ in range(self.args.runs):  # alternated, so drift in the machine hits both sides
+            ours.append(self.measure(fmt))
+            theirs.append(self.measure(BASELINES[fmt]))
+        best, base = min(r["seconds"] for r in ours), min(r["seconds"] for r in theirs)
+        label = f"{fmt.upper()} {rows:,}"
+        figures.append(Figure(f"{label}: render_job (best)", best, "s"))
+        figures.append(Figure(f"{label}: {BASELINE_NAMES[fmt]} (best)", base, "s"))
+        if fmt == "xlsx":
+            figures.append(
+                Figure(f"{label}: speed-up over openpyxl", base / best, "x", TARGETS[fmt])
+            )
+        else:
+            figures.append(Figure(f"{label}: render / baseline", best / base, "x", TARGETS[fmt]))
+        if fmt in RSS_TARGETS:
+            peak = max(r["peak_mb"] for r in ours)
+            figures.append(Figure(f"{label}: worker peak RSS", peak, "MB", RSS_TARGETS[fmt]))
+        for name, results in (("render_job", ours), (BASELINE_NAMES[fmt], theirs)):
+            times = ", ".join(f"{r['seconds']:.2f}" for r in results)
+            peaks = ", ".join(f"{r['peak_mb']:.0f}" for r in results)
+            runs.append(
+                f"- {label} {name}: {times} s; peak RSS {peaks} MB (process at start "
+                f"{results[0]['start_mb']:.0f} MB); file {results[0]['bytes'] / 1e6:.1f} MB"
+            )
+
+    def end_to_end(self, figures: list[Figure], runs: list[str]) -> None:
+        a = self.args
+        print(f"end to end: {a.jobs} jobs in waves of {a.wave}, {a.export_workers} export workers")
+        settings = stack_settings(self.url, redis_url(), self.root / "e2e-exports", self.e2e_prefix)
+        log_dir = self.root / "logs"
+        log_dir.mkdir()
+        body = {"report": "ledger", "format": "csv",
+                "params": {"ledger": LEDGERS["e2e"], **self.params}}  # fmt: skip
+        e2e = run_end_to_end(
+            settings, log_dir, tenant=self.tenant, body=body, jobs=a.jobs, wave=a.wave,
+            export_workers=a.export_workers, poll_ms=a.poll_ms,
+        )  # fmt: skip
+        queued, rendered = asyncio.run(self.phases())
+        label = f"E2E {a.jobs} CSV jobs"
+        figures.append(Figure(f"{label}: median POST -> succeeded", e2e.median_s * 1000, "ms"))
+        figures.append(Figure(f"{label}: p95 POST -> succeeded", e2e.p95_s * 1000, "ms"))
+        figures.append(Figure(f"{label}: throughput", e2e.jobs_per_second, "jobs/s"))
+        runs.append(
+            f"- {label} ({self.sizes['e2e']} entries each), waves of {e2e.wave}, polled every "
+            f"{e2e.poll_ms} ms, {e2e.export_workers} export workers: {e2e.seconds:.2f} s in all, "
+            f"slowest {e2e.max_s * 1000:.0f} ms; medians from the job rows: created -> claimed "
+            f"{queued * 1000:.0f} ms, claimed -> succeeded {rendered * 1000:.0f} ms; "
+            f"jobs per export worker (incl. {WARM_UP_JOBS} warm-up) "
+            f"{e2e.per_worker}; exit codes after SIGTERM {e2e.exit_codes}"
+        )
+        if any(code != 0 for code in e2e.exit_codes.values()):
+            self.warn(f"a service did not stop cleanly on SIGTERM: {e2e.exit_codes}")
+
+    async def phases(self) -> tuple[float, float]:
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            queued, rendered = await conn.fetchrow(PHASES, self.tenant)
+        finally:
+            await conn.close()
+        return float(queued or 0), float(rendered or 0)
+
+    async def cleanup(self) -> None:
+        await self.drop_outbox()
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            async with conn.transaction():
+                for table in ("export_jobs", "ledger_entries", "bills", "ledgers"):
+                    await conn.execute(f"DELETE FROM {table} WHERE tenant_id = $1", self.tenant)
+                await conn.execute("DELETE FROM tenants WHERE id = $1", self.tenant)
+        finally:
+            await conn.close()
+        redis = Redis.from_url(redis_url())
+        try:
+            for prefix in (self.prefix, self.e2e_prefix):
+                keys = [key async for key in redis.scan_iter(match=f"{prefix}*", count=1000)]
+                if keys:
+                    await redis.delete(*keys)
+        finally:
+            await redis.aclose()
+
+
+def _parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes; print only")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each side (best is kept)")
+    parser.add_argument("--big-rows", type=int, help="CSV/XLSX ledger (default 1,000,000)")
+    parser.add_argument("--pdf-rows", type=int, help="PDF ledger (default 100,000)")
+    parser.add_argument("--e2e-rows", type=int, default=100)
+    parser.add_argument("--jobs", type=int, help="end-to-end jobs (default 200)")
+    parser.add_argument("--wave", type=int, default=20, help="jobs submitted at once")
+    parser.add_argument("--export-workers", type=int, default=2)
+    parser.add_argument("--poll-ms", type=int, default=20, help="job status poll interval")
+    parser.add_argument("--only", default="csv,xlsx,pdf,e2e", help="comma-separated parts")
+    parser.add_argument("--no-record", action="store_true", help="do not write RESULTS.md")
+    parser.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
+    for hidden in ("--job", "--export-dir", "--prefix", "--tenant", "--ledger", "--from-date",
+                   "--to-date"):  # fmt: skip
+        parser.add_argument(hidden, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    quick = args.quick
+    args.big_rows = args.big_rows or (100_000 if quick else 1_000_000)
+    args.pdf_rows = args.pdf_rows or (10_000 if quick else 100_000)
+    args.jobs = args.jobs or (40 if quick else 200)
+    return args
+
+
+def main() -> None:
+    args = _parse()
+    if args.child:
+        child(args)
+        return
+    parts = [p.strip() for p in args.only.split(",") if p.strip()]
+    figures: list[Figure] = []
+    runs: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="bench-exports-") as tmp:
+        bench = Bench(args, Path(tmp))
+        try:
+            server = asyncio.run(bench.setup())
+            for fmt in ("csv", "xlsx", "pdf"):
+                if fmt in parts:
+                    bench.compare(fmt, figures, runs)
+            if "e2e" in parts:
+                bench.end_to_end(figures, runs)
+        finally:
+            asyncio.run(bench.cleanup())
+    print_table(figures)
+    if args.quick or args.no_record:
+        return
+    setup = [
+        f"`bench/bench_exports.py` on {today()}: {machine(server)}. Scratch tenant, ledgers "
+        f"loaded with `shared.demo.load_single_ledger` (period {bench.params['from_date']} to "
+        f"{bench.params['to_date']}). Each render is a fresh process; best of {args.runs} runs "
+        "per side, the two sides alternated. Baselines read the same query "
+        "(`sources.LEDGER_ENTRIES`, same arguments); the CSV baseline times only the COPY, the "
+        "PDF baseline only the drawing (rows fetched and formatted beforehand), the openpyxl "
+        "baseline fetches and writes (as the render does). Peak RSS: `ru_maxrss` of the "
+        "rendering process (1 MB = 10^6 bytes), interpreter and the worker's modules included.",
+    ]
+    record(section(figures, setup, runs, bench.notes))
+    print(f"recorded in {Path(__file__).with_name('RESULTS.md')}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""Emails and their audit: follow one email, list every attempt."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from ..deps import CurrentUser, UowDep
+from ..email_audit import AuditFilters, find_email, list_audit
+from ..mail_schemas import AuditPage, AuditStatus, EmailPublic, EmailTrigger
+
+router = APIRouter(tags=["emails"])
+
+MAX_PAGE_SIZE = 100
+
+
+@router.get("/emails/{email_id}")
+async def read_email(email_id: uuid.UUID, user: CurrentUser, uow: UowDep) -> EmailPublic:
+    """One email's status (queued, sending, sent, failed, rejected), attempts and last error."""
+    return EmailPublic.from_row(await find_email(uow, user, email_id))
+
+
+@router.get("/email-audit")
+async def read_email_audit(
+    user: CurrentUser,
+    uow: UowDep,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
+    cursor: str | None = None,
+    status: AuditStatus | None = None,
+    trigger: EmailTrigger | None = None,
+    report: str | None = None,
+    recipient: Annotated[str | None, Query(max_length=320)] = None,
+    from_date: date | None = None,
+    to_date: date | None = None,
+) -> AuditPage:
+    """Every send attempt, newest first (admins: the tenant's; users: their own)."""
+    filters = AuditFilters(status, trigger, report, recipient, from_date, to_date)
+    rows, next_cursor = await list_audit(uow, user, filters, limit=limit, cursor=cursor)
+    return AuditPage.from_rows(rows, next_cursor)

@@ -1,0 +1,202 @@
+"""Talking to the tenant's SMTP server with aiosmtplib, and saying plainly what went wrong.
+
+TLS is always explicit (`none`, `starttls` or `ssl`: never opportunistic), every operation has
+the tenant's timeout and the whole send an overall deadline. Connections are pooled per server
+and login, so a batch of messages to one server reuses one connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import socket
+import ssl
+import time
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+
+import aiosmtplib
+
+# How the failure is filed in the audit, and whether trying again could help.
+PERMANENT_CLASSES = frozenset({"auth", "smtp_5xx", "recipients_refused", "tls", "dns", "config"})
+
+
+@dataclass(frozen=True)
+class SmtpTarget:
+    host: str
+    port: int
+    security: str  # none | starttls | ssl
+    username: str | None
+    password: str | None = field(repr=False)
+    timeout: float
+
+    @property
+    def pool_key(self) -> tuple[str, int, str, str, str]:
+        # The password is part of the identity (a changed password needs a new login) but is
+        # only ever held hashed outside this object.
+        secret = hashlib.sha256((self.password or "").encode()).hexdigest()
+        return (self.host, self.port, self.security, self.username or "", secret)
+
+
+@dataclass(frozen=True)
+class SendResult:
+    code: int
+    reply: str
+    refused: dict[str, str]  # recipient -> the server's answer, for partial refusals
+
+
+class SendFailure(Exception):
+    """A failed send, classified: `error_class`, a plain-language `reason`, `permanent`."""
+
+    def __init__(
+        self, error_class: str, reason: str, code: int | None = None, reply: str | None = None
+    ) -> None:
+        super().__init__(reason)
+        self.error_class = error_class
+        self.reason = reason
+        self.code = code
+        self.reply = reply
+
+    @property
+    def permanent(self) -> bool:
+        return self.error_class in PERMANENT_CLASSES
+
+
+def tls_context(ca_file: Path | None) -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    if ca_file is not None:
+        context.load_verify_locations(cafile=str(ca_file))
+    return context
+
+
+def classify(exc: BaseException, target: SmtpTarget) -> SendFailure:
+    """Turn whatever aiosmtplib or the network raised into a SendFailure an admin understands."""
+    where = f"{target.host}:{target.port}"
+    if isinstance(exc, SendFailure):
+        return exc
+    if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
+        return SendFailure(
+            "auth", "the server rejected the username or password", exc.code, exc.message
+        )
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        refused = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in exc.recipients)
+        return SendFailure("recipients_refused", f"every recipient was refused ({refused})")
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        kind = "smtp_4xx" if 400 <= exc.code < 500 else "smtp_5xx"
+        return SendFailure(
+            kind, f"the server answered {exc.code} {exc.message}", exc.code, exc.message
+        )
+    if isinstance(exc, (aiosmtplib.SMTPTimeoutError, TimeoutError)):
+        return SendFailure(
+            "timeout", f"the server at {where} did not answer within {target.timeout:g} s"
+        )
+    cause = exc.__cause__ or exc.__context__
+    for candidate in (exc, cause):
+        if isinstance(candidate, socket.gaierror):
+            return SendFailure("dns", f"the host name {target.host!r} could not be found (DNS)")
+        if isinstance(candidate, ssl.SSLError):
+            return SendFailure(
+                "tls", f"the TLS handshake with {where} failed: {candidate.reason or candidate}"
+            )
+        if isinstance(candidate, ConnectionRefusedError):
+            return SendFailure("connection_refused", f"{where} refused the connection")
+    text = str(exc)
+    if "Name or service not known" in text or "nodename nor servname" in text:
+        return SendFailure("dns", f"the host name {target.host!r} could not be found (DNS)")
+    if "SSL" in text or "TLS" in text or "certificate" in text:
+        return SendFailure("tls", f"the TLS handshake with {where} failed: {text}")
+    if "refused" in text.lower():
+        return SendFailure("connection_refused", f"{where} refused the connection")
+    if isinstance(exc, (aiosmtplib.SMTPServerDisconnected, ConnectionError, OSError)):
+        return SendFailure("disconnected", f"the connection to {where} was lost: {text}")
+    return SendFailure("unexpected", f"sending failed: {type(exc).__name__}: {text}")
+
+
+class SmtpPool:
+    """One open connection per (server, login), reused while younger than `idle_seconds`."""
+
+    def __init__(self, ca_file: Path | None, idle_seconds: float) -> None:
+        self._context = tls_context(ca_file)
+        self._idle = idle_seconds
+        self._clients: dict[tuple[str, int, str, str, str], tuple[aiosmtplib.SMTP, float]] = {}
+        self._lock = asyncio.Lock()
+
+    async def send(
+        self,
+        target: SmtpTarget,
+        message: EmailMessage,
+        sender: str,
+        recipients: list[str],
+        deadline: float,
+    ) -> SendResult:
+        """Send within `deadline` seconds; raises SendFailure."""
+        async with self._lock:  # one conversation per connection at a time
+            try:
+                async with asyncio.timeout(deadline):
+                    return await self._send(target, message, sender, recipients)
+            except BaseException as exc:
+                await self._discard(target)
+                if isinstance(exc, asyncio.CancelledError):
+                    raise
+                raise classify(exc, target) from exc
+
+    async def _send(
+        self, target: SmtpTarget, message: EmailMessage, sender: str, recipients: list[str]
+    ) -> SendResult:
+        client, reused = await self._client(target)
+        try:
+            refused, reply = await client.send_message(
+                message, sender=sender, recipients=recipients
+            )
+        except aiosmtplib.SMTPServerDisconnected:
+            if not reused:
+                raise
+            # The server closed an idle pooled connection: one fresh try is not a resend.
+            await self._discard(target)
+            client, _ = await self._client(target)
+            refused, reply = await client.send_message(
+                message, sender=sender, recipients=recipients
+            )
+        code, _, text = reply.partition(" ")
+        return SendResult(
+            code=int(code) if code.isdigit() else 250,
+            reply=text or reply,
+            refused={addr: f"{r.code} {r.message}" for addr, r in refused.items()},
+        )
+
+    async def _client(self, target: SmtpTarget) -> tuple[aiosmtplib.SMTP, bool]:
+        key = target.pool_key
+        pooled = self._clients.get(key)
+        if pooled is not None:
+            client, last_used = pooled
+            if client.is_connected and time.monotonic() - last_used < self._idle:
+                self._clients[key] = (client, time.monotonic())
+                return client, True
+            await self._discard(target)
+        client = aiosmtplib.SMTP(
+            hostname=target.host,
+            port=target.port,
+            use_tls=target.security == "ssl",
+            start_tls=target.security == "starttls",  # False, not None: never opportunistic
+            tls_context=self._context,
+            timeout=target.timeout,
+        )
+        await client.connect()
+        if target.username:
+            await client.login(target.username, target.password or "")
+        self._clients[key] = (client, time.monotonic())
+        return client, False
+
+    async def _discard(self, target: SmtpTarget) -> None:
+        pooled = self._clients.pop(target.pool_key, None)
+        if pooled is not None:
+            with contextlib.suppress(Exception):
+                pooled[0].close()
+
+    async def close(self) -> None:
+        for client, _ in self._clients.values():
+            with contextlib.suppress(Exception):
+                await client.quit()
+        self._clients.clear()
