@@ -48,8 +48,6 @@ class EndToEnd:
     seconds: float
     per_worker: dict[str, int]
     exit_codes: dict[str, int | None]
-    queued_s: float = 0.0  # medians from the jobs' own timestamps: created -> claimed
-    render_s: float = 0.0  # claimed -> marked succeeded
 
     @property
     def jobs_per_second(self) -> float:

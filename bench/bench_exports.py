@@ -278,6 +278,7 @@ def main() -> None:
         finally:
             asyncio.run(bench.cleanup())
     print_table(figures)
+    print("", *runs, *bench.notes, sep="\n")
     if args.quick or args.no_record:
         return
     setup = [
