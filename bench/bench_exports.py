@@ -266,6 +266,7 @@ def main() -> None:
     parts = [p.strip() for p in args.only.split(",") if p.strip()]
     figures: list[Figure] = []
     runs: list[str] = []
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="bench-exports-") as tmp:
         bench = Bench(args, Path(tmp))
         try:
@@ -277,6 +278,11 @@ def main() -> None:
                 bench.end_to_end(figures, runs)
         finally:
             asyncio.run(bench.cleanup())
+    loads = [f"{a:.1f}/{b:.1f}/{c:.1f}" for a, b, c in (load_before, os.getloadavg())]
+    bench.notes.append(
+        f"- Load average (1/5/15 min) at the start {loads[0]}, at the end {loads[1]}: other "
+        "work on the machine shares its CPUs with the figures above."
+    )
     print_table(figures)
     print("", *runs, *bench.notes, sep="\n")
     if args.quick or args.no_record:

@@ -108,23 +108,32 @@ def _rows(count: int) -> Iterator[list[Row]]:
         yield batch
 
 
-def _run_writer(path: Path, rows: int, deflate_early: bool) -> tuple[float, float]:
+class _Clock:
+    """Wall and CPU seconds spent inside `with clock:` blocks, added up."""
+
+    def __init__(self) -> None:
+        self.wall = self.cpu = 0.0
+
+    def __enter__(self) -> None:
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+
+    def __exit__(self, *_: object) -> None:
+        self.wall += time.perf_counter() - self._wall
+        self.cpu += time.process_time() - self._cpu
+
+
+def _run_writer(path: Path, rows: int, deflate_early: bool, clock: _Clock, save: _Clock) -> None:
     writer = PdfReportWriter(deflate_early=deflate_early)
-    spent = 0.0
-    started = time.perf_counter()
-    writer.begin(path, _header(rows))
-    spent += time.perf_counter() - started
+    with clock:
+        writer.begin(path, _header(rows))
     for batch in _rows(rows):
-        started = time.perf_counter()
-        writer.write_rows(batch)
-        spent += time.perf_counter() - started
-    started = time.perf_counter()
-    writer.finish()
-    save = time.perf_counter() - started
-    return spent + save, save
+        with clock:
+            writer.write_rows(batch)
+    with clock, save:
+        writer.finish()
 
 
-def _run_bare(path: Path, rows: int, compression: int) -> tuple[float, float]:
+def _run_bare(path: Path, rows: int, compression: int, clock: _Clock, save: _Clock) -> None:
     header = _header(rows)
     layout = _Layout(header, 8.0)
     cells: list[tuple[float, bool, Callable[[Any], str], float]] = []
@@ -133,11 +142,9 @@ def _run_bare(path: Path, rows: int, compression: int) -> tuple[float, float]:
         edge = x + width - PAD if right else x + PAD
         cells.append((edge, right, _FORMATTERS[column.kind], width - 2 * PAD))
     per_page, top = layout.per_page, layout.header_y - 3
-    spent = 0.0
-    started = time.perf_counter()
-    canvas = Canvas(str(path), pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=compression)
-    canvas.setFont(FONT, 8)
-    spent += time.perf_counter() - started
+    with clock:
+        canvas = Canvas(str(path), pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=compression)
+        canvas.setFont(FONT, 8)
     n = 0
     for batch in _rows(rows):
         strings = [
@@ -147,59 +154,72 @@ def _run_bare(path: Path, rows: int, compression: int) -> tuple[float, float]:
             ]
             for row in batch
         ]
-        started = time.perf_counter()
-        for row_strings in strings:
-            if n and n % per_page == 0:
-                canvas.showPage()
-                canvas.setFont(FONT, 8)
-            y = top - (n % per_page + 1) * layout.leading
-            for (edge, right, _, _), s in zip(cells, row_strings, strict=True):
-                if not s:
-                    continue  # as the writer does: no empty text objects
-                if right:
-                    canvas.drawRightString(edge, y, s)
-                else:
-                    canvas.drawString(edge, y, s)
-            n += 1
-        spent += time.perf_counter() - started
-    started = time.perf_counter()
-    canvas.showPage()
-    canvas.save()
-    save = time.perf_counter() - started
-    return spent + save, save
+        with clock:
+            for row_strings in strings:
+                if n and n % per_page == 0:
+                    canvas.showPage()
+                    canvas.setFont(FONT, 8)
+                y = top - (n % per_page + 1) * layout.leading
+                for (edge, right, _, _), s in zip(cells, row_strings, strict=True):
+                    if not s:
+                        continue  # as the writer does: no empty text objects
+                    if right:
+                        canvas.drawRightString(edge, y, s)
+                    else:
+                        canvas.drawString(edge, y, s)
+                n += 1
+    with clock, save:
+        canvas.showPage()
+        canvas.save()
 
 
 def _child(variant: str, rows: int) -> None:
+    clock, save = _Clock(), _Clock()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.pdf"
         base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         if variant.startswith("bare"):
-            seconds, save = _run_bare(path, rows, 1 if variant == "bare-deflate" else 0)
+            _run_bare(path, rows, 1 if variant == "bare-deflate" else 0, clock, save)
         else:
-            seconds, save = _run_writer(path, rows, variant == "writer")
+            _run_writer(path, rows, variant == "writer", clock, save)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         size = path.stat().st_size
-    result = {"seconds": seconds, "save": save, "base_kb": base, "peak_kb": peak, "bytes": size}
+    result = {
+        "seconds": clock.wall,
+        "cpu": clock.cpu,
+        "save": save.wall,
+        "base_kb": base,
+        "peak_kb": peak,
+        "bytes": size,
+    }
     print(json.dumps(result))
 
 
-def _measure(variant: str, rows: int, repeat: int) -> dict[str, Any]:
-    """The fastest of `repeat` fresh processes (other load on the machine only adds time)."""
-    runs = []
+def _measure(rows: int, repeat: int) -> dict[str, dict[str, Any]]:
+    """Per variant, the fastest of `repeat` fresh processes. Rounds run every variant in turn,
+    so a burst of other load on the machine hits them alike; it only ever adds time."""
+    runs: dict[str, list[dict[str, Any]]] = {variant: [] for variant in VARIANTS}
     for _ in range(repeat):
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", variant, "--rows", str(rows)],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        runs.append(json.loads(out.stdout))
-    best: dict[str, Any] = min(runs, key=lambda r: r["seconds"])
+        for variant in VARIANTS:
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", variant, "--rows", str(rows)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            runs[variant].append(json.loads(out.stdout))
+    best = {}
+    for variant, results in runs.items():
+        best[variant] = min(results, key=lambda r: r["seconds"])
+        best[variant]["cpu"] = min(r["cpu"] for r in results)
     return best
 
 
 def _section(
-    table: list[tuple[int, str, dict[str, Any]]], ratios: dict[int, float], repeat: int, load: float
+    table: list[tuple[int, str, dict[str, Any]]],
+    ratios: dict[int, tuple[float, float]],
+    repeat: int,
+    load: float,
 ) -> str:
     layout = _Layout(_header(1), 8.0)
     accel = "with" if rl_accel._c_funcs else "without"
@@ -210,25 +230,26 @@ def _section(
         f"(nproc), Python {platform.python_version()}, reportlab {reportlab.Version} {accel} "
         "its optional rl_accel C extension. Synthetic 8-column ledger rows (narrations 40-80 "
         f"characters), {layout.per_page} rows a page ({layout.first_page} on page 1), A4 "
-        f"landscape. Each figure is the fastest of {repeat} fresh processes (load average "
+        f"landscape. Each figure is the fastest of {repeat} fresh processes, run in rounds of "
+        f"every variant (load average "
         f"{load:.1f} at the start: the machine is shared). The bare loop draws preformatted "
         "strings (formatting untimed) with drawString/drawRightString per cell; the writer's "
         "time includes formatting. Peak RSS is `ru_maxrss`; a process starts at about "
-        f"{table[0][2]['base_kb'] / 1024:.0f} MB.",
+        f"{table[0][2]['base_kb'] / 1024:.0f} MiB.",
         "",
-        "| rows | run | seconds | of which save() | peak RSS MB | file MB |",
-        "| ---: | --- | ---: | ---: | ---: | ---: |",
+        "| rows | run | seconds | CPU seconds | of which save() | peak RSS MiB | file MB |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for rows, variant, r in table:
         lines.append(
-            f"| {rows:,} | {VARIANTS[variant]} | {r['seconds']:.2f} | {r['save']:.2f} "
-            f"| {r['peak_kb'] / 1024:.0f} | {r['bytes'] / 1e6:.1f} |"
+            f"| {rows:,} | {VARIANTS[variant]} | {r['seconds']:.2f} | {r['cpu']:.2f} "
+            f"| {r['save']:.2f} | {r['peak_kb'] / 1024:.0f} | {r['bytes'] / 1e6:.1f} |"
         )
     lines.append("")
-    for rows, ratio in ratios.items():
+    for rows, (wall, cpu) in ratios.items():
         lines.append(
-            f"Writer / bare loop (pageCompression=1) at {rows:,} rows: **{ratio:.2f}** "
-            "(target: at most 1.3)."
+            f"Writer / bare loop (pageCompression=1) at {rows:,} rows: **{wall:.2f}** "
+            f"(CPU time: {cpu:.2f}; target: at most 1.3)."
         )
     return "\n".join(lines) + "\n"
 
@@ -257,18 +278,19 @@ def main() -> None:
         return
     load = os.getloadavg()[0]
     table: list[tuple[int, str, dict[str, Any]]] = []
-    ratios: dict[int, float] = {}
+    ratios: dict[int, tuple[float, float]] = {}
     for rows in sorted({args.small, args.rows}):
-        results = {}
-        for variant in VARIANTS:
-            r = results[variant] = _measure(variant, rows, args.repeat)
+        results = _measure(rows, args.repeat)
+        for variant, r in results.items():
             table.append((rows, variant, r))
             print(
-                f"{rows:>9,} {VARIANTS[variant]:<46} {r['seconds']:7.2f} s (save {r['save']:.2f}) "
-                f"peak {r['peak_kb'] / 1024:5.0f} MB  file {r['bytes'] / 1e6:5.1f} MB"
+                f"{rows:>9,} {VARIANTS[variant]:<46} {r['seconds']:6.2f} s, CPU {r['cpu']:6.2f} s "
+                f"(save {r['save']:.2f}) peak {r['peak_kb'] / 1024:4.0f} MiB "
+                f"file {r['bytes'] / 1e6:4.1f} MB"
             )
-        ratios[rows] = results["writer"]["seconds"] / results["bare-deflate"]["seconds"]
-        print(f"{rows:>9,} ratio writer / bare loop (pageCompression=1): {ratios[rows]:.2f}")
+        writer, bare = results["writer"], results["bare-deflate"]
+        ratios[rows] = (writer["seconds"] / bare["seconds"], writer["cpu"] / bare["cpu"])
+        print(f"{rows:>9,} writer / bare loop (pageCompression=1): {ratios[rows][0]:.2f}")
     if not args.no_record:
         _record(_section(table, ratios, args.repeat, load))
         print(f"recorded in {RESULTS}")

@@ -44,6 +44,7 @@ class NewEmail:
     idempotency_key: str | None = None
     request_hash: str | None = None
     schedule_run_id: uuid.UUID | None = None
+    recipient_source: str | None = None
 
 
 def message_id_for(email_id: uuid.UUID, domain: str) -> str:
@@ -70,6 +71,7 @@ def create_email(uow: UnitOfWork, new: NewEmail, message_domain: str) -> Email:
         message_id=message_id_for(email_id, message_domain),
         max_attempts=new.max_attempts,
         smtp_override=new.smtp_override,
+        recipient_source=new.recipient_source,
         idempotency_key=new.idempotency_key,
         request_hash=new.request_hash,
         schedule_run_id=new.schedule_run_id,
@@ -125,6 +127,15 @@ async def mark_failed(uow: UnitOfWork, email: Email, reason: str) -> bool:
     done = await _transition(uow, email.id, "failed", error=reason, lease_expires_at=None)
     if done is not None:
         uow.publish(EmailFinished(tenant_id=email.tenant_id, email_id=email.id, status="failed"))
+    return done is not None
+
+
+async def mark_rejected(uow: UnitOfWork, email: Email, reason: str) -> bool:
+    """Refused by policy before any SMTP conversation (e.g. an external address on an
+    internal-only report); final."""
+    done = await _transition(uow, email.id, "rejected", error=reason, lease_expires_at=None)
+    if done is not None:
+        uow.publish(EmailFinished(tenant_id=email.tenant_id, email_id=email.id, status="rejected"))
     return done is not None
 
 

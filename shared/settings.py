@@ -100,6 +100,10 @@ class Settings(BaseSettings):
     # How long `POST /admin/email-settings/test` waits beyond the tenant's SMTP timeout.
     mail_test_wait_margin_seconds: float = Field(default=5.0, ge=0)
 
+    # Manual report emails
+    send_max_recipients: int = Field(default=50, ge=1, le=1000)  # To + CC + BCC of one email
+    send_rate_per_minute: int = Field(default=20, ge=1, le=10000)  # per user
+
     @property
     def is_development(self) -> bool:
         return self.app_env == "development"

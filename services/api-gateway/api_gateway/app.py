@@ -20,7 +20,34 @@ from shared.settings import Settings
 from shared.storage import LocalStorage
 
 from .problems import install_problem_handlers
-from .routes import admin, email_settings, email_test, emails, exports, files, health
+from .routes import (
+    admin,
+    distribution_lists,
+    email_settings,
+    email_test,
+    emails,
+    exports,
+    files,
+    health,
+    ledgers,
+    party_emails,
+    report_emails,
+)
+
+API_PREFIX = "/api/v1"
+# Every area's router; each module is one area of the API (see routes/).
+API_ROUTERS = (
+    exports,
+    files,
+    report_emails,
+    emails,
+    ledgers,
+    party_emails,
+    distribution_lists,
+    admin,
+    email_settings,
+    email_test,
+)
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +88,8 @@ def create_app(settings: Settings, infra: Infrastructure | None = None) -> FastA
     install_problem_handlers(app)
     app.middleware("http")(_correlation_and_metrics)
     app.include_router(health.router)
-    app.include_router(exports.router, prefix="/api/v1")
-    app.include_router(admin.router, prefix="/api/v1")
-    app.include_router(files.router, prefix="/api/v1")
-    app.include_router(emails.router, prefix="/api/v1")
-    app.include_router(email_test.router, prefix="/api/v1")
-    app.include_router(email_settings.router, prefix="/api/v1")
+    for area in API_ROUTERS:
+        app.include_router(area.router, prefix=API_PREFIX)
     return app
 
 

@@ -19,9 +19,10 @@ from typing import Any
 from sqlalchemy import select, update
 
 from shared import emails, metrics
+from shared.addresses import is_internal_address
 from shared.crypto import SecretBox
 from shared.db import UnitOfWork
-from shared.db.models import Email, EmailAudit, EmailSettings, ExportJob
+from shared.db.models import Email, EmailAudit, EmailSettings, ExportJob, Tenant
 from shared.runtime import Infrastructure
 from shared.storage import LocalStorage
 
@@ -123,7 +124,40 @@ async def send_email(email_id: uuid.UUID, tenant_id: str, deps: MailDeps) -> Non
     if config is None:
         await _fail_before_sending(deps, email, "config", "SMTP is not configured for this tenant")
         return
+    if email.report == "outstanding" and (outsiders := await _external_recipients(deps, email)):
+        await _reject(deps, email, outsiders)
+        return
     await _attempt(deps, email.id, tenant_id, job, config)
+
+
+async def _external_recipients(deps: MailDeps, email: Email) -> list[str]:
+    """The internal-only rule, checked again at send time: a domain removed since the request
+    (or since a schedule was saved) stops the send."""
+    async with deps.uow() as uow:
+        domains = await uow.session.scalar(
+            select(Tenant.internal_domains).where(Tenant.id == email.tenant_id)
+        )
+    recipients = (*email.to_addresses, *email.cc_addresses, *email.bcc_addresses)
+    return [a for a in recipients if not is_internal_address(a, domains or [])]
+
+
+async def _reject(deps: MailDeps, email: Email, outsiders: list[str]) -> None:
+    reason = "not sent: the outstanding report goes to internal addresses only, and these are " + (
+        "not internal (any more): " + ", ".join(outsiders)
+    )
+    async with deps.uow() as uow:
+        if await emails.mark_rejected(uow, email, reason):
+            uow.session.add(
+                emails.audit_row(
+                    email,
+                    from_email=None,
+                    status="rejected",
+                    error_class="policy",
+                    error=reason,
+                    finished_at=datetime.now(UTC),
+                )
+            )
+        await uow.commit()
 
 
 async def _attempt(

@@ -53,6 +53,8 @@ class Email(Base):
     announced_at: Mapped[Timestamp]
     # A test send may carry unsaved SMTP settings: Fernet-encrypted JSON, password included.
     smtp_override: Mapped[str | None] = mapped_column(Text)
+    # Where To came from: typed, directory (auto-filled) or distribution_list.
+    recipient_source: Mapped[str | None] = mapped_column(String(20))
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     request_hash: Mapped[str | None] = mapped_column(String(64))
     schedule_run_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
