@@ -100,6 +100,16 @@ class Settings(BaseSettings):
     # How long `POST /admin/email-settings/test` waits beyond the tenant's SMTP timeout.
     mail_test_wait_margin_seconds: float = Field(default=5.0, ge=0)
 
+    # scheduler-service
+    scheduler_tick_seconds: float = Field(default=5.0, gt=0, le=300)
+    scheduler_tick_batch: int = Field(default=500, ge=1, le=10000)
+    # A run missed by downtime is still made if its slot is at most this old; older: `missed`.
+    scheduler_catch_up_seconds: int = Field(default=3600, ge=0)
+    scheduler_run_max_attempts: int = Field(default=3, ge=1, le=20)
+    scheduler_retry_base_seconds: float = Field(default=60.0, gt=0)
+    scheduler_pause_after_failures: int = Field(default=3, ge=1, le=100)
+    scheduler_run_retention_days: int = Field(default=90, ge=1)
+
     # Manual report emails
     send_max_recipients: int = Field(default=50, ge=1, le=1000)  # To + CC + BCC of one email
     send_rate_per_minute: int = Field(default=20, ge=1, le=10000)  # per user

@@ -32,12 +32,13 @@ EMAIL: Mapping[str, frozenset[str]] = {
 
 SCHEDULE_RUN: Mapping[str, frozenset[str]] = {
     "pending": frozenset({"exporting", "skipped", "failed"}),
-    "exporting": frozenset({"emailing", "skipped", "retrying", "failed"}),
-    "emailing": frozenset({"succeeded", "retrying", "failed"}),
+    "exporting": frozenset({"sending", "skipped", "retrying", "failed"}),
+    "sending": frozenset({"succeeded", "failed"}),
     "retrying": frozenset({"exporting", "failed"}),
     "succeeded": frozenset(),
     "skipped": frozenset(),
     "failed": frozenset(),
+    "missed": frozenset(),  # a slot lost to downtime beyond the catch-up window: never sent
 }
 
 FINAL_EXPORT_STATES = frozenset({"succeeded", "failed", "expired"})

@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from shared.runtime import Infrastructure, Worker
 
-from .handlers import SchedulerDeps, subscriptions
+from .handlers import subscriptions
+from .runner import SchedulerDeps, announce_due_retries
+from .ticker import prune_runs, tick
+
+PRUNE_INTERVAL_SECONDS = 3600.0
 
 
 def build_worker(infra: Infrastructure) -> tuple[Worker, SchedulerDeps]:
     deps = SchedulerDeps(infra=infra)
+    settings = infra.settings
+
+    async def tick_job() -> int:
+        return await tick(deps.uow, settings)
+
+    async def retries_job() -> int:
+        return await announce_due_retries(deps, timedelta(seconds=settings.export_lease_seconds))
+
+    async def prune_job() -> int:
+        return await prune_runs(deps.uow, settings)
+
     worker = Worker(
         service="scheduler-service",
         infra=infra,
         subscriptions=subscriptions(deps),
-        health_port=infra.settings.scheduler_health_port,
+        health_port=settings.scheduler_health_port,
+        periodic=[
+            (settings.scheduler_tick_seconds, tick_job),
+            (settings.reconcile_interval_seconds, retries_job),
+            (PRUNE_INTERVAL_SECONDS, prune_job),
+        ],
     )
     return worker, deps

@@ -37,6 +37,10 @@ class ReportSchedule(Base):
     skip_if_empty: Mapped[bool] = mapped_column(Boolean, server_default="false")
     next_run_at: Mapped[datetime | None]
     last_run_at: Mapped[Timestamp]
+    last_run_status: Mapped[str | None] = mapped_column(String(16))
+    # Runs failed in a row; past the limit the schedule pauses itself and says why.
+    consecutive_failures: Mapped[int] = mapped_column(Integer, server_default="0")
+    paused_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[Timestamp]
 

@@ -1,0 +1,260 @@
+"""The runner: drive each run through its export, then its email.
+
+`pending` → `exporting` → `sending` → `succeeded` | `skipped` | `failed`, with `retrying`
+between attempts of a failed export. Every step is a conditional state change, so a duplicate
+event finds nothing to do. The email's own transient failures are retried by the mail-service.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from shared import emails, exports, schedules
+from shared.db import UnitOfWork
+from shared.db.models import ExportJob, ReportSchedule, ScheduleRun
+from shared.events import EmailFinished, ExportFinished, ScheduleRunDue
+from shared.periods import PeriodError, resolve_period
+from shared.runtime import Infrastructure
+
+from .recipients import RunRecipientsError, run_recipients
+
+log = logging.getLogger(__name__)
+
+NOTICE_DOMAIN = "ledgerpost.invalid"
+
+
+@dataclass(frozen=True)
+class SchedulerDeps:
+    infra: Infrastructure
+
+    def uow(self) -> UnitOfWork:
+        return self.infra.uow()
+
+
+def export_params(schedule: ReportSchedule, scheduled_for: datetime) -> dict[str, Any]:
+    """The report's parameters for this run, resolved in the schedule's timezone."""
+    local_day: date = scheduled_for.astimezone(ZoneInfo(schedule.timezone)).date()
+    if schedule.report == "outstanding":
+        return {"as_of": local_day.isoformat(), "kind": schedule.params["kind"]}
+    start, end = resolve_period(schedule.params["period"], local_day, schedule.params.get("n"))
+    return {
+        "ledger": schedule.params["ledger"],
+        "from_date": start.isoformat(),
+        "to_date": end.isoformat(),
+    }
+
+
+async def _load(uow: UnitOfWork, **where: Any) -> tuple[ScheduleRun, ReportSchedule] | None:
+    row = (
+        await uow.session.execute(
+            select(ScheduleRun, ReportSchedule)
+            .join(ReportSchedule, ReportSchedule.id == ScheduleRun.schedule_id)
+            .where(*(getattr(ScheduleRun, k) == v for k, v in where.items()))
+            .with_for_update(of=ScheduleRun)
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+async def start_run(event: ScheduleRunDue, deps: SchedulerDeps) -> None:
+    """A run is due: create its export job (and nothing, if the run has moved on)."""
+    async with deps.uow() as uow:
+        loaded = await _load(uow, id=event.run_id)
+        if loaded is None or loaded[0].status not in ("pending", "retrying"):
+            return
+        run, schedule = loaded
+        try:
+            params = export_params(schedule, run.scheduled_for)
+        except (PeriodError, KeyError) as exc:
+            await _finish(
+                uow, deps, run, schedule, "failed", f"the schedule's period is invalid: {exc}"
+            )
+            await uow.commit()
+            return
+        job, _ = await exports.create_export_job(
+            uow,
+            exports.NewExport(
+                tenant_id=schedule.tenant_id,
+                requested_by=schedule.owner,
+                report=schedule.report,
+                format=schedule.format,
+                params=params,
+                schedule_run_id=run.id,
+            ),
+        )
+        await schedules.transition_run(
+            uow,
+            run.id,
+            "exporting",
+            export_job_id=job.id,
+            attempts=run.attempts + 1,
+            started_at=run.started_at or datetime.now(UTC),
+            next_attempt_at=None,
+        )
+        await uow.commit()
+
+
+async def export_done(event: ExportFinished, deps: SchedulerDeps) -> None:
+    """The run's export finished: retry it, skip an empty report, or queue the email."""
+    settings = deps.infra.settings
+    async with deps.uow() as uow:
+        loaded = await _load(uow, export_job_id=event.job_id)
+        if loaded is None or loaded[0].status != "exporting":
+            return  # not a scheduled export, or already handled
+        run, schedule = loaded
+        job = await uow.session.scalar(select(ExportJob).where(ExportJob.id == event.job_id))
+        assert job is not None
+        if job.status != "succeeded":
+            reason = f"the export failed: {job.error or 'unknown reason'}"
+            if run.attempts < settings.scheduler_run_max_attempts:
+                cap = settings.scheduler_retry_base_seconds * 2 ** (run.attempts - 1)
+                delay = timedelta(seconds=random.uniform(cap / 2, cap))
+                await schedules.transition_run(
+                    uow, run.id, "retrying", error=reason, next_attempt_at=datetime.now(UTC) + delay
+                )
+            else:
+                await _finish(uow, deps, run, schedule, "failed", reason)
+        elif schedule.skip_if_empty and not job.row_count:
+            await _finish(uow, deps, run, schedule, "skipped", "the report had no rows")
+        else:
+            await _queue_email(uow, deps, run, schedule, job)
+        await uow.commit()
+
+
+async def _queue_email(
+    uow: UnitOfWork, deps: SchedulerDeps, run: ScheduleRun, schedule: ReportSchedule, job: ExportJob
+) -> None:
+    settings = deps.infra.settings
+    try:
+        recipients, source = await run_recipients(uow, schedule, settings.send_max_recipients)
+    except RunRecipientsError as exc:
+        await _finish(uow, deps, run, schedule, "failed", str(exc))
+        return
+    email = emails.create_email(
+        uow,
+        emails.NewEmail(
+            tenant_id=schedule.tenant_id,
+            requested_by=schedule.owner,
+            trigger="scheduled",
+            subject=schedule.subject or f"{schedule.name}: {job.file_name}",
+            body=schedule.message or f"Please find the scheduled report {schedule.name!r}.",
+            to=recipients.to,
+            cc=recipients.cc,
+            bcc=recipients.bcc,
+            report=schedule.report,
+            export_job_id=job.id,
+            max_attempts=settings.mail_max_attempts,
+            schedule_run_id=run.id,
+            recipient_source=source,
+        ),
+        message_domain=await _message_domain(uow, schedule.tenant_id),
+    )
+    await schedules.transition_run(uow, run.id, "sending", email_id=email.id)
+
+
+async def email_done(event: EmailFinished, deps: SchedulerDeps) -> None:
+    """The run's email is sent (or finally failed): the run is over."""
+    async with deps.uow() as uow:
+        loaded = await _load(uow, email_id=event.email_id)
+        if loaded is None or loaded[0].status != "sending":
+            return
+        run, schedule = loaded
+        if event.status == "sent":
+            await _finish(uow, deps, run, schedule, "succeeded", None)
+        else:
+            email = await emails.find_email(uow, event.tenant_id, event.email_id)
+            reason = email.error if email is not None and email.error else event.status
+            await _finish(uow, deps, run, schedule, "failed", f"the email was not sent: {reason}")
+        await uow.commit()
+
+
+async def _finish(
+    uow: UnitOfWork,
+    deps: SchedulerDeps,
+    run: ScheduleRun,
+    schedule: ReportSchedule,
+    status: str,
+    error: str | None,
+) -> None:
+    if await schedules.transition_run(uow, run.id, status, error=error) is None:
+        return
+    paused = await schedules.record_outcome(
+        uow, schedule.id, status, deps.infra.settings.scheduler_pause_after_failures
+    )
+    if status == "failed":
+        await _notify_owner(uow, schedule, error or "unknown reason", paused is not None)
+    log.info("schedule run finished", extra={"run_id": str(run.id), "status": status})
+
+
+async def _notify_owner(
+    uow: UnitOfWork, schedule: ReportSchedule, reason: str, paused: bool
+) -> None:
+    """A short failure notice to the schedule's owner (it goes out only if SMTP works)."""
+    if not schedule.owner_email:
+        return
+    body = f"The scheduled report {schedule.name!r} failed: {reason}."
+    if paused:
+        body += f"\n\nThe schedule is now paused: {schedule.paused_reason}"
+    emails.create_email(
+        uow,
+        emails.NewEmail(
+            tenant_id=schedule.tenant_id,
+            requested_by=schedule.owner,
+            trigger="scheduled",
+            subject=f"Scheduled report failed: {schedule.name}",
+            body=body,
+            to=[schedule.owner_email],
+        ),
+        message_domain=await _message_domain(uow, schedule.tenant_id),
+    )
+
+
+async def _message_domain(uow: UnitOfWork, tenant_id: str) -> str:
+    from shared.db.models import EmailSettings
+
+    sender = await uow.session.scalar(
+        select(EmailSettings.from_email).where(EmailSettings.tenant_id == tenant_id)
+    )
+    return sender.rpartition("@")[2] if sender else NOTICE_DOMAIN
+
+
+async def announce_due_retries(deps: SchedulerDeps, stale_after: timedelta) -> int:
+    """Announce retries that are due, and pending runs whose announcement was lost."""
+    now = datetime.now(UTC)
+    async with deps.uow() as uow:
+        due = list(
+            await uow.session.scalars(
+                select(ScheduleRun)
+                .where(
+                    ScheduleRun.status.in_(("pending", "retrying")),
+                    ((ScheduleRun.status == "retrying") & (ScheduleRun.next_attempt_at <= now))
+                    | (
+                        (ScheduleRun.status == "pending")
+                        & (ScheduleRun.created_at < now - stale_after)
+                        & (
+                            (ScheduleRun.next_attempt_at.is_(None))
+                            | (ScheduleRun.next_attempt_at <= now)
+                        )
+                    ),
+                )
+                .limit(500)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        for run in due:
+            # Not again until the stale period has passed: the runner takes it from here.
+            run.next_attempt_at = now + stale_after
+            uow.publish(
+                ScheduleRunDue(
+                    tenant_id=run.tenant_id, run_id=run.id, idempotency_key=run.idempotency_key
+                )
+            )
+        await uow.commit()
+    return len(due)
