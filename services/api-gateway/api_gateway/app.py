@@ -32,6 +32,7 @@ from .routes import (
     ledgers,
     party_emails,
     report_emails,
+    schedules,
 )
 
 API_PREFIX = "/api/v1"
@@ -47,6 +48,7 @@ API_ROUTERS = (
     admin,
     email_settings,
     email_test,
+    schedules,
 )
 
 log = logging.getLogger(__name__)
