@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.db.models import PartyEmail
+from shared.db.models import Ledger, PartyEmail
 
 
 def name_key(name: str) -> str:
@@ -46,3 +46,14 @@ async def lookup_party_emails(
     if not key:
         return None
     return await session.scalar(query)
+
+
+async def entry_for_ledger(session: AsyncSession, tenant_id: str, ledger: str) -> PartyEmail | None:
+    """The entry that auto-fills a ledger statement's To: the ledger's own, else its party's."""
+    entry = await lookup_party_emails(session, tenant_id, ledger=ledger)
+    if entry is not None:
+        return entry
+    party = await session.scalar(
+        select(Ledger.party_name).where(Ledger.tenant_id == tenant_id, Ledger.name == ledger)
+    )
+    return await lookup_party_emails(session, tenant_id, party=party) if party else None

@@ -17,9 +17,9 @@ from sqlalchemy import select
 from shared import emails, exports
 from shared.auth import Principal
 from shared.db import UnitOfWork
-from shared.db.models import Email, EmailSettings, Ledger, Tenant
+from shared.db.models import Email, EmailSettings, Tenant
 from shared.idempotency import request_fingerprint
-from shared.party_directory import lookup_party_emails
+from shared.party_directory import entry_for_ledger
 from shared.recipients import RecipientError, Recipients, normalize_recipients
 from shared.settings import Settings
 
@@ -95,13 +95,7 @@ async def directory_recipients(
 ) -> tuple[list[str], list[str], list[str]]:
     """To, CC and BCC from the party directory (by ledger, then by the ledger's party name),
     with the typed CC and BCC kept; 422 when there is no entry and nothing was typed."""
-    entry = await lookup_party_emails(uow.session, tenant_id, ledger=ledger)
-    if entry is None:
-        party = await uow.session.scalar(
-            select(Ledger.party_name).where(Ledger.tenant_id == tenant_id, Ledger.name == ledger)
-        )
-        if party:
-            entry = await lookup_party_emails(uow.session, tenant_id, party=party)
+    entry = await entry_for_ledger(uow.session, tenant_id, ledger)
     if entry is None or not entry.to_addresses:
         raise field_error(
             "to", f"no recipient: the party directory has no entry for {ledger!r}; type an address"

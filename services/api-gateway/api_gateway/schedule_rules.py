@@ -24,8 +24,8 @@ from shared import recurrence
 from shared.addresses import contains_header_unsafe, is_internal_address
 from shared.auth import Principal
 from shared.db import UnitOfWork
-from shared.db.models import DistributionList, Ledger, PartyEmail, Tenant
-from shared.party_directory import lookup_party_emails
+from shared.db.models import DistributionList, Tenant
+from shared.party_directory import entry_for_ledger
 from shared.periods import PeriodError, resolve_period
 from shared.recipients import RecipientError, Recipients, normalize_recipients
 from shared.recurrence import RecurrenceError
@@ -192,13 +192,7 @@ async def _checked_recipients(
 
 async def _directory_recipients(uow: UnitOfWork, tenant_id: str, ledger: str) -> Recipients:
     """The directory's entry for the ledger, else for its party; 422 when neither has a To."""
-    entry: PartyEmail | None = await lookup_party_emails(uow.session, tenant_id, ledger=ledger)
-    if entry is None:
-        party = await uow.session.scalar(
-            select(Ledger.party_name).where(Ledger.tenant_id == tenant_id, Ledger.name == ledger)
-        )
-        if party:
-            entry = await lookup_party_emails(uow.session, tenant_id, party=party)
+    entry = await entry_for_ledger(uow.session, tenant_id, ledger)
     if entry is None or not entry.to_addresses:
         raise field_error(
             "recipients.to",

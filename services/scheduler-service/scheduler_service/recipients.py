@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from shared.addresses import is_internal_address
 from shared.db import UnitOfWork
-from shared.db.models import DistributionList, Ledger, ReportSchedule, Tenant
-from shared.party_directory import lookup_party_emails
+from shared.db.models import DistributionList, ReportSchedule, Tenant
+from shared.party_directory import entry_for_ledger
 from shared.recipients import RecipientError, Recipients, normalize_recipients
 
 
@@ -74,15 +74,7 @@ async def _from_directory(
     uow: UnitOfWork, schedule: ReportSchedule, cc: list[str], bcc: list[str]
 ) -> tuple[list[str], list[str], list[str]]:
     ledger = str(schedule.params.get("ledger", ""))
-    entry = await lookup_party_emails(uow.session, schedule.tenant_id, ledger=ledger)
-    if entry is None:
-        party = await uow.session.scalar(
-            select(Ledger.party_name).where(
-                Ledger.tenant_id == schedule.tenant_id, Ledger.name == ledger
-            )
-        )
-        if party:
-            entry = await lookup_party_emails(uow.session, schedule.tenant_id, party=party)
+    entry = await entry_for_ledger(uow.session, schedule.tenant_id, ledger)
     if entry is None:
         raise RunRecipientsError(f"no recipient: the party directory has no entry for {ledger!r}")
     return list(entry.to_addresses), [*cc, *entry.cc_addresses], [*bcc, *entry.bcc_addresses]
