@@ -9,6 +9,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import select
 
 from shared import metrics
@@ -30,14 +31,17 @@ from .routes import (
     files,
     health,
     ledgers,
+    me,
     party_emails,
     report_emails,
     schedules,
+    web,
 )
 
 API_PREFIX = "/api/v1"
 # Every area's router; each module is one area of the API (see routes/).
 API_ROUTERS = (
+    me,
     exports,
     files,
     report_emails,
@@ -90,6 +94,8 @@ def create_app(settings: Settings, infra: Infrastructure | None = None) -> FastA
     install_problem_handlers(app)
     app.middleware("http")(_correlation_and_metrics)
     app.include_router(health.router)
+    app.include_router(web.router)
+    app.mount("/app", StaticFiles(directory=web.WEB_DIR), name="app")
     for area in API_ROUTERS:
         app.include_router(area.router, prefix=API_PREFIX)
     return app

@@ -1,0 +1,104 @@
+// The gateway's API, with the bearer token and RFC 9457 problem details turned into errors
+// that screens can show in plain words (and map to form fields).
+
+const TOKEN_KEY = "ledgerpost.token";
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `request failed (${status})`);
+    this.status = status;
+    this.problem = problem || {};
+    // [{field: "to.1", message: "..."}]
+    this.fieldErrors = Array.isArray(problem?.errors) ? problem.errors : [];
+  }
+}
+
+// The host application hands the SPA its token in the URL fragment (#token=...), which is
+// never sent to a server; the app keeps it for the browser tab only.
+export function adoptTokenFromLocation() {
+  const match = /(?:^|[#&])token=([^&]+)/.exec(window.location.hash);
+  if (match) {
+    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
+    history.replaceState(null, "", window.location.pathname + window.location.search);
+  }
+}
+
+export const token = {
+  get: () => sessionStorage.getItem(TOKEN_KEY),
+  set: (value) => sessionStorage.setItem(TOKEN_KEY, value),
+  clear: () => sessionStorage.removeItem(TOKEN_KEY),
+};
+
+// The token's claims (not verified here: the gateway verifies every request).
+export function claims() {
+  const value = token.get();
+  if (!value) return null;
+  try {
+    const payload = value.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    return JSON.parse(atob(payload));
+  } catch {
+    return null;
+  }
+}
+
+async function request(method, path, { body, headers = {}, raw = false } = {}) {
+  const init = { method, headers: { Accept: "application/json", ...headers } };
+  const bearer = token.get();
+  if (bearer) init.headers.Authorization = `Bearer ${bearer}`;
+  if (body instanceof FormData || typeof body === "string") {
+    init.body = body;
+  } else if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, { detail: "the server could not be reached; check your connection" });
+  }
+  if (!response.ok) {
+    let problem = null;
+    try {
+      problem = await response.json();
+    } catch {
+      problem = { detail: `${response.status} ${response.statusText}` };
+    }
+    if (response.status === 401) window.dispatchEvent(new CustomEvent("ledgerpost:signed-out"));
+    throw new ApiError(response.status, problem);
+  }
+  if (raw) return response;
+  if (response.status === 204) return null;
+  const type = response.headers.get("content-type") || "";
+  return type.includes("json") ? response.json() : response.text();
+}
+
+export const api = {
+  get: (path, options) => request("GET", path, options),
+  post: (path, body, options = {}) => request("POST", path, { ...options, body }),
+  put: (path, body, options = {}) => request("PUT", path, { ...options, body }),
+  del: (path, options) => request("DELETE", path, options),
+  raw: (method, path, options = {}) => request(method, path, { ...options, raw: true }),
+};
+
+// A fresh Idempotency-Key per user action: a double click sends once.
+export function idempotencyKey() {
+  return crypto.randomUUID();
+}
+
+// Download a protected file (the Authorization header rules out a plain link).
+export async function download(path, fallbackName) {
+  const response = await api.raw("GET", path);
+  const disposition = response.headers.get("content-disposition") || "";
+  const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
+  const blob = await response.blob();
+  const url = URL.createObjectURL(blob);
+  const link = Object.assign(document.createElement("a"), {
+    href: url,
+    download: match ? decodeURIComponent(match[1]) : fallbackName,
+  });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,0 +1,23 @@
+// Every screen, in navigation order. A screen: {path, title, nav, adminOnly, pattern?, render}.
+// render(container, {params, role, user}) appends the screen below its heading.
+
+import { ledgerScreen } from "/app/screens/ledger.js";
+import { outstandingScreen } from "/app/screens/outstanding.js";
+import { exportsScreen } from "/app/screens/exports.js";
+import { schedulesScreen, scheduleDetailScreen } from "/app/screens/schedules.js";
+import { auditScreen } from "/app/screens/audit.js";
+import { emailSettingsScreen } from "/app/screens/email-settings.js";
+import { partyDirectoryScreen } from "/app/screens/party-directory.js";
+import { distributionListsScreen } from "/app/screens/distribution-lists.js";
+
+export const SCREENS = [
+  ledgerScreen,
+  outstandingScreen,
+  exportsScreen,
+  schedulesScreen,
+  scheduleDetailScreen,
+  auditScreen,
+  emailSettingsScreen,
+  partyDirectoryScreen,
+  distributionListsScreen,
+];
