@@ -42,8 +42,12 @@ migrate: install
 demo-data: migrate
 	@$(SERVERS_ENV) && $(PY) -m shared.cli demo-data --rows $(ROWS) --tenant $(TENANT)
 
+# Every benchmark prints its figures and rewrites its own section of bench/RESULTS.md.
+BENCHMARKS ?= demo_data xlsx_engines pdf_engine exports mail scheduler
+
 bench: install
-	@$(SERVERS_ENV) && $(PY) -m shared.cli migrate && $(PY) bench/bench_demo_data.py
+	@$(SERVERS_ENV) && $(PY) -m shared.cli migrate && \
+	for name in $(BENCHMARKS); do echo "== bench/bench_$$name.py"; $(PY) bench/bench_$$name.py || exit 1; done
 
 stop-servers:
 	$(PY) scripts/devstack.py stop-servers

@@ -78,6 +78,7 @@ def validate_timezone(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=1024)  # pure, and the ticker asks about the same few expressions all day
 def validate_cron(expression: str) -> str:
     """Return the expression with single spaces, or raise RecurrenceError("cron", ...)."""
     if not isinstance(expression, str) or not expression.strip():

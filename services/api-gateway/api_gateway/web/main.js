@@ -33,12 +33,13 @@ async function route() {
     .find(({ m }) => m);
   if (!match) { main.replaceChildren(el("h1", {}, "Not found")); return; }
   const { s: screen, m } = match;
+  announce("");  // the previous screen's message does not belong to this one
+  markCurrent(path);
   if (!allowed(screen, who.role)) {
     main.replaceChildren(el("h1", {}, "Not available"),
       el("p", { class: "notice" }, "This screen is for administrators."));
     return;
   }
-  markCurrent(path);
   document.title = `${screen.title} · LedgerPost`;
   main.replaceChildren(el("h1", {}, screen.title));
   try {

@@ -53,12 +53,15 @@ export function showErrors(form, error) {
       leftovers.push(`${name}: ${message}`);
     }
   }
+  // Errors placed next to their fields are not repeated with their raw field paths.
+  const placed = (error.fieldErrors || []).length > 0 && !leftovers.length;
+  const text = placed ? "Please correct the highlighted fields." : leftovers.join("; ") || error.message;
   const summary = form.querySelector(".form-summary");
   if (summary) {
     summary.hidden = false;
-    summary.textContent = leftovers.length ? leftovers.join("; ") : error.message;
+    summary.textContent = text;
   }
-  announce(error.message, "error");
+  announce(text, "error");
 }
 
 export function clearErrors(form) {
