@@ -19,10 +19,14 @@ export function el(tag, attrs = {}, ...children) {
 }
 
 // Announce progress, success or an error in the live region (and show it).
+let fading;
 export function announce(message, kind = "info") {
   const region = document.getElementById("status");
   region.className = `status ${kind}`;
   region.textContent = message;
+  // Errors stay until the next message; the rest fade so they never hide the page for long.
+  clearTimeout(fading);
+  if (message && kind !== "error") fading = setTimeout(() => { region.textContent = ""; }, 6000);
 }
 
 // A labelled form field; errors attach to it by name (the problem's `field`).

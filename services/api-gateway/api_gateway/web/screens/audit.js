@@ -1,12 +1,175 @@
-// Placeholder: replaced by the real screen.
-import { el } from "/app/ui.js";
+// The email audit: every send attempt (admins: the tenant's; users: their own), filtered and
+// paged with the API's cursor. Also exports the cells and the phone-friendly table the schedule screens reuse.
+// data-testid: audit-filters, audit-filter-status, audit-filter-trigger, audit-filter-report,
+//   audit-filter-recipient, audit-filter-from, audit-filter-to, audit-apply, audit-clear,
+//   audit-table, audit-status (one per row), audit-page, audit-first, audit-previous, audit-next
+
+import { api } from "/app/api.js";
+import { bytes, dateTime } from "/app/format.js";
+import { announce, busy, clearErrors, el, field, showErrors, table } from "/app/ui.js";
+
+const PAGE_SIZE = 25;
+const GOOD = new Set(["sent", "succeeded"]);
+const BAD = new Set(["failed", "rejected", "missed"]);
+const STATUSES = [["", "Any status"], ["sent", "Sent"], ["failed", "Failed"], ["retrying", "Retrying"],
+  ["sending", "Sending"], ["rejected", "Rejected"]];
+const TRIGGERS = [["", "Any trigger"], ["manual", "Manual"], ["scheduled", "Scheduled"], ["test", "Test"]];
+const REPORTS = [["", "Any report"], ["ledger", "Ledger"], ["outstanding", "Outstanding"]];
+// Wide tables become one card per row on phones, each value labelled by its column. Kept here
+// (not in styles.css, which this screen does not own) and added to the page once.
+
+// ui.table plus a test id and the phone layout (`.stacked` in styles.css); rowData(tr, row) may mark each row.
+export function responsiveTable(caption, columns, rows, { testid, empty, rowData } = {}) {
+  const wrap = table(caption, columns, rows, { empty });
+  wrap.dataset.testid = testid;
+  if (!rows.length) return wrap;
+  wrap.classList.add("stacked");
+  wrap.querySelectorAll("tbody tr").forEach((tr, i) => {
+    tr.querySelectorAll("td").forEach((td, j) => { td.dataset.label = columns[j].title; });
+    rowData?.(tr, rows[i]);
+  });
+  return wrap;
+}
+
+// A state as a coloured badge; the word is always there, so colour is never the only cue.
+export function statusBadge(status, testid) {
+  const tone = GOOD.has(status) ? " good" : BAD.has(status) ? " bad" : "";
+  return el("span", { class: `badge${tone}`, dataset: testid ? { testid } : undefined }, status || "—");
+}
+
+export function recipientsCell(row) {
+  return el("div", {}, ["to", "cc", "bcc"].filter((key) => row[key]?.length).map((key) =>
+    el("div", {}, el("span", { class: "hint" }, `${key.toUpperCase()}: `), row[key].join(", "))));
+}
+
+// What the SMTP server answered, or why there was no answer; refused recipients one by one.
+export function outcomeCell(row) {
+  const parts = [];
+  if (row.smtp_code) parts.push(el("div", {}, el("code", {}, String(row.smtp_code)), " ", row.smtp_reply || ""));
+  if (row.error) parts.push(el("div", { class: "field-error" }, row.error_class ? `${row.error_class}: ${row.error}` : row.error));
+  for (const [address, reason] of Object.entries(row.refused_recipients || {})) {
+    parts.push(el("div", { class: "field-error" }, `refused ${address}: ${reason}`));
+  }
+  return parts.length ? el("div", {}, parts) : "—";
+}
+
+export function attachmentCell(row) {
+  if (!row.attachment_name) return row.delivery_mode === "link" ? "link only" : "—";
+  return el("div", { style: "overflow-wrap:anywhere" }, row.attachment_name,
+    el("div", { class: "hint" }, bytes(row.attachment_size)));
+}
+
+const COLUMNS = [
+  { title: "Time", cell: (r) => dateTime(r.created_at) },
+  { title: "Trigger", cell: (r) => r.trigger },
+  { title: "Report", cell: (r) => r.report || "—" },
+  { title: "Requested by", cell: (r) => r.requested_by },
+  { title: "Recipients", cell: recipientsCell },
+  { title: "Subject", cell: (r) => r.subject || "—" },
+  { title: "Delivery", cell: (r) => r.delivery_mode || "—" },
+  { title: "Attachment", cell: attachmentCell },
+  { title: "Attempt", cell: (r) => String(r.attempt), numeric: true },
+  { title: "Status", cell: (r) => statusBadge(r.status, "audit-status") },
+  { title: "SMTP reply or error", cell: outcomeCell },
+];
+
+const choice = (name, options, testid) => el("select", { name, dataset: { testid } },
+  options.map(([value, label]) => el("option", { value }, label)));
 
 export const auditScreen = {
   path: "/audit",
   title: "Email audit",
   nav: true,
   adminOnly: false,
-  async render(container) {
-    container.append(el("p", {}, "This screen is being built."));
+  async render(container, { role }) {
+    const filters = el("form", { role: "search", "aria-label": "Filter the email audit", novalidate: true,
+      dataset: { testid: "audit-filters" } },
+    el("p", { class: "form-summary", role: "alert", hidden: true }),
+    el("div", { class: "row" },
+      field("Status", choice("status", STATUSES, "audit-filter-status")),
+      field("Trigger", choice("trigger", TRIGGERS, "audit-filter-trigger")),
+      field("Report", choice("report", REPORTS, "audit-filter-report")),
+      field("Recipient", el("input", { name: "recipient", type: "search", maxlength: 320, autocomplete: "off",
+        dataset: { testid: "audit-filter-recipient" } }), "Part of an address matches."),
+      field("From date", el("input", { name: "from_date", type: "date", dataset: { testid: "audit-filter-from" } })),
+      field("To date", el("input", { name: "to_date", type: "date", dataset: { testid: "audit-filter-to" } }))),
+    el("div", { class: "actions" },
+      el("button", { type: "submit", dataset: { testid: "audit-apply" } }, "Apply filters"),
+      el("button", { type: "reset", class: "secondary", dataset: { testid: "audit-clear" } }, "Clear filters")));
+    const results = el("div", { "aria-busy": "false" });
+    const pageLabel = el("span", { "aria-live": "polite", dataset: { testid: "audit-page" } });
+    const first = el("button", { type: "button", class: "secondary", dataset: { testid: "audit-first" } }, "First page");
+    const previous = el("button", { type: "button", class: "secondary", dataset: { testid: "audit-previous" } }, "Previous page");
+    const next = el("button", { type: "button", class: "secondary", dataset: { testid: "audit-next" } }, "Next page");
+    container.append(
+      el("p", { class: "hint" }, role === "admin"
+        ? "Every send attempt in the company, newest first. Times are in the company's timezone."
+        : "Every send attempt of the emails you requested, newest first."),
+      filters, results, el("div", { class: "actions" }, first, previous, next, pageLabel));
+
+    // The API pages forwards only; the cursors of the pages seen so far make "Previous" work.
+    let cursors = [null];
+    let nextCursor = null;
+    let loadSeq = 0; // filters change faster than answers come: only the latest answer is shown
+
+    function query(cursor) {
+      const search = new URLSearchParams({ limit: String(PAGE_SIZE) });
+      for (const [key, value] of new FormData(filters)) if (String(value).trim()) search.set(key, String(value).trim());
+      if (cursor) search.set("cursor", cursor);
+      return `/api/v1/email-audit?${search}`;
+    }
+
+    async function load(button) {
+      const mine = ++loadSeq;
+      // A reversed range is a typing slip, not an empty result: say so instead of asking.
+      const { from_date: from, to_date: to } = filters.elements;
+      if (from.value && to.value && from.value > to.value) {
+        showErrors(filters, { message: "The from date is after the to date.",
+          fieldErrors: [{ field: "to_date", message: "must be on or after the from date" }] });
+        results.replaceChildren();
+        pageLabel.textContent = "";
+        nextCursor = null;
+        cursors = [null];
+        return;
+      }
+      const cursor = cursors[cursors.length - 1];
+      results.setAttribute("aria-busy", "true");
+      announce("Loading the email audit…");
+      try {
+        const page = await api.get(query(cursor));
+        if (mine !== loadSeq) return;
+        clearErrors(filters);
+        nextCursor = page.next_cursor;
+        results.replaceChildren(responsiveTable("Email send attempts", COLUMNS, page.items, { testid: "audit-table",
+          empty: cursors.length > 1 ? "No more attempts." : "No send attempts match these filters." }));
+        pageLabel.textContent = `Page ${cursors.length} · ${page.items.length} attempt${page.items.length === 1 ? "" : "s"}`;
+        announce(`Email audit page ${cursors.length} loaded: ${page.items.length} attempts.`, "success");
+      } catch (error) {
+        if (mine !== loadSeq) return;
+        if (error.fieldErrors.length) showErrors(filters, error);
+        else announce(error.message, "error");
+        if (button === next) cursors.pop(); // stay on the page that is shown
+      } finally {
+        results.setAttribute("aria-busy", "false");
+        first.disabled = previous.disabled = cursors.length === 1;
+        next.disabled = !nextCursor;
+      }
+    }
+    const go = (button, change) => busy(button, async () => { change(); await load(button); })
+      .finally(() => { first.disabled = previous.disabled = cursors.length === 1; next.disabled = !nextCursor; });
+
+    filters.addEventListener("submit", (event) => {
+      event.preventDefault();
+      go(filters.querySelector("[type=submit]"), () => { cursors = [null]; });
+    });
+    // Selects and dates apply at once; the recipient waits for Enter or "Apply".
+    filters.addEventListener("change", (event) => {
+      if (event.target.name !== "recipient") go(filters.querySelector("[type=submit]"), () => { cursors = [null]; });
+    });
+    filters.addEventListener("reset", () => setTimeout(() => go(filters.querySelector("[type=submit]"), () => { cursors = [null]; })));
+    first.addEventListener("click", () => go(first, () => { cursors = [null]; }));
+    previous.addEventListener("click", () => go(previous, () => { if (cursors.length > 1) cursors.pop(); }));
+    next.addEventListener("click", () => go(next, () => { if (nextCursor) cursors.push(nextCursor); }));
+    await load();
   },
 };

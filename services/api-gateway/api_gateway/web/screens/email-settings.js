@@ -1,12 +1,257 @@
-// Placeholder: replaced by the real screen.
-import { el } from "/app/ui.js";
+// Email settings (admins): the tenant's SMTP server, how reports are delivered per format, the
+// internal domains, and a "send test email" button that reports the server's own answer.
+//
+// data-testid: settings-form, settings-note, settings-warnings, save-settings, password-stored,
+// password-change, password-clear, password-keep, password-input, test-email-form,
+// test-email-to, send-test-email, test-email-result.
+
+import { api } from "/app/api.js";
+import { dateTime } from "/app/format.js";
+import { addressList, announce, busy, clearErrors, el, field, showErrors } from "/app/ui.js";
+
+const PATH = "/api/v1/admin/email-settings";
+// The API's own defaults, so a first save without touching them stores what the server would.
+const DEFAULTS = {
+  host: "", port: 587, security: "starttls", username: "", has_password: false,
+  from_email: "", from_name: "", reply_to: "", timeout_seconds: 30, max_attachment_mb: 10,
+  delivery: { csv: "attach", xlsx: "link", pdf: "link" }, link_ttl_days: 7, internal_domains: [],
+  warnings: [],
+};
+const FORMATS = [["csv", "CSV"], ["xlsx", "Excel (XLSX)"], ["pdf", "PDF"]];
+
+const input = (name, attrs = {}) => el("input", { name, type: "text", ...attrs });
+const options = (pairs) => pairs.map(([value, label]) => el("option", { value }, label));
+// min-width:0 lets a fieldset shrink below its widest select at phone width.
+const group = (legend, ...children) => el("fieldset", { style: "border:1px solid var(--line);" +
+  "border-radius:6px;padding:.5rem .8rem;margin:0 0 1rem;min-width:0" }, el("legend", {}, legend), ...children);
 
 export const emailSettingsScreen = {
   path: "/admin/email-settings",
   title: "Email settings",
   nav: true,
   adminOnly: true,
-  async render(container) {
-    container.append(el("p", {}, "This screen is being built."));
+  async render(container, { user }) {
+    let stored = null;
+    // Internal domains live on the tenant and may exist before SMTP is configured: the empty
+    // form starts from them, so a first save does not wipe them.
+    let tenantDomains = [];
+    try {
+      stored = await api.get(PATH);
+    } catch (error) {
+      if (error.status !== 404) throw error; // 404 only means "never configured"
+      tenantDomains = (await api.get("/api/v1/admin/tenant")).internal_domains || [];
+    }
+
+    const f = {
+      host: input("host", { autocomplete: "off", spellcheck: "false" }),
+      port: input("port", { type: "number", min: 1, max: 65535, inputmode: "numeric" }),
+      security: el("select", { name: "security" }, options([
+        ["starttls", "STARTTLS (port 587)"], ["ssl", "SSL/TLS (port 465)"],
+        ["none", "None (unencrypted)"]])),
+      username: input("username", { autocomplete: "off" }),
+      from_email: input("from_email", { type: "email", autocomplete: "off" }),
+      from_name: input("from_name"),
+      reply_to: input("reply_to", { type: "email", autocomplete: "off" }),
+      timeout_seconds: input("timeout_seconds", { type: "number", min: 1, max: 120 }),
+      max_attachment_mb: input("max_attachment_mb", { type: "number", min: 1, max: 25 }),
+      link_ttl_days: input("link_ttl_days", { type: "number", min: 1, max: 30 }),
+      internal_domains: el("textarea", { name: "internal_domains", rows: 3, spellcheck: "false" }),
+    };
+    const delivery = Object.fromEntries(FORMATS.map(([key]) => [key, el("select",
+      { name: `delivery.${key}` }, options([["attach", "Attach when small enough"],
+        ["link", "Always send a download link"]]))]));
+
+    // The password is write-only: the API only says whether one is stored. "keep" omits it
+    // from the body, "clear" sends null, a typed value replaces it.
+    const password = el("input", { name: "password", type: "password",
+      autocomplete: "new-password", "data-testid": "password-input" });
+    const passwordField = field("Password", password, "Only if your server asks for one.");
+    const passwordBox = el("div", {});
+    let passwordMode = "keep";
+    let hasPassword = false;
+    const button = (label, testid, onclick) => el("button",
+      { type: "button", class: "secondary", "data-testid": testid, onclick }, label);
+    function renderPassword(mode) {
+      passwordMode = mode;
+      password.value = "";
+      if (!hasPassword) return passwordBox.replaceChildren(passwordField);
+      const stateLine = (text, ...buttons) => el("div", { class: "field", role: "group", "aria-label": "Password" },
+        el("span", { style: "font-weight:600;font-size:.9rem", "aria-hidden": "true" }, "Password"),
+        el("p", { style: "margin:0", "data-testid": "password-stored" }, text),
+        el("div", { class: "actions" }, buttons));
+      if (mode === "keep") {
+        passwordBox.replaceChildren(stateLine("A password is stored.",
+          button("Change", "password-change", () => { renderPassword("change"); password.focus(); markDirty(); }),
+          button("Clear", "password-clear", () => { renderPassword("clear"); markDirty(); })));
+      } else if (mode === "change") {
+        passwordBox.replaceChildren(passwordField, el("p", { class: "hint", "data-testid": "password-stored" },
+          "A password is stored; the one typed above replaces it when you save."), el("div", { class: "actions" },
+          button("Keep the stored password", "password-keep", () => renderPassword("keep"))));
+      } else {
+        passwordBox.replaceChildren(stateLine("The stored password will be removed when you save.",
+          button("Undo", "password-keep", () => renderPassword("keep"))));
+      }
+      return undefined;
+    }
+
+    const note = el("p", { class: "notice", "data-testid": "settings-note" },
+      "SMTP is not configured yet: enter your mail server below and save.");
+    const warnings = el("div", { "data-testid": "settings-warnings" });
+    const savedLine = el("p", { class: "hint" });
+    const save = el("button", { type: "submit", "data-testid": "save-settings" }, "Save settings");
+    const form = el("form", { novalidate: true, "data-testid": "settings-form", "aria-label": "SMTP settings" },
+      group("Mail server",
+        el("div", { class: "row" }, field("Host", f.host, "DNS name or IP address, without the port."),
+          field("Port", f.port), field("Security", f.security)),
+        el("div", { class: "row" }, field("Username", f.username, "Leave blank if the server needs no sign-in."),
+          el("div", { class: "field" }, passwordBox)),
+        field("Timeout (seconds)", f.timeout_seconds, "1 to 120; also how long a test email may take.")),
+      group("Sender",
+        el("div", { class: "row" }, field("From address", f.from_email), field("From name", f.from_name),
+          field("Reply-To address", f.reply_to, "Optional."))),
+      group("Delivery",
+        el("div", { class: "row" }, FORMATS.map(([key, label]) => field(`${label} reports`, delivery[key]))),
+        el("div", { class: "row" },
+          field("Attachment limit (MB)", f.max_attachment_mb, "1 to 25: larger files are sent as a link."),
+          field("Download links expire after (days)", f.link_ttl_days, "1 to 30."))),
+      group("Internal domains",
+        field("Domains of your own organisation", f.internal_domains,
+          "One per line or comma separated, e.g. example.com (exact match, subdomains not included). " +
+          "Only these may receive the outstanding report and be on distribution lists.")),
+      el("p", { class: "form-summary", hidden: true }),
+      el("div", { class: "actions" }, save, savedLine));
+
+    let dirty = false;
+    const testHint = el("p", { class: "hint" });
+    function markDirty() {
+      dirty = true;
+      testHint.textContent = "You have unsaved changes: the test uses the form as it is now.";
+    }
+    form.addEventListener("input", markDirty);
+    form.addEventListener("change", markDirty);
+
+    function showWarnings(list) {
+      warnings.replaceChildren(...(list || []).map((w) => el("p", { class: "notice error" }, `Warning: ${w}`)));
+    }
+
+    function fill(values) {
+      const v = { ...DEFAULTS, internal_domains: tenantDomains, ...values };
+      for (const key of ["host", "port", "security", "username", "from_email", "from_name",
+        "reply_to", "timeout_seconds", "max_attachment_mb", "link_ttl_days"]) f[key].value = v[key] ?? "";
+      for (const [key] of FORMATS) delivery[key].value = v.delivery?.[key] || DEFAULTS.delivery[key];
+      f.internal_domains.value = (v.internal_domains || []).join("\n");
+      hasPassword = Boolean(v.has_password);
+      renderPassword("keep");
+      note.hidden = Boolean(values);
+      showWarnings(v.warnings);
+      savedLine.textContent = v.updated_at
+        ? `Last saved ${dateTime(v.updated_at)}${v.updated_by ? ` by ${v.updated_by}` : ""}.` : "";
+      dirty = false;
+      testHint.textContent = values ? "The test uses the saved settings." : "";
+    }
+
+    // A blank number is sent as null so the API names the field, rather than a silent default.
+    const number = (node) => (node.value.trim() === "" ? null : Number(node.value));
+    const text = (node) => node.value.trim();
+    const optional = (node) => node.value.trim() || null;
+    function collect() {
+      const body = {
+        host: text(f.host), port: number(f.port), security: f.security.value,
+        username: optional(f.username), from_email: text(f.from_email),
+        from_name: optional(f.from_name), reply_to: optional(f.reply_to),
+        timeout_seconds: number(f.timeout_seconds), max_attachment_mb: number(f.max_attachment_mb),
+        delivery: Object.fromEntries(FORMATS.map(([key]) => [key, delivery[key].value])),
+        link_ttl_days: number(f.link_ttl_days),
+        internal_domains: addressList(f.internal_domains.value),
+      };
+      if (passwordMode === "clear") body.password = null;
+      else if (password.value) body.password = password.value;
+      return body;
+    }
+
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      clearErrors(form);
+      announce("Saving email settings…");
+      return busy(save, async () => {
+        try {
+          stored = await api.put(PATH, collect());
+        } catch (error) {
+          showErrors(form, error);
+          return;
+        }
+        fill(stored);
+        const count = stored.warnings.length;
+        announce(count ? `Settings saved, with ${count} warning${count > 1 ? "s" : ""}: ${stored.warnings.join("; ")}`
+          : "Email settings saved.", count ? "info" : "success");
+      });
+    });
+
+    // --- Send test email ---------------------------------------------------------------
+    const to = el("input", { name: "to", type: "email", autocomplete: "email",
+      value: user?.email || "", "data-testid": "test-email-to" });
+    const send = el("button", { type: "submit", "data-testid": "send-test-email" }, "Send test email");
+    const result = el("div", { "data-testid": "test-email-result" });
+    const testForm = el("form", { novalidate: true, "data-testid": "test-email-form", "aria-labelledby": "test-email-heading" },
+      el("h2", { id: "test-email-heading" }, "Send a test email"),
+      field("Send to", to, "Defaults to your own address."), testHint,
+      el("p", { class: "form-summary", hidden: true }),
+      el("div", { class: "actions" }, send), result);
+
+    function showResult(answer) {
+      const lines = [];
+      if (answer.ok) {
+        lines.push(`Sent: ${[answer.smtp_code, answer.smtp_reply].filter((x) => x !== null && x !== undefined).join(" ")}`.trim());
+      } else if (answer.status === "pending") {
+        lines.push(`No answer yet: ${answer.reason || "the mail service did not answer in time"}`);
+      } else {
+        lines.push(`Failed: ${answer.reason || "the server refused the message"}`);
+        if (answer.error_class) lines.push(`Error class: ${answer.error_class}`);
+        if (answer.smtp_code) lines.push(`Server replied: ${answer.smtp_code} ${answer.smtp_reply || ""}`.trim());
+      }
+      const ms = answer.duration_ms;
+      if (ms !== null && ms !== undefined) lines.push(`Took ${ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`}.`);
+      result.replaceChildren(el("div", { class: `notice ${answer.ok ? "success" : "error"}` },
+        lines.map((line) => el("p", { style: "margin:.2rem 0" }, line))));
+      announce(lines[0], answer.ok ? "success" : "error");
+    }
+
+    testForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      clearErrors(testForm);
+      clearErrors(form);
+      // Unsaved edits (or no saved settings at all) are tried as typed; the password goes
+      // along only when typed (or cleared), otherwise the server uses the stored one.
+      const unsaved = dirty || !stored;
+      const body = { to: to.value.trim() };
+      if (unsaved) body.settings = collect();
+      const limit = (unsaved ? number(f.timeout_seconds) : stored.timeout_seconds) || 30;
+      const started = Date.now();
+      const elapsed = el("span", {}, "0 s");
+      result.replaceChildren(el("p", { class: "notice" },
+        el("progress", { "aria-label": "Sending the test email" }), " ",
+        `Sending through ${unsaved ? f.host.value || "the form's server" : stored.host}… `,
+        `this can take up to ${limit} s (the SMTP timeout). Waited `, elapsed, "."));
+      const tick = setInterval(() => { elapsed.textContent = `${Math.round((Date.now() - started) / 1000)} s`; }, 1000);
+      announce(`Sending a test email to ${body.to}; this can take up to ${limit} seconds.`);
+      return busy(send, async () => {
+        try {
+          showResult(await api.post(`${PATH}/test`, body));
+        } catch (error) {
+          result.replaceChildren();
+          // Errors about the unsaved settings (settings.port) belong next to the settings form.
+          const own = (error.fieldErrors || []).filter((e) => !String(e.field).startsWith("settings."));
+          const theirs = (error.fieldErrors || []).filter((e) => String(e.field).startsWith("settings."))
+            .map((e) => ({ ...e, field: String(e.field).slice("settings.".length) }));
+          if (theirs.length) showErrors(form, { message: error.message, fieldErrors: theirs });
+          showErrors(testForm, { message: error.message, fieldErrors: own });
+        } finally {
+          clearInterval(tick);
+        }
+      });
+    });
+
+    container.append(note, warnings, form, el("section", { class: "panel-wrap" }, testForm));
+    fill(stored);
   },
 };

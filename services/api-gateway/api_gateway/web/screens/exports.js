@@ -1,12 +1,123 @@
-// Placeholder: replaced by the real screen.
-import { el } from "/app/ui.js";
+// My exports: the caller's export jobs, newest first (admins see the tenant's), with live status
+// while any is queued or running, and a Download button once a job has succeeded.
+//
+// Test ids: refresh-button, exports-table (the table's wrapper), job-status (one per row,
+// with data-job-id), download-button (one per succeeded row), load-more-button.
+
+import { api } from "/app/api.js";
+import { bytes, dateTime, day } from "/app/format.js";
+import { announce, busy, el, table } from "/app/ui.js";
+import { downloadButton } from "/app/screens/email-dialog.js";
+
+const PAGE = 20;
+const POLL_MS = 2000;
+const ACTIVE = new Set(["queued", "running"]);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const count = (n) => Number(n || 0).toLocaleString("en-IN");
+
+function summary(job) {
+  const p = job.params || {};
+  if (job.report === "ledger") return `Ledger: ${p.ledger} · ${day(p.from_date)} to ${day(p.to_date)}`;
+  if (job.report === "outstanding") {
+    return `Outstanding ${p.kind === "payable" ? "payables" : "receivables"} as of ${day(p.as_of)}`;
+  }
+  return job.report;
+}
+
+// Status with its live progress (or the failure's reason) in one cell, to keep the table narrow.
+function statusCell(job) {
+  const tone = job.status === "succeeded" ? " good" : ["failed", "expired"].includes(job.status) ? " bad" : "";
+  return [el("span", { class: `badge${tone}`, "data-testid": "job-status", "data-job-id": job.id,
+    "data-status": job.status }, job.status),
+  job.status === "running" ? el("div", {}, el("progress", { "aria-label": `Progress of ${summary(job)}` }),
+    el("div", { class: "hint" }, `${count(job.progress)} rows so far`)) : null,
+  job.status === "queued" ? el("div", { class: "hint" }, "waiting for a worker") : null,
+  job.status === "failed" && job.error ? el("div", { class: "hint" }, job.error) : null];
+}
+
+// Download first after the report: on a phone the table scrolls sideways, so it stays in reach.
+const COLUMNS = [
+  { title: "Created", cell: (j) => dateTime(j.created_at) },
+  { title: "Report", cell: (j) => [summary(j), el("div", { class: "hint" }, j.format.toUpperCase())] },
+  { title: "Status", cell: statusCell },
+  { title: "File", cell: (j) => (j.status === "succeeded" && j.download_url ? downloadButton(j) : "") },
+  { title: "Rows", cell: (j) => (j.row_count === null ? "" : count(j.row_count)), numeric: true },
+  { title: "Size", cell: (j) => bytes(j.file_size), numeric: true },
+  { title: "Expires", cell: (j) => (j.status === "succeeded" ? dateTime(j.expires_at) : "") },
+];
 
 export const exportsScreen = {
   path: "/exports",
   title: "My exports",
   nav: true,
   adminOnly: false,
-  async render(container) {
-    container.append(el("p", {}, "This screen is being built."));
+  async render(container, { role }) {
+    let jobs = [];
+    let cursor = null;
+    const refresh = el("button", { type: "button", class: "secondary", "data-testid": "refresh-button" },
+      "Refresh");
+    const more = el("button", { type: "button", class: "secondary", "data-testid": "load-more-button",
+      hidden: true }, "Load more");
+    const holder = el("div", { "data-testid": "exports-table" });
+    container.append(
+      el("p", { class: "hint" }, role === "admin" ? "Every export of the company, newest first."
+        : "Your exports, newest first. Files are kept for a limited time, shown under Expires."),
+      el("div", { class: "actions" }, refresh), holder, el("div", { class: "actions" }, more));
+
+    // Re-render the table, keeping keyboard focus on the same row's button if it had it.
+    const draw = () => {
+      const focused = document.activeElement;
+      const focusId = holder.contains(focused) ? focused.closest("tr")?.dataset.jobId : null;
+      holder.replaceChildren(table("Export jobs", COLUMNS, jobs,
+        { empty: "No exports yet: export a ledger or an outstanding report first." }));
+      holder.querySelectorAll("tbody tr").forEach((tr, i) => { tr.dataset.jobId = jobs[i].id; });
+      if (focusId) holder.querySelector(`tr[data-job-id="${focusId}"] button`)?.focus();
+      more.hidden = !cursor;
+    };
+
+    const load = async (append) => {
+      const query = `limit=${PAGE}${append && cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+      try {
+        const page = await api.get(`/api/v1/exports/jobs?${query}`);
+        jobs = append ? [...jobs, ...page.items.filter((j) => !jobs.some((k) => k.id === j.id))] : page.items;
+        cursor = page.next_cursor;
+        draw();
+        announce(`${jobs.length} export${jobs.length === 1 ? "" : "s"} shown${cursor ? "; more available" : ""}.`);
+        watch();
+      } catch (error) {
+        announce(`The exports could not be loaded: ${error.message}`, "error");
+      }
+    };
+    refresh.addEventListener("click", () => busy(refresh, () => load(false)));
+    more.addEventListener("click", () => busy(more, () => load(true)));
+
+    // Follow queued and running jobs (one loop at a time) until none is left or we leave.
+    let watching = false;
+    async function watch() {
+      if (watching) return;
+      watching = true;
+      try {
+        while (holder.isConnected && jobs.some((j) => ACTIVE.has(j.status))) {
+          await sleep(POLL_MS);
+          const active = jobs.filter((j) => ACTIVE.has(j.status));
+          const fresh = await Promise.all(active.map((j) =>
+            api.get(`/api/v1/exports/jobs/${j.id}`).catch(() => j)));
+          const changed = fresh.filter((f, i) => f.status !== active[i].status
+            || f.progress !== active[i].progress);
+          if (!changed.length || !holder.isConnected) continue;
+          const byId = new Map(fresh.map((f) => [f.id, f]));
+          jobs = jobs.map((j) => byId.get(j.id) || j);
+          draw();
+          for (const job of changed.filter((f) => !ACTIVE.has(f.status))) {
+            announce(`${summary(job)}: ${job.status}${job.error ? ` (${job.error})` : ""}.`,
+              job.status === "succeeded" ? "success" : "error");
+          }
+        }
+      } finally {
+        watching = false;
+      }
+    }
+
+    await load(false);
   },
 };

@@ -1,5 +1,19 @@
-// Placeholder: replaced by the real screen.
-import { el } from "/app/ui.js";
+// Outstanding report: receivables or payables as of a date, exported (followed, downloaded) or
+// emailed to internal recipients only (typed, or a distribution list).
+//
+// Test ids: as-of-input, kind-select, export-button, email-button, job-status,
+// download-button (shared export flow); in the dialog: list-select, list-addresses,
+// to-input, cc-input, bcc-input, domain-warning (one per address box), delivery-note,
+// send-button, email-result.
+
+import { api } from "/app/api.js";
+import { day, today } from "/app/format.js";
+import { busy, clearErrors, el, field } from "/app/ui.js";
+import {
+  addressInput, addressList, emailDialog, formatSelect, hintedField, localError, runExport,
+} from "/app/screens/email-dialog.js";
+
+const KINDS = [["receivable", "Receivable"], ["payable", "Payable"]];
 
 export const outstandingScreen = {
   path: "/outstanding",
@@ -7,6 +21,137 @@ export const outstandingScreen = {
   nav: true,
   adminOnly: false,
   async render(container) {
-    container.append(el("p", {}, "This screen is being built."));
+    let company = "";
+    api.get("/api/v1/me").then((me) => { company = me.tenant.name; }).catch(() => {});
+
+    const asOf = el("input", { type: "date", name: "params.as_of", value: today(), required: true,
+      "data-testid": "as-of-input" });
+    const kind = el("select", { name: "params.kind", "data-testid": "kind-select" },
+      KINDS.map(([value, label]) => el("option", { value }, label)));
+    const format = formatSelect("pdf");
+    const exportButton = el("button", { type: "submit", "data-testid": "export-button" }, "Export");
+    const emailButton = el("button", { type: "button", class: "secondary",
+      "data-testid": "email-button" }, "Email…");
+    const panel = el("div", { class: "job", "data-testid": "job-panel" });
+    const form = el("form", { novalidate: true, "aria-label": "Outstanding report" },
+      el("div", { class: "row" },
+        hintedField("As of", asOf, "Bills dated on or before this day, aged at this day."),
+        field("Outstanding", kind), field("Format", format)),
+      el("p", { class: "form-summary", role: "alert", hidden: true }),
+      el("div", { class: "actions" }, exportButton, emailButton));
+    container.append(form, panel);
+
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      busy(exportButton, () => runExport(form, panel, { report: "outstanding",
+        format: format.value, params: { as_of: asOf.value || undefined, kind: kind.value } }));
+    });
+
+    emailButton.addEventListener("click", () => {
+      clearErrors(form);
+      if (!asOf.value) return localError(form, "params.as_of", "choose the as-of date");
+      openOutstandingEmail({ as_of: asOf.value, kind: kind.value, format: format.value }, company);
+    });
   },
 };
+
+// The admin settings are not readable by users: the domains of the (admin-checked)
+// distribution lists' addresses, minus those flagged external, are the known internal domains.
+function internalDomains(lists) {
+  const domains = new Set();
+  for (const list of lists) {
+    const external = new Set(list.external.map((a) => a.toLowerCase()));
+    for (const address of [...list.to, ...list.cc, ...list.bcc]) {
+      if (!external.has(address.toLowerCase())) domains.add(domainOf(address));
+    }
+  }
+  domains.delete("");
+  return domains;
+}
+const domainOf = (address) => (address.includes("@") ? address.split("@").pop().trim().toLowerCase() : "");
+
+function openOutstandingEmail(v, company) {
+  const label = v.kind === "receivable" ? "receivables" : "payables";
+  let lists = [];
+  let known = new Set();
+  const listSelect = el("select", { name: "distribution_list_id", "data-testid": "list-select" },
+    el("option", { value: "" }, "None: type the addresses"));
+  const listAddresses = el("div", { class: "hint", "data-testid": "list-addresses" });
+  const inputs = { to: addressInput("to"), cc: addressInput("cc"), bcc: addressInput("bcc") };
+  const warnings = {};
+  const boxes = Object.entries(inputs).map(([name, input]) => {
+    const wrap = hintedField(name === "to" ? "To" : name.toUpperCase(), input, name === "to"
+      ? "Internal addresses, separated by commas; may be left empty when a list is chosen."
+      : "Optional; internal addresses only.");
+    // Not .field-error: a warning must survive clearErrors() when the form is sent.
+    warnings[name] = el("p", { class: "field-warning", "data-testid": "domain-warning",
+      id: `${input.id}-warn`, hidden: true, style: "margin:0;font-size:.9rem;color:#8a4b00" });
+    input.setAttribute("aria-describedby", `${input.getAttribute("aria-describedby")} ${input.id}-warn`);
+    wrap.append(warnings[name]);
+    return wrap;
+  });
+  const domainsNote = el("p", { class: "hint" }, "Loading the distribution lists…");
+
+  // Flag (never block) addresses outside the domains we know; the server has the final word.
+  const check = () => {
+    for (const [name, input] of Object.entries(inputs)) {
+      const odd = known.size ? addressList(input.value).filter((a) => !known.has(domainOf(a))) : [];
+      warnings[name].hidden = !odd.length;
+      warnings[name].textContent = odd.length
+        ? `⚠ Warning: ${odd.join(", ")}: not a known internal domain; the server will refuse `
+          + "external addresses." : "";
+    }
+  };
+  for (const input of Object.values(inputs)) input.addEventListener("input", check);
+
+  const showList = () => {
+    const list = lists.find((l) => l.id === listSelect.value);
+    if (!list) { listAddresses.replaceChildren(); return; }
+    const external = new Set(list.external.map((a) => a.toLowerCase()));
+    const line = (title, addresses) => (addresses.length ? el("li", {}, `${title}: `,
+      addresses.flatMap((a, i) => [i ? ", " : "", a, external.has(a.toLowerCase())
+        ? el("span", { class: "badge bad" }, " no longer internal") : ""])) : null);
+    listAddresses.replaceChildren(el("p", {}, `${list.name} adds:`),
+      el("ul", {}, line("To", list.to), line("CC", list.cc), line("BCC", list.bcc)));
+  };
+  listSelect.addEventListener("change", showList);
+
+  api.get("/api/v1/distribution-lists").then((page) => {
+    lists = page.items;
+    known = internalDomains(lists);
+    listSelect.append(...lists.map((l) => el("option", { value: l.id },
+      `${l.name} (${l.to.length + l.cc.length + l.bcc.length} addresses)`)));
+    domainsNote.textContent = known.size
+      ? `Known internal domains: ${[...known].sort().join(", ")}.`
+      : "No distribution lists yet, so the internal domains are unknown here: "
+        + "the server checks every address when you send.";
+    check();
+  }).catch((error) => {
+    domainsNote.textContent = `The distribution lists could not be loaded (${error.message}).`;
+  });
+
+  const asOf = day(v.as_of);
+  emailDialog({
+    title: `Email the outstanding ${label}`,
+    intro: [el("p", { class: "notice" }, "Internal use only: the outstanding report can be sent "
+      + "only to addresses in the company's internal email domains. One external address "
+      + "refuses the whole email."),
+    el("p", {}, `Outstanding ${label} as of ${asOf}.`)],
+    recipients: [field("Distribution list (optional)", listSelect), listAddresses, ...boxes, domainsNote],
+    subject: `Outstanding ${label} as of ${asOf}`,
+    message: `Hello,\n\nThe outstanding ${label} report${company ? ` of ${company}` : ""} as of `
+      + `${asOf}, with ageing, is attached or linked below.\n\nThis report is for internal use `
+      + "only.\n\nRegards,\nLedgerPost",
+    format: v.format,
+    endpoint: "/api/v1/reports/outstanding/email",
+    buildBody(form) {
+      return { as_of: v.as_of, kind: v.kind, format: form.elements.format.value,
+        to: addressList(inputs.to.value), cc: addressList(inputs.cc.value),
+        bcc: addressList(inputs.bcc.value), distribution_list_id: listSelect.value || null,
+        subject: form.elements.subject.value.trim() || null,
+        message: form.elements.message.value.trim() || null };
+    },
+    afterQueued: (accepted) => (accepted.to_source === "distribution_list"
+      ? " (from the distribution list)" : ""),
+  });
+}

@@ -1,5 +1,32 @@
-// Placeholder: replaced by the real screen.
-import { el } from "/app/ui.js";
+// Party directory (admins): who receives each ledger's statements. Search, add, edit and delete
+// entries, import a CSV (with a row-by-row report) and export the directory as CSV.
+//
+// data-testid: party-search, search-button, add-entry, export-csv, import-form, import-file,
+// import-button, import-report, party-table, load-more, edit-entry, delete-entry,
+// entry-form, save-entry, confirm-delete.
+
+import { api, download } from "/app/api.js";
+import { addressList, announce, busy, clearErrors, el, field, openDialog, showErrors, table } from "/app/ui.js";
+
+const PATH = "/api/v1/party-emails";
+const PAGE = 50;
+const joined = (list) => (list || []).join(", ");
+// One address per line in a cell: easier to scan than a wrapped comma list.
+const lines = (list) => el("div", {}, (list || []).map((address) => el("div", {}, address)));
+
+// A yes/no question in a dialog; resolves true only when the action button was pressed.
+// Cancel comes first, so the dialog opens with focus on the harmless choice.
+export function confirmDialog(title, message, action) {
+  return new Promise((resolve) => {
+    let answer = false;
+    const yes = el("button", { type: "button", "data-testid": "confirm-delete" }, action);
+    const no = el("button", { type: "button", class: "secondary" }, "Cancel");
+    const dialog = openDialog(title, el("div", {}, el("p", {}, message),
+      el("div", { class: "actions" }, no, yes)), { onClose: () => resolve(answer) });
+    yes.addEventListener("click", () => { answer = true; dialog.close(); });
+    no.addEventListener("click", () => dialog.close());
+  });
+}
 
 export const partyDirectoryScreen = {
   path: "/admin/party-directory",
@@ -7,6 +34,189 @@ export const partyDirectoryScreen = {
   nav: true,
   adminOnly: true,
   async render(container) {
-    container.append(el("p", {}, "This screen is being built."));
+    let rows = [];
+    let cursor = null;
+    let query = "";
+    let generation = 0; // a new search drops answers (and "load more" pages) of the older one
+
+    const search = el("input", { type: "search", name: "q", autocomplete: "off", "data-testid": "party-search" });
+    const searchForm = el("form", { role: "search", class: "panel", "aria-label": "Search the directory" },
+      field("Search ledger or party name", search),
+      el("div", { class: "actions" }, el("button", { type: "submit", "data-testid": "search-button" }, "Search")));
+    const add = el("button", { type: "button", "data-testid": "add-entry", onclick: () => edit(null) }, "Add entry");
+    const exportButton = el("button", { type: "button", class: "secondary", "data-testid": "export-csv" }, "Export CSV");
+    const listArea = el("div", {});
+    const more = el("button", { type: "button", class: "secondary", hidden: true, "data-testid": "load-more" }, "Load more");
+
+    // --- Listing -----------------------------------------------------------------------
+    function renderRows() {
+      listArea.replaceChildren(table(query ? `Directory entries matching "${query}"` : "Directory entries", [
+        { title: "Ledger", cell: (r) => r.ledger_name },
+        { title: "Party", cell: (r) => r.party_name || "" },
+        { title: "To", cell: (r) => lines(r.to) },
+        { title: "CC", cell: (r) => lines(r.cc) },
+        { title: "BCC", cell: (r) => lines(r.bcc) },
+        { title: "Actions", cell: (r) => el("div", { class: "actions", style: "flex-wrap:nowrap" },
+          el("button", { type: "button", class: "secondary", "data-testid": "edit-entry",
+            "aria-label": `Edit ${r.ledger_name}`, onclick: () => edit(r) }, "Edit"),
+          el("button", { type: "button", class: "secondary", "data-testid": "delete-entry",
+            "aria-label": `Delete ${r.ledger_name}`, onclick: () => remove(r) }, "Delete")) },
+      ], rows, { empty: query ? `No entries match "${query}".` : "The directory is empty: add an entry or import a CSV." }));
+      // Wide enough to stay readable: at phone width the table scrolls sideways instead.
+      listArea.querySelector("table")?.setAttribute("style", "min-width:48rem");
+      listArea.querySelector("table")?.setAttribute("data-testid", "party-table");
+      more.hidden = !cursor;
+    }
+
+    async function load({ append = false } = {}) {
+      if (!append) {
+        generation += 1;
+        more.hidden = true; // the old cursor belongs to the old search
+      }
+      const mine = generation;
+      const params = new URLSearchParams({ limit: String(PAGE) });
+      if (query) params.set("q", query);
+      if (append && cursor) params.set("cursor", cursor);
+      const page = await api.get(`${PATH}?${params}`);
+      if (mine !== generation) return;
+      rows = append ? [...rows, ...page.items] : page.items;
+      cursor = page.next_cursor;
+      renderRows();
+      announce(`${rows.length} ${rows.length === 1 ? "entry" : "entries"} shown${cursor ? "; more can be loaded" : ""}.`);
+    }
+    const reload = () => load().catch((error) => announce(error.message, "error"));
+
+    searchForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      query = search.value.trim();
+      reload();
+    });
+    more.addEventListener("click", () => busy(more, () => load({ append: true })
+      .catch((error) => announce(error.message, "error"))));
+    exportButton.addEventListener("click", () => busy(exportButton, async () => {
+      announce("Preparing the CSV…");
+      try {
+        await download(`${PATH}/export`, "party-emails.csv");
+        announce("The directory was downloaded as party-emails.csv.", "success");
+      } catch (error) {
+        announce(`Export failed: ${error.message}`, "error");
+      }
+    }));
+
+    // After a dialog closes the row that opened it may have been redrawn: keep focus somewhere useful.
+    const refocus = () => { if (!document.activeElement || document.activeElement === document.body) add.focus(); };
+
+    // --- Add / edit --------------------------------------------------------------------
+    function edit(entry) {
+      const inputs = {
+        ledger_name: el("input", { name: "ledger_name", autocomplete: "off", value: entry?.ledger_name || "" }),
+        party_name: el("input", { name: "party_name", autocomplete: "off", value: entry?.party_name || "" }),
+      };
+      for (const key of ["to", "cc", "bcc"]) {
+        inputs[key] = el("textarea", { name: key, rows: 2, spellcheck: "false" });
+        inputs[key].value = joined(entry?.[key]);
+      }
+      const save = el("button", { type: "submit", "data-testid": "save-entry" }, entry ? "Save changes" : "Add entry");
+      const form = el("form", { novalidate: true, "data-testid": "entry-form" },
+        field("Ledger name", inputs.ledger_name, "As in the books; matched ignoring case."),
+        field("Party name", inputs.party_name, "Optional."),
+        field("To", inputs.to, "At least one address; separate addresses with commas or semicolons."),
+        field("CC", inputs.cc, "Optional."),
+        field("BCC", inputs.bcc, "Optional; hidden from the other recipients."),
+        el("p", { class: "form-summary", hidden: true }),
+        el("div", { class: "actions" }, save,
+          el("button", { type: "button", class: "secondary", onclick: () => dialog.close() }, "Cancel")));
+      const dialog = openDialog(entry ? `Edit ${entry.ledger_name}` : "Add a directory entry", form,
+        { onClose: refocus });
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        clearErrors(form);
+        const body = {
+          ledger_name: inputs.ledger_name.value.trim(),
+          party_name: inputs.party_name.value.trim() || null,
+          to: addressList(inputs.to.value), cc: addressList(inputs.cc.value), bcc: addressList(inputs.bcc.value),
+        };
+        return busy(save, async () => {
+          let saved;
+          try {
+            saved = entry ? await api.put(`${PATH}/${entry.id}`, body) : await api.post(PATH, body);
+          } catch (error) {
+            showErrors(form, error);
+            return;
+          }
+          dialog.close();
+          await reload();
+          announce(`${entry ? "Saved" : "Added"} the entry for ${saved.ledger_name}.`, "success");
+        });
+      });
+    }
+
+    async function remove(entry) {
+      if (!await confirmDialog("Delete directory entry",
+        `Delete the entry for ledger "${entry.ledger_name}"? Its statements will no longer fill in recipients automatically.`,
+        "Delete")) return;
+      try {
+        await api.del(`${PATH}/${entry.id}`);
+      } catch (error) {
+        announce(`Could not delete: ${error.message}`, "error");
+        return;
+      }
+      await reload();
+      refocus();
+      announce(`Deleted the entry for ${entry.ledger_name}.`, "success");
+    }
+
+    // --- CSV import --------------------------------------------------------------------
+    const file = el("input", { type: "file", name: "file", accept: ".csv,text/csv", "data-testid": "import-file" });
+    const importButton = el("button", { type: "submit", "data-testid": "import-button" }, "Import");
+    const report = el("div", { "data-testid": "import-report" });
+    const importForm = el("form", { novalidate: true, "data-testid": "import-form", "aria-labelledby": "import-heading" },
+      el("h2", { id: "import-heading" }, "Import from CSV"),
+      field("CSV file", file, "Columns ledger_name, party_name, to, cc, bcc (addresses separated by ;). " +
+        "Rows for ledgers already in the directory replace them; bad rows are skipped and listed."),
+      el("p", { class: "form-summary", hidden: true }),
+      el("div", { class: "actions" }, importButton), report);
+    importForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      clearErrors(importForm);
+      report.replaceChildren();
+      const chosen = file.files?.[0];
+      if (!chosen) {
+        showErrors(importForm, { message: "Choose a CSV file first.", fieldErrors: [{ field: "file", message: "choose a CSV file first" }] });
+        return undefined;
+      }
+      const data = new FormData();
+      data.append("file", chosen, chosen.name);
+      announce(`Importing ${chosen.name}…`);
+      return busy(importButton, async () => {
+        let result;
+        try {
+          result = await api.post(`${PATH}/import`, data);
+        } catch (error) {
+          showErrors(importForm, error);
+          return;
+        }
+        const summary = `Imported ${chosen.name}: ${result.created} created, ${result.updated} updated, ` +
+          `${result.rejected.length} rejected.`;
+        report.replaceChildren(
+          el("p", { class: `notice ${result.rejected.length ? "error" : "success"}` }, summary),
+          result.rejected.length ? table("Rejected rows (the header is row 1)", [
+            { title: "Row", numeric: true, cell: (r) => String(r.row) },
+            { title: "Reason", cell: (r) => r.reason },
+          ], result.rejected) : null);
+        file.value = "";
+        await reload();
+        announce(summary, result.rejected.length ? "error" : "success");
+      });
+    });
+
+    container.append(
+      el("p", {}, "Statements of a ledger go to the addresses listed here, filled in automatically when sending."),
+      searchForm,
+      el("div", { class: "actions", style: "margin-bottom:1rem" }, add, exportButton),
+      importForm, // above the table, so its report is not pushed below a long list
+      listArea,
+      el("div", { class: "actions", style: "margin:.6rem 0 1rem" }, more));
+    await load();
   },
 };
