@@ -7,7 +7,8 @@ is deleted at the end with its jobs and every Redis key of the bench's stream pr
 2. XLSX, the same ledger: `render_job` vs openpyxl `write_only`; the worker's peak RSS.
 3. PDF, a 100,000-entry ledger: `render_job` vs a bare reportlab canvas loop; peak RSS.
 4. End to end: 200 CSV jobs of a 100-entry ledger, POST -> `succeeded`, through the gateway,
-   two export-service processes, the mail and scheduler services started as processes.
+   two export-service processes, the mail and scheduler services started as processes, on a
+   scratch database of their own (why: see `_exports_e2e.py`).
 
 Every render runs in a fresh process (see `_exports_render.py`); the best of `--runs` runs of
 each side is compared. Ledgers are loaded with `shared.demo.load_single_ledger`. Prints a table
@@ -33,14 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from _exports_e2e import (
-    PHASES,
-    STALE_JOBS,
-    WARM_UP_JOBS,
-    new_prefix,
-    run_end_to_end,
-    stack_settings,
-)
+from _exports_e2e import WARM_UP_JOBS, new_prefix, run_end_to_end
 from _exports_render import BASELINES, MODES, REAL_MODES, child, database_url, redis_url
 from _exports_report import Figure, machine, print_table, record, section, today
 from redis.asyncio import Redis
@@ -81,24 +75,16 @@ class Bench:
         conn = await asyncpg.connect(self.dsn)
         try:
             server: str = (await conn.fetchval("SHOW server_version")).split()[0]
-            stale = await conn.fetchval(STALE_JOBS, 300.0)
         finally:
             await conn.close()
-        if stale:
-            self.warn(
-                f"{stale} stale export job(s) of another stack are in this database: the "
-                "end-to-end stack's reconciliation may pick them up under its own prefix."
-            )
-        for kind, ledger in LEDGERS.items():
-            if kind == "xlsx":
-                continue  # the same ledger as csv
+        for kind in ("csv", "pdf"):  # xlsx reads the csv ledger; e2e loads its own database
             started = time.perf_counter()
             count = await load_single_ledger(
-                self.dsn, tenant_id=self.tenant, ledger_name=ledger, entries=self.sizes[kind],
-                as_of=AS_OF,
+                self.dsn, tenant_id=self.tenant, ledger_name=LEDGERS[kind],
+                entries=self.sizes[kind], as_of=AS_OF,
             )  # fmt: skip
             seconds = time.perf_counter() - started
-            print(f"loaded {ledger!r}: {count:,} entries in {seconds:.1f} s", flush=True)
+            print(f"loaded {LEDGERS[kind]!r}: {count:,} entries in {seconds:.1f} s", flush=True)
             self.notes.append(f"- `load_single_ledger`: {count:,} entries in {seconds:.1f} s.")
         return server
 
@@ -124,8 +110,9 @@ class Bench:
     async def drop_outbox(self) -> None:
         conn = await asyncpg.connect(self.dsn)
         try:
-            for prefix in (self.prefix, self.e2e_prefix):
-                await conn.execute("DELETE FROM outbox WHERE left(stream, length($1)) = $1", prefix)
+            await conn.execute(
+                "DELETE FROM outbox WHERE left(stream, length($1)) = $1", self.prefix
+            )
         finally:
             await conn.close()
 
@@ -180,38 +167,25 @@ class Bench:
     def end_to_end(self, figures: list[Figure], runs: list[str]) -> None:
         a = self.args
         print(f"end to end: {a.jobs} jobs in waves of {a.wave}, {a.export_workers} export workers")
-        settings = stack_settings(self.url, redis_url(), self.root / "e2e-exports", self.e2e_prefix)
-        log_dir = self.root / "logs"
-        log_dir.mkdir()
-        body = {"report": "ledger", "format": "csv",
-                "params": {"ledger": LEDGERS["e2e"], **self.params}}  # fmt: skip
         e2e = run_end_to_end(
-            settings, log_dir, tenant=self.tenant, body=body, jobs=a.jobs, wave=a.wave,
+            self.url, redis_url(), self.root, ledger=LEDGERS["e2e"], entries=self.sizes["e2e"],
+            params=self.params, prefix=self.e2e_prefix, jobs=a.jobs, wave=a.wave,
             export_workers=a.export_workers, poll_ms=a.poll_ms,
         )  # fmt: skip
-        queued, rendered = asyncio.run(self.phases())
         label = f"E2E {a.jobs} CSV jobs"
         figures.append(Figure(f"{label}: median POST -> succeeded", e2e.median_s * 1000, "ms"))
         figures.append(Figure(f"{label}: p95 POST -> succeeded", e2e.p95_s * 1000, "ms"))
         figures.append(Figure(f"{label}: throughput", e2e.jobs_per_second, "jobs/s"))
         runs.append(
-            f"- {label} ({self.sizes['e2e']} entries each), waves of {e2e.wave}, polled every "
-            f"{e2e.poll_ms} ms, {e2e.export_workers} export workers: {e2e.seconds:.2f} s in all, "
-            f"slowest {e2e.max_s * 1000:.0f} ms; medians from the job rows: created -> claimed "
-            f"{queued * 1000:.0f} ms, claimed -> succeeded {rendered * 1000:.0f} ms; "
-            f"jobs per export worker (incl. {WARM_UP_JOBS} warm-up) "
-            f"{e2e.per_worker}; exit codes after SIGTERM {e2e.exit_codes}"
+            f"- {label} ({self.sizes['e2e']} entries each), waves of {a.wave}, polled every "
+            f"{a.poll_ms} ms, {a.export_workers} export workers, scratch database: "
+            f"{e2e.seconds:.2f} s in all, slowest {e2e.max_s * 1000:.0f} ms; medians from the "
+            f"job rows: created -> claimed {e2e.queued_s * 1000:.0f} ms, claimed -> succeeded "
+            f"{e2e.render_s * 1000:.0f} ms; jobs per export worker (incl. {WARM_UP_JOBS} "
+            f"warm-up) {e2e.per_worker}; exit codes after SIGTERM {e2e.exit_codes}"
         )
         if any(code != 0 for code in e2e.exit_codes.values()):
             self.warn(f"a service did not stop cleanly on SIGTERM: {e2e.exit_codes}")
-
-    async def phases(self) -> tuple[float, float]:
-        conn = await asyncpg.connect(self.dsn)
-        try:
-            queued, rendered = await conn.fetchrow(PHASES, self.tenant)
-        finally:
-            await conn.close()
-        return float(queued or 0), float(rendered or 0)
 
     async def cleanup(self) -> None:
         await self.drop_outbox()
@@ -243,7 +217,7 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, help="end-to-end jobs (default 200)")
     parser.add_argument("--wave", type=int, default=20, help="jobs submitted at once")
     parser.add_argument("--export-workers", type=int, default=2)
-    parser.add_argument("--poll-ms", type=int, default=20, help="job status poll interval")
+    parser.add_argument("--poll-ms", type=int, default=50, help="job status poll interval")
     parser.add_argument("--only", default="csv,xlsx,pdf,e2e", help="comma-separated parts")
     parser.add_argument("--no-record", action="store_true", help="do not write RESULTS.md")
     parser.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
