@@ -126,7 +126,9 @@ class Bench:
             dates = ["--from-date", self.params["from_date"], "--to-date", self.params["to_date"]]
             cmd += ["--tenant", self.tenant, "--ledger", LEDGERS[fmt], *dates]
         env = {**os.environ, "DATABASE_URL": self.url, "REDIS_URL": redis_url()}
-        out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+        out = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        if out.returncode != 0:
+            raise RuntimeError(f"{mode} run failed ({out.returncode}):\n{out.stderr[-3000:]}")
         result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
         print(
             f"  {mode:<14} {result['seconds']:8.2f} s  peak RSS {result['peak_mb']:5.0f} MB "
