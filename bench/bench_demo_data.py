@@ -14,15 +14,13 @@ import argparse
 import asyncio
 import os
 import platform
-import re
 from datetime import date
-from pathlib import Path
 
 import asyncpg
+from results_file import record_section
 
 from shared.demo import DemoSummary, load_demo_data
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
 SECTION = "## Demo data load"
 # Fixed so that every run generates the same books and timings compare like for like.
 AS_OF = date(2025, 11, 15)
@@ -83,17 +81,6 @@ def _section(rows: int, runs: list[DemoSummary], server: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _record(section: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    # Our section runs from its heading to the next level-2 heading; others stay as they are.
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip("\n") + "\n"
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -105,8 +92,7 @@ def main() -> None:
         parser.error("DATABASE_URL is required (postgresql+asyncpg://...)")
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
     runs, server = asyncio.run(_run(dsn, args.tenant, args.rows, args.keep))
-    _record(_section(args.rows, runs, server))
-    print(f"recorded in {RESULTS}")
+    record_section(SECTION, _section(args.rows, runs, server))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ import json
 import os
 import platform
 import random
-import re
 import resource
 import subprocess
 import sys
@@ -42,8 +41,8 @@ from export_service.pdf import (
 )
 from reportlab.lib import rl_accel
 from reportlab.pdfgen.canvas import Canvas
+from results_file import record_section
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
 SECTION = "## PDF writer"
 BATCH = 1_000
 VARIANTS = {
@@ -254,17 +253,6 @@ def _section(
     return "\n".join(lines) + "\n"
 
 
-def _record(section: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    # Our section runs from its heading to the next level-2 heading; others stay as they are.
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip("\n") + "\n"
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rows", type=int, default=100_000)
@@ -292,8 +280,7 @@ def main() -> None:
         ratios[rows] = (writer["seconds"] / bare["seconds"], writer["cpu"] / bare["cpu"])
         print(f"{rows:>9,} writer / bare loop (pageCompression=1): {ratios[rows][0]:.2f}")
     if not args.no_record:
-        _record(_section(table, ratios, args.repeat, load))
-        print(f"recorded in {RESULTS}")
+        record_section(SECTION, _section(table, ratios, args.repeat, load))
 
 
 if __name__ == "__main__":

@@ -19,18 +19,17 @@ import argparse
 import asyncio
 import os
 import platform
-import re
 import statistics
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
 from redis.asyncio import Redis
+from results_file import record_section
 from scheduler_service.ticker import tick
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -44,7 +43,6 @@ from shared.recurrence import next_run
 from shared.runtime import Infrastructure
 from shared.settings import Settings
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
 SECTION = "## Scheduler"
 SMALL_DB = "ledgerpost_bench_sched_small"
 ZONE = "Asia/Kolkata"
@@ -305,14 +303,7 @@ def report(args: argparse.Namespace, out: dict[str, Any]) -> None:
     if args.no_record:
         return
     section = "\n".join(body) + "\n"
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):  # our section, up to the next level-2 heading; others are kept
-        text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip("\n") + "\n"
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text, encoding="utf-8")
-    print(f"recorded in {RESULTS}")
+    record_section(SECTION, section)
 
 
 def main() -> None:

@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import resource
 import subprocess
 import sys
@@ -28,7 +27,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
+from results_file import record_section
+
 SECTION = "## XLSX engines"
 ENGINES = ("rows only", "xlsxwriter", "openpyxl", "ledgerpost")
 INDIAN = r"[>=10000000]##\,##\,##\,##0.00;[>=100000]##\,##\,##0.00;##,##0.00"
@@ -214,17 +214,6 @@ def _section(results: list[tuple[int, str, dict[str, Any]]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _record(section: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    # Our section runs from its heading to the next level-2 heading; others stay as they are.
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip("\n") + "\n"
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rows", default="200000,1000000", help="comma-separated row counts")
@@ -249,8 +238,7 @@ def main() -> None:
                 flush=True,
             )
     if not args.no_record:
-        _record(_section(results))
-        print(f"recorded in {RESULTS}")
+        record_section(SECTION, _section(results))
 
 
 if __name__ == "__main__":
