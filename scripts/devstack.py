@@ -182,6 +182,7 @@ def banner(base: str, env: dict[str, str], smtp_port: str) -> str:
 {rule}
  ledgerpost is ready
    Gateway     {base}
+   Web app     {base}/  (development sign-in: admin or user of the demo tenant)
    API docs    {base}/docs
    Mail sink   SMTP 127.0.0.1:{smtp_port}; every message is saved under {MAIL_DIR}/
    Database    {env["DATABASE_URL"]}
