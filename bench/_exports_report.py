@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import platform
-import re
 from dataclasses import dataclass
 from datetime import date
 from importlib.metadata import version
 from pathlib import Path
+
+from results_file import record_section
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 SECTION = "## Exports"
@@ -71,14 +72,7 @@ def section(figures: list[Figure], setup: list[str], runs: list[str], notes: lis
 
 
 def record(text_of_section: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    # Our section runs from its heading to the next level-2 heading; others stay as they are.
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: text_of_section + "\n", text, count=1).rstrip("\n") + "\n"
-    else:
-        text = text.rstrip("\n") + "\n\n" + text_of_section
-    RESULTS.write_text(text, encoding="utf-8")
+    record_section(SECTION, text_of_section)
 
 
 def today() -> str:

@@ -274,7 +274,6 @@ def main() -> None:
         "rendering process (1 MB = 10^6 bytes), interpreter and the worker's modules included.",
     ]
     record(section(figures, setup, runs, bench.notes))
-    print(f"recorded in {Path(__file__).with_name('RESULTS.md')}")
 
 
 if __name__ == "__main__":

@@ -105,10 +105,9 @@ async def _render(infra: Infrastructure, storage: LocalStorage, job: ExportJob) 
     async with infra.engine.connect() as sa_conn:
         raw: Any = await sa_conn.get_raw_connection()
         conn = raw.driver_connection
-        company = (
-            await conn.fetchval("SELECT name FROM tenants WHERE id = $1", job.tenant_id)
-            or job.tenant_id
-        )
+        company = await conn.fetchval("SELECT name FROM tenants WHERE id = $1", job.tenant_id)
+        if company is None:
+            raise RenderError("the tenant no longer exists")
         if isinstance(params, LedgerParams):
             ledger = await conn.fetchval(
                 "SELECT name FROM ledgers WHERE tenant_id = $1 AND lower(name) = lower($2)",
