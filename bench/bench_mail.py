@@ -92,7 +92,9 @@ async def serve_sink() -> None:
     stats = lambda: print(sink.connections, sink.count, sink.size, flush=True)  # noqa: E731
     loop.add_signal_handler(signal.SIGUSR1, stats)
     print(server.sockets[0].getsockname()[1], flush=True)
-    await stop.wait()
+    parent, stopped = os.getppid(), asyncio.ensure_future(stop.wait())
+    while not stopped.done() and os.getppid() == parent:  # ends with the bench, even on a crash
+        await asyncio.wait([stopped], timeout=0.5)
 
 
 @dataclass
@@ -253,9 +255,11 @@ async def bench(args: argparse.Namespace, tmp: Path) -> tuple[list[Run], str, st
             runs.append(await bare_run(sink, message, args.emails, args.warm_up))
             runs.append(await work.service_run(sink, args.emails))
     finally:
-        server, statuses = await work.close()
-        sink.proc.terminate()
-        await sink.proc.wait()
+        try:
+            server, statuses = await work.close()
+        finally:
+            sink.proc.terminate()
+            await sink.proc.wait()
     if statuses != {"sent": work.queued}:
         raise RuntimeError(f"{work.queued} emails queued; in the database: {statuses}")
     return runs, f"Database check: all {work.queued:,} emails queued were `sent`.", server

@@ -55,9 +55,12 @@ class OutboxRelay:
     async def publish_pending(self) -> int:
         """Publish every committed outbox row; returns how many were handed to Redis."""
         total = 0
-        while batch := await self._publish_batch():
+        while True:
+            batch = await self._publish_batch()
             total += batch
-        return total
+            # A short batch emptied the outbox: asking again would only cost a round trip.
+            if batch < self._settings.outbox_batch_size:
+                return total
 
     async def _publish_batch(self) -> int:
         async with self._engine.begin() as conn:

@@ -6,7 +6,8 @@ festive Oct/Nov, growth): Sales invoices (Dr, taxable value plus GST), Receipts 
 the oldest open invoices fully or in part (Cr, with the bank narrations of the full books), and
 a few Journals (discount allowed, Cr; interest on delayed payment, Dr). Voucher numbers restart
 every financial year and leave gaps, as other parties' vouchers take the numbers in between.
-Receipts are steered so that a few dozen invoices stay open: the balance stays in lakhs.
+Receipts are steered so that a few dozen invoices stay open: the balance stays in lakhs (up to
+about a crore).
 
 Only this ledger's side of each voucher is written (the counter-entries would be other
 ledgers' rows), and no bills: it is a data set for statements, not a set of books. Output
