@@ -96,13 +96,15 @@ class OutboxRelay:
         listener = await self._listen()
         try:
             while not stop.is_set():
+                # Cleared before the round, not after: a NOTIFY that arrives while we publish
+                # must wake the next wait, or its row would sit until the polling interval.
+                self._wake.clear()
                 try:
                     await self.publish_pending()
                 except Exception:
                     # A database or Redis outage must not kill the relay: the rows stay
                     # in the outbox and the next round publishes them.
                     log.exception("outbox relay round failed; retrying")
-                self._wake.clear()
                 waiters = [asyncio.create_task(stop.wait()), asyncio.create_task(self._wake.wait())]
                 await asyncio.wait(
                     waiters,
