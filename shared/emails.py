@@ -109,9 +109,14 @@ async def _transition(
     return await uow.session.scalar(
         update(Email)
         .where(Email.id == email_id, Email.status.in_(allowed_sources(EMAIL, target)))
-        .values(status=target, updated_at=_now(), **values)
+        .values(status=target, updated_at=_now(), **_final_values(target), **values)
         .returning(Email)
     )
+
+
+def _final_values(target: str) -> dict[str, Any]:
+    # A test send's unsaved SMTP settings (password included) are kept only while needed.
+    return {"smtp_override": None} if target in ("sent", "failed", "rejected") else {}
 
 
 async def mark_sent(uow: UnitOfWork, email: Email) -> bool:

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shared import metrics
 from shared.events import DEAD_LETTER_PREFIX, Event, decode_event
@@ -89,7 +91,7 @@ class StreamConsumer:
                     raise
                 log.warning("consumer group vanished (Redis restarted?); recreating")
                 await self.ensure_groups()
-            except (ConnectionError, OSError) as exc:
+            except (ConnectionError, OSError, RedisConnectionError, RedisTimeoutError) as exc:
                 log.warning("Redis unavailable (%s); retrying", exc)
                 await asyncio.wait([asyncio.create_task(stop.wait())], timeout=1.0)
 
@@ -151,10 +153,15 @@ class StreamConsumer:
         return claimed
 
     async def _delivery_counts(self, key: str, ids: list[str]) -> dict[str, int]:
-        pending: Any = await self._redis.xpending_range(
-            key, self.group, min=ids[0], max=ids[-1], count=len(ids) * 4, consumername=self.consumer
-        )
-        return {_text(p["message_id"]): int(p["times_delivered"]) for p in pending}
+        # One exact look-up per id: a range query could be cut short by other pending
+        # entries and leave an id without its count (it would then never be dead-lettered).
+        pipe = self._redis.pipeline(transaction=False)
+        for message_id in ids:
+            pipe.xpending_range(key, self.group, min=message_id, max=message_id, count=1)
+        replies: Any = await pipe.execute()
+        return {
+            _text(p["message_id"]): int(p["times_delivered"]) for reply in replies for p in reply
+        }
 
     async def _process(self, message: _Message) -> None:
         try:

@@ -30,12 +30,15 @@ from .keys import outbox_published_key
 log = logging.getLogger(__name__)
 
 # KEYS[1] dedupe key, KEYS[2] stream; ARGV[1] dedupe TTL, ARGV[2] approximate max length,
-# ARGV[3] the event JSON. Returns the new entry id, or false when already published.
+# ARGV[3] the event JSON. Returns the new entry id, or false when already published. The marker
+# is written after the XADD: a failed XADD (out of memory) must not mark the row as published.
 _PUBLISH_ONCE = """
-if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
-  return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'data', ARGV[3])
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return false
 end
-return false
+local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'data', ARGV[3])
+redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])
+return id
 """
 
 _CLAIM_BATCH = text(

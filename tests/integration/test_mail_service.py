@@ -357,3 +357,24 @@ async def test_one_connection_serves_a_batch_to_the_same_server(
     await pump(consumer)
     received = await sink.wait_for_messages(5)
     assert {m.connection for m in received} == {received[0].connection}
+
+
+async def test_a_vanished_report_file_fails_the_email_instead_of_looping(
+    infra: Infrastructure, tenant_id: str, pump: Pump, smtp_sinks: SinkFactory
+) -> None:
+    from shared.storage import LocalStorage
+
+    sink = await smtp_sinks("plain")
+    infra = mail_infra(infra, sink)
+    await configure_smtp(infra, tenant_id, sink)
+    job = await stored_export(infra, tenant_id, "csv", 100)
+    for path in LocalStorage(infra.settings.export_dir).root.rglob(f"{job}*"):
+        path.unlink()  # the cleanup (or a disk problem) took the file
+    email_id = await queue_email(infra, tenant_id, job_id=job)
+    consumer, _ = mail_worker(infra)
+    await pump(consumer)
+    email = await email_row(infra, email_id)
+    assert email.status == "failed"
+    assert email.error is not None and email.error.startswith("the message could not be built")
+    assert [a.status for a in await audit_rows(infra, email_id)] == ["failed"]
+    assert sink.messages == []

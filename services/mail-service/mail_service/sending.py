@@ -33,6 +33,8 @@ from .smtp import SendFailure, SendResult, SmtpPool, SmtpTarget
 log = logging.getLogger(__name__)
 
 FINAL_EMAIL_STATES = frozenset({"sent", "failed", "rejected"})
+# Claims beyond `max_attempts` that a lease take-over may add (a worker killed mid-send).
+TAKE_OVER_ALLOWANCE = 2
 
 
 @dataclass(frozen=True)
@@ -181,17 +183,29 @@ async def _attempt(
         )
         uow.session.add(audit)
         await uow.commit()
-    message = build_message(
-        email,
-        config.sender,
-        delivery.attachment if delivery else None,
-        delivery.link if delivery else None,
-    )
+    started = time.monotonic()
+    if email.attempts > email.max_attempts + TAKE_OVER_ALLOWANCE:
+        # Claimed again and again without an outcome (workers dying mid-send): stop here.
+        failure = SendFailure("gave_up", f"gave up after {email.attempts - 1} attempts")
+        await _record_failure(deps, email, audit.id, failure, 0.0)
+        return
+    try:
+        message = build_message(
+            email,
+            config.sender,
+            delivery.attachment if delivery else None,
+            delivery.link if delivery else None,
+        )
+    except (OSError, ValueError) as exc:
+        # The file vanished (expired, cleaned up) or a stored value cannot go in a header:
+        # the email fails with the reason instead of staying `sending` and looping.
+        failure = SendFailure("compose", f"the message could not be built: {exc}")
+        await _record_failure(deps, email, audit.id, failure, time.monotonic() - started)
+        return
     # A test send answers an admin who is waiting: it gets the SMTP timeout and no more.
     deadline = min(settings.mail_send_deadline_seconds, config.target.timeout * 3)
     if email.trigger == "test":
         deadline = config.target.timeout
-    started = time.monotonic()
     try:
         result = await deps.pool.send(
             config.target, message, config.sender.from_email, envelope_recipients(email), deadline

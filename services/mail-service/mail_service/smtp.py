@@ -20,7 +20,9 @@ from pathlib import Path
 import aiosmtplib
 
 # How the failure is filed in the audit, and whether trying again could help.
-PERMANENT_CLASSES = frozenset({"auth", "smtp_5xx", "recipients_refused", "tls", "dns", "config"})
+PERMANENT_CLASSES = frozenset(
+    {"auth", "smtp_5xx", "recipients_refused", "tls", "dns", "config", "compose", "gave_up"}
+)
 
 
 @dataclass(frozen=True)
