@@ -162,3 +162,25 @@ async def test_emails_and_audit_are_scoped_and_filterable(
     assert page_two["next_cursor"] is None
     assert none_for_u2["items"] == []
     assert bad_cursor.status_code == 422
+
+
+async def test_the_stored_password_is_never_offered_to_another_server(
+    infra: Infrastructure, tenant_id: str, smtp_sinks: SinkFactory
+) -> None:
+    sink = await smtp_sinks("plain", auth=(SMTP_USER, SMTP_PASSWORD))
+    await configure_smtp(infra, tenant_id, sink)  # stores SMTP_PASSWORD for this host
+    admin = auth_header(token_for(infra.settings, tenant_id, "admin"))
+    elsewhere = _unsaved(sink, host="mail.attacker.example")
+    del elsewhere["password"]  # "use the stored one"
+    unsafe_name = _unsaved(sink, from_name="Accounts\r\nBcc: spy@evil.example")
+    async with gateway_client(infra) as client:
+        refused = await client.post(
+            TEST, json={"to": "me@example.in", "settings": elsewhere}, headers=admin
+        )
+        injected = await client.post(
+            TEST, json={"to": "me@example.in", "settings": unsafe_name}, headers=admin
+        )
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "settings.password"
+    assert injected.status_code == 422
+    assert injected.json()["errors"][0]["field"] == "settings.from_name"

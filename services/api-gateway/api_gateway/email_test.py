@@ -16,7 +16,12 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from sqlalchemy import select
 
 from shared import emails
-from shared.addresses import InvalidAddressError, normalize_address
+from shared.addresses import (
+    InvalidAddressError,
+    contains_header_unsafe,
+    normalize_address,
+    normalize_hostname,
+)
 from shared.auth import Principal
 from shared.crypto import SecretBox
 from shared.db.models import Email, EmailAudit, EmailSettings
@@ -93,9 +98,34 @@ async def _values_to_try(
     values = unsaved.model_dump(exclude={"password"})
     values["from_email"] = _valid("settings.from_email", unsaved.from_email)
     values["reply_to"] = _valid("settings.reply_to", unsaved.reply_to)
-    given = "password" in unsaved.model_fields_set
-    password = unsaved.password.get_secret_value() if unsaved.password else None
-    return {**values, "password": password if given else stored_password}
+    try:
+        values["host"] = normalize_hostname(unsaved.host)
+    except ValueError as exc:
+        raise field_error("settings.host", str(exc)) from None
+    for name in ("from_name", "username"):
+        if values.get(name) and contains_header_unsafe(values[name]):
+            raise field_error(
+                f"settings.{name}", "line breaks and control characters are not allowed"
+            )
+    if "password" in unsaved.model_fields_set:
+        return {
+            **values,
+            "password": unsaved.password.get_secret_value() if unsaved.password else None,
+        }
+    # The stored password is only ever offered to the server and login it was saved for:
+    # otherwise a test could hand it to any host.
+    same_login = stored is not None and (stored.host, stored.port, stored.username or None) == (
+        values["host"],
+        values["port"],
+        values.get("username") or None,
+    )
+    if stored_password and not same_login:
+        raise field_error(
+            "settings.password",
+            "type the password to test another server or login (the stored one is only used "
+            "with the saved host, port and username)",
+        )
+    return {**values, "password": stored_password if same_login else None}
 
 
 async def run_test_email(
