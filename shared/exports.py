@@ -119,14 +119,16 @@ async def claim_job(uow: UnitOfWork, job_id: uuid.UUID, lease: timedelta) -> Exp
 
 
 async def _transition(
-    uow: UnitOfWork, job_id: uuid.UUID, target: str, **values: Any
+    uow: UnitOfWork, job_id: uuid.UUID, target: str, attempt: int | None = None, **values: Any
 ) -> ExportJob | None:
-    return await uow.session.scalar(
-        update(ExportJob)
-        .where(ExportJob.id == job_id, ExportJob.status.in_(allowed_sources(EXPORT_JOB, target)))
-        .values(status=target, **values)
-        .returning(ExportJob)
+    """Move the job if its state allows it and, given `attempt`, only if that attempt still
+    holds it (a worker whose lease was taken over must not finish or release the job)."""
+    query = update(ExportJob).where(
+        ExportJob.id == job_id, ExportJob.status.in_(allowed_sources(EXPORT_JOB, target))
     )
+    if attempt is not None:
+        query = query.where(ExportJob.attempts == attempt)
+    return await uow.session.scalar(query.values(status=target, **values).returning(ExportJob))
 
 
 async def mark_succeeded(
@@ -145,6 +147,7 @@ async def mark_succeeded(
         uow,
         job.id,
         "succeeded",
+        attempt=job.attempts,
         file_path=file_path,
         file_name=file_name,
         file_size=file_size,
@@ -160,19 +163,23 @@ async def mark_succeeded(
     return done
 
 
-async def mark_failed(uow: UnitOfWork, job_id: uuid.UUID, tenant_id: str, reason: str) -> bool:
-    """Fail the job with a readable reason and announce it; False when it was already final."""
+async def mark_failed(
+    uow: UnitOfWork, job_id: uuid.UUID, tenant_id: str, reason: str, attempt: int | None = None
+) -> bool:
+    """Fail the job with a readable reason and announce it; False when it was already final
+    (or, given `attempt`, when another attempt holds it now)."""
     done = await _transition(
-        uow, job_id, "failed", error=reason, finished_at=_now(), lease_expires_at=None
+        uow, job_id, "failed", attempt, error=reason, finished_at=_now(), lease_expires_at=None
     )
     if done is not None:
         uow.publish(ExportFinished(tenant_id=tenant_id, job_id=job_id, status="failed"))
     return done is not None
 
 
-async def release_job(uow: UnitOfWork, job_id: uuid.UUID, reason: str) -> None:
-    """Put a running job back to queued after a transient failure, so a redelivery can retry."""
-    await _transition(uow, job_id, "queued", error=reason, lease_expires_at=None)
+async def release_job(uow: UnitOfWork, job_id: uuid.UUID, reason: str, attempt: int) -> None:
+    """Put a running job back to queued after a transient failure, so a redelivery can retry
+    (only if this attempt still holds it)."""
+    await _transition(uow, job_id, "queued", attempt, error=reason, lease_expires_at=None)
 
 
 async def reannounce_stale_jobs(uow: UnitOfWork, stale_after: timedelta, limit: int = 500) -> int:

@@ -71,8 +71,20 @@ class LocalStorage:
         self.root = root.resolve()
 
     @staticmethod
-    def key_for(tenant_id: str, job_id: uuid.UUID, extension: str, created_at: datetime) -> str:
-        return f"{tenant_id}/{created_at:%Y}/{created_at:%m}/{job_id}.{extension}"
+    def key_for(
+        tenant_id: str, job_id: uuid.UUID, extension: str, created_at: datetime, attempt: int = 1
+    ) -> str:
+        """`<tenant>/<yyyy>/<mm>/<job id>.<attempt>.<ext>`: each attempt at a job writes its own
+        file, so a worker that lost its lease can never overwrite or delete the winner's."""
+        return f"{tenant_id}/{created_at:%Y}/{created_at:%m}/{job_id}.{attempt}.{extension}"
+
+    @staticmethod
+    def job_id_of(path: Path) -> uuid.UUID | None:
+        """The job a stored file belongs to, or None for a name this service never writes."""
+        try:
+            return uuid.UUID(path.name.split(".", 1)[0])
+        except ValueError:
+            return None
 
     def resolve(self, key: str) -> Path:
         path = (self.root / key).resolve()

@@ -268,3 +268,43 @@ async def test_every_job_endpoint_is_tenant_isolated(
         assert [j["id"] for j in boss.json()["items"]] == [job["id"]]
     else:
         assert (outsider.status_code, peer.status_code, boss.status_code) == (404, 404, 200)
+
+
+async def test_a_worker_that_lost_its_lease_cannot_touch_the_winners_file(
+    infra: Infrastructure, tenant_id: str, pump: Pump
+) -> None:
+    from export_service.render import render_job
+
+    ledger = await create_ledger(infra.uow(), tenant_id, entries=ENTRIES)
+    async with infra.uow() as uow:
+        job, _ = await exports.create_export_job(
+            uow,
+            exports.NewExport(tenant_id, "u1", "ledger", "csv", {"ledger": ledger, **PERIOD}),
+        )
+        await uow.commit()
+    storage = LocalStorage(infra.settings.export_dir)
+    async with infra.uow() as uow:  # worker A claims, then stalls past its lease
+        slow = await exports.claim_job(uow, job.id, timedelta(seconds=-1))
+        await uow.commit()
+    assert slow is not None
+    await pump(build_worker(infra)[0].consumer())  # worker B takes over and finishes
+    winner = await _job(infra, str(job.id))
+    assert (winner.status, winner.attempts) == ("succeeded", 2)
+
+    late = await render_job(infra, storage, slow)  # A wakes up and completes its render
+    async with infra.uow() as uow:
+        lost = await exports.mark_succeeded(
+            uow,
+            slow,
+            file_path=late.stored.key,
+            file_name=late.file_name,
+            file_size=late.stored.size,
+            sha256=late.stored.sha256,
+            row_count=1,
+            ttl=timedelta(days=1),
+        )
+        await uow.commit()
+    assert lost is None
+    assert late.stored.key != winner.file_path  # A wrote its own file, never B's
+    assert winner.file_path is not None and storage.exists(winner.file_path)
+    assert (await _job(infra, str(job.id))).sha256 == winner.sha256

@@ -68,11 +68,12 @@ async def _sweep_orphans(
             storage.delete(key)
             temporary += 1
             continue
-        try:
-            candidates[uuid.UUID(path.stem)] = key
-        except ValueError:
+        job_id = storage.job_id_of(path)
+        if job_id is None:
             storage.delete(key)  # not a file this service writes
             temporary += 1
+        else:
+            candidates[job_id] = key
     orphans = 0
     ids = list(candidates)
     for start in range(0, len(ids), ORPHAN_CHECK_BATCH):

@@ -53,7 +53,9 @@ async def render_export(event: ExportRequested, deps: ExportDeps) -> None:
     except Exception as exc:
         # Transient (database, disk): free the lease so the bus's redelivery can try again.
         async with deps.uow() as uow:
-            await exports.release_job(uow, job.id, f"retrying after: {type(exc).__name__}")
+            await exports.release_job(
+                uow, job.id, f"retrying after: {type(exc).__name__}", job.attempts
+            )
             await uow.commit()
         raise
     await _succeed(deps, job, rendered)
@@ -82,7 +84,7 @@ async def _succeed(deps: ExportDeps, job: ExportJob, rendered: RenderedFile) -> 
 
 async def _fail(deps: ExportDeps, job: ExportJob, reason: str) -> None:
     async with deps.uow() as uow:
-        await exports.mark_failed(uow, job.id, job.tenant_id, reason)
+        await exports.mark_failed(uow, job.id, job.tenant_id, reason, job.attempts)
         await uow.commit()
     metrics.EXPORTS_FINISHED.labels(job.report, job.format, "failed").inc()
     log.warning("export failed", extra={"job_id": str(job.id), "reason": reason})

@@ -99,7 +99,7 @@ async def _render(infra: Infrastructure, storage: LocalStorage, job: ExportJob) 
     params = validate_params(job.report, job.params, infra.settings.export_max_period_days)
     if job.format not in WRITERS:
         raise ReportParamError("format", f"unknown format {job.format!r}")
-    key = storage.key_for(job.tenant_id, job.id, job.format, job.created_at)
+    key = storage.key_for(job.tenant_id, job.id, job.format, job.created_at, job.attempts)
     progress = ProgressReporter(infra.engine, job.id)
     names = dict(job.params)
     async with infra.engine.connect() as sa_conn:
