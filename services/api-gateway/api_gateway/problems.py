@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,14 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(exc.status_code, str(exc.detail), headers=headers)
 
 
+async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
+    # PostgreSQL text cannot hold NUL; such input reaches the database only as a query value,
+    # so it is the caller's mistake (422), not ours.
+    if "0x00" in str(exc) or "CharacterNotInRepertoire" in type(getattr(exc, "orig", exc)).__name__:
+        return problem_response(422, "text values cannot contain NUL characters (\\u0000)")
+    return await _on_unexpected(request, exc)
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", extra={"path": request.url.path})
     return problem_response(500, "something went wrong on our side; it has been logged")
@@ -115,4 +124,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(HTTPException, _on_http)
+    app.add_exception_handler(DBAPIError, _on_database_error)
     app.add_exception_handler(Exception, _on_unexpected)
