@@ -252,3 +252,30 @@ async def test_old_finished_runs_are_pruned(infra: Infrastructure, tenant_id: st
         await uow.commit()
     assert await prune_runs(infra.uow, infra.settings, NOW) >= 1
     assert await runs_of(infra, schedule) == []
+
+
+async def test_a_run_whose_events_keep_failing_ends_failed_not_stuck(
+    infra: Infrastructure, tenant_id: str, pump: Pump
+) -> None:
+    import uuid
+
+    from shared.events import ExportFinished
+
+    schedule = await create_schedule(infra, tenant_id, next_run_at=NOW)
+    await tick(infra.uow, infra.settings, NOW)
+    [run] = await runs_of(infra, schedule)
+    missing_job = uuid.uuid4()  # the export row is gone: every delivery of its event fails
+    async with infra.uow() as uow:
+        await uow.session.execute(
+            update(ScheduleRun)
+            .where(ScheduleRun.id == run.id)
+            .values(status="exporting", export_job_id=missing_job, attempts=1)
+        )
+        uow.publish(ExportFinished(tenant_id=tenant_id, job_id=missing_job, status="succeeded"))
+        await uow.commit()
+    from scheduler_service.bootstrap import build_worker as scheduler_worker
+
+    await pump(scheduler_worker(infra)[0].consumer())
+    [failed] = await runs_of(infra, schedule)
+    assert failed.status == "failed"
+    assert failed.error is not None and "could not be processed" in failed.error

@@ -258,3 +258,16 @@ async def announce_due_retries(deps: SchedulerDeps, stale_after: timedelta) -> i
             )
         await uow.commit()
     return len(due)
+
+
+async def give_up_run(deps: SchedulerDeps, reason: str, **where: Any) -> None:
+    """An event about a run exhausted its deliveries: the run fails with the reason rather
+    than waiting forever in `pending`, `exporting` or `sending`."""
+    async with deps.uow() as uow:
+        loaded = await _load(uow, **where)
+        if loaded is not None and loaded[0].status not in schedules.FINAL_RUN_STATES:
+            run, schedule = loaded
+            await _finish(
+                uow, deps, run, schedule, "failed", f"the run could not be processed ({reason})"
+            )
+        await uow.commit()
