@@ -6,9 +6,10 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
+from shared import exports
 from shared.auth import Role, mint_token
 from shared.db import UnitOfWork
-from shared.db.models import Ledger, LedgerEntry, Tenant
+from shared.db.models import ExportJob, Ledger, LedgerEntry, Tenant
 from shared.settings import Settings
 
 
@@ -82,3 +83,26 @@ async def create_ledger(
             )
         await uow.commit()
     return name
+
+
+async def queue_ledger_export(
+    uow: UnitOfWork,
+    tenant_id: str,
+    ledger: str,
+    from_date: str = "2025-04-01",
+    to_date: str = "2025-04-30",
+) -> ExportJob:
+    """A queued CSV export of `ledger`, committed and announced, as the gateway would make it."""
+    async with uow:
+        job, _ = await exports.create_export_job(
+            uow,
+            exports.NewExport(
+                tenant_id=tenant_id,
+                requested_by="u1",
+                report="ledger",
+                format="csv",
+                params={"ledger": ledger, "from_date": from_date, "to_date": to_date},
+            ),
+        )
+        await uow.commit()
+    return job

@@ -14,13 +14,12 @@ from decimal import Decimal
 from export_service.bootstrap import build_worker
 from sqlalchemy import select
 
-from shared import exports
 from shared.bus import StreamConsumer, Subscription
 from shared.db.models import ExportJob
 from shared.events import DEAD_LETTER_PREFIX, Event, ExportRequested, Streams
 from shared.runtime import Infrastructure
 from tests.conftest import Pump, wait_until
-from tests.factories import create_ledger
+from tests.factories import create_ledger, queue_ledger_export
 
 from .bus_worker import HOLDING_KEY
 
@@ -123,19 +122,8 @@ async def test_duplicate_delivery_does_not_repeat_the_export(
     ledger = await create_ledger(
         infra.uow(), tenant_id, entries=[(date(2025, 5, 1), Decimal("500.00"), Decimal("0"))]
     )
-    async with infra.uow() as uow:
-        job, _ = await exports.create_export_job(
-            uow,
-            exports.NewExport(
-                tenant_id=tenant_id,
-                requested_by="u1",
-                report="ledger",
-                format="csv",
-                params={"ledger": ledger, "from_date": "2025-04-01", "to_date": "2026-03-31"},
-            ),
-        )
-        uow.publish(ExportRequested(tenant_id=tenant_id, job_id=job.id))  # the duplicate
-        await uow.commit()
+    job = await queue_ledger_export(infra.uow(), tenant_id, ledger, to_date="2026-03-31")
+    await _announce(infra, ExportRequested(tenant_id=tenant_id, job_id=job.id))  # the duplicate
     worker, _ = build_worker(infra)
 
     assert await pump(worker.consumer()) >= 4  # two relayed, two handled

@@ -21,7 +21,13 @@ from shared.links import make_file_token
 from shared.runtime import Infrastructure
 from shared.storage import HashingWriter, LocalStorage
 from tests.conftest import Pump
-from tests.factories import auth_header, create_ledger, create_tenant, token_for
+from tests.factories import (
+    auth_header,
+    create_ledger,
+    create_tenant,
+    queue_ledger_export,
+    token_for,
+)
 
 from .exporting import JOBS, download, export_and_wait
 from .gateway import gateway_client
@@ -92,12 +98,7 @@ async def test_a_worker_crash_mid_render_is_taken_over_and_finishes_once(
     infra: Infrastructure, tenant_id: str, pump: Pump
 ) -> None:
     ledger = await create_ledger(infra.uow(), tenant_id, entries=ENTRIES)
-    async with infra.uow() as uow:
-        job, _ = await exports.create_export_job(
-            uow,
-            exports.NewExport(tenant_id, "u1", "ledger", "csv", {"ledger": ledger, **PERIOD}),
-        )
-        await uow.commit()
+    job = await queue_ledger_export(infra.uow(), tenant_id, ledger)
     # A first worker claims the job, then dies before finishing (its message is never acked).
     async with infra.uow() as uow:
         assert await exports.claim_job(uow, job.id, timedelta(minutes=5)) is not None
@@ -171,12 +172,7 @@ async def test_a_full_disk_fails_the_job_and_leaves_no_partial_file(
     infra: Infrastructure, tenant_id: str, pump: Pump
 ) -> None:
     ledger = await create_ledger(infra.uow(), tenant_id, entries=ENTRIES)
-    async with infra.uow() as uow:
-        job, _ = await exports.create_export_job(
-            uow,
-            exports.NewExport(tenant_id, "u1", "ledger", "csv", {"ledger": ledger, **PERIOD}),
-        )
-        await uow.commit()
+    job = await queue_ledger_export(infra.uow(), tenant_id, ledger)
     worker, deps = build_worker(infra)
     object.__setattr__(deps, "storage", _FullDisk(infra.settings.export_dir))
 
@@ -276,12 +272,7 @@ async def test_a_worker_that_lost_its_lease_cannot_touch_the_winners_file(
     from export_service.render import render_job
 
     ledger = await create_ledger(infra.uow(), tenant_id, entries=ENTRIES)
-    async with infra.uow() as uow:
-        job, _ = await exports.create_export_job(
-            uow,
-            exports.NewExport(tenant_id, "u1", "ledger", "csv", {"ledger": ledger, **PERIOD}),
-        )
-        await uow.commit()
+    job = await queue_ledger_export(infra.uow(), tenant_id, ledger)
     storage = LocalStorage(infra.settings.export_dir)
     async with infra.uow() as uow:  # worker A claims, then stalls past its lease
         slow = await exports.claim_job(uow, job.id, timedelta(seconds=-1))

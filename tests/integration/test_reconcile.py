@@ -9,11 +9,10 @@ from export_service.bootstrap import build_worker
 from export_service.handlers import reconcile
 from sqlalchemy import select, update
 
-from shared import exports
 from shared.db.models import ExportJob
 from shared.runtime import Infrastructure
 from tests.conftest import Pump
-from tests.factories import create_ledger
+from tests.factories import create_ledger, queue_ledger_export
 
 
 async def test_job_queued_before_a_redis_wipe_still_completes(
@@ -22,18 +21,7 @@ async def test_job_queued_before_a_redis_wipe_still_completes(
     ledger = await create_ledger(
         infra.uow(), tenant_id, entries=[(date(2025, 6, 1), Decimal("10.00"), Decimal("0"))]
     )
-    async with infra.uow() as uow:
-        job, _ = await exports.create_export_job(
-            uow,
-            exports.NewExport(
-                tenant_id=tenant_id,
-                requested_by="u1",
-                report="ledger",
-                format="csv",
-                params={"ledger": ledger, "from_date": "2025-04-01", "to_date": "2025-12-31"},
-            ),
-        )
-        await uow.commit()
+    job = await queue_ledger_export(infra.uow(), tenant_id, ledger, to_date="2025-12-31")
     await pump()  # the announcement reaches Redis ...
     # FLUSHDB on the test database number: the same wipe as FLUSHALL for everything this
     # stack keeps, without touching a developer's stack on the same server.

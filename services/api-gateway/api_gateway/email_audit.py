@@ -11,12 +11,11 @@ from sqlalchemy import func, or_, select
 
 from shared.auth import Principal
 from shared.db import UnitOfWork
-from shared.db.models import Email, EmailAudit, Tenant
+from shared.db.models import Email, EmailAudit
 
 from .pagination import newest_first, page
 from .problems import ProblemError
-
-DEFAULT_TIMEZONE = "Asia/Kolkata"
+from .tenancy import tenant_timezone
 
 
 @dataclass(frozen=True)
@@ -66,12 +65,7 @@ async def list_audit(
         ]
         query = query.where(or_(*lowered))
     if filters.from_date or filters.to_date:
-        zone = ZoneInfo(
-            await uow.session.scalar(
-                select(Tenant.timezone).where(Tenant.id == principal.tenant_id)
-            )
-            or DEFAULT_TIMEZONE
-        )
+        zone = ZoneInfo(await tenant_timezone(uow, principal.tenant_id))
         if filters.from_date:
             query = query.where(EmailAudit.created_at >= _local_midnight(filters.from_date, zone))
         if filters.to_date:

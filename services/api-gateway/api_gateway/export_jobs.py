@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, select
 
 from shared import exports
 from shared.auth import Principal
 from shared.db import UnitOfWork
-from shared.db.models import ExportJob, Tenant
+from shared.db.models import ExportJob
 from shared.idempotency import IdempotencyConflictError
 from shared.reports import REPORTS, ReportParamError, resolve_ledger_name, validate_params
 from shared.settings import Settings
 
 from .pagination import newest_first, page
 from .problems import ProblemError, field_error
-
-DEFAULT_TIMEZONE = "Asia/Kolkata"
+from .tenancy import tenant_today
 
 
 async def submit_export(
@@ -69,12 +66,6 @@ async def submit_export(
         ) from None
     await uow.commit()
     return job, created
-
-
-async def tenant_today(uow: UnitOfWork, tenant_id: str) -> date:
-    """Today's date where the tenant keeps its books."""
-    zone = await uow.session.scalar(select(Tenant.timezone).where(Tenant.id == tenant_id))
-    return datetime.now(ZoneInfo(zone or DEFAULT_TIMEZONE)).date()
 
 
 def _visible(principal: Principal) -> Any:

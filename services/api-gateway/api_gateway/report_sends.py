@@ -15,7 +15,6 @@ from shared.db.models import DistributionList, Email, EmailAudit, Tenant
 from shared.reports import ReportParamError, resolve_ledger_name, validate_params
 from shared.settings import Settings
 
-from .export_jobs import tenant_today
 from .problems import ProblemError, field_error
 from .rate_limit import enforce_rate_limit
 from .report_email_schemas import LedgerEmailCreate, OutstandingEmailCreate
@@ -29,6 +28,7 @@ from .report_emails import (
     queue_report_email,
     replayed,
 )
+from .tenancy import tenant_today
 
 SEND_ACTION = "report-email"
 

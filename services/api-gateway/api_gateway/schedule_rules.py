@@ -34,8 +34,8 @@ from shared.settings import Settings
 
 from .problems import ProblemError, field_error
 from .schedule_schemas import PreviewPublic, RecipientsIn, Recurrence, ScheduleWrite
+from .tenancy import tenant_timezone
 
-DEFAULT_TIMEZONE = "Asia/Kolkata"
 M = TypeVar("M", bound=BaseModel)
 NO_INTERNAL_DOMAINS = (
     "the outstanding report goes to internal addresses only, and this tenant has no internal "
@@ -90,7 +90,7 @@ async def checked_recurrence(uow: UnitOfWork, tenant_id: str, body: Recurrence) 
     if (body.cron is None) == (body.preset is None):
         raise field_error("cron", "give either cron (five fields) or preset, not both")
     try:
-        zone = recurrence.validate_timezone(body.timezone or await _tenant_timezone(uow, tenant_id))
+        zone = recurrence.validate_timezone(body.timezone or await tenant_timezone(uow, tenant_id))
         if body.preset is not None:
             cron = recurrence.cron_from_preset(body.preset.as_dict())
         else:
@@ -106,11 +106,6 @@ def next_run_from_now(cron: str, zone: str) -> datetime:
 
 def preview_from_now(cron: str, zone: str, count: int) -> PreviewPublic:
     return PreviewPublic.of(cron, zone, recurrence.preview(cron, zone, datetime.now(UTC), count))
-
-
-async def _tenant_timezone(uow: UnitOfWork, tenant_id: str) -> str:
-    zone = await uow.session.scalar(select(Tenant.timezone).where(Tenant.id == tenant_id))
-    return zone or DEFAULT_TIMEZONE
 
 
 async def _checked_params(
