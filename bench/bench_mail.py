@@ -3,12 +3,12 @@
 N emails (1,000) with a 50 KB CSV attached go to an aiosmtpd sink in its own process (`--sink`:
 this script, counting connections, messages and bytes, keeping nothing). Bare loop: one
 aiosmtplib connection, N `send_message` calls of the message the service builds, built once.
-Mail-service: its worker loop (`build_worker`: consumer + outbox relay, JSON logs to a file) in
-this process, without the health server and the database-wide reconcile sweep. The N emails (one
-succeeded CSV export, delivery `attach`) are queued in one transaction; the clock runs from that
-commit until the service's `emails_finished_total` counter (read every 5 ms) shows N `sent`.
-Sides alternate; the best run of each counts (target: service >= 0.8 x bare). Scratch tenant,
-stream prefix and EXPORT_DIR; the database and Redis are cleaned up at the end.
+Mail-service: its worker (`build_worker`: the consumer loops and the outbox relay, JSON logs to
+a file) in this process, without the health server and the database-wide reconcile sweep. The
+N emails (one succeeded CSV export, delivery `attach`) are queued in one transaction; the clock
+runs from that commit until the service's `emails_finished_total` counter (read every 5 ms)
+shows N `sent`. Sides alternate; the best run of each counts (target: service >= 0.8 x bare).
+Scratch tenant, stream prefix and EXPORT_DIR; the database and Redis are cleaned up at the end.
 
     .venv/bin/python bench/bench_mail.py [--emails 1000] [--runs 3] [--no-record]
 """
@@ -39,7 +39,7 @@ import aiosmtplib
 import asyncpg
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from mail_service.bootstrap import build_worker
-from mail_service.compose import Attachment, Sender, build_message
+from mail_service.compose import Attachment, Sender, attachment_part, build_message
 from redis.asyncio import Redis
 
 from shared import emails, metrics
@@ -188,13 +188,15 @@ class Bench:
         await configure_smtp(infra, self.tenant, cast("SmtpSink", target))  # CSV: attach
         self.job = await stored_export(infra, self.tenant, "csv", SIZE)
         relay = OutboxRelay(infra.engine, infra.redis, self.settings)
-        for name, job in (("consumer", worker.consumer().run), ("relay", relay.run)):
-            self.tasks.append(asyncio.create_task(job(self.stop), name=name))
+        loops = [consumer.run for consumer in worker.consumers()]  # as `run_worker` does
+        for job in (*loops, relay.run):
+            self.tasks.append(asyncio.create_task(job(self.stop)))
         path = next(self.settings.export_dir.rglob("*.csv"))
         sender = Sender("reports@example.in", "Sharma & Sons Accounts", "accounts@example.in")
         model = Email(id=uuid.uuid4(), to_addresses=["party@example.in"], cc_addresses=[],
                       subject=SUBJECT, body=BODY, message_id="<bare@example.in>")  # fmt: skip
-        return build_message(model, sender, Attachment(path, "Ledger_Test.csv", "csv"))
+        part = attachment_part(Attachment(path, "Ledger_Test.csv", "csv"))
+        return build_message(model, sender, part)
 
     async def queue(self, n: int) -> None:
         assert self.infra is not None

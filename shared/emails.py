@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -82,14 +83,16 @@ def create_email(uow: UnitOfWork, new: NewEmail, message_domain: str) -> Email:
     return email
 
 
-async def claim_email(uow: UnitOfWork, email_id: uuid.UUID, lease: timedelta) -> Email | None:
-    """Take the email for sending: queued and due, or sending with an expired lease (a worker
-    died mid-send). None when sent, failed, not yet due, or leased by a live worker."""
+async def claim_emails(
+    uow: UnitOfWork, email_ids: Collection[uuid.UUID], lease: timedelta
+) -> list[Email]:
+    """Take emails for sending: queued and due, or sending with an expired lease (a worker
+    died mid-send). Left out: sent, failed, not yet due, or leased by a live worker."""
     now = _now()
-    return await uow.session.scalar(
+    claimed = await uow.session.scalars(
         update(Email)
         .where(
-            Email.id == email_id,
+            Email.id.in_(email_ids),
             or_(
                 and_(
                     Email.status == "queued",
@@ -100,7 +103,15 @@ async def claim_email(uow: UnitOfWork, email_id: uuid.UUID, lease: timedelta) ->
         )
         .values(status="sending", attempts=Email.attempts + 1, lease_expires_at=now + lease)
         .returning(Email)
+        # Emails read earlier in this session get the claimed values (attempts, status).
+        .execution_options(populate_existing=True)
     )
+    return list(claimed)
+
+
+async def claim_email(uow: UnitOfWork, email_id: uuid.UUID, lease: timedelta) -> Email | None:
+    claimed = await claim_emails(uow, [email_id], lease)
+    return claimed[0] if claimed else None
 
 
 async def _transition(
@@ -119,13 +130,41 @@ def _final_values(target: str) -> dict[str, Any]:
     return {"smtp_override": None} if target in ("sent", "failed", "rejected") else {}
 
 
-async def mark_sent(uow: UnitOfWork, email: Email) -> bool:
-    done = await _transition(
-        uow, email.id, "sent", sent_at=_now(), error=None, lease_expires_at=None
+async def mark_all_sent(uow: UnitOfWork, sent: Sequence[tuple[Email, str]]) -> set[uuid.UUID]:
+    """Mark each `(email, correlation id)` sent in one statement and announce each with its own
+    correlation id. Returns the ids that moved (an email failed meanwhile by an operator stays
+    as it is)."""
+    now = _now()
+    moved = set(
+        await uow.session.scalars(
+            update(Email)
+            .where(
+                Email.id.in_([email.id for email, _ in sent]),
+                Email.status.in_(allowed_sources(EMAIL, "sent")),
+            )
+            .values(
+                status="sent",
+                updated_at=now,
+                sent_at=now,
+                error=None,
+                lease_expires_at=None,
+                **_final_values("sent"),
+            )
+            .returning(Email.id)
+            .execution_options(synchronize_session=False)
+        )
     )
-    if done is not None:
-        uow.publish(EmailFinished(tenant_id=email.tenant_id, email_id=email.id, status="sent"))
-    return done is not None
+    for email, correlation_id in sent:
+        if email.id in moved:
+            uow.publish(
+                EmailFinished(
+                    tenant_id=email.tenant_id,
+                    email_id=email.id,
+                    status="sent",
+                    correlation_id=correlation_id,
+                )
+            )
+    return moved
 
 
 async def mark_failed(uow: UnitOfWork, email: Email, reason: str) -> bool:

@@ -7,11 +7,13 @@ so one grep finds a request's whole story across services.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import json
 import logging
 import sys
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,6 +31,16 @@ def new_correlation_id() -> str:
 
 def current_correlation_id() -> str | None:
     return correlation_id_var.get()
+
+
+@contextlib.contextmanager
+def correlated(correlation_id: str | None) -> Iterator[None]:
+    """Log lines and events made inside the block carry `correlation_id`."""
+    token = correlation_id_var.set(correlation_id)
+    try:
+        yield
+    finally:
+        correlation_id_var.reset(token)
 
 
 class JsonFormatter(logging.Formatter):

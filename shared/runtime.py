@@ -101,9 +101,10 @@ class Infrastructure:
         await self.engine.dispose()
 
 
-def consumer_name(service: str) -> str:
-    """Unique per process, readable in `XINFO CONSUMERS`."""
-    return f"{service}-{socket.gethostname()}-{os.getpid()}"
+def consumer_name(service: str, index: int = 0) -> str:
+    """Unique per process (and per loop within it), readable in `XINFO CONSUMERS`."""
+    name = f"{service}-{socket.gethostname()}-{os.getpid()}"
+    return f"{name}-{index}" if index else name
 
 
 @dataclass
@@ -115,15 +116,20 @@ class Worker:
     subscriptions: Sequence[Subscription]
     health_port: int
     periodic: Sequence[tuple[float, PeriodicJob]] = field(default_factory=tuple)
+    # Consumer loops in this process: while one waits on the database, another can work.
+    concurrency: int = 1
 
-    def consumer(self) -> StreamConsumer:
+    def consumer(self, index: int = 0) -> StreamConsumer:
         return StreamConsumer(
             self.infra.redis,
             self.infra.settings,
             group=self.service,
-            consumer=consumer_name(self.service),
+            consumer=consumer_name(self.service, index),
             subscriptions=list(self.subscriptions),
         )
+
+    def consumers(self) -> list[StreamConsumer]:
+        return [self.consumer(index) for index in range(self.concurrency)]
 
 
 async def _every(interval: float, job: PeriodicJob, stop: asyncio.Event) -> None:
@@ -149,7 +155,10 @@ async def run_worker(worker: Worker, stop: asyncio.Event | None = None) -> None:
     settings = worker.infra.settings
     health = HealthServer(settings.health_host, worker.health_port, worker.infra.readiness)
     tasks = [
-        asyncio.create_task(worker.consumer().run(stop), name="consumer"),
+        *(
+            asyncio.create_task(consumer.run(stop), name=consumer.consumer)
+            for consumer in worker.consumers()
+        ),
         asyncio.create_task(
             OutboxRelay(worker.infra.engine, worker.infra.redis, settings).run(stop), name="relay"
         ),

@@ -95,6 +95,13 @@ class Settings(BaseSettings):
     mail_retry_max_seconds: float = Field(default=3600.0, gt=0)
     mail_send_deadline_seconds: float = Field(default=60.0, gt=0, le=600)
     mail_connection_idle_seconds: float = Field(default=30.0, ge=0)
+    # Conversations with one SMTP server at once, each on its own reused connection.
+    mail_connections_per_server: int = Field(default=2, ge=1, le=20)
+    # Batches of emails a mail-service process works on at once (consumer loops): one
+    # claims or records in the database while another talks SMTP.
+    mail_concurrent_batches: int = Field(default=2, ge=1, le=16)
+    # Encoded attachments kept for the next email of the same report (0 turns it off).
+    mail_attachment_cache_mb: int = Field(default=32, ge=0, le=1024)
     # Extra CA bundle trusted for tenants' SMTP servers (a private CA); system CAs always apply.
     mail_smtp_ca_file: Path | None = None
     # How long `POST /admin/email-settings/test` waits beyond the tenant's SMTP timeout.

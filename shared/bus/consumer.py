@@ -25,22 +25,30 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shared import metrics
 from shared.events import DEAD_LETTER_PREFIX, Event, decode_event
-from shared.logging import correlation_id_var
+from shared.logging import correlated
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Any], Awaitable[None]]
+BatchHandler = Callable[[list[Any]], Awaitable[None]]
 GiveUp = Callable[[Any, str], Awaitable[None]]
 
 
 @dataclass(frozen=True)
 class Subscription:
-    """A logical stream, the handler for its events, and what to do when delivery gives up."""
+    """A logical stream, the handler for its events, and what to do when delivery gives up.
+
+    `handle_batch`, when given, receives every event of one read at once (up to
+    `bus_batch_size`), so a handler can share its database round trips between them. If it
+    raises, each event is handed to `handle` on its own: one bad event cannot hold back its
+    neighbours, and only that one goes on to be retried and, in the end, dead-lettered.
+    """
 
     stream: str
     handle: Handler
     give_up: GiveUp | None = None
+    handle_batch: BatchHandler | None = None
 
 
 @dataclass(frozen=True)
@@ -107,12 +115,21 @@ class StreamConsumer:
         messages = await self._claim_idle()
         if not messages:
             messages = await self._read_new(block_ms)
-        for handled, message in enumerate(messages):
+        handled = 0
+        for group in _by_subscription(messages):
             if stop is not None and stop.is_set():
                 # Not handled yet: left pending, a peer takes them over after the idle time.
                 return handled
-            await self._process(message)
-        return len(messages)
+            if group[0].subscription.handle_batch is not None and len(group) > 1:
+                await self._process_batch(group)
+                handled += len(group)
+                continue
+            for message in group:
+                if stop is not None and stop.is_set():
+                    return handled
+                await self._process(message)
+                handled += 1
+        return handled
 
     async def _read_new(self, block_ms: int | None) -> list[_Message]:
         response: Any = await self._redis.xreadgroup(
@@ -164,22 +181,54 @@ class StreamConsumer:
         }
 
     async def _process(self, message: _Message) -> None:
+        event = await self._admit(message)
+        if event is not None:
+            await self._handle(message, event)
+
+    async def _admit(self, message: _Message) -> Event | None:
+        """The message's event, or None when it was dead-lettered instead (undecodable, or
+        delivered too often)."""
         try:
             event = decode_event(json.loads(message.fields["data"]))
         except (KeyError, ValueError) as exc:
             await self._dead_letter(message, None, f"undecodable message: {exc}")
-            return
-        token = correlation_id_var.set(event.correlation_id)
-        try:
-            if message.deliveries > self._settings.bus_max_deliveries:
-                reason = f"gave up after {message.deliveries - 1} failed deliveries"
+            return None
+        if message.deliveries > self._settings.bus_max_deliveries:
+            reason = f"gave up after {message.deliveries - 1} failed deliveries"
+            with correlated(event.correlation_id):
                 await self._dead_letter(message, event, reason)
-                return
-            await self._handle(message, event)
+            return None
+        return event
+
+    async def _process_batch(self, group: list[_Message]) -> None:
+        admitted = [(m, e) for m in group if (e := await self._admit(m)) is not None]
+        if not admitted:
+            return
+        subscription = group[0].subscription
+        assert subscription.handle_batch is not None
+        started = time.perf_counter()
+        try:
+            await subscription.handle_batch([event for _, event in admitted])
+        except Exception:
+            log.exception(
+                "batch handler failed; handling its messages one by one",
+                extra={"stream": subscription.stream, "messages": len(admitted)},
+            )
+            for message, event in admitted:
+                await self._handle(message, event)
+            return
         finally:
-            correlation_id_var.reset(token)
+            metrics.HANDLER_SECONDS.labels(subscription.stream).observe(
+                time.perf_counter() - started
+            )
+        await self._redis.xack(group[0].key, self.group, *(m.id for m, _ in admitted))
+        metrics.MESSAGES_HANDLED.labels(subscription.stream, "ok").inc(len(admitted))
 
     async def _handle(self, message: _Message, event: Event) -> None:
+        with correlated(event.correlation_id):
+            await self._handle_correlated(message, event)
+
+    async def _handle_correlated(self, message: _Message, event: Event) -> None:
         stream = message.subscription.stream
         started = time.perf_counter()
         try:
@@ -221,6 +270,17 @@ class StreamConsumer:
                 # Still ack: the dead-letter stream keeps the message for an operator.
                 log.exception("give-up hook failed", extra={"stream": stream})
         await self._redis.xack(message.key, self.group, message.id)
+
+
+def _by_subscription(messages: list[_Message]) -> list[list[_Message]]:
+    """Runs of consecutive messages from one stream (a read returns them stream by stream)."""
+    groups: list[list[_Message]] = []
+    for message in messages:
+        if groups and groups[-1][0].key == message.key:
+            groups[-1].append(message)
+        else:
+            groups.append([message])
+    return groups
 
 
 def _text(value: bytes | str) -> str:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mail_service.bootstrap import build_worker
-from mail_service.sending import MailDeps
+from mail_service.deps import MailDeps
 
 from shared import emails
 from shared.bus import StreamConsumer

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -345,18 +346,24 @@ async def test_key_rotation_keeps_smtp_settings_usable(
     assert received.login == SMTP_USER
 
 
-async def test_one_connection_serves_a_batch_to_the_same_server(
-    infra: Infrastructure, tenant_id: str, pump: Pump, smtp_sinks: SinkFactory
+@pytest.mark.parametrize("per_server", [1, 3])
+async def test_a_batch_to_one_server_reuses_its_few_connections(
+    infra: Infrastructure, tenant_id: str, pump: Pump, smtp_sinks: SinkFactory, per_server: int
 ) -> None:
     sink = await smtp_sinks("starttls", auth=(SMTP_USER, SMTP_PASSWORD))
-    infra = mail_infra(infra, sink)
+    infra = mail_infra(infra, sink, mail_connections_per_server=per_server)
     await configure_smtp(infra, tenant_id, sink)
-    for _ in range(5):
-        await queue_email(infra, tenant_id)
     consumer, _ = mail_worker(infra)
+    for _ in range(8):
+        await queue_email(infra, tenant_id)
     await pump(consumer)
-    received = await sink.wait_for_messages(5)
-    assert {m.connection for m in received} == {received[0].connection}
+    first = Counter(m.connection for m in await sink.wait_for_messages(8))
+    assert len(first) == per_server  # the batch shares `per_server` connections ...
+    for _ in range(4):
+        await queue_email(infra, tenant_id)
+    await pump(consumer)
+    later = Counter(m.connection for m in (await sink.wait_for_messages(12))[8:])
+    assert set(later) <= set(first)  # ... and the next batch reuses them
 
 
 async def test_a_vanished_report_file_fails_the_email_instead_of_looping(

@@ -6,8 +6,9 @@ from shared.crypto import SecretBox
 from shared.runtime import Infrastructure, Worker
 from shared.storage import LocalStorage
 
+from .compose import AttachmentParts
+from .deps import MailDeps
 from .handlers import reconcile, subscriptions
-from .sending import MailDeps
 from .smtp import SmtpPool
 
 
@@ -16,8 +17,13 @@ def build_deps(infra: Infrastructure) -> MailDeps:
     return MailDeps(
         infra=infra,
         storage=LocalStorage(settings.export_dir),
-        pool=SmtpPool(settings.mail_smtp_ca_file, settings.mail_connection_idle_seconds),
+        pool=SmtpPool(
+            settings.mail_smtp_ca_file,
+            settings.mail_connection_idle_seconds,
+            settings.mail_connections_per_server,
+        ),
         box=SecretBox(settings.encryption_key_list),
+        parts=AttachmentParts(settings.mail_attachment_cache_mb * 1024 * 1024),
     )
 
 
@@ -33,5 +39,6 @@ def build_worker(infra: Infrastructure) -> tuple[Worker, MailDeps]:
         subscriptions=subscriptions(deps),
         health_port=infra.settings.mail_health_port,
         periodic=[(infra.settings.reconcile_interval_seconds, reconcile_job)],
+        concurrency=infra.settings.mail_concurrent_batches,
     )
     return worker, deps

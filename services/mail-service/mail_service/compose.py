@@ -6,9 +6,11 @@ BCC recipients never appear in the headers: they are envelope recipients only.
 from __future__ import annotations
 
 import html
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.headerregistry import Address
+from email import policy
+from email.headerregistry import Address, BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -20,6 +22,26 @@ MEDIA_TYPES = {
     "xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "pdf": ("application", "pdf"),
 }
+
+
+class _HeaderClasses(HeaderRegistry):
+    """The standard header registry, but each header's class is made once: the stock one
+    builds a new class with `type()` on every header set, which was most of the cost of
+    composing a message."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type[BaseHeader]] = {}
+
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        key = name.lower()
+        if (made := self._made.get(key)) is None:
+            made = self._made[key] = super().__getitem__(name)
+        return made
+
+
+# The standard `email.policy.default` with the cached header classes; parts inherit it.
+POLICY = policy.default.clone(header_factory=_HeaderClasses())
 
 
 @dataclass(frozen=True)
@@ -49,10 +71,55 @@ def _address(email: str, name: str | None = None) -> Address:
     return Address(display_name=name or "", username=local, domain=domain)
 
 
+def attachment_part(attachment: Attachment) -> EmailMessage:
+    """The report as a base64-encoded MIME part with its readable file name."""
+    part = EmailMessage(policy=POLICY)
+    maintype, subtype = MEDIA_TYPES[attachment.format]
+    part.set_content(
+        attachment.path.read_bytes(),
+        maintype=maintype,
+        subtype=subtype,
+        disposition="attachment",
+        filename=attachment.file_name,
+    )
+    return part
+
+
+class AttachmentParts:
+    """Encoded attachment parts kept for reuse, least recently used out first, up to
+    `capacity_bytes` in all: emails of one report (a batch, a distribution list) read and
+    encode the file once. A part is only ever read after it is made, so messages can share it;
+    the file's size and modification time are part of the key."""
+
+    def __init__(self, capacity_bytes: int) -> None:
+        self._capacity = capacity_bytes
+        self._held = 0
+        self._parts: OrderedDict[tuple[str, int, int, str], tuple[EmailMessage, int]] = (
+            OrderedDict()
+        )
+
+    def get(self, attachment: Attachment) -> EmailMessage:
+        stat = attachment.path.stat()
+        key = (str(attachment.path), stat.st_size, stat.st_mtime_ns, attachment.file_name)
+        if (cached := self._parts.get(key)) is not None:
+            self._parts.move_to_end(key)
+            return cached[0]
+        part = attachment_part(attachment)
+        size = stat.st_size * 4 // 3  # base64
+        if size <= self._capacity:
+            self._parts[key] = (part, size)
+            self._held += size
+            while self._held > self._capacity:
+                _, (_, evicted) = self._parts.popitem(last=False)
+                self._held -= evicted
+        return part
+
+
 def build_message(
-    email: Email, sender: Sender, attachment: Attachment | None = None, link: Link | None = None
+    email: Email, sender: Sender, attachment: EmailMessage | None = None, link: Link | None = None
 ) -> EmailMessage:
-    message = EmailMessage()
+    """The whole message; `attachment` is a part from `attachment_part` (or the cache)."""
+    message = EmailMessage(policy=POLICY)
     message["From"] = _address(sender.from_email, sender.from_name)
     message["To"] = [_address(a) for a in email.to_addresses]
     if email.cc_addresses:
@@ -77,13 +144,8 @@ def build_message(
     message.set_content(text)
     message.add_alternative(f"<html><body><p>{body_html}</p></body></html>", subtype="html")
     if attachment is not None:
-        maintype, subtype = MEDIA_TYPES[attachment.format]
-        message.add_attachment(
-            attachment.path.read_bytes(),
-            maintype=maintype,
-            subtype=subtype,
-            filename=attachment.file_name,
-        )
+        message.make_mixed()
+        message.attach(attachment)
     return message
 
 

@@ -12,7 +12,8 @@ from shared.bus import Subscription
 from shared.db.models import Email
 from shared.events import EmailRequested, ExportFinished, Streams
 
-from .sending import MailDeps, send_email
+from .deps import MailDeps
+from .sending import send_emails
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,10 @@ async def reconcile(deps: MailDeps) -> int:
 
 def subscriptions(deps: MailDeps) -> list[Subscription]:
     async def on_email_requested(event: EmailRequested) -> None:
-        await send_email(event.email_id, event.tenant_id, deps)
+        await send_emails([event], deps)
+
+    async def on_emails_requested(events: list[EmailRequested]) -> None:
+        await send_emails(events, deps)
 
     async def on_give_up(event: EmailRequested, reason: str) -> None:
         await give_up_email(event, reason, deps)
@@ -67,6 +71,6 @@ def subscriptions(deps: MailDeps) -> list[Subscription]:
         await wake_waiting_emails(event, deps)
 
     return [
-        Subscription(Streams.EMAIL_REQUESTED, on_email_requested, on_give_up),
+        Subscription(Streams.EMAIL_REQUESTED, on_email_requested, on_give_up, on_emails_requested),
         Subscription(Streams.EXPORT_FINISHED, on_export_finished),
     ]

@@ -25,6 +25,9 @@ PERMANENT_CLASSES = frozenset(
 )
 
 
+PoolKey = tuple[str, int, str, str, str]
+
+
 @dataclass(frozen=True)
 class SmtpTarget:
     host: str
@@ -35,7 +38,7 @@ class SmtpTarget:
     timeout: float
 
     @property
-    def pool_key(self) -> tuple[str, int, str, str, str]:
+    def pool_key(self) -> PoolKey:
         # The password is part of the identity (a changed password needs a new login) but is
         # only ever held hashed outside this object.
         secret = hashlib.sha256((self.password or "").encode()).hexdigest()
@@ -117,13 +120,19 @@ def classify(exc: BaseException, target: SmtpTarget) -> SendFailure:
 
 
 class SmtpPool:
-    """One open connection per (server, login), reused while younger than `idle_seconds`."""
+    """Open connections per (server, login), reused while younger than `idle_seconds`.
 
-    def __init__(self, ca_file: Path | None, idle_seconds: float) -> None:
+    At most `per_server` conversations with one server at a time, each on its own connection:
+    a batch to one server reuses the same few connections, and a slow server holds up only its
+    own sends.
+    """
+
+    def __init__(self, ca_file: Path | None, idle_seconds: float, per_server: int = 1) -> None:
         self._context = tls_context(ca_file)
-        self._idle = idle_seconds
-        self._clients: dict[tuple[str, int, str, str, str], tuple[aiosmtplib.SMTP, float]] = {}
-        self._lock = asyncio.Lock()
+        self._idle_seconds = idle_seconds
+        self._per_server = per_server
+        self._idle: dict[PoolKey, list[tuple[aiosmtplib.SMTP, float]]] = {}
+        self._slots: dict[PoolKey, asyncio.Semaphore] = {}
 
     async def send(
         self,
@@ -134,12 +143,12 @@ class SmtpPool:
         deadline: float,
     ) -> SendResult:
         """Send within `deadline` seconds; raises SendFailure."""
-        async with self._lock:  # one conversation per connection at a time
+        slots = self._slots.setdefault(target.pool_key, asyncio.Semaphore(self._per_server))
+        async with slots:
             try:
                 async with asyncio.timeout(deadline):
                     return await self._send(target, message, sender, recipients)
             except BaseException as exc:
-                await self._discard(target)
                 if isinstance(exc, asyncio.CancelledError):
                     raise
                 raise classify(exc, target) from exc
@@ -147,20 +156,25 @@ class SmtpPool:
     async def _send(
         self, target: SmtpTarget, message: EmailMessage, sender: str, recipients: list[str]
     ) -> SendResult:
-        client, reused = await self._client(target)
+        client, reused = await self._checkout(target)
         try:
-            refused, reply = await client.send_message(
-                message, sender=sender, recipients=recipients
-            )
-        except aiosmtplib.SMTPServerDisconnected:
-            if not reused:
-                raise
-            # The server closed an idle pooled connection: one fresh try is not a resend.
-            await self._discard(target)
-            client, _ = await self._client(target)
-            refused, reply = await client.send_message(
-                message, sender=sender, recipients=recipients
-            )
+            try:
+                refused, reply = await client.send_message(
+                    message, sender=sender, recipients=recipients
+                )
+            except aiosmtplib.SMTPServerDisconnected:
+                if not reused:
+                    raise
+                # The server closed an idle pooled connection: one fresh try is not a resend.
+                _close(client)
+                client = await self._connect(target)
+                refused, reply = await client.send_message(
+                    message, sender=sender, recipients=recipients
+                )
+        except BaseException:
+            _close(client)  # in an unknown state: never handed to the next message
+            raise
+        self._idle.setdefault(target.pool_key, []).append((client, time.monotonic()))
         code, _, text = reply.partition(" ")
         return SendResult(
             code=int(code) if code.isdigit() else 250,
@@ -168,15 +182,17 @@ class SmtpPool:
             refused={addr: f"{r.code} {r.message}" for addr, r in refused.items()},
         )
 
-    async def _client(self, target: SmtpTarget) -> tuple[aiosmtplib.SMTP, bool]:
-        key = target.pool_key
-        pooled = self._clients.get(key)
-        if pooled is not None:
-            client, last_used = pooled
-            if client.is_connected and time.monotonic() - last_used < self._idle:
-                self._clients[key] = (client, time.monotonic())
+    async def _checkout(self, target: SmtpTarget) -> tuple[aiosmtplib.SMTP, bool]:
+        """An idle connection to the target, or a new one; True when reused."""
+        idle = self._idle.get(target.pool_key, [])
+        while idle:
+            client, last_used = idle.pop()
+            if client.is_connected and time.monotonic() - last_used < self._idle_seconds:
                 return client, True
-            await self._discard(target)
+            _close(client)
+        return await self._connect(target), False
+
+    async def _connect(self, target: SmtpTarget) -> aiosmtplib.SMTP:
         client = aiosmtplib.SMTP(
             hostname=target.host,
             port=target.port,
@@ -185,20 +201,23 @@ class SmtpPool:
             tls_context=self._context,
             timeout=target.timeout,
         )
-        await client.connect()
-        if target.username:
-            await client.login(target.username, target.password or "")
-        self._clients[key] = (client, time.monotonic())
-        return client, False
-
-    async def _discard(self, target: SmtpTarget) -> None:
-        pooled = self._clients.pop(target.pool_key, None)
-        if pooled is not None:
-            with contextlib.suppress(Exception):
-                pooled[0].close()
+        try:
+            await client.connect()
+            if target.username:
+                await client.login(target.username, target.password or "")
+        except BaseException:
+            _close(client)
+            raise
+        return client
 
     async def close(self) -> None:
-        for client, _ in self._clients.values():
-            with contextlib.suppress(Exception):
-                await client.quit()
-        self._clients.clear()
+        for idle in self._idle.values():
+            for client, _ in idle:
+                with contextlib.suppress(Exception):
+                    await client.quit()
+        self._idle.clear()
+
+
+def _close(client: aiosmtplib.SMTP) -> None:
+    with contextlib.suppress(Exception):
+        client.close()

@@ -91,7 +91,7 @@ class EmailAudit(Base):
     smtp_reply: Mapped[str | None] = mapped_column(Text)
     error_class: Mapped[str | None] = mapped_column(String(32))
     error: Mapped[str | None] = mapped_column(Text)
-    refused_recipients: Mapped[dict[str, str] | None] = mapped_column(JSONB)
+    refused_recipients: Mapped[dict[str, str] | None] = mapped_column(JSONB(none_as_null=True))
     duration_ms: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[CreatedAt]
     finished_at: Mapped[Timestamp]

@@ -1,0 +1,113 @@
+"""After sending: every outcome of a batch recorded in one transaction.
+
+Sent emails move in one UPDATE and each announces `email.finished` with its own correlation
+id; a transient failure of a scheduled send goes back to the queue with a backoff (manual and
+test sends make one attempt); every attempt's audit row gets its result in one executemany.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, update
+
+from shared import emails, metrics
+from shared.db import UnitOfWork
+from shared.db.models import EmailAudit
+from shared.logging import correlated
+from shared.settings import Settings
+
+from .claiming import Claimed
+from .deps import MailDeps
+from .smtp import SendFailure, SendResult
+
+log = logging.getLogger(__name__)
+
+_AUDIT = cast(Table, EmailAudit.__table__)
+_FINISH_AUDIT = update(_AUDIT).where(_AUDIT.c.id == bindparam("audit_id"))
+_REPLY_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class Outcome:
+    claimed: Claimed
+    result: SendResult | SendFailure
+    duration: float  # seconds
+
+
+async def record_outcomes(outcomes: list[Outcome], deps: MailDeps) -> None:
+    settings = deps.infra.settings
+    sent = [(o.claimed.email, o.claimed.correlation_id) for o in outcomes if _succeeded(o)]
+    async with deps.uow() as uow:
+        if sent:
+            await emails.mark_all_sent(uow, sent)
+        audits = []
+        for outcome in outcomes:
+            status = "sent"
+            if isinstance(outcome.result, SendFailure):
+                status = await _fail_or_retry(uow, outcome, outcome.result, settings)
+            audits.append(_finished_audit(outcome, status))
+        await uow.session.execute(_FINISH_AUDIT, audits)
+        await uow.commit()
+    for outcome, audit in zip(outcomes, audits, strict=True):
+        _report(outcome, audit["status"])
+
+
+def _succeeded(outcome: Outcome) -> bool:
+    return isinstance(outcome.result, SendResult)
+
+
+async def _fail_or_retry(
+    uow: UnitOfWork, outcome: Outcome, failure: SendFailure, settings: Settings
+) -> str:
+    """Back to the queue with a backoff when trying again can help; failed otherwise."""
+    email = outcome.claimed.email
+    with correlated(outcome.claimed.correlation_id):
+        if not failure.permanent and email.attempts < email.max_attempts:
+            delay = emails.retry_delay(
+                email.attempts, settings.mail_retry_base_seconds, settings.mail_retry_max_seconds
+            )
+            await emails.schedule_retry(uow, email, failure.reason, delay)
+            return "retrying"
+        await emails.mark_failed(uow, email, failure.reason)
+        return "failed"
+
+
+def _finished_audit(outcome: Outcome, status: str) -> dict[str, Any]:
+    result = outcome.result
+    values: dict[str, Any] = {
+        "audit_id": outcome.claimed.audit_id,
+        "status": status,
+        "duration_ms": int(outcome.duration * 1000),
+        "finished_at": datetime.now(UTC),
+        "smtp_code": result.code,
+    }
+    failure = result if isinstance(result, SendFailure) else None
+    values.update(
+        smtp_reply=(result.reply or "")[:_REPLY_LIMIT] or None,
+        refused_recipients=result.refused or None if isinstance(result, SendResult) else None,
+        error_class=failure.error_class if failure else None,
+        error=failure.reason if failure else None,
+    )
+    return values
+
+
+def _report(outcome: Outcome, status: str) -> None:
+    email = outcome.claimed.email
+    metrics.EMAILS_FINISHED.labels(email.trigger, status).inc()
+    with correlated(outcome.claimed.correlation_id):
+        if isinstance(outcome.result, SendResult):
+            refused = len(outcome.result.refused)
+            log.info("email sent", extra={"email_id": str(email.id), "refused": refused})
+        else:
+            log.warning(
+                "email attempt failed",
+                extra={
+                    "email_id": str(email.id),
+                    "error_class": outcome.result.error_class,
+                    "retry": status == "retrying",
+                },
+            )
