@@ -5,8 +5,8 @@ UPDATE, so an email already `sent` is not sent again and one `sending` under a l
 left alone. The one crash window is after the server's 250 and before our commit: the resend
 that follows carries the same Message-ID, and the audit shows both attempts.
 
-A batch (the events of one read from the stream) costs two transactions in all, one before
-and one after the SMTP conversations; the emails for one server go out over at most
+A batch (the events of one read from the stream) costs one transaction before the SMTP
+conversations and one after them per server; the emails for one server go out over at most
 `mail_connections_per_server` connections at once, each connection reused message after message.
 """
 
@@ -36,27 +36,33 @@ TAKE_OVER_ALLOWANCE = 2
 async def send_emails(requests: Sequence[EmailRequested], deps: MailDeps) -> None:
     """Handle `email.requested` events: send each email (or settle it), at most once."""
     claimed = await claim_batch(requests, deps)
-    if claimed:
-        await record_outcomes(await _deliver(claimed, deps), deps)
-
-
-async def _deliver(claimed: list[Claimed], deps: MailDeps) -> list[Outcome]:
-    """Send every claimed email; each server gets its few connections, used one after another."""
-    per_server = deps.infra.settings.mail_connections_per_server
-    queues: dict[PoolKey, deque[Claimed]] = defaultdict(deque)
+    by_server: dict[PoolKey, deque[Claimed]] = defaultdict(deque)
     for item in claimed:
-        queues[item.config.target.pool_key].append(item)
+        by_server[item.config.target.pool_key].append(item)
+    # Each server's emails are recorded as soon as that server is done: a slow server holds up
+    # only its own tenants' outcomes (an admin waiting on a test email among them, say). One
+    # server's failure (recording it, say) must not cancel the others' conversations midway.
+    results = await asyncio.gather(
+        *(_send_to_one_server(queue, deps) for queue in by_server.values()),
+        return_exceptions=True,
+    )
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+
+
+async def _send_to_one_server(queue: deque[Claimed], deps: MailDeps) -> None:
+    """Send over at most `mail_connections_per_server` connections, then record the outcomes."""
     outcomes: list[Outcome] = []
 
-    async def lane(queue: deque[Claimed]) -> None:
+    async def lane() -> None:
         while queue:
             outcomes.append(await _send_one(queue.popleft(), deps))
 
     async with asyncio.TaskGroup() as lanes:
-        for queue in queues.values():
-            for _ in range(min(per_server, len(queue))):
-                lanes.create_task(lane(queue))
-    return outcomes
+        for _ in range(min(deps.infra.settings.mail_connections_per_server, len(queue))):
+            lanes.create_task(lane())
+    await record_outcomes(outcomes, deps)
 
 
 async def _send_one(item: Claimed, deps: MailDeps) -> Outcome:
