@@ -102,6 +102,9 @@ def attachment_part(attachment: Attachment) -> EmailMessage:
     return part
 
 
+_PART_OVERHEAD = 1024  # bytes: headers and objects of one part, roughly
+
+
 class AttachmentParts:
     """Encoded attachment parts kept for reuse, least recently used out first, up to
     `capacity_bytes` in all: emails of one report (a batch, a distribution list) read and
@@ -122,7 +125,7 @@ class AttachmentParts:
             self._parts.move_to_end(key)
             return cached[0]
         part = attachment_part(attachment)
-        size = stat.st_size * 4 // 3  # base64
+        size = _held_bytes(stat.st_size)
         if size <= self._capacity:
             self._parts[key] = (part, size)
             self._held += size
@@ -130,6 +133,12 @@ class AttachmentParts:
                 _, (_, evicted) = self._parts.popitem(last=False)
                 self._held -= evicted
         return part
+
+
+def _held_bytes(file_size: int) -> int:
+    """What a part holds: the base64 text (76-character lines) and its headers and objects."""
+    encoded = (file_size + 2) // 3 * 4
+    return encoded + encoded // 76 + _PART_OVERHEAD
 
 
 def build_message(
