@@ -27,9 +27,17 @@ MEDIA_TYPES = {
 
 
 # Headers every message and part repeats with a handful of values ("text/plain;
-# charset=\"utf-8\"", "7bit", "1.0"): parsed once. Multipart boundaries are unique: never kept.
+# charset=\"utf-8\"", "7bit", "1.0", a tenant's From): parsed once. Multipart boundaries are
+# unique: never kept.
 _REPEATED_HEADERS = frozenset(
-    {"content-type", "content-transfer-encoding", "content-disposition", "mime-version"}
+    {
+        "content-type",
+        "content-transfer-encoding",
+        "content-disposition",
+        "mime-version",
+        "from",
+        "reply-to",
+    }
 )
 
 
@@ -146,12 +154,13 @@ def build_message(
 ) -> EmailMessage:
     """The whole message; `attachment` is a part from `attachment_part` (or the cache)."""
     message = EmailMessage(policy=POLICY)
-    message["From"] = _address(sender.from_email, sender.from_name)
+    # From and Reply-To as text: a tenant's are the same in every message, parsed once.
+    message["From"] = str(_address(sender.from_email, sender.from_name))
     message["To"] = [_address(a) for a in email.to_addresses]
     if email.cc_addresses:
         message["Cc"] = [_address(a) for a in email.cc_addresses]
     if sender.reply_to:
-        message["Reply-To"] = _address(sender.reply_to)
+        message["Reply-To"] = str(_address(sender.reply_to))
     message["Subject"] = email.subject
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = email.message_id
