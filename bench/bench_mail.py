@@ -9,8 +9,11 @@ N emails (one succeeded CSV export, delivery `attach`) are queued in one transac
 runs from that commit until the service's `emails_finished_total` counter (read every 5 ms)
 shows N `sent`. Sides alternate; the best run of each counts (target: service >= 0.8 x bare).
 Scratch tenant, stream prefix and EXPORT_DIR; the database and Redis are cleaned up at the end.
+The service's settings come from the environment as in production, so the effect of one can be
+measured:
 
     .venv/bin/python bench/bench_mail.py [--emails 1000] [--runs 3] [--no-record]
+    MAIL_CONNECTIONS_PER_SERVER=1 MAIL_CONCURRENT_BATCHES=1 .venv/bin/python bench/bench_mail.py
 """
 
 from __future__ import annotations
@@ -283,14 +286,20 @@ def report(args: argparse.Namespace, runs: list[Run], check: str, server: str) -
     print("", summary, "", *every, "", check, sep="\n")
     if args.no_record:
         return
+    service = Settings()  # as the bench's worker read them from the environment
+    knobs = ", ".join(
+        f"{name.upper()}={getattr(service, name)}"
+        for name in ("mail_connections_per_server", "mail_concurrent_batches", "bus_batch_size")
+    )
     setup = (
         f"`bench/bench_mail.py --emails {args.emails} --runs {args.runs}` on {date.today()}: "
         f"{len(os.sched_getaffinity(0))} CPUs (nproc), Python {platform.python_version()}, "
         f"PostgreSQL {server}, aiosmtplib {version('aiosmtplib')}, aiosmtpd {version('aiosmtpd')}; "
         f"load average {args.load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (shared "
         "machine). Set-up: see the script's docstring. Both sides send to the same counting sink "
-        "process over one connection opened before the clock (`new connections`: opened during "
-        "the run). CPU: the bench process's (user + system: the client side) and the sink's."
+        "process: the bare loop over one connection, the mail-service with its settings "
+        f"({knobs}), its connections opened during the warm-up (`new connections`: opened "
+        "during the run). CPU: the bench process's (user + system: the client side) and the sink's."
     )
     lines = [SECTION, "", setup, "", *("| " + " | ".join(row) + " |" for row in table), ""]
     section = "\n".join([*lines, summary, "", "Every run:", "", *every, "", check]) + "\n"
