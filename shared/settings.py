@@ -100,6 +100,9 @@ class Settings(BaseSettings):
     # Batches of emails a mail-service process works on at once (consumer loops): one
     # claims or records in the database while another talks SMTP.
     mail_concurrent_batches: int = Field(default=2, ge=1, le=16)
+    # Tries at recording a batch's outcomes when the database hiccups (a lost `sent` means a
+    # resend once the lease runs out).
+    mail_record_attempts: int = Field(default=3, ge=1, le=10)
     # Encoded attachments kept for the next email of the same report (0 turns it off).
     mail_attachment_cache_mb: int = Field(default=32, ge=0, le=1024)
     # Extra CA bundle trusted for tenants' SMTP servers (a private CA); system CAs always apply.

@@ -219,3 +219,43 @@ async def test_eight_emails_to_one_server_use_at_most_two_connections(
     for email_id in email_ids:
         assert (await email_row(infra, email_id)).status == "sent"
         assert [a.status for a in await audit_rows(infra, email_id)] == ["sent"]
+
+
+async def test_losing_the_database_while_recording_is_retried_and_the_email_sent_once(
+    infra: Infrastructure,
+    tenant_id: str,
+    pump: Pump,
+    smtp_sinks: SinkFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from mail_service import outcomes
+    from sqlalchemy import text
+
+    from shared import emails
+
+    sink = await smtp_sinks("plain")
+    infra = mail_infra(infra, sink)
+    await configure_smtp(infra, tenant_id, sink)
+    email_id = await queue_email(infra, tenant_id)
+    real_mark_all_sent = emails.mark_all_sent
+    calls = 0
+
+    async def connection_dies_the_first_time(*args: Any) -> set[uuid.UUID]:
+        nonlocal calls
+        calls += 1
+        if calls == 1:  # the server ends our session mid-transaction: a real connection loss
+            uow = args[0]
+            await uow.session.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))
+        return await real_mark_all_sent(*args)
+
+    monkeypatch.setattr(outcomes.emails, "mark_all_sent", connection_dies_the_first_time)
+    consumer, _ = mail_worker(infra)
+    await pump(consumer)
+
+    assert calls == 2
+    assert "recording email outcomes failed; trying again" in caplog.text
+    assert len(await sink.wait_for_messages(1)) == 1
+    email = await email_row(infra, email_id)
+    assert (email.status, email.attempts) == ("sent", 1)
+    assert [a.status for a in await audit_rows(infra, email_id)] == ["sent"]

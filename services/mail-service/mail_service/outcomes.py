@@ -7,12 +7,14 @@ test sends make one attempt); every attempt's audit row gets its result in one e
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, update
+from sqlalchemy.exc import DBAPIError
 
 from shared import emails, metrics
 from shared.db import UnitOfWork
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 _AUDIT = cast(Table, EmailAudit.__table__)
 _FINISH_AUDIT = update(_AUDIT).where(_AUDIT.c.id == bindparam("audit_id"))
 _REPLY_LIMIT = 2000
+_RECORD_BACKOFF_SECONDS = 0.5  # times the attempt number
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,27 @@ class Outcome:
 
 
 async def record_outcomes(outcomes: list[Outcome], deps: MailDeps) -> None:
+    """Record the outcomes; a database hiccup is retried (`mail_record_attempts`), because an
+    email whose `sent` is lost goes out again once its lease runs out."""
+    attempts = deps.infra.settings.mail_record_attempts
+    for attempt in range(1, attempts + 1):
+        try:
+            statuses = await _record(outcomes, deps)
+            break
+        except (DBAPIError, OSError) as exc:
+            if attempt == attempts:
+                raise
+            log.warning(
+                "recording email outcomes failed; trying again",
+                extra={"attempt": attempt, "emails": len(outcomes), "error": str(exc)[:200]},
+            )
+            await asyncio.sleep(_RECORD_BACKOFF_SECONDS * attempt)
+    for outcome, status in zip(outcomes, statuses, strict=True):
+        _report(outcome, status)
+
+
+async def _record(outcomes: list[Outcome], deps: MailDeps) -> list[str]:
+    """One transaction: the emails' new states, their events and their audit rows."""
     settings = deps.infra.settings
     sent = [(o.claimed.email, o.claimed.correlation_id) for o in outcomes if _succeeded(o)]
     async with deps.uow() as uow:
@@ -52,8 +76,7 @@ async def record_outcomes(outcomes: list[Outcome], deps: MailDeps) -> None:
             audits.append(_finished_audit(outcome, status))
         await uow.session.execute(_FINISH_AUDIT, audits)
         await uow.commit()
-    for outcome, audit in zip(outcomes, audits, strict=True):
-        _report(outcome, audit["status"])
+    return [audit["status"] for audit in audits]
 
 
 def _succeeded(outcome: Outcome) -> bool:
