@@ -259,3 +259,38 @@ async def test_losing_the_database_while_recording_is_retried_and_the_email_sent
     email = await email_row(infra, email_id)
     assert (email.status, email.attempts) == ("sent", 1)
     assert [a.status for a in await audit_rows(infra, email_id)] == ["sent"]
+
+
+@pytest.mark.parametrize(("max_delay", "records"), [(60.0, [3]), (0.0, [1, 1, 1])])
+async def test_outcomes_wait_at_most_the_record_delay_for_the_rest_of_their_batch(
+    infra: Infrastructure,
+    tenant_id: str,
+    pump: Pump,
+    smtp_sinks: SinkFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    max_delay: float,
+    records: list[int],
+) -> None:
+    from mail_service import sending
+
+    sink = await smtp_sinks("plain")
+    infra = mail_infra(
+        infra, sink, mail_connections_per_server=1, mail_record_max_delay_seconds=max_delay
+    )
+    await configure_smtp(infra, tenant_id, sink)
+    email_ids = [await queue_email(infra, tenant_id) for _ in range(3)]
+    recorded: list[int] = []
+    real_record = sending.record_outcomes
+
+    async def counting(outcomes: list[Any], deps: Any) -> None:
+        recorded.append(len(outcomes))
+        await real_record(outcomes, deps)
+
+    monkeypatch.setattr(sending, "record_outcomes", counting)
+    consumer, _ = mail_worker(infra)
+    await pump(consumer)
+
+    assert recorded == records  # one batch: all at the end, or each as soon as it is sent
+    assert len(await sink.wait_for_messages(3)) == 3
+    for email_id in email_ids:
+        assert (await email_row(infra, email_id)).status == "sent"

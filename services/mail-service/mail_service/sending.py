@@ -52,17 +52,33 @@ async def send_emails(requests: Sequence[EmailRequested], deps: MailDeps) -> Non
 
 
 async def _send_to_one_server(queue: deque[Claimed], deps: MailDeps) -> None:
-    """Send over at most `mail_connections_per_server` connections, then record the outcomes."""
-    outcomes: list[Outcome] = []
+    """Send over at most `mail_connections_per_server` connections. Outcomes are recorded at
+    the end, or sooner once the oldest has waited `mail_record_max_delay_seconds`: with a slow
+    server, that bounds how many sent emails a crash would send again."""
+    settings = deps.infra.settings
+    unrecorded: list[Outcome] = []
+    oldest = 0.0
 
     async def lane() -> None:
+        nonlocal oldest
         while queue:
-            outcomes.append(await _send_one(queue.popleft(), deps))
+            outcome = await _send_one(queue.popleft(), deps)
+            if not unrecorded:
+                oldest = time.monotonic()
+            unrecorded.append(outcome)
+            if queue and time.monotonic() - oldest >= settings.mail_record_max_delay_seconds:
+                due = unrecorded[:]
+                unrecorded.clear()
+                try:
+                    await record_outcomes(due, deps)
+                except Exception:  # kept for the final try, which raises if it still fails
+                    unrecorded[:0] = due
 
     async with asyncio.TaskGroup() as lanes:
-        for _ in range(min(deps.infra.settings.mail_connections_per_server, len(queue))):
+        for _ in range(min(settings.mail_connections_per_server, len(queue))):
             lanes.create_task(lane())
-    await record_outcomes(outcomes, deps)
+    if unrecorded:
+        await record_outcomes(unrecorded, deps)
 
 
 async def _send_one(item: Claimed, deps: MailDeps) -> Outcome:
