@@ -87,6 +87,8 @@ class Settings(BaseSettings):
     # export-service
     export_lease_seconds: int = Field(default=300, ge=5)
     export_max_period_days: int = Field(default=5 * 366, ge=1)
+    # A PDF is built in memory (about 35 MB per 100,000 rows): past this, CSV or XLSX it is.
+    export_pdf_max_rows: int = Field(default=100_000, ge=1)
 
     # mail-service
     mail_lease_seconds: int = Field(default=120, ge=5)

@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import update
@@ -30,7 +31,7 @@ from shared.runtime import Infrastructure
 from shared.storage import LocalStorage, StoredFile
 
 from .csv_writer import CsvReportWriter
-from .document import TabularWriter
+from .document import TabularWriter, indian_grouping
 from .ledger_csv import copy_ledger_csv
 from .pdf import PdfReportWriter
 from .sources import ReportSource, ledger_figures, ledger_source, outstanding_source
@@ -123,13 +124,29 @@ async def _render(infra: Infrastructure, storage: LocalStorage, job: ExportJob) 
                     await copy_ledger_csv(conn, out, job.tenant_id, figures, progress)
                 stored, rows = storage.stored(key, out), figures.entries
             else:
+                _check_pdf_size(job.format, figures.entries, infra.settings.export_pdf_max_rows)
                 source = ledger_source(conn, job.tenant_id, company, figures)
                 stored, rows = await _draw(source, WRITERS[job.format](), storage, key, progress)
         else:
             assert isinstance(params, OutstandingParams)
             source = await outstanding_source(conn, job.tenant_id, company, params)
+            _check_pdf_size(job.format, source.data_rows, infra.settings.export_pdf_max_rows)
             stored, rows = await _draw(source, WRITERS[job.format](), storage, key, progress)
     return RenderedFile(stored, download_name(job.report, names, job.format), rows)
+
+
+def _check_pdf_size(fmt: str, rows: int, limit: int) -> None:
+    """A PDF is assembled in memory (about 35 MB per 100,000 rows) and nobody reads thousands
+    of pages: past the limit, the requester is pointed to CSV or XLSX."""
+    if fmt == "pdf" and rows > limit:
+        raise RenderError(
+            f"the PDF would have {_count(rows)} rows, above the {_count(limit)}-row limit for "
+            "PDF; choose CSV or XLSX, or a shorter period"
+        )
+
+
+def _count(rows: int) -> str:
+    return indian_grouping(Decimal(rows)).removesuffix(".00")
 
 
 async def _draw(
