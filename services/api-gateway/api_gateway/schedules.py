@@ -1,4 +1,4 @@
-"""Schedule use cases for the gateway: save, read, list, pause, resume, run now, preview, runs.
+"""Schedule use cases for the gateway: save, read, list, pause, resume, run now, preview.
 
 Users manage their own schedules, admins every schedule of the tenant; anything else is 404.
 The gateway only writes the schedule and, for "run now", a pending run: the scheduler-service
@@ -19,7 +19,7 @@ from sqlalchemy import and_, delete, select
 
 from shared.auth import Principal
 from shared.db import UnitOfWork
-from shared.db.models import EmailAudit, ExportJob, ReportSchedule, ScheduleRun
+from shared.db.models import ReportSchedule, ScheduleRun
 from shared.schedules import create_run
 from shared.settings import Settings
 
@@ -32,12 +32,11 @@ from .schedule_rules import (
     next_run_from_now,
     preview_from_now,
 )
-from .schedule_schemas import PreviewPublic, PreviewRequest, RunDetailPublic, ScheduleWrite
+from .schedule_schemas import PreviewPublic, PreviewRequest, ScheduleWrite
 
 log = logging.getLogger(__name__)
 
 NOT_FOUND = "no such schedule"
-RUN_NOT_FOUND = "no such schedule run"
 # Run keys are at most 200 characters; a longer client key is stored by its digest.
 _MAX_RAW_KEY = 200 - len("manual::") - 36
 
@@ -46,7 +45,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _visible(principal: Principal) -> Any:
+def visible_schedules(principal: Principal) -> Any:
     """Admins see the tenant's schedules, users their own."""
     clause = ReportSchedule.tenant_id == principal.tenant_id
     if not principal.is_admin:
@@ -58,7 +57,9 @@ async def find_schedule(
     uow: UnitOfWork, principal: Principal, schedule_id: uuid.UUID, *, for_update: bool = False
 ) -> ReportSchedule:
     """The schedule if the caller may manage it; 404 otherwise."""
-    query = select(ReportSchedule).where(ReportSchedule.id == schedule_id, _visible(principal))
+    query = select(ReportSchedule).where(
+        ReportSchedule.id == schedule_id, visible_schedules(principal)
+    )
     if for_update:
         query = query.with_for_update()
     row = await uow.session.scalar(query)
@@ -128,7 +129,7 @@ async def delete_schedule(uow: UnitOfWork, principal: Principal, schedule_id: uu
     """Delete a schedule and, by cascade, its runs' history (committed)."""
     deleted = await uow.session.scalar(
         delete(ReportSchedule)
-        .where(ReportSchedule.id == schedule_id, _visible(principal))
+        .where(ReportSchedule.id == schedule_id, visible_schedules(principal))
         .returning(ReportSchedule.id)
     )
     if deleted is None:
@@ -142,7 +143,7 @@ async def list_schedules(
 ) -> tuple[list[ReportSchedule], str | None]:
     """Newest first; the page and the cursor of the next one (None at the end)."""
     query = newest_first(
-        select(ReportSchedule).where(_visible(principal)),
+        select(ReportSchedule).where(visible_schedules(principal)),
         ReportSchedule.created_at,
         ReportSchedule.id,
         cursor,
@@ -215,59 +216,6 @@ async def preview_recurrence(
     """The next `count` run times of an unsaved recurrence."""
     cron, zone = await checked_recurrence(uow, principal.tenant_id, body)
     return preview_from_now(cron, zone, count)
-
-
-async def list_runs(
-    uow: UnitOfWork, principal: Principal, schedule_id: uuid.UUID, *, limit: int, cursor: str | None
-) -> tuple[list[ScheduleRun], str | None]:
-    """A schedule's runs, newest first."""
-    schedule = await find_schedule(uow, principal, schedule_id)
-    query = newest_first(
-        select(ScheduleRun).where(
-            ScheduleRun.schedule_id == schedule.id, ScheduleRun.tenant_id == principal.tenant_id
-        ),
-        ScheduleRun.created_at,
-        ScheduleRun.id,
-        cursor,
-        limit,
-    )
-    rows = list(await uow.session.scalars(query))
-    return page(rows, limit, lambda run: (run.created_at, run.id))
-
-
-async def read_run(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID) -> RunDetailPublic:
-    """A run with its export's outcome and every send attempt; visible as its schedule is."""
-    run = await uow.session.scalar(
-        select(ScheduleRun)
-        .join(ReportSchedule, ReportSchedule.id == ScheduleRun.schedule_id)
-        .where(
-            ScheduleRun.id == run_id,
-            ScheduleRun.tenant_id == principal.tenant_id,
-            _visible(principal),
-        )
-    )
-    if run is None:
-        raise ProblemError(404, RUN_NOT_FOUND)
-    job = None
-    if run.export_job_id is not None:
-        job = await uow.session.scalar(
-            select(ExportJob).where(
-                ExportJob.id == run.export_job_id, ExportJob.tenant_id == principal.tenant_id
-            )
-        )
-    audit: list[EmailAudit] = []
-    if run.email_id is not None:
-        audit = list(
-            await uow.session.scalars(
-                select(EmailAudit)
-                .where(
-                    EmailAudit.email_id == run.email_id,
-                    EmailAudit.tenant_id == principal.tenant_id,
-                )
-                .order_by(EmailAudit.created_at, EmailAudit.attempt, EmailAudit.id)
-            )
-        )
-    return RunDetailPublic.from_rows(run, job, audit)
 
 
 def _apply(row: ReportSchedule, body: ScheduleWrite, checked: CheckedSchedule) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from ..deps import CurrentUser, IdempotencyKey, SettingsDep, UowDep
+from ..schedule_runs import list_runs, read_run
 from ..schedule_schemas import (
     DEFAULT_PREVIEW,
     MAX_PREVIEW,
@@ -24,12 +25,10 @@ from ..schedules import (
     create_schedule,
     delete_schedule,
     find_schedule,
-    list_runs,
     list_schedules,
     pause_schedule,
     preview_recurrence,
     preview_schedule,
-    read_run,
     replace_schedule,
     resume_schedule,
     run_now,
