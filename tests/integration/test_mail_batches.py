@@ -50,6 +50,17 @@ async def _events(infra: Infrastructure, stream: str) -> dict[uuid.UUID, list[di
     return found
 
 
+async def _assert_each_sent_once(
+    infra: Infrastructure, email_ids: list[uuid.UUID], received: list[Any]
+) -> None:
+    """The sink got exactly these emails, each `sent` with one audit row."""
+    expected = {(await email_row(infra, i)).message_id for i in email_ids}
+    assert {m.message["Message-ID"] for m in received} == expected
+    for email_id in email_ids:
+        assert (await email_row(infra, email_id)).status == "sent"
+        assert [a.status for a in await audit_rows(infra, email_id)] == ["sent"]
+
+
 async def test_one_read_of_mixed_emails_settles_each_on_its_own_merits(
     infra: Infrastructure,
     tenant_id: str,
@@ -172,13 +183,9 @@ async def test_two_tenants_in_one_batch_each_reach_their_own_server(
 
     assert BATCH_FAILED not in caplog.text
     for tenant, sink in ((tenant_id, first_sink), (other_tenant, second_sink)):
-        expected = {(await email_row(infra, i)).message_id for i in queued[tenant]}
         received = await sink.wait_for_messages(3)
         assert len(received) == 3
-        assert {m.message["Message-ID"] for m in received} == expected
-        for email_id in queued[tenant]:
-            assert (await email_row(infra, email_id)).status == "sent"
-            assert [a.status for a in await audit_rows(infra, email_id)] == ["sent"]
+        await _assert_each_sent_once(infra, queued[tenant], received)
 
 
 async def test_eight_emails_to_one_server_use_at_most_two_connections(
@@ -214,11 +221,7 @@ async def test_eight_emails_to_one_server_use_at_most_two_connections(
     assert len(received) == 8
     assert len({m.connection for m in received}) <= 2
     assert sink.connection_count <= 2
-    expected = {(await email_row(infra, i)).message_id for i in email_ids}
-    assert {m.message["Message-ID"] for m in received} == expected
-    for email_id in email_ids:
-        assert (await email_row(infra, email_id)).status == "sent"
-        assert [a.status for a in await audit_rows(infra, email_id)] == ["sent"]
+    await _assert_each_sent_once(infra, email_ids, received)
 
 
 async def test_losing_the_database_while_recording_is_retried_and_the_email_sent_once(
