@@ -21,8 +21,10 @@ coroutines awaited in that loop (or from another process/thread while the test a
 """
 
 from .certs import TlsCertificate, write_certificate
+from .replies import Reply, smtp_reply
+from .session import ReceivedMessage
 from .silent import SilentSmtpServer
-from .sink import ReceivedMessage, Reply, Security, SmtpSink, smtp_reply
+from .sink import Security, SmtpSink
 
 smtp_sink = SmtpSink
 """`async with smtp_sink("ssl", auth=(user, password)) as sink:` (alias of `SmtpSink`)."""

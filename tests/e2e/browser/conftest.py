@@ -1,9 +1,11 @@
 """Fixtures of the browser tests: the real stack, an SMTP sink, a demo tenant and Chromium.
 
-One stack per test module (`web`): the four services as processes (`tests.e2e.stack.Stack`),
-`scripts/smtp_sink.py` on a free port, a fresh tenant with demo books (2,000 rows) whose SMTP
-settings point at the sink (security none, internal domain = the tenant's), and an admin and a
-user token. Pages open as `{gateway}/#token={token}`, as the host application opens the app.
+One stack for the whole package (`web`, package-scoped, like `browser`): the four services as
+processes (`tests.e2e.stack.Stack`), `scripts/smtp_sink.py` on a free port, a fresh tenant with
+demo books (2,000 rows) whose SMTP settings point at the sink (security none, internal domain =
+the tenant's), and an admin and a user token. Pages open as `{gateway}/#token={token}`, as the
+host application opens the app. The stack, the console watch and the screenshot paths are defined
+in harness.py; what a person does in the app is in actions.py.
 
 Browser: Playwright's async API on the session's event loop (pytest-asyncio, `asyncio_mode=auto`),
 driving Debian's Chromium (`/usr/bin/chromium`) headless: nothing is downloaded at run time and
@@ -22,12 +24,7 @@ as an error at its teardown.
 from __future__ import annotations
 
 import contextlib
-import email
-import email.message
-import re
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,41 +32,27 @@ import httpx
 import pytest
 
 from shared.demo import load_demo_data
-from tests.conftest import make_settings, wait_until
+from tests.conftest import make_settings
 from tests.e2e.stack import Stack
 from tests.e2e.test_smoke import smtp_sink
 from tests.factories import auth_header, random_tenant_id, token_for
 
-try:  # the skip below names the install command when the package is missing
-    from playwright.async_api import Browser, ConsoleMessage, Error, Page, async_playwright, expect
+from .harness import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    UI_TIMEOUT_MS,
+    ConsoleWatch,
+    Screenshot,
+    WebStack,
+    configure_smtp,
+    require_browser,
+    screenshot_path,
+)
+
+try:  # without the package the fixtures skip first (see harness.require_browser)
+    from playwright.async_api import Browser, Error, Page, async_playwright, expect
 except ImportError:  # pragma: no cover - exercised only on a machine without playwright
     async_playwright = expect = None  # type: ignore[assignment]
-
-ROOT = Path(__file__).resolve().parents[3]
-SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-INSTALL_CHROMIUM = "apt-get install -y chromium"
-INSTALL_PLAYWRIGHT = ".venv/bin/pip install playwright"
-# Auto-waiting bounds: UI reactions, and work that goes through the services (render, SMTP).
-UI_TIMEOUT_MS = 10_000
-WORK_TIMEOUT_MS = 45_000
-WORK_TIMEOUT_S = WORK_TIMEOUT_MS / 1000
-
-
-def require_browser() -> None:
-    """Skip with the exact install command when Chromium or the playwright package is missing."""
-    if async_playwright is None:
-        pytest.skip(f"the playwright package is not installed: run `{INSTALL_PLAYWRIGHT}`")
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: run `{INSTALL_CHROMIUM}` (Debian's Chromium)")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -81,97 +64,7 @@ def _browser_available() -> None:
 # --- the stack ------------------------------------------------------------------------------
 
 
-@dataclass
-class WebStack:
-    """The running stack and the tenant the tests act in."""
-
-    stack: Stack
-    client: httpx.AsyncClient  # the gateway's API
-    mail_dir: Path
-    smtp_port: int
-    tenant: str
-    domain: str  # the tenant's internal email domain
-    admin_token: str
-    user_token: str
-
-    @property
-    def gateway(self) -> str:
-        return self.stack.gateway_url
-
-    def app_url(self, token: str) -> str:
-        return f"{self.gateway}/#token={token}"
-
-    def address(self, prefix: str, domain: str | None = None) -> str:
-        """A unique address (internal unless `domain` says otherwise)."""
-        return f"{prefix}-{uuid.uuid4().hex[:8]}@{domain or self.domain}"
-
-    async def api(
-        self, method: str, path: str, token: str | None = None, **kwargs: Any
-    ) -> httpx.Response:
-        headers = auth_header(token or self.admin_token)
-        return await self.client.request(method, f"/api/v1{path}", headers=headers, **kwargs)
-
-    async def ledgers(self) -> list[dict[str, Any]]:
-        response = await self.api("GET", "/ledgers", params={"limit": 50})
-        assert response.status_code == 200, response.text
-        items: list[dict[str, Any]] = response.json()["items"]
-        assert items, "the demo tenant has no ledgers"
-        return items
-
-    def messages_to(self, address: str) -> list[email.message.Message]:
-        """Messages the sink saved with `address` among the envelope recipients."""
-        found = []
-        for path in sorted(self.mail_dir.glob("*.eml")):
-            message = email.message_from_bytes(path.read_bytes())
-            if address.lower() in (a.lower() for a in message.get_all("X-Envelope-To", [])):
-                found.append(message)
-        return found
-
-    async def wait_for_mail(self, address: str) -> email.message.Message:
-        """The first message delivered to `address` (envelope), waiting for it to arrive."""
-
-        async def arrived() -> bool:
-            return bool(self.messages_to(address))
-
-        await wait_until(arrived, timeout=WORK_TIMEOUT_S, what=f"mail to {address} in the sink")
-        return self.messages_to(address)[0]
-
-    async def wait_for_status(self, path: str, want: str, bad: tuple[str, ...] = ()) -> Any:
-        """GET `path` until its `status` is `want` (fails at once on a `bad` one)."""
-        last: dict[str, Any] = {}
-
-        async def reached() -> bool:
-            nonlocal last
-            response = await self.api("GET", path)
-            assert response.status_code == 200, response.text
-            last = response.json()
-            assert last["status"] not in bad, f"{path} is {last['status']}: {last}"
-            return last["status"] == want
-
-        await wait_until(reached, timeout=WORK_TIMEOUT_S, what=f"{path} to be {want}")
-        return last
-
-
-async def configure_smtp(web: WebStack) -> None:
-    """Point the tenant's SMTP settings at the sink, as an admin does in the API."""
-    response = await web.api(
-        "PUT",
-        "/admin/email-settings",
-        json={
-            "host": "127.0.0.1",
-            "port": web.smtp_port,
-            "security": "none",
-            "username": None,
-            "from_email": f"reports@{web.domain}",
-            "from_name": "LedgerPost browser tests",
-            "timeout_seconds": 10,
-            "internal_domains": [web.domain],
-        },
-    )
-    assert response.status_code == 200, response.text
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 async def web(
     test_database_url: str, db_dsn: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[WebStack]:
@@ -211,7 +104,7 @@ async def web(
 # --- the browser ----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 async def browser() -> AsyncIterator[Browser]:
     require_browser()
     async with async_playwright() as playwright:
@@ -225,38 +118,6 @@ async def browser() -> AsyncIterator[Browser]:
             await launched.close()
 
 
-FAILED_RESOURCE = re.compile(
-    r"Failed to load resource: the server responded with a status of (\d+)"
-)
-
-
-@dataclass
-class ConsoleWatch:
-    """Every console.error and uncaught error of a page, less the HTTP errors a test expects."""
-
-    errors: list[str] = field(default_factory=list)
-    # The app has no favicon yet: Chromium asks for /favicon.ico and logs the gateway's 404.
-    allowed: list[tuple[int, str]] = field(default_factory=lambda: [(404, "/favicon.ico")])
-
-    def allow_http(self, status: int, url_part: str) -> None:
-        """A response `status` from a URL containing `url_part` is expected (not an error)."""
-        self.allowed.append((status, url_part))
-
-    def on_console(self, message: ConsoleMessage) -> None:
-        if message.type != "error":
-            return
-        url = message.location.get("url", "")
-        failed = FAILED_RESOURCE.match(message.text)
-        if failed and any(
-            int(failed.group(1)) == status and part in url for status, part in self.allowed
-        ):
-            return
-        self.errors.append(f"console.error: {message.text} ({url})")
-
-    def on_page_error(self, error: Error) -> None:
-        self.errors.append(f"page error: {error.name}: {error.message}\n{error.stack or ''}")
-
-
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item: pytest.Item) -> Iterator[Any]:
     """Keep each phase's report on the item, so teardown knows whether the test passed."""
@@ -268,9 +129,6 @@ def pytest_runtest_makereport(item: pytest.Item) -> Iterator[Any]:
 @pytest.fixture
 def console() -> ConsoleWatch:
     return ConsoleWatch()
-
-
-Screenshot = Callable[..., Awaitable[Path]]
 
 
 @pytest.fixture
@@ -296,12 +154,6 @@ async def page(
             pytest.fail("the browser reported errors:\n" + "\n".join(console.errors))
     finally:
         await context.close()
-
-
-def screenshot_path(test_name: str, suffix: str = "") -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", test_name) + (f"-{suffix}" if suffix else "")
-    return SCREENSHOTS / f"{name}.png"
 
 
 @pytest.fixture

@@ -1,0 +1,87 @@
+"""The admin screens in Chromium: the SMTP test on email settings, and a user kept out."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.e2e.stack import free_port
+
+from .actions import go, open_app
+from .harness import WORK_TIMEOUT_MS, Screenshot, WebStack, expect
+
+if TYPE_CHECKING:  # without the package the tests skip (see harness.require_browser)
+    from playwright.async_api import Page
+
+pytestmark = pytest.mark.e2e
+
+
+ADMIN_SCREENS = ("Email settings", "Party directory", "Distribution lists")
+
+
+# --- SMTP test from the email settings screen --------------------------------------------------
+
+
+async def test_email_settings_smtp_test_success_and_failure(
+    web: WebStack, page: Page, screenshot: Screenshot
+) -> None:
+    to = web.address("smtp-test")
+    closed_port = free_port()  # bound and released: nothing listens there
+
+    await open_app(page, web, web.admin_token)
+    main = await go(page, "Email settings")  # an admin has the link
+    settings = main.get_by_test_id("settings-form")
+    await expect(settings.get_by_label("Host")).to_have_value("127.0.0.1")
+    await expect(settings.get_by_label("Port", exact=True)).to_have_value(str(web.smtp_port))
+
+    test_form = main.get_by_test_id("test-email-form")
+    result = test_form.get_by_test_id("test-email-result")
+    await test_form.get_by_test_id("test-email-to").fill(to)
+    await test_form.get_by_test_id("send-test-email").click()
+    await expect(result).to_contain_text(re.compile(r"Sent\b.*\b250\b"), timeout=WORK_TIMEOUT_MS)
+    await screenshot("success")
+    await web.wait_for_mail(to)
+
+    # The same test with an unsaved change: the form's port, where nothing listens.
+    await settings.get_by_label("Port", exact=True).fill(str(closed_port))
+    await expect(test_form).to_contain_text("unsaved changes")
+    await test_form.get_by_test_id("send-test-email").click()
+    await expect(result).to_contain_text("Failed", timeout=WORK_TIMEOUT_MS)
+    # The reason in plain words (the mail-service's), and its class.
+    await expect(result).to_contain_text(f"127.0.0.1:{closed_port} refused the connection")
+    await expect(result).to_contain_text("connection_refused")
+    await screenshot()
+
+    stored = await web.api("GET", "/admin/email-settings")
+    assert stored.json()["port"] == web.smtp_port, "testing unsaved settings saved them"
+
+
+# --- an admin-only screen for a user ---------------------------------------------------------
+
+
+async def test_admin_screens_hidden_from_a_user_and_refused_by_url(
+    web: WebStack, page: Page, screenshot: Screenshot
+) -> None:
+    await open_app(page, web, web.user_token)
+    nav = page.get_by_role("navigation", name="Main")
+    await expect(nav.get_by_role("link", name="Ledger report")).to_be_visible()
+    for title in ADMIN_SCREENS:
+        await expect(nav.get_by_role("link", name=title)).to_have_count(0)
+
+    await page.goto(f"{web.gateway}/#/admin/email-settings")
+    main = page.locator("#main")
+    await expect(main.get_by_role("heading", level=1)).to_have_text("Not available")
+    await expect(main).to_contain_text("This screen is for administrators.")
+    await expect(main.get_by_test_id("settings-form")).to_have_count(0)
+    await screenshot()
+
+    # The API refuses the user too, whatever the app shows.
+    for method, path, body in (
+        ("GET", "/admin/email-settings", None),
+        ("GET", "/admin/tenant", None),
+        ("POST", "/party-emails", {"ledger_name": "Any", "to": [web.address("x")]}),
+    ):
+        refused = await web.api(method, path, token=web.user_token, json=body)
+        assert refused.status_code == 403, (method, path, refused.status_code, refused.text)
