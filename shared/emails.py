@@ -1,4 +1,4 @@
-"""Emails: creation (with idempotency), the lease-guarded claim, outcomes, retries, audit.
+"""Emails: creation (with idempotency), outcomes, retries, audit (claims: `email_claims`).
 
 Plain functions over a UnitOfWork, shared by the gateway (creates emails), the scheduler
 (creates scheduled ones) and the mail-service (sends them). Status changes are conditional
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -83,92 +82,60 @@ def create_email(uow: UnitOfWork, new: NewEmail, message_domain: str) -> Email:
     return email
 
 
-async def claim_emails(
-    uow: UnitOfWork, email_ids: Collection[uuid.UUID], lease: timedelta
-) -> list[Email]:
-    """Take emails for sending: queued and due, or sending with an expired lease (a worker
-    died mid-send). Left out: sent, failed, not yet due, or leased by a live worker."""
-    now = _now()
-    claimed = await uow.session.scalars(
-        update(Email)
-        .where(
-            Email.id.in_(email_ids),
-            or_(
-                and_(
-                    Email.status == "queued",
-                    or_(Email.next_attempt_at.is_(None), Email.next_attempt_at <= now),
-                ),
-                and_(Email.status == "sending", Email.lease_expires_at < now),
-            ),
-        )
-        .values(status="sending", attempts=Email.attempts + 1, lease_expires_at=now + lease)
-        .returning(Email)
-        # Emails read earlier in this session get the claimed values (attempts, status).
-        .execution_options(populate_existing=True)
-    )
-    return list(claimed)
-
-
-async def claim_email(uow: UnitOfWork, email_id: uuid.UUID, lease: timedelta) -> Email | None:
-    claimed = await claim_emails(uow, [email_id], lease)
-    return claimed[0] if claimed else None
-
-
 async def _transition(
-    uow: UnitOfWork, email_id: uuid.UUID, target: str, **values: Any
+    uow: UnitOfWork,
+    email_id: uuid.UUID,
+    target: str,
+    *,
+    attempt: int | None = None,
+    unless_leased: bool = False,
+    **values: Any,
 ) -> Email | None:
+    """Move the email to `target` from an allowed state. `attempt`: only while it is still that
+    claim (the attempt number a sender claimed it with: a sender whose lease ran out and was
+    taken over must not decide the newer attempt's outcome). `unless_leased`: never while a
+    live sender holds it."""
+    now = _now()
+    conditions = [Email.id == email_id, Email.status.in_(allowed_sources(EMAIL, target))]
+    if attempt is not None:
+        conditions.append(Email.attempts == attempt)
+    if unless_leased:
+        conditions.append(not_leased(now))
     return await uow.session.scalar(
         update(Email)
-        .where(Email.id == email_id, Email.status.in_(allowed_sources(EMAIL, target)))
-        .values(status=target, updated_at=_now(), **_final_values(target), **values)
+        .where(*conditions)
+        .values(status=target, updated_at=now, **final_values(target), **values)
         .returning(Email)
     )
 
 
-def _final_values(target: str) -> dict[str, Any]:
+def not_leased(now: datetime) -> Any:
+    """No live sender holds the email: not `sending`, or `sending` with a lease run out."""
+    return or_(Email.status != "sending", Email.lease_expires_at < now)
+
+
+def final_values(target: str) -> dict[str, Any]:
     # A test send's unsaved SMTP settings (password included) are kept only while needed.
     return {"smtp_override": None} if target in ("sent", "failed", "rejected") else {}
 
 
-async def mark_all_sent(uow: UnitOfWork, sent: Sequence[tuple[Email, str]]) -> set[uuid.UUID]:
-    """Mark each `(email, correlation id)` sent in one statement and announce each with its own
-    correlation id. Returns the ids that moved (an email failed meanwhile by an operator stays
-    as it is)."""
-    now = _now()
-    moved = set(
-        await uow.session.scalars(
-            update(Email)
-            .where(
-                Email.id.in_([email.id for email, _ in sent]),
-                Email.status.in_(allowed_sources(EMAIL, "sent")),
-            )
-            .values(
-                status="sent",
-                updated_at=now,
-                sent_at=now,
-                error=None,
-                lease_expires_at=None,
-                **_final_values("sent"),
-            )
-            .returning(Email.id)
-            .execution_options(synchronize_session=False)
-        )
+async def mark_failed(
+    uow: UnitOfWork,
+    email: Email,
+    reason: str,
+    *,
+    attempt: int | None = None,
+    unless_leased: bool = False,
+) -> bool:
+    done = await _transition(
+        uow,
+        email.id,
+        "failed",
+        attempt=attempt,
+        unless_leased=unless_leased,
+        error=reason,
+        lease_expires_at=None,
     )
-    for email, correlation_id in sent:
-        if email.id in moved:
-            uow.publish(
-                EmailFinished(
-                    tenant_id=email.tenant_id,
-                    email_id=email.id,
-                    status="sent",
-                    correlation_id=correlation_id,
-                )
-            )
-    return moved
-
-
-async def mark_failed(uow: UnitOfWork, email: Email, reason: str) -> bool:
-    done = await _transition(uow, email.id, "failed", error=reason, lease_expires_at=None)
     if done is not None:
         uow.publish(EmailFinished(tenant_id=email.tenant_id, email_id=email.id, status="failed"))
     return done is not None
@@ -190,12 +157,15 @@ def retry_delay(attempt: int, base: float, ceiling: float) -> timedelta:
     return timedelta(seconds=random.uniform(cap / 2, cap))
 
 
-async def schedule_retry(uow: UnitOfWork, email: Email, reason: str, delay: timedelta) -> bool:
+async def schedule_retry(
+    uow: UnitOfWork, email: Email, reason: str, delay: timedelta, *, attempt: int | None = None
+) -> bool:
     """Back to queued, due after `delay`; the mail-service's sweep announces it then."""
     done = await _transition(
         uow,
         email.id,
         "queued",
+        attempt=attempt,
         error=reason,
         next_attempt_at=_now() + delay,
         lease_expires_at=None,

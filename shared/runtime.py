@@ -118,6 +118,10 @@ class Worker:
     periodic: Sequence[tuple[float, PeriodicJob]] = field(default_factory=tuple)
     # Consumer loops in this process: while one waits on the database, another can work.
     concurrency: int = 1
+    # Set as soon as the worker is told to stop, for handlers that wind down mid-message.
+    stopping: asyncio.Event | None = None
+    # Run once everything has stopped (closing pooled connections, say).
+    on_stop: Sequence[Callable[[], Awaitable[None]]] = field(default_factory=tuple)
 
     def consumer(self, index: int = 0) -> StreamConsumer:
         return StreamConsumer(
@@ -140,6 +144,11 @@ async def _every(interval: float, job: PeriodicJob, stop: asyncio.Event) -> None
             log.exception("periodic job failed; trying again next round")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval)
+
+
+async def _pass_on(stop: asyncio.Event, stopping: asyncio.Event) -> None:
+    await stop.wait()
+    stopping.set()
 
 
 def install_stop_signals(stop: asyncio.Event) -> None:
@@ -165,6 +174,8 @@ async def run_worker(worker: Worker, stop: asyncio.Event | None = None) -> None:
         asyncio.create_task(health.serve(stop), name="health"),
         *(asyncio.create_task(_every(i, job, stop)) for i, job in worker.periodic),
     ]
+    if worker.stopping is not None:
+        tasks.append(asyncio.create_task(_pass_on(stop, worker.stopping)))
     log.info("worker started", extra={"service": worker.service})
     done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
     for task in done:
@@ -172,6 +183,11 @@ async def run_worker(worker: Worker, stop: asyncio.Event | None = None) -> None:
             log.error("worker task crashed; stopping", exc_info=task.exception())
             stop.set()
     await asyncio.gather(*tasks, return_exceptions=True)
+    for hook in worker.on_stop:
+        try:
+            await hook()
+        except Exception:
+            log.exception("a clean-up step failed while stopping")
     log.info("worker stopped", extra={"service": worker.service})
     if any(t.exception() for t in done if not t.cancelled()):
         raise SystemExit(1)

@@ -42,6 +42,7 @@ SCHEDULE_RUN: Mapping[str, frozenset[str]] = {
 }
 
 FINAL_EXPORT_STATES = frozenset({"succeeded", "failed", "expired"})
+FINAL_EMAIL_STATES = frozenset({"sent", "failed", "rejected"})
 
 
 def allowed_sources(machine: Mapping[str, frozenset[str]], target: str) -> list[str]:

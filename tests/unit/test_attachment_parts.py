@@ -61,101 +61,101 @@ def _sent_form(message: EmailMessage) -> EmailMessage:
     return parsed
 
 
-def test_the_same_file_twice_is_read_and_encoded_once(
+async def test_the_same_file_twice_is_read_and_encoded_once(
     tmp_path: Path, encodings: list[Path]
 ) -> None:
     parts = AttachmentParts(capacity_bytes=1024 * 1024)
     report = _report(tmp_path, "a.csv", b"date,amount\n2025-04-01,100.00\n")
-    first = parts.get(report)
-    second = parts.get(Attachment(report.path, report.file_name, report.format))
+    first = await parts.get(report)
+    second = await parts.get(Attachment(report.path, report.file_name, report.format))
     assert second is first
     assert encodings == [report.path]
 
 
-def test_the_same_file_under_another_name_is_a_separate_part(
+async def test_the_same_file_under_another_name_is_a_separate_part(
     tmp_path: Path, encodings: list[Path]
 ) -> None:
     parts = AttachmentParts(capacity_bytes=1024 * 1024)
     report = _report(tmp_path, "a.csv", b"date,amount\n")
     renamed = Attachment(report.path, "Another_Name.csv", "csv")
-    assert parts.get(renamed) is not parts.get(report)
-    assert parts.get(renamed).get_filename() == "Another_Name.csv"
+    assert await parts.get(renamed) is not await parts.get(report)
+    assert (await parts.get(renamed)).get_filename() == "Another_Name.csv"
     assert len(encodings) == 2
 
 
-def test_a_file_rewritten_with_another_size_gives_a_new_part(tmp_path: Path) -> None:
+async def test_a_file_rewritten_with_another_size_gives_a_new_part(tmp_path: Path) -> None:
     parts = AttachmentParts(capacity_bytes=1024 * 1024)
     report = _report(tmp_path, "a.csv", b"date,amount\n1\n")
-    old = parts.get(report)
+    old = await parts.get(report)
     report.path.write_bytes(b"date,amount\n1\n2\n")
-    new = parts.get(report)
+    new = await parts.get(report)
     assert new is not old
     assert new.get_payload(decode=True) == b"date,amount\n1\n2\n"
     assert old.get_payload(decode=True) == b"date,amount\n1\n"
 
 
-def test_a_file_rewritten_with_the_same_size_but_a_new_mtime_gives_a_new_part(
+async def test_a_file_rewritten_with_the_same_size_but_a_new_mtime_gives_a_new_part(
     tmp_path: Path,
 ) -> None:
     parts = AttachmentParts(capacity_bytes=1024 * 1024)
     report = _report(tmp_path, "a.csv", b"date,amount\nAAAA\n")
-    old = parts.get(report)
+    old = await parts.get(report)
     before = report.path.stat().st_mtime_ns
     report.path.write_bytes(b"date,amount\nBBBB\n")
     os.utime(report.path, ns=(before + 5_000_000_000, before + 5_000_000_000))
-    new = parts.get(report)
+    new = await parts.get(report)
     assert new is not old
     assert new.get_payload(decode=True) == b"date,amount\nBBBB\n"
 
 
-def test_the_least_recently_used_part_is_evicted_first(
+async def test_the_least_recently_used_part_is_evicted_first(
     tmp_path: Path, encodings: list[Path]
 ) -> None:
     # 3,000 bytes weigh about 5 KB once encoded (base64, line breaks, headers): room for two
     # parts, not three.
     parts = AttachmentParts(capacity_bytes=12_000)
     a, b, c = (_report(tmp_path, f"{n}.csv", n.encode() * 3000) for n in "abc")
-    part_a = parts.get(a)
-    part_b = parts.get(b)
-    assert parts.get(a) is part_a  # a is now the most recently used
-    part_c = parts.get(c)  # evicts b
+    part_a = await parts.get(a)
+    part_b = await parts.get(b)
+    assert await parts.get(a) is part_a  # a is now the most recently used
+    part_c = await parts.get(c)  # evicts b
     assert encodings == [a.path, b.path, c.path]
 
-    assert parts.get(a) is part_a
-    assert parts.get(c) is part_c
+    assert await parts.get(a) is part_a
+    assert await parts.get(c) is part_c
     assert encodings == [a.path, b.path, c.path]  # both still held
-    assert parts.get(b) is not part_b  # read and encoded again
+    assert await parts.get(b) is not part_b  # read and encoded again
     assert encodings == [a.path, b.path, c.path, b.path]
 
 
-def test_a_file_bigger_than_the_capacity_is_not_kept_and_evicts_nothing(
+async def test_a_file_bigger_than_the_capacity_is_not_kept_and_evicts_nothing(
     tmp_path: Path, encodings: list[Path]
 ) -> None:
     parts = AttachmentParts(capacity_bytes=12_000)
     small = _report(tmp_path, "small.csv", b"s" * 3000)
     big = _report(tmp_path, "big.csv", b"b" * 9000)  # over 12 KB once encoded
-    part_small = parts.get(small)
-    first_big = parts.get(big)
-    second_big = parts.get(big)
+    part_small = await parts.get(small)
+    first_big = await parts.get(big)
+    second_big = await parts.get(big)
     assert second_big is not first_big
     assert second_big.get_payload(decode=True) == b"b" * 9000
-    assert parts.get(small) is part_small
+    assert await parts.get(small) is part_small
     assert encodings == [small.path, big.path, big.path]
 
 
-def test_capacity_zero_keeps_nothing(tmp_path: Path, encodings: list[Path]) -> None:
+async def test_capacity_zero_keeps_nothing(tmp_path: Path, encodings: list[Path]) -> None:
     parts = AttachmentParts(capacity_bytes=0)
     report = _report(tmp_path, "a.csv", b"date,amount\n")
-    assert parts.get(report) is not parts.get(report)
+    assert await parts.get(report) is not await parts.get(report)
     assert encodings == [report.path, report.path]
 
 
-def test_a_message_with_a_cached_part_reads_back_with_its_attachment_and_alternatives(
+async def test_a_message_with_a_cached_part_reads_back_with_its_attachment_and_alternatives(
     tmp_path: Path,
 ) -> None:
     content = b"date,amount\n" + bytes(range(256)) * 40 + "₹ 1,00,000\n".encode()
     report = _report(tmp_path, "a.csv", content)
-    part = AttachmentParts(capacity_bytes=1024 * 1024).get(report)
+    part = await AttachmentParts(capacity_bytes=1024 * 1024).get(report)
     sent = _sent_form(build_message(_email(["party@example.in"]), SENDER, part))
 
     assert sent.get_content_type() == "multipart/mixed"
@@ -172,15 +172,15 @@ def test_a_message_with_a_cached_part_reads_back_with_its_attachment_and_alterna
     assert sent["To"] == "party@example.in"
 
 
-def test_two_messages_sharing_one_part_both_flatten_with_the_exact_bytes(
+async def test_two_messages_sharing_one_part_both_flatten_with_the_exact_bytes(
     tmp_path: Path,
 ) -> None:
     content = b"date,amount\n" + os.urandom(5000)
     report = _report(tmp_path, "shared.csv", content)
     parts = AttachmentParts(capacity_bytes=1024 * 1024)
     first_email, second_email = _email(["one@example.in"]), _email(["two@example.in"])
-    first = build_message(first_email, SENDER, parts.get(report))
-    second = build_message(second_email, SENDER, parts.get(report))
+    first = build_message(first_email, SENDER, await parts.get(report))
+    second = build_message(second_email, SENDER, await parts.get(report))
 
     sent_first = _sent_form(first)  # flattened before the second is
     sent_second = _sent_form(second)
@@ -197,11 +197,11 @@ def test_two_messages_sharing_one_part_both_flatten_with_the_exact_bytes(
     assert again_first["To"] == "one@example.in"
 
 
-def test_an_empty_file_is_not_kept_when_the_cache_is_off(
+async def test_an_empty_file_is_not_kept_when_the_cache_is_off(
     tmp_path: Path, encodings: list[Path]
 ) -> None:
     parts = AttachmentParts(capacity_bytes=0)
     empty = _report(tmp_path, "empty.csv", b"")
-    parts.get(empty)
-    parts.get(empty)
+    await parts.get(empty)
+    await parts.get(empty)
     assert encodings == [empty.path, empty.path]

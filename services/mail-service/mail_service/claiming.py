@@ -19,21 +19,20 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from shared import emails
+from shared import email_claims, emails
 from shared.addresses import is_internal_address
 from shared.crypto import SecretBox
 from shared.db import UnitOfWork
 from shared.db.models import Email, EmailSettings, ExportJob, Tenant
 from shared.events import EmailRequested
 from shared.logging import correlated
+from shared.states import FINAL_EMAIL_STATES
 
 from .config import SmtpConfig, override_config, stored_config
 from .delivery import Delivery, choose_delivery
 from .deps import MailDeps
 
 log = logging.getLogger(__name__)
-
-FINAL_EMAIL_STATES = frozenset({"sent", "failed", "rejected"})
 
 _BATCH = (
     select(Email, ExportJob, EmailSettings, Tenant.internal_domains)
@@ -102,8 +101,11 @@ def _refusal(
 
 
 async def _settle(uow: UnitOfWork, email: Email, refusal: _Refusal) -> None:
-    mark = emails.mark_rejected if refusal.status == "rejected" else emails.mark_failed
-    if await mark(uow, email, refusal.reason):
+    if refusal.status == "rejected":
+        settled = await emails.mark_rejected(uow, email, refusal.reason)
+    else:  # never under a live sender's feet (it may have claimed the email since we read it)
+        settled = await emails.mark_failed(uow, email, refusal.reason, unless_leased=True)
+    if settled:
         uow.session.add(
             emails.audit_row(
                 email,
@@ -122,12 +124,16 @@ async def claim_batch(requests: Sequence[EmailRequested], deps: MailDeps) -> lis
     wanted = {request.email_id: request for request in requests}
     configs = _Configs(deps.box)
     sendable: dict[uuid.UUID, tuple[ExportJob | None, SmtpConfig]] = {}
+    now = datetime.now(UTC)
     async with deps.uow() as uow:
         rows = (await uow.session.execute(_BATCH.where(Email.id.in_(wanted)))).all()
         for email, job, stored, domains in rows:
             request = wanted[email.id]
             if email.tenant_id != request.tenant_id or email.status in FINAL_EMAIL_STATES:
                 continue
+            held_until = email.lease_expires_at
+            if email.status == "sending" and held_until is not None and held_until > now:
+                continue  # a live sender holds it: its outcome is that sender's to record
             if job is not None and job.status in ("queued", "running"):
                 continue  # waits: export.finished announces it again
             with correlated(request.correlation_id):
@@ -139,7 +145,7 @@ async def claim_batch(requests: Sequence[EmailRequested], deps: MailDeps) -> lis
                     sendable[email.id] = (job, config)
         lease = timedelta(seconds=deps.infra.settings.mail_lease_seconds)
         # Left out of the claim: sent meanwhile, leased by a live worker, or not yet due.
-        claimed = await emails.claim_emails(uow, sendable, lease) if sendable else []
+        claimed = await email_claims.claim_emails(uow, sendable, lease) if sendable else []
         batch = [_with_audit(uow, email, *sendable[email.id], wanted, deps) for email in claimed]
         await uow.commit()
     return batch

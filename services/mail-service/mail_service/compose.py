@@ -5,6 +5,7 @@ BCC recipients never appear in the headers: they are envelope recipients only.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import html
 from collections import OrderedDict
@@ -126,15 +127,17 @@ class AttachmentParts:
             OrderedDict()
         )
 
-    def get(self, attachment: Attachment) -> EmailMessage:
+    async def get(self, attachment: Attachment) -> EmailMessage:
+        """The attachment's part, read and encoded (off the event loop) when not kept."""
         stat = attachment.path.stat()
         key = (str(attachment.path), stat.st_size, stat.st_mtime_ns, attachment.file_name)
         if (cached := self._parts.get(key)) is not None:
             self._parts.move_to_end(key)
             return cached[0]
-        part = attachment_part(attachment)
+        # A 25 MB file takes a while to read and encode: the other lanes keep sending meanwhile.
+        part = await asyncio.to_thread(attachment_part, attachment)
         size = _held_bytes(stat.st_size)
-        if size <= self._capacity:
+        if size <= self._capacity and key not in self._parts:
             self._parts[key] = (part, size)
             self._held += size
             while self._held > self._capacity:

@@ -42,7 +42,9 @@ async def give_up_email(event: EmailRequested, reason: str, deps: MailDeps) -> N
     async with deps.uow() as uow:
         email = await emails.find_email(uow, event.tenant_id, event.email_id)
         if email is not None:
-            await emails.mark_failed(uow, email, f"the email could not be processed ({reason})")
+            reason = f"the email could not be processed ({reason})"
+            # A live sender holding it decides its outcome; reconciliation covers a dead one.
+            await emails.mark_failed(uow, email, reason, unless_leased=True)
         await uow.commit()
 
 

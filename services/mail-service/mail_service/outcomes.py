@@ -1,14 +1,17 @@
-"""After sending: every outcome of a batch recorded in one transaction.
+"""After sending: outcomes recorded together, in one transaction per call.
 
 Sent emails move in one UPDATE and each announces `email.finished` with its own correlation
 id; a transient failure of a scheduled send goes back to the queue with a backoff (manual and
 test sends make one attempt); every attempt's audit row gets its result in one executemany.
+Each change is fenced with the claim (see `shared.email_claims`): a sender that was taken over
+records its attempt in the audit but leaves the email to the newer attempt.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -16,7 +19,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, update
 from sqlalchemy.exc import DBAPIError
 
-from shared import emails, metrics
+from shared import email_claims, emails, metrics
 from shared.db import UnitOfWork
 from shared.db.models import EmailAudit
 from shared.logging import correlated
@@ -47,7 +50,7 @@ async def record_outcomes(outcomes: list[Outcome], deps: MailDeps) -> None:
     attempts = deps.infra.settings.mail_record_attempts
     for attempt in range(1, attempts + 1):
         try:
-            statuses = await _record(outcomes, deps)
+            statuses, superseded = await _record(outcomes, deps)
             break
         except (DBAPIError, OSError) as exc:
             if attempt == attempts:
@@ -58,25 +61,27 @@ async def record_outcomes(outcomes: list[Outcome], deps: MailDeps) -> None:
             )
             await asyncio.sleep(_RECORD_BACKOFF_SECONDS * attempt)
     for outcome, status in zip(outcomes, statuses, strict=True):
-        _report(outcome, status)
+        _report(outcome, status, outcome.claimed.email.id in superseded)
 
 
-async def _record(outcomes: list[Outcome], deps: MailDeps) -> list[str]:
-    """One transaction: the emails' new states, their events and their audit rows."""
+async def _record(outcomes: list[Outcome], deps: MailDeps) -> tuple[list[str], set[uuid.UUID]]:
+    """One transaction: the emails' new states, their events and their audit rows. Returns
+    each outcome's audit status and the emails whose claim had been superseded."""
     settings = deps.infra.settings
     sent = [(o.claimed.email, o.claimed.correlation_id) for o in outcomes if _succeeded(o)]
     async with deps.uow() as uow:
-        if sent:
-            await emails.mark_all_sent(uow, sent)
-        audits = []
+        moved = await email_claims.mark_all_sent(uow, sent) if sent else set()
+        superseded = {email.id for email, _ in sent} - moved
+        statuses = []
         for outcome in outcomes:
             status = "sent"
             if isinstance(outcome.result, SendFailure):
                 status = await _fail_or_retry(uow, outcome, outcome.result, settings)
-            audits.append(_finished_audit(outcome, status))
+            statuses.append(status)
+        audits = [_finished_audit(o, status) for o, status in zip(outcomes, statuses, strict=True)]
         await uow.session.execute(_FINISH_AUDIT, audits)
         await uow.commit()
-    return [audit["status"] for audit in audits]
+    return statuses, superseded
 
 
 def _succeeded(outcome: Outcome) -> bool:
@@ -86,16 +91,19 @@ def _succeeded(outcome: Outcome) -> bool:
 async def _fail_or_retry(
     uow: UnitOfWork, outcome: Outcome, failure: SendFailure, settings: Settings
 ) -> str:
-    """Back to the queue with a backoff when trying again can help; failed otherwise."""
-    email = outcome.claimed.email
+    """Back to the queue with a backoff when trying again can help; failed otherwise. The audit
+    says `failed` when the claim was superseded: this attempt failed, the email is not ours."""
+    email, attempt = outcome.claimed.email, outcome.claimed.email.attempts
     with correlated(outcome.claimed.correlation_id):
         if not failure.permanent and email.attempts < email.max_attempts:
             delay = emails.retry_delay(
                 email.attempts, settings.mail_retry_base_seconds, settings.mail_retry_max_seconds
             )
-            await emails.schedule_retry(uow, email, failure.reason, delay)
-            return "retrying"
-        await emails.mark_failed(uow, email, failure.reason)
+            retrying = await emails.schedule_retry(
+                uow, email, failure.reason, delay, attempt=attempt
+            )
+            return "retrying" if retrying else "failed"
+        await emails.mark_failed(uow, email, failure.reason, attempt=attempt)
         return "failed"
 
 
@@ -118,11 +126,18 @@ def _finished_audit(outcome: Outcome, status: str) -> dict[str, Any]:
     return values
 
 
-def _report(outcome: Outcome, status: str) -> None:
+def _report(outcome: Outcome, status: str, superseded: bool) -> None:
     email = outcome.claimed.email
     metrics.EMAILS_FINISHED.labels(email.trigger, status).inc()
     with correlated(outcome.claimed.correlation_id):
-        if isinstance(outcome.result, SendResult):
+        if superseded:
+            # Sent, but after this worker's claim had run out and another attempt took over:
+            # the one way an email goes out twice besides a crash. Loud, so it gets looked at.
+            log.error(
+                "email sent under a claim that had been taken over",
+                extra={"email_id": str(email.id), "attempt": email.attempts},
+            )
+        elif isinstance(outcome.result, SendResult):
             refused = len(outcome.result.refused)
             log.info("email sent", extra={"email_id": str(email.id), "refused": refused})
         else:

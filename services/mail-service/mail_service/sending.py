@@ -5,9 +5,9 @@ UPDATE, so an email already `sent` is not sent again and one `sending` under a l
 left alone. The one crash window is after the server's 250 and before our commit: the resend
 that follows carries the same Message-ID, and the audit shows both attempts.
 
-A batch (the events of one read from the stream) costs one transaction before the SMTP
-conversations and one after them per server; the emails for one server go out over at most
-`mail_connections_per_server` connections at once, each connection reused message after message.
+A batch (the events of one read from the stream) costs one transaction to claim; then each
+server's emails go out as a `ServerBatch` (a few reused connections, leases renewed, outcomes
+recorded together shortly after they arrive).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Sequence
 
 from shared.events import EmailRequested
@@ -24,7 +24,8 @@ from shared.logging import correlated
 from .claiming import Claimed, claim_batch
 from .compose import build_message, envelope_recipients
 from .deps import MailDeps
-from .outcomes import Outcome, record_outcomes
+from .outcomes import Outcome
+from .server_batch import ServerBatch
 from .smtp import PoolKey, SendFailure, SendResult
 
 log = logging.getLogger(__name__)
@@ -36,49 +37,19 @@ TAKE_OVER_ALLOWANCE = 2
 async def send_emails(requests: Sequence[EmailRequested], deps: MailDeps) -> None:
     """Handle `email.requested` events: send each email (or settle it), at most once."""
     claimed = await claim_batch(requests, deps)
-    by_server: dict[PoolKey, deque[Claimed]] = defaultdict(deque)
+    by_server: dict[PoolKey, list[Claimed]] = defaultdict(list)
     for item in claimed:
         by_server[item.config.target.pool_key].append(item)
-    # Each server's emails are recorded as soon as that server is done: a slow server holds up
-    # only its own tenants' outcomes (an admin waiting on a test email among them, say). One
-    # server's failure (recording it, say) must not cancel the others' conversations midway.
+    # Servers are independent: a slow one holds up only its own emails' outcomes (an admin
+    # waiting on a test email, say), and one server's failure (recording it, say) must not
+    # cancel another's conversation midway.
     results = await asyncio.gather(
-        *(_send_to_one_server(queue, deps) for queue in by_server.values()),
+        *(ServerBatch(items, deps, _send_one).run() for items in by_server.values()),
         return_exceptions=True,
     )
     for result in results:
         if isinstance(result, BaseException):
             raise result
-
-
-async def _send_to_one_server(queue: deque[Claimed], deps: MailDeps) -> None:
-    """Send over at most `mail_connections_per_server` connections. Outcomes are recorded at
-    the end, or sooner once the oldest has waited `mail_record_max_delay_seconds`: with a slow
-    server, that bounds how many sent emails a crash would send again."""
-    settings = deps.infra.settings
-    unrecorded: list[Outcome] = []
-    oldest = 0.0
-
-    async def lane() -> None:
-        nonlocal oldest
-        while queue:
-            outcome = await _send_one(queue.popleft(), deps)
-            if not unrecorded:
-                oldest = time.monotonic()
-            unrecorded.append(outcome)
-            if queue and time.monotonic() - oldest >= settings.mail_record_max_delay_seconds:
-                due = unrecorded[:]
-                unrecorded.clear()
-                try:
-                    await record_outcomes(due, deps)
-                except Exception:  # kept for the final try, which raises if it still fails
-                    unrecorded[:0] = due
-
-    async with asyncio.TaskGroup() as lanes:
-        for _ in range(min(settings.mail_connections_per_server, len(queue))):
-            lanes.create_task(lane())
-    if unrecorded:
-        await record_outcomes(unrecorded, deps)
 
 
 async def _send_one(item: Claimed, deps: MailDeps) -> Outcome:
@@ -105,7 +76,7 @@ async def _send(item: Claimed, deps: MailDeps) -> SendResult:
         message = build_message(
             email,
             config.sender,
-            deps.parts.get(attachment) if attachment else None,
+            await deps.parts.get(attachment) if attachment else None,
             delivery.link if delivery else None,
         )
     except (OSError, ValueError) as exc:

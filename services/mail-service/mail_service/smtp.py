@@ -10,9 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import hmac
+import secrets
 import socket
 import ssl
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -25,7 +28,10 @@ PERMANENT_CLASSES = frozenset(
 )
 
 
-PoolKey = tuple[str, int, str, str, str]
+PoolKey = tuple[str, int, str, str, str]  # server, login, and a keyed digest of the password
+Server = tuple[str, int, str]
+# Keys the password's digest in pool keys, so not even a plain hash of it is kept around.
+_POOL_KEY_SECRET = secrets.token_bytes(32)
 
 
 @dataclass(frozen=True)
@@ -40,9 +46,14 @@ class SmtpTarget:
     @property
     def pool_key(self) -> PoolKey:
         # The password is part of the identity (a changed password needs a new login) but is
-        # only ever held hashed outside this object.
-        secret = hashlib.sha256((self.password or "").encode()).hexdigest()
+        # only ever held digested outside this object.
+        password = (self.password or "").encode()
+        secret = hmac.new(_POOL_KEY_SECRET, password, hashlib.sha256).hexdigest()
         return (self.host, self.port, self.security, self.username or "", secret)
+
+    @property
+    def server(self) -> Server:
+        return (self.host, self.port, self.security)
 
 
 @dataclass(frozen=True)
@@ -122,9 +133,10 @@ def classify(exc: BaseException, target: SmtpTarget) -> SendFailure:
 class SmtpPool:
     """Open connections per (server, login), reused while younger than `idle_seconds`.
 
-    At most `per_server` conversations with one server at a time, each on its own connection:
-    a batch to one server reuses the same few connections, and a slow server holds up only its
-    own sends.
+    At most `per_server` conversations with one server at a time (whatever the logins: tenants
+    sharing a relay share its limit), each on its own connection: a batch to one server reuses
+    the same few connections, and a slow server holds up only its own sends. Idle connections
+    past their time are closed as the pool is used; `close()` ends the rest.
     """
 
     def __init__(self, ca_file: Path | None, idle_seconds: float, per_server: int = 1) -> None:
@@ -132,7 +144,8 @@ class SmtpPool:
         self._idle_seconds = idle_seconds
         self._per_server = per_server
         self._idle: dict[PoolKey, list[tuple[aiosmtplib.SMTP, float]]] = {}
-        self._slots: dict[PoolKey, asyncio.Semaphore] = {}
+        self._slots: dict[Server, asyncio.Semaphore] = {}
+        self._users: Counter[Server] = Counter()  # a server's slots go when nobody uses them
 
     async def send(
         self,
@@ -143,15 +156,21 @@ class SmtpPool:
         deadline: float,
     ) -> SendResult:
         """Send within `deadline` seconds; raises SendFailure."""
-        slots = self._slots.setdefault(target.pool_key, asyncio.Semaphore(self._per_server))
-        async with slots:
-            try:
+        server = target.server
+        slots = self._slots.setdefault(server, asyncio.Semaphore(self._per_server))
+        self._users[server] += 1
+        try:
+            async with slots:
                 async with asyncio.timeout(deadline):
                     return await self._send(target, message, sender, recipients)
-            except BaseException as exc:
-                if isinstance(exc, asyncio.CancelledError):
-                    raise
-                raise classify(exc, target) from exc
+        except BaseException as exc:
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            raise classify(exc, target) from exc
+        finally:
+            self._users[server] -= 1
+            if not self._users[server]:
+                del self._users[server], self._slots[server]
 
     async def _send(
         self, target: SmtpTarget, message: EmailMessage, sender: str, recipients: list[str]
@@ -184,13 +203,23 @@ class SmtpPool:
 
     async def _checkout(self, target: SmtpTarget) -> tuple[aiosmtplib.SMTP, bool]:
         """An idle connection to the target, or a new one; True when reused."""
+        self._close_stale()
         idle = self._idle.get(target.pool_key, [])
-        while idle:
-            client, last_used = idle.pop()
-            if client.is_connected and time.monotonic() - last_used < self._idle_seconds:
-                return client, True
-            _close(client)
+        if idle:
+            return idle.pop()[0], True
         return await self._connect(target), False
+
+    def _close_stale(self) -> None:
+        """Close idle connections past `idle_seconds` (or dropped by the server), any login."""
+        now = time.monotonic()
+        for key, idle in list(self._idle.items()):
+            fresh = [(c, t) for c, t in idle if c.is_connected and now - t < self._idle_seconds]
+            for client, _ in set(idle) - set(fresh):
+                _close(client)
+            if fresh:
+                self._idle[key] = fresh
+            else:
+                del self._idle[key]
 
     async def _connect(self, target: SmtpTarget) -> aiosmtplib.SMTP:
         client = aiosmtplib.SMTP(

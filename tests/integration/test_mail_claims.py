@@ -1,0 +1,172 @@
+"""Claims on emails: fenced outcomes after a take-over, hand-back on shutdown, a dead server."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import update
+
+from shared import email_claims, emails
+from shared.bus import OutboxRelay
+from shared.db.models import Email
+from shared.events import Streams
+from shared.runtime import Infrastructure
+from tests.conftest import Pump, wait_until
+
+from .mailing import (
+    audit_rows,
+    configure_smtp,
+    email_row,
+    mail_infra,
+    mail_worker,
+    queue_email,
+)
+
+if TYPE_CHECKING:
+    from tests.smtp_kit.fixtures import SinkFactory
+
+LEASE = timedelta(minutes=2)
+
+
+async def _claim(infra: Infrastructure, email_id: object) -> Email:
+    async with infra.uow() as uow:
+        [email] = await email_claims.claim_emails(uow, [email_id], LEASE)  # type: ignore[list-item]
+        await uow.commit()
+    return email
+
+
+async def test_a_sender_taken_over_cannot_decide_the_newer_attempts_outcome(
+    infra: Infrastructure, tenant_id: str
+) -> None:
+    email_id = await queue_email(infra, tenant_id, trigger="scheduled", max_attempts=5)
+    stale = await _claim(infra, email_id)  # worker A, attempt 1 ...
+    async with infra.uow() as uow:  # ... whose lease runs out while it is still sending
+        await uow.session.execute(
+            update(Email)
+            .where(Email.id == email_id)
+            .values(lease_expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+        await uow.commit()
+    current = await _claim(infra, email_id)  # worker B takes it over: attempt 2
+    assert (stale.attempts, current.attempts) == (1, 2)
+
+    async with infra.uow() as uow:  # A's late outcomes change nothing ...
+        assert not await emails.schedule_retry(
+            uow, stale, "timeout", timedelta(seconds=30), attempt=stale.attempts
+        )
+        assert not await emails.mark_failed(uow, stale, "timeout", attempt=stale.attempts)
+        assert await email_claims.mark_all_sent(uow, [(stale, "cid-a")]) == set()
+        assert await email_claims.renew_leases(uow, [email_claims.claim_of(stale)], LEASE) == 0
+        await uow.commit()
+    assert (await email_row(infra, email_id)).status == "sending"
+
+    async with infra.uow() as uow:  # ... and B's outcome is the one that counts
+        assert await email_claims.mark_all_sent(uow, [(current, "cid-b")]) == {email_id}
+        await uow.commit()
+    email = await email_row(infra, email_id)
+    assert (email.status, email.attempts) == ("sent", 2)
+
+
+async def test_a_stopping_worker_hands_back_the_emails_it_has_not_tried(
+    infra: Infrastructure, tenant_id: str, pump: Pump, smtp_sinks: SinkFactory
+) -> None:
+    sink = await smtp_sinks("plain")
+    infra = mail_infra(infra, sink)
+    await configure_smtp(infra, tenant_id, sink)
+    email_ids = [await queue_email(infra, tenant_id) for _ in range(3)]
+    consumer, deps = mail_worker(infra)
+    deps.stopping.set()  # told to stop just as the batch was claimed
+    relay = OutboxRelay(infra.engine, infra.redis, infra.settings)
+    await relay.publish_pending()
+    await consumer.drain()  # one round only: a stopping worker reads no more
+
+    assert sink.messages == []
+    for email_id in email_ids:
+        email = await email_row(infra, email_id)
+        assert (email.status, email.attempts, email.lease_expires_at) == ("queued", 0, None)
+        assert await audit_rows(infra, email_id) == []  # never attempted, never audited
+    assert await relay.publish_pending() == len(email_ids)  # announced again for the next worker
+    requested = await infra.redis.xlen(infra.settings.stream(Streams.EMAIL_REQUESTED))
+    assert requested == 2 * len(email_ids)
+
+    next_consumer, _ = mail_worker(infra)  # the next worker sends them, once each
+    await pump(next_consumer)
+    assert len(await sink.wait_for_messages(3)) == 3
+    for email_id in email_ids:
+        email = await email_row(infra, email_id)
+        assert (email.status, email.attempts) == ("sent", 1)
+        assert [a.status for a in await audit_rows(infra, email_id)] == ["sent"]
+
+
+async def test_after_a_server_refuses_the_connection_the_rest_of_the_batch_is_not_tried(
+    infra: Infrastructure, tenant_id: str, pump: Pump, smtp_sinks: SinkFactory
+) -> None:
+    sink = await smtp_sinks("plain")
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    infra = mail_infra(infra, sink, mail_connections_per_server=1)
+    await configure_smtp(infra, tenant_id, sink, port=closed_port)
+    email_ids = [await queue_email(infra, tenant_id) for _ in range(3)]
+    consumer, _ = mail_worker(infra)
+    await pump(consumer)
+
+    errors = []
+    for email_id in email_ids:
+        email = await email_row(infra, email_id)
+        [audit] = await audit_rows(infra, email_id)
+        assert (email.status, audit.status, audit.error_class) == (
+            "failed",
+            "failed",
+            "connection_refused",
+        )
+        errors.append(email.error or "")
+    tried = [e for e in errors if not e.startswith("not tried")]
+    assert len(tried) == 1 and tried[0].endswith("refused the connection")
+    not_tried = [e for e in errors if e.startswith("not tried")]
+    assert (
+        not_tried
+        == [f"not tried: an earlier email to the same server just failed ({tried[0]})"] * 2
+    )
+
+
+async def test_leases_are_renewed_while_a_slow_server_holds_the_batch(
+    infra: Infrastructure, tenant_id: str, pump: Pump, smtp_sinks: SinkFactory
+) -> None:
+    from mail_service.handlers import reconcile
+
+    sink = await smtp_sinks("plain")
+    sink.data_gate = asyncio.Event()  # the server sits on the first message until released
+    infra = mail_infra(infra, sink, mail_lease_seconds=5, mail_connections_per_server=1)
+    await configure_smtp(infra, tenant_id, sink, timeout_seconds=30)  # slow, not dead
+    email_ids = [await queue_email(infra, tenant_id) for _ in range(3)]
+    consumer, deps = mail_worker(infra)
+    sending = asyncio.create_task(pump(consumer))
+    await wait_until(lambda: _all_sending(infra, email_ids), what="the batch claimed")
+    first_lease = min([(await email_row(infra, i)).lease_expires_at for i in email_ids])
+    assert first_lease is not None
+
+    async def renewed_past_the_first_lease() -> bool:  # the first lease has run out by now
+        leases = [(await email_row(infra, i)).lease_expires_at for i in email_ids]
+        later = [lease for lease in leases if lease is not None and lease > first_lease]
+        return datetime.now(UTC) > first_lease and len(later) == len(email_ids)
+
+    await wait_until(renewed_past_the_first_lease, timeout=15, what="leases renewed")
+    assert await reconcile(deps) == 0  # nothing looks abandoned ...
+    other_consumer, _ = mail_worker(infra)
+    await pump(other_consumer)  # ... and another worker finds nothing to claim
+
+    sink.data_gate.set()
+    await sending
+    assert len(await sink.wait_for_messages(3)) == 3
+    for email_id in email_ids:
+        email = await email_row(infra, email_id)
+        assert (email.status, email.attempts) == ("sent", 1)
+
+
+async def _all_sending(infra: Infrastructure, email_ids: list[uuid.UUID]) -> bool:
+    return all([(await email_row(infra, i)).status == "sending" for i in email_ids])
