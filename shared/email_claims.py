@@ -76,21 +76,8 @@ async def hand_back(uow: UnitOfWork, held: Sequence[tuple[Email, str]]) -> set[u
     """Return claimed emails that were never tried (the worker is stopping) to the queue, as if
     never claimed, and announce each again (with its correlation id) for the next worker."""
     now = datetime.now(UTC)
-    moved = set(
-        await uow.session.scalars(
-            update(Email)
-            .where(_held([claim_of(email) for email, _ in held]))
-            .values(
-                status="queued",
-                attempts=Email.attempts - 1,
-                lease_expires_at=None,
-                announced_at=now,
-                updated_at=now,
-            )
-            .returning(Email.id)
-            .execution_options(synchronize_session=False)
-        )
-    )
+    values = {"status": "queued", "attempts": Email.attempts - 1, "announced_at": now}
+    moved = await _move_held(uow, held, now, values)
     for email, correlation_id in held:
         if email.id in moved:
             uow.publish(
@@ -105,22 +92,8 @@ async def mark_all_sent(uow: UnitOfWork, sent: Sequence[tuple[Email, str]]) -> s
     """Mark each `(email, correlation id)` sent, in one statement, while its claim still holds,
     and announce each with its own correlation id. Returns the ids that moved."""
     now = datetime.now(UTC)
-    moved = set(
-        await uow.session.scalars(
-            update(Email)
-            .where(_held([claim_of(email) for email, _ in sent]))
-            .values(
-                status="sent",
-                updated_at=now,
-                sent_at=now,
-                error=None,
-                lease_expires_at=None,
-                **final_values("sent"),
-            )
-            .returning(Email.id)
-            .execution_options(synchronize_session=False)
-        )
-    )
+    values = {"status": "sent", "sent_at": now, "error": None, **final_values("sent")}
+    moved = await _move_held(uow, sent, now, values)
     for email, correlation_id in sent:
         if email.id in moved:
             uow.publish(
@@ -132,3 +105,17 @@ async def mark_all_sent(uow: UnitOfWork, sent: Sequence[tuple[Email, str]]) -> s
                 )
             )
     return moved
+
+
+async def _move_held(
+    uow: UnitOfWork, held: Sequence[tuple[Email, str]], now: datetime, values: dict[str, Any]
+) -> set[uuid.UUID]:
+    """Apply `values` (and release the lease) to the emails whose claims still hold."""
+    moved = await uow.session.scalars(
+        update(Email)
+        .where(_held([claim_of(email) for email, _ in held]))
+        .values(lease_expires_at=None, updated_at=now, **values)
+        .returning(Email.id)
+        .execution_options(synchronize_session=False)
+    )
+    return set(moved)
