@@ -28,7 +28,7 @@ def claim_of(email: Email) -> Claim:
     return (email.id, email.attempts)
 
 
-def _held(claims: Collection[Claim]) -> Any:
+def _still_claimed(claims: Collection[Claim]) -> Any:
     return and_(
         tuple_(Email.id, Email.attempts).in_(list(claims)),
         Email.status == "sending",
@@ -61,24 +61,28 @@ async def claim_emails(
     return list(claimed)
 
 
-async def renew_leases(uow: UnitOfWork, claims: Collection[Claim], lease: timedelta) -> int:
-    """Extend the lease of emails still held (waiting their turn, or being sent)."""
-    result = await uow.session.execute(
+async def renew_leases(
+    uow: UnitOfWork, claims: Collection[Claim], lease: timedelta
+) -> set[uuid.UUID]:
+    """Extend the lease of emails still held (waiting their turn, or being sent); returns the
+    ids whose claim still holds (the others were taken over: not ours to send any more)."""
+    renewed = await uow.session.scalars(
         update(Email)
-        .where(_held(claims))
+        .where(_still_claimed(claims))
         .values(lease_expires_at=datetime.now(UTC) + lease)
+        .returning(Email.id)
         .execution_options(synchronize_session=False)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return set(renewed)
 
 
-async def hand_back(uow: UnitOfWork, held: Sequence[tuple[Email, str]]) -> set[uuid.UUID]:
+async def hand_back(uow: UnitOfWork, untried: Sequence[tuple[Email, str]]) -> set[uuid.UUID]:
     """Return claimed emails that were never tried (the worker is stopping) to the queue, as if
     never claimed, and announce each again (with its correlation id) for the next worker."""
     now = datetime.now(UTC)
     values = {"status": "queued", "attempts": Email.attempts - 1, "announced_at": now}
-    moved = await _move_held(uow, held, now, values)
-    for email, correlation_id in held:
+    moved = await _move_claimed(uow, untried, now, values)
+    for email, correlation_id in untried:
         if email.id in moved:
             uow.publish(
                 EmailRequested(
@@ -93,7 +97,7 @@ async def mark_all_sent(uow: UnitOfWork, sent: Sequence[tuple[Email, str]]) -> s
     and announce each with its own correlation id. Returns the ids that moved."""
     now = datetime.now(UTC)
     values = {"status": "sent", "sent_at": now, "error": None, **final_values("sent")}
-    moved = await _move_held(uow, sent, now, values)
+    moved = await _move_claimed(uow, sent, now, values)
     for email, correlation_id in sent:
         if email.id in moved:
             uow.publish(
@@ -107,13 +111,13 @@ async def mark_all_sent(uow: UnitOfWork, sent: Sequence[tuple[Email, str]]) -> s
     return moved
 
 
-async def _move_held(
+async def _move_claimed(
     uow: UnitOfWork, held: Sequence[tuple[Email, str]], now: datetime, values: dict[str, Any]
 ) -> set[uuid.UUID]:
     """Apply `values` (and release the lease) to the emails whose claims still hold."""
     moved = await uow.session.scalars(
         update(Email)
-        .where(_held([claim_of(email) for email, _ in held]))
+        .where(_still_claimed([claim_of(email) for email, _ in held]))
         .values(lease_expires_at=None, updated_at=now, **values)
         .returning(Email.id)
         .execution_options(synchronize_session=False)

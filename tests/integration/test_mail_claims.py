@@ -6,8 +6,9 @@ import asyncio
 import socket
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import pytest
 from sqlalchemy import update
 
 from shared import email_claims, emails
@@ -27,6 +28,7 @@ from .mailing import (
 )
 
 if TYPE_CHECKING:
+    from tests.smtp_kit import SmtpSink
     from tests.smtp_kit.fixtures import SinkFactory
 
 LEASE = timedelta(minutes=2)
@@ -60,7 +62,7 @@ async def test_a_sender_taken_over_cannot_decide_the_newer_attempts_outcome(
         )
         assert not await emails.mark_failed(uow, stale, "timeout", attempt=stale.attempts)
         assert await email_claims.mark_all_sent(uow, [(stale, "cid-a")]) == set()
-        assert await email_claims.renew_leases(uow, [email_claims.claim_of(stale)], LEASE) == 0
+        assert await email_claims.renew_leases(uow, [email_claims.claim_of(stale)], LEASE) == set()
         await uow.commit()
     assert (await email_row(infra, email_id)).status == "sending"
 
@@ -170,3 +172,86 @@ async def test_leases_are_renewed_while_a_slow_server_holds_the_batch(
 
 async def _all_sending(infra: Infrastructure, email_ids: list[uuid.UUID]) -> bool:
     return all([(await email_row(infra, i)).status == "sending" for i in email_ids])
+
+
+async def test_an_email_taken_over_while_it_waited_is_not_offered_to_the_server(
+    infra: Infrastructure, tenant_id: str, pump: Pump, smtp_sinks: SinkFactory
+) -> None:
+    sink = await smtp_sinks("plain")
+    sink.data_gate = asyncio.Event()  # the first message holds the only connection
+    infra = mail_infra(infra, sink, mail_lease_seconds=5, mail_connections_per_server=1)
+    await configure_smtp(infra, tenant_id, sink, timeout_seconds=30)
+    first, second = [await queue_email(infra, tenant_id) for _ in range(2)]
+    consumer, _ = mail_worker(infra)
+    sending = asyncio.create_task(pump(consumer))
+    await wait_until(lambda: _all_sending(infra, [first, second]), what="the batch claimed")
+    await wait_until(lambda: _data_started(sink), what="the first message offered")
+    # Another worker takes the waiting email over (as if this worker's lease had run out).
+    async with infra.uow() as uow:
+        await uow.session.execute(
+            update(Email)
+            .where(Email.id == second)
+            .values(lease_expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+        await uow.commit()
+    taken = await _claim(infra, second)
+    held_until = (await email_row(infra, first)).lease_expires_at
+    assert held_until is not None
+
+    async def renewed_since() -> bool:  # the batch has since learned who holds what
+        lease = (await email_row(infra, first)).lease_expires_at
+        return lease is not None and lease > held_until
+
+    await wait_until(renewed_since, timeout=10, what="a lease renewal")
+    sink.data_gate.set()
+    await sending
+
+    [received] = await sink.wait_for_messages(1)
+    assert received.message["Message-ID"] == (await email_row(infra, first)).message_id
+    email = await email_row(infra, second)  # left to the worker that took it over
+    assert (email.status, email.attempts) == ("sending", taken.attempts)
+    assert await audit_rows(infra, second) == []  # this worker never offered it: no attempt
+
+
+async def _data_started(sink: SmtpSink) -> bool:
+    return sink.commands["DATA"] >= 1
+
+
+async def test_a_recording_retried_after_its_commit_went_through_keeps_the_audit_right(
+    infra: Infrastructure,
+    tenant_id: str,
+    pump: Pump,
+    smtp_sinks: SinkFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from mail_service import outcomes
+
+    sink = await smtp_sinks("plain", data_replies=[451])  # the first message: try later
+    infra = mail_infra(infra, sink, mail_connections_per_server=1)
+    await configure_smtp(infra, tenant_id, sink)
+    later = await queue_email(infra, tenant_id, trigger="scheduled", max_attempts=5)
+    sent = await queue_email(infra, tenant_id)
+    real_record = outcomes._record
+    calls = 0
+
+    async def committed_then_lost(*args: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        result = await real_record(*args)
+        if calls == 1:  # the COMMIT went through; the answer was lost on the way back
+            raise OSError("connection reset by peer")
+        return result
+
+    monkeypatch.setattr(outcomes, "_record", committed_then_lost)
+    consumer, _ = mail_worker(infra)
+    await pump(consumer)
+
+    assert calls == 2
+    assert "taken over" not in caplog.text
+    assert (await email_row(infra, later)).status == "queued"
+    assert [a.status for a in await audit_rows(infra, later)] == ["retrying"]
+    assert (await email_row(infra, sent)).status == "sent"
+    assert [a.status for a in await audit_rows(infra, sent)] == ["sent"]
+    finished = await infra.redis.xlen(infra.settings.stream(Streams.EMAIL_FINISHED))
+    assert finished == 1  # announced once, by the try that committed

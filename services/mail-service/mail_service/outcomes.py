@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.exc import DBAPIError
 
 from shared import email_claims, emails, metrics
 from shared.db import UnitOfWork
-from shared.db.models import EmailAudit
+from shared.db.models import Email, EmailAudit
 from shared.logging import correlated
 from shared.settings import Settings
 
@@ -35,6 +35,8 @@ _AUDIT = cast(Table, EmailAudit.__table__)
 _FINISH_AUDIT = update(_AUDIT).where(_AUDIT.c.id == bindparam("audit_id"))
 _REPLY_LIMIT = 2000
 _RECORD_BACKOFF_SECONDS = 0.5  # times the attempt number
+# An email's state after one of our outcomes was recorded: the audit status that goes with it.
+_RECORDED_AS = {"sent": "sent", "failed": "failed", "queued": "retrying"}
 
 
 @dataclass(frozen=True)
@@ -71,17 +73,44 @@ async def _record(outcomes: list[Outcome], deps: MailDeps) -> tuple[list[str], s
     sent = [(o.claimed.email, o.claimed.correlation_id) for o in outcomes if _succeeded(o)]
     async with deps.uow() as uow:
         moved = await email_claims.mark_all_sent(uow, sent) if sent else set()
-        superseded = {email.id for email, _ in sent} - moved
-        statuses = []
-        for outcome in outcomes:
-            status = "sent"
+        statuses, unmoved = [], []
+        for index, outcome in enumerate(outcomes):
+            status, changed = "sent", outcome.claimed.email.id in moved
             if isinstance(outcome.result, SendFailure):
-                status = await _fail_or_retry(uow, outcome, outcome.result, settings)
+                status, changed = await _fail_or_retry(uow, outcome, outcome.result, settings)
             statuses.append(status)
+            if not changed:
+                unmoved.append(index)
+        superseded = await _explain_unmoved(uow, unmoved, outcomes, statuses)
         audits = [_finished_audit(o, status) for o, status in zip(outcomes, statuses, strict=True)]
         await uow.session.execute(_FINISH_AUDIT, audits)
         await uow.commit()
     return statuses, superseded
+
+
+async def _explain_unmoved(
+    uow: UnitOfWork, unmoved: list[int], outcomes: list[Outcome], statuses: list[str]
+) -> set[uuid.UUID]:
+    """An outcome that changed nothing was either recorded already (by our own earlier try,
+    whose commit went through although we saw an error) or belongs to a claim taken over.
+    Sets the audit status from what the row says in the first case; returns the second's ids."""
+    if not unmoved:
+        return set()
+    rows = await uow.session.execute(
+        select(Email.id, Email.status, Email.attempts).where(
+            Email.id.in_([outcomes[index].claimed.email.id for index in unmoved])
+        )
+    )
+    current = {row.id: (row.status, row.attempts) for row in rows}
+    superseded = set()
+    for index in unmoved:
+        email = outcomes[index].claimed.email
+        status, attempts = current.get(email.id, (None, None))
+        if attempts == email.attempts and status in _RECORDED_AS:
+            statuses[index] = _RECORDED_AS[status]
+        else:
+            superseded.add(email.id)
+    return superseded
 
 
 def _succeeded(outcome: Outcome) -> bool:
@@ -90,21 +119,20 @@ def _succeeded(outcome: Outcome) -> bool:
 
 async def _fail_or_retry(
     uow: UnitOfWork, outcome: Outcome, failure: SendFailure, settings: Settings
-) -> str:
-    """Back to the queue with a backoff when trying again can help; failed otherwise. The audit
-    says `failed` when the claim was superseded: this attempt failed, the email is not ours."""
+) -> tuple[str, bool]:
+    """Back to the queue with a backoff when trying again can help; failed otherwise. Returns
+    the audit status and whether the email changed (it does not when the claim is gone)."""
     email, attempt = outcome.claimed.email, outcome.claimed.email.attempts
     with correlated(outcome.claimed.correlation_id):
         if not failure.permanent and email.attempts < email.max_attempts:
             delay = emails.retry_delay(
                 email.attempts, settings.mail_retry_base_seconds, settings.mail_retry_max_seconds
             )
-            retrying = await emails.schedule_retry(
+            changed = await emails.schedule_retry(
                 uow, email, failure.reason, delay, attempt=attempt
             )
-            return "retrying" if retrying else "failed"
-        await emails.mark_failed(uow, email, failure.reason, attempt=attempt)
-        return "failed"
+            return ("retrying" if changed else "failed"), changed
+        return "failed", await emails.mark_failed(uow, email, failure.reason, attempt=attempt)
 
 
 def _finished_audit(outcome: Outcome, status: str) -> dict[str, Any]:

@@ -89,5 +89,10 @@ async def _send(item: Claimed, deps: MailDeps) -> SendResult:
         deadline = config.target.timeout
     recipients = envelope_recipients(email)
     return await deps.pool.send(
-        config.target, message, config.sender.from_email, recipients, deadline
+        config.target,
+        message,
+        config.sender.from_email,
+        recipients,
+        deadline,
+        limited=email.trigger != "test",  # an admin is waiting: not queued behind a batch
     )

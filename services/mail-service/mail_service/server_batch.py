@@ -1,21 +1,25 @@
-"""One batch's emails to one SMTP server, from claim to recorded outcome.
+"""One batch's emails to one SMTP server (and login), from claim to recorded outcome.
 
 - Sent over at most `mail_connections_per_server` connections, one message after another.
-- Leases renewed while emails wait their turn: a slow server never lets a claim run out under
-  a live worker (which would let a second worker send the same email).
-- Outcomes recorded at most `mail_record_max_delay_seconds` after each arrives (and the rest at
-  the end): with a slow server, that bounds what a crash would send again.
-- When the server cannot be reached or refuses our login, the rest of the batch is not tried
-  (each email gets the same failure, retried later when it is transient): one dead server
-  holds a consumer loop for one deadline, not one per email.
+- Leases renewed every third of `mail_lease_seconds` until the outcomes are recorded, so a slow
+  server never lets a claim run out under a live worker. An email is only offered to the
+  server while this worker knows its claim holds: one taken over (or whose lease could not be
+  renewed in time) is handed back instead of sent.
+- Outcomes recorded at most `mail_record_max_delay_seconds` after they arrive (plus the time a
+  recording takes), and the rest at the end: with a slow server, that bounds what a crash would
+  send again.
+- When the server cannot be reached, refuses TLS or refuses our login, the rest of the batch is
+  not offered to it: each email gets that failure ("not tried: ..."), so a dead server holds a
+  consumer loop for one deadline, not one per email.
 - On shutdown, emails not yet tried are handed back to the queue for the next worker.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
+import time
+import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -32,9 +36,6 @@ from .smtp import SendFailure
 
 log = logging.getLogger(__name__)
 
-# Failures that say the server (or our login to it) is unusable, not that one message was bad.
-SERVER_FAILURES = frozenset({"timeout", "connection_refused", "disconnected", "dns", "tls", "auth"})
-
 SendOne = Callable[[Claimed, MailDeps], Awaitable[Outcome]]
 
 
@@ -42,11 +43,18 @@ class ServerBatch:
     def __init__(self, items: list[Claimed], deps: MailDeps, send_one: SendOne) -> None:
         self._deps = deps
         self._send_one = send_one
+        self._lease = deps.infra.settings.mail_lease_seconds
         self._queue = deque(items)
-        self._held = {item.email.id: item for item in items}  # claimed, outcome not recorded
+        self._unrecorded = {item.email.id: item for item in items}
+        # Until when (monotonic clock) the claims are known to hold, with a third of the lease
+        # to spare: the claim was just made, and every renewal pushes it on.
+        self._claims_hold_until = time.monotonic() + self._lease * 2 / 3
+        self._taken_over: set[uuid.UUID] = set()
+        self._not_ours: list[Claimed] = []  # popped but not offered: handed back at the end
         self._pending: list[Outcome] = []
         self._arrived = asyncio.Event()
         self._sending_done = asyncio.Event()
+        self._recorded = asyncio.Event()
         self._server_failure: SendFailure | None = None
 
     async def run(self) -> None:
@@ -58,23 +66,29 @@ class ServerBatch:
                 for _ in range(min(settings.mail_connections_per_server, len(self._queue))):
                     lanes.create_task(self._lane())
         finally:
-            # Whatever happened to the lanes, what was sent is recorded before we leave.
+            # Whatever happened to the lanes, what was sent is recorded before we leave, and
+            # the leases are kept alive until then.
             self._sending_done.set()
-            await asyncio.gather(renewing, recording, return_exceptions=True)
+            await asyncio.gather(recording, return_exceptions=True)
+            self._recorded.set()
+            await asyncio.gather(renewing, return_exceptions=True)
         if (failed := recording.exception()) is not None:
             raise failed  # the database stayed away (logged with the email ids)
-        if self._queue:
-            await self._hand_back()
+        if self._queue or self._not_ours:
+            await self._hand_back([*self._not_ours, *self._queue])
 
     async def _lane(self) -> None:
         while self._queue and not self._deps.stopping.is_set():
             item = self._queue.popleft()
+            if item.email.id in self._taken_over or time.monotonic() > self._claims_hold_until:
+                self._not_ours.append(item)  # never offered to the server: safe to hand back
+                continue
             if self._server_failure is not None:
                 outcome = Outcome(item, _not_tried(self._server_failure), 0.0)
             else:
                 outcome = await self._send_one(item, self._deps)
                 failure = outcome.result
-                if isinstance(failure, SendFailure) and failure.error_class in SERVER_FAILURES:
+                if isinstance(failure, SendFailure) and failure.at_connect:
                     self._server_failure = failure
             self._pending.append(outcome)
             self._arrived.set()
@@ -106,46 +120,54 @@ class ServerBatch:
                     extra={"email_ids": ids},
                 )
                 raise
-            self._pending[:0] = due  # the final flush tries again
+            self._pending[:0] = due
+            self._arrived.set()  # tried again after the delay, not only at the next arrival
             return
         for outcome in due:
-            self._held.pop(outcome.claimed.email.id, None)
+            self._unrecorded.pop(outcome.claimed.email.id, None)
 
     async def _renew_leases(self) -> None:
-        """Every third of the lease, extend it for the emails still held. Never raises: a
-        failed renewal is tried again next time (the lease is three times as long)."""
-        seconds = self._deps.infra.settings.mail_lease_seconds
-        while not self._sending_done.is_set():
-            await _until(self._sending_done, at_most=seconds / 3)
-            claims = [email_claims.claim_of(item.email) for item in self._held.values()]
-            if self._sending_done.is_set() or not claims:
+        """Every third of the lease, extend it for the emails not yet recorded, until they
+        are. Never raises: a failed renewal is tried again next time, and lanes stop offering
+        emails to the server once the last known lease is within a third of running out."""
+        lease = timedelta(seconds=self._lease)
+        while not self._recorded.is_set():
+            await _until(self._recorded, at_most=self._lease / 3)
+            claims = [email_claims.claim_of(item.email) for item in self._unrecorded.values()]
+            if self._recorded.is_set() or not claims:
                 continue
+            started = time.monotonic()
             try:
                 async with self._deps.uow() as uow:
-                    await email_claims.renew_leases(uow, claims, timedelta(seconds=seconds))
+                    still_ours = await email_claims.renew_leases(uow, claims, lease)
                     await uow.commit()
             except Exception:
                 log.exception("renewing the leases of emails in flight failed")
+                continue
+            self._taken_over |= {email_id for email_id, _ in claims} - still_ours
+            self._claims_hold_until = started + self._lease * 2 / 3
 
-    async def _hand_back(self) -> None:
-        """Shutting down: the emails not tried go back to the queue, announced again, and
-        their `sending` audit rows go (they were never attempted)."""
-        items = list(self._queue)
+    async def _hand_back(self, items: list[Claimed]) -> None:
+        """Emails never offered to the server (stopping, or the claim in doubt) go back to the
+        queue, announced again, and their `sending` audit rows go (never attempted). Those
+        taken over by another worker are left to it."""
         async with self._deps.uow() as uow:
             moved = await email_claims.hand_back(uow, [(i.email, i.correlation_id) for i in items])
-            audits = [item.audit_id for item in items if item.email.id in moved]
+            audits = [item.audit_id for item in items]  # none was offered: none was an attempt
             await uow.session.execute(delete(EmailAudit).where(EmailAudit.id.in_(audits)))
             await uow.commit()
-        log.info("worker stopping: emails not tried handed back", extra={"emails": len(moved)})
+        log.info("emails not tried handed back", extra={"emails": len(moved)})
 
 
 def _not_tried(server_failure: SendFailure) -> SendFailure:
-    return SendFailure(
+    failure = SendFailure(
         server_failure.error_class,
         f"not tried: an earlier email to the same server just failed ({server_failure.reason})",
         server_failure.code,
         server_failure.reply,
     )
+    failure.at_connect = True
+    return failure
 
 
 async def _until(*events: asyncio.Event, at_most: float | None = None) -> None:
@@ -156,5 +178,4 @@ async def _until(*events: asyncio.Event, at_most: float | None = None) -> None:
     finally:
         for waiter in waiters:
             waiter.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.gather(*waiters, return_exceptions=True)
+        await asyncio.gather(*waiters, return_exceptions=True)

@@ -30,6 +30,7 @@ PERMANENT_CLASSES = frozenset(
 
 PoolKey = tuple[str, int, str, str, str]  # server, login, and a keyed digest of the password
 Server = tuple[str, int, str]
+_QUIT_SECONDS = 2.0  # a polite QUIT at shutdown, not a wait on a slow server
 # Keys the password's digest in pool keys, so not even a plain hash of it is kept around.
 _POOL_KEY_SECRET = secrets.token_bytes(32)
 
@@ -74,6 +75,9 @@ class SendFailure(Exception):
         self.reason = reason
         self.code = code
         self.reply = reply
+        # Failed before any message was offered (connect, TLS, login): the server, not the
+        # message, is the problem, and the next message would fare the same.
+        self.at_connect = False
 
     @property
     def permanent(self) -> bool:
@@ -154,28 +158,41 @@ class SmtpPool:
         sender: str,
         recipients: list[str],
         deadline: float,
+        *,
+        limited: bool = True,
     ) -> SendResult:
-        """Send within `deadline` seconds; raises SendFailure."""
+        """Send within `deadline` seconds; raises SendFailure. `limited=False` skips the queue
+        for the server's slots (a test send: an admin is waiting, and it is one message)."""
         server = target.server
         slots = self._slots.setdefault(server, asyncio.Semaphore(self._per_server))
         self._users[server] += 1
+        connected = False
         try:
-            async with slots:
+            async with slots if limited else contextlib.nullcontext():
                 async with asyncio.timeout(deadline):
-                    return await self._send(target, message, sender, recipients)
+                    client, reused = await self._checkout(target)
+                    connected = True
+                    return await self._send(client, reused, target, message, sender, recipients)
         except BaseException as exc:
             if isinstance(exc, asyncio.CancelledError):
                 raise
-            raise classify(exc, target) from exc
+            failure = classify(exc, target)
+            failure.at_connect = not connected
+            raise failure from exc
         finally:
             self._users[server] -= 1
             if not self._users[server]:
                 del self._users[server], self._slots[server]
 
     async def _send(
-        self, target: SmtpTarget, message: EmailMessage, sender: str, recipients: list[str]
+        self,
+        client: aiosmtplib.SMTP,
+        reused: bool,
+        target: SmtpTarget,
+        message: EmailMessage,
+        sender: str,
+        recipients: list[str],
     ) -> SendResult:
-        client, reused = await self._checkout(target)
         try:
             try:
                 refused, reply = await client.send_message(
@@ -240,11 +257,17 @@ class SmtpPool:
         return client
 
     async def close(self) -> None:
-        for idle in self._idle.values():
-            for client, _ in idle:
-                with contextlib.suppress(Exception):
-                    await client.quit()
+        """Say QUIT on every idle connection, all at once and briefly (we are stopping)."""
+        clients = [client for idle in self._idle.values() for client, _ in idle]
         self._idle.clear()
+        await asyncio.gather(*(_quit(client) for client in clients))
+
+
+async def _quit(client: aiosmtplib.SMTP) -> None:
+    try:
+        await asyncio.wait_for(client.quit(), timeout=_QUIT_SECONDS)
+    except Exception:
+        _close(client)
 
 
 def _close(client: aiosmtplib.SMTP) -> None:
