@@ -211,6 +211,9 @@ async def test_an_email_taken_over_while_it_waited_is_not_offered_to_the_server(
     email = await email_row(infra, second)  # left to the worker that took it over
     assert (email.status, email.attempts) == ("sending", taken.attempts)
     assert await audit_rows(infra, second) == []  # this worker never offered it: no attempt
+    async with infra.uow() as uow:  # the worker that took it over finishes it
+        assert await email_claims.mark_all_sent(uow, [(taken, "cid-b")]) == {second}
+        await uow.commit()
 
 
 async def _data_started(sink: SmtpSink) -> bool:
