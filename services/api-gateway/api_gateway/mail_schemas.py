@@ -6,23 +6,25 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from shared.db.models import Email, EmailAudit
+
+from .schemas import RowPublic
 
 AuditStatus = Literal["sending", "sent", "failed", "retrying", "rejected"]
 EmailTrigger = Literal["manual", "scheduled", "test"]
 
 
-class EmailPublic(BaseModel):
+class EmailPublic(RowPublic):
     id: uuid.UUID
     status: str
     trigger: str
     report: str | None
     export_job_id: uuid.UUID | None
-    to: list[str]
-    cc: list[str]
-    bcc: list[str]
+    to: list[str] = Field(validation_alias="to_addresses")
+    cc: list[str] = Field(validation_alias="cc_addresses")
+    bcc: list[str] = Field(validation_alias="bcc_addresses")
     subject: str
     attempts: int
     max_attempts: int
@@ -33,26 +35,10 @@ class EmailPublic(BaseModel):
 
     @classmethod
     def from_row(cls, email: Email) -> EmailPublic:
-        return cls(
-            id=email.id,
-            status=email.status,
-            trigger=email.trigger,
-            report=email.report,
-            export_job_id=email.export_job_id,
-            to=email.to_addresses,
-            cc=email.cc_addresses,
-            bcc=email.bcc_addresses,
-            subject=email.subject,
-            attempts=email.attempts,
-            max_attempts=email.max_attempts,
-            error=email.error,
-            next_attempt_at=email.next_attempt_at,
-            created_at=email.created_at,
-            sent_at=email.sent_at,
-        )
+        return cls.model_validate(email)
 
 
-class AuditPublic(BaseModel):
+class AuditPublic(RowPublic):
     id: uuid.UUID
     email_id: uuid.UUID | None
     trigger: str
@@ -60,9 +46,9 @@ class AuditPublic(BaseModel):
     export_job_id: uuid.UUID | None
     requested_by: str
     from_email: str | None
-    to: list[str]
-    cc: list[str]
-    bcc: list[str]
+    to: list[str] = Field(validation_alias="to_addresses")
+    cc: list[str] = Field(validation_alias="cc_addresses")
+    bcc: list[str] = Field(validation_alias="bcc_addresses")
     subject: str | None
     delivery_mode: str | None
     attachment_name: str | None
@@ -80,32 +66,7 @@ class AuditPublic(BaseModel):
 
     @classmethod
     def from_row(cls, row: EmailAudit) -> AuditPublic:
-        return cls(
-            id=row.id,
-            email_id=row.email_id,
-            trigger=row.trigger,
-            report=row.report,
-            export_job_id=row.export_job_id,
-            requested_by=row.requested_by,
-            from_email=row.from_email,
-            to=row.to_addresses,
-            cc=row.cc_addresses,
-            bcc=row.bcc_addresses,
-            subject=row.subject,
-            delivery_mode=row.delivery_mode,
-            attachment_name=row.attachment_name,
-            attachment_size=row.attachment_size,
-            attempt=row.attempt,
-            status=row.status,
-            smtp_code=row.smtp_code,
-            smtp_reply=row.smtp_reply,
-            error_class=row.error_class,
-            error=row.error,
-            refused_recipients=row.refused_recipients,
-            duration_ms=row.duration_ms,
-            created_at=row.created_at,
-            finished_at=row.finished_at,
-        )
+        return cls.model_validate(row)
 
 
 class AuditPage(BaseModel):

@@ -33,6 +33,7 @@ from shared.db.models import PartyEmail
 from shared.party_directory import name_key
 
 from .problems import ProblemError, field_error
+from .schemas import RowPublic
 
 # One email's recipients, to, cc and bcc together: more is a mailing list, not a party.
 MAX_ADDRESSES_PER_ENTRY = 50
@@ -110,28 +111,19 @@ class PartyEmailWrite(BaseModel):
         return kept
 
 
-class PartyEmailPublic(BaseModel):
+class PartyEmailPublic(RowPublic):
     id: uuid.UUID
     ledger_name: str
     party_name: str | None
-    to: list[str]
-    cc: list[str]
-    bcc: list[str]
+    to: list[str] = Field(validation_alias="to_addresses")
+    cc: list[str] = Field(validation_alias="cc_addresses")
+    bcc: list[str] = Field(validation_alias="bcc_addresses")
     created_at: datetime
     updated_at: datetime | None = Field(description="When last replaced; null until then.")
 
     @classmethod
     def from_row(cls, row: PartyEmail) -> PartyEmailPublic:
-        return cls(
-            id=row.id,
-            ledger_name=row.ledger_name,
-            party_name=row.party_name,
-            to=list(row.to_addresses),
-            cc=list(row.cc_addresses),
-            bcc=list(row.bcc_addresses),
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-        )
+        return cls.model_validate(row)
 
 
 class PartyEmailPage(BaseModel):

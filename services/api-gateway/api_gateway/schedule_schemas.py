@@ -10,12 +10,13 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.db.models import EmailAudit, ExportJob, ReportSchedule, ScheduleRun
 from shared.recurrence import Preview
 
 from .mail_schemas import AuditPublic
+from .schemas import RowPublic
 
 ScheduleFormat = Literal["csv", "xlsx", "pdf"]
 ScheduleReport = Literal["ledger", "outstanding"]
@@ -102,7 +103,7 @@ class RecipientsPublic(BaseModel):
     distribution_list_id: uuid.UUID | None
 
 
-class SchedulePublic(BaseModel):
+class SchedulePublic(RowPublic):
     id: uuid.UUID
     name: str
     owner: str
@@ -127,35 +128,13 @@ class SchedulePublic(BaseModel):
 
     @classmethod
     def from_row(cls, row: ReportSchedule) -> SchedulePublic:
-        stored = row.recipients or {}
-        return cls(
-            id=row.id,
-            name=row.name,
-            owner=row.owner,
-            owner_email=row.owner_email,
-            report=row.report,
-            format=row.format,
-            params=row.params,
-            cron=row.cron,
-            timezone=row.timezone,
-            recipients=RecipientsPublic(
-                to=stored.get("to", []),
-                cc=stored.get("cc", []),
-                bcc=stored.get("bcc", []),
-                distribution_list_id=stored.get("distribution_list_id"),
-            ),
-            subject=row.subject,
-            message=row.message,
-            enabled=row.enabled,
-            skip_if_empty=row.skip_if_empty,
-            paused_reason=row.paused_reason,
-            consecutive_failures=row.consecutive_failures,
-            next_run_at=row.next_run_at,
-            last_run_at=row.last_run_at,
-            last_run_status=row.last_run_status,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-        )
+        return cls.model_validate(row)
+
+    @field_validator("recipients", mode="before")
+    @classmethod
+    def _stored_recipients(cls, stored: dict[str, Any] | None) -> dict[str, Any]:
+        """The JSON column may leave a key out: an empty list, or no distribution list."""
+        return {"to": [], "cc": [], "bcc": [], "distribution_list_id": None, **(stored or {})}
 
 
 class SchedulePage(BaseModel):
@@ -182,7 +161,7 @@ class PreviewPublic(BaseModel):
         )
 
 
-class RunPublic(BaseModel):
+class RunPublic(RowPublic):
     id: uuid.UUID
     schedule_id: uuid.UUID
     trigger: str
@@ -198,20 +177,7 @@ class RunPublic(BaseModel):
 
     @classmethod
     def from_row(cls, run: ScheduleRun) -> RunPublic:
-        return cls(
-            id=run.id,
-            schedule_id=run.schedule_id,
-            trigger=run.trigger,
-            scheduled_for=run.scheduled_for,
-            started_at=run.started_at,
-            finished_at=run.finished_at,
-            status=run.status,
-            attempts=run.attempts,
-            error=run.error,
-            export_job_id=run.export_job_id,
-            email_id=run.email_id,
-            created_at=run.created_at,
-        )
+        return cls.model_validate(run)
 
 
 class RunPage(BaseModel):
@@ -219,7 +185,7 @@ class RunPage(BaseModel):
     next_cursor: str | None
 
 
-class ExportSummaryPublic(BaseModel):
+class ExportSummaryPublic(RowPublic):
     id: uuid.UUID
     status: str
     row_count: int | None
@@ -235,17 +201,8 @@ class RunDetailPublic(RunPublic):
     def from_rows(
         cls, run: ScheduleRun, job: ExportJob | None, audit: list[EmailAudit]
     ) -> RunDetailPublic:
-        export = None
-        if job is not None:
-            export = ExportSummaryPublic(
-                id=job.id,
-                status=job.status,
-                row_count=job.row_count,
-                file_name=job.file_name,
-                error=job.error,
-            )
         return cls(
             **RunPublic.from_row(run).model_dump(),
-            export=export,
+            export=None if job is None else ExportSummaryPublic.model_validate(job),
             audit=[AuditPublic.from_row(row) for row in audit],
         )

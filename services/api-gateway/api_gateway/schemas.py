@@ -22,7 +22,19 @@ class ExportJobCreate(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict)
 
 
-class ExportJobPublic(BaseModel):
+class RowPublic(BaseModel):
+    """A response body read from an ORM row's attributes: `Body.model_validate(row)`.
+
+    A field whose column has another name reads it with `Field(validation_alias="column")`.
+    That alias is for reading only: responses and the OpenAPI document keep the field's name.
+    """
+
+    model_config = ConfigDict(from_attributes=True, validate_by_name=True)
+
+
+class ExportJobColumns(RowPublic):
+    """The columns of an export job that `ExportJobPublic` shows as they are."""
+
     id: uuid.UUID
     report: str
     format: str
@@ -38,29 +50,15 @@ class ExportJobPublic(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     expires_at: datetime | None
+
+
+class ExportJobPublic(ExportJobColumns):
     download_url: str | None
 
     @classmethod
     def from_job(cls, job: ExportJob) -> ExportJobPublic:
-        succeeded = job.status == "succeeded"
-        return cls(
-            id=job.id,
-            report=job.report,
-            format=job.format,
-            params=job.params,
-            status=job.status,
-            progress=job.progress,
-            row_count=job.row_count,
-            file_name=job.file_name,
-            file_size=job.file_size,
-            sha256=job.sha256,
-            error=job.error,
-            created_at=job.created_at,
-            started_at=job.started_at,
-            finished_at=job.finished_at,
-            expires_at=job.expires_at,
-            download_url=f"/api/v1/exports/jobs/{job.id}/download" if succeeded else None,
-        )
+        url = f"/api/v1/exports/jobs/{job.id}/download" if job.status == "succeeded" else None
+        return cls(**ExportJobColumns.model_validate(job).model_dump(), download_url=url)
 
 
 class ExportJobPage(BaseModel):
