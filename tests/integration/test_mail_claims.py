@@ -231,7 +231,8 @@ async def test_a_recording_retried_after_its_commit_went_through_keeps_the_audit
     from mail_service import outcomes
 
     sink = await smtp_sinks("plain", data_replies=[451])  # the first message: try later
-    infra = mail_infra(infra, sink, mail_connections_per_server=1)
+    # (much later: the reconciler sweeps the whole database, other tests count on it)
+    infra = mail_infra(infra, sink, mail_connections_per_server=1, mail_retry_base_seconds=3600)
     await configure_smtp(infra, tenant_id, sink)
     later = await queue_email(infra, tenant_id, trigger="scheduled", max_attempts=5)
     sent = await queue_email(infra, tenant_id)
