@@ -100,7 +100,7 @@ async def _transition(
     if attempt is not None:
         conditions.append(Email.attempts == attempt)
     if unless_leased:
-        conditions.append(not_leased(now))
+        conditions.append(_not_leased(now))
     return await uow.session.scalar(
         update(Email)
         .where(*conditions)
@@ -109,7 +109,7 @@ async def _transition(
     )
 
 
-def not_leased(now: datetime) -> Any:
+def _not_leased(now: datetime) -> Any:
     """No live sender holds the email: not `sending`, or `sending` with a lease run out."""
     return or_(Email.status != "sending", Email.lease_expires_at < now)
 

@@ -21,7 +21,6 @@ import logging
 import time
 import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from sqlalchemy import delete
@@ -29,6 +28,7 @@ from sqlalchemy import delete
 from shared import email_claims
 from shared.db.models import EmailAudit
 
+from .attempt import attempt
 from .claiming import Claimed
 from .deps import MailDeps
 from .outcomes import Outcome, record_outcomes
@@ -36,13 +36,10 @@ from .smtp import SendFailure
 
 log = logging.getLogger(__name__)
 
-SendOne = Callable[[Claimed, MailDeps], Awaitable[Outcome]]
-
 
 class ServerBatch:
-    def __init__(self, items: list[Claimed], deps: MailDeps, send_one: SendOne) -> None:
+    def __init__(self, items: list[Claimed], deps: MailDeps) -> None:
         self._deps = deps
-        self._send_one = send_one
         self._lease = deps.infra.settings.mail_lease_seconds
         self._queue = deque(items)
         self._unrecorded = {item.email.id: item for item in items}
@@ -86,7 +83,7 @@ class ServerBatch:
             if self._server_failure is not None:
                 outcome = Outcome(item, _not_tried(self._server_failure), 0.0)
             else:
-                outcome = await self._send_one(item, self._deps)
+                outcome = await attempt(item, self._deps)
                 failure = outcome.result
                 if isinstance(failure, SendFailure) and failure.at_connect:
                     self._server_failure = failure
