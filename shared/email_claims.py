@@ -20,6 +20,7 @@ from shared.db import UnitOfWork
 from shared.db.models import Email
 from shared.emails import final_values
 from shared.events import EmailFinished, EmailRequested
+from shared.states import EmailStatus
 
 Claim = tuple[uuid.UUID, int]  # (email id, attempt number it was claimed with)
 
@@ -31,7 +32,7 @@ def claim_of(email: Email) -> Claim:
 def _still_claimed(claims: Collection[Claim]) -> Any:
     return and_(
         tuple_(Email.id, Email.attempts).in_(list(claims)),
-        Email.status == "sending",
+        Email.status == EmailStatus.SENDING,
     )
 
 
@@ -47,13 +48,15 @@ async def claim_emails(
             Email.id.in_(email_ids),
             or_(
                 and_(
-                    Email.status == "queued",
+                    Email.status == EmailStatus.QUEUED,
                     or_(Email.next_attempt_at.is_(None), Email.next_attempt_at <= now),
                 ),
-                and_(Email.status == "sending", Email.lease_expires_at < now),
+                and_(Email.status == EmailStatus.SENDING, Email.lease_expires_at < now),
             ),
         )
-        .values(status="sending", attempts=Email.attempts + 1, lease_expires_at=now + lease)
+        .values(
+            status=EmailStatus.SENDING, attempts=Email.attempts + 1, lease_expires_at=now + lease
+        )
         .returning(Email)
         # Emails read earlier in this session get the claimed values (attempts, status).
         .execution_options(populate_existing=True)
@@ -80,7 +83,7 @@ async def hand_back(uow: UnitOfWork, untried: Sequence[tuple[Email, str]]) -> se
     """Return claimed emails that were never tried (the worker is stopping) to the queue, as if
     never claimed, and announce each again (with its correlation id) for the next worker."""
     now = datetime.now(UTC)
-    values = {"status": "queued", "attempts": Email.attempts - 1, "announced_at": now}
+    values = {"status": EmailStatus.QUEUED, "attempts": Email.attempts - 1, "announced_at": now}
     moved = await _move_claimed(uow, untried, now, values)
     for email, correlation_id in untried:
         if email.id in moved:
@@ -96,7 +99,12 @@ async def mark_all_sent(uow: UnitOfWork, sent: Sequence[tuple[Email, str]]) -> s
     """Mark each `(email, correlation id)` sent, in one statement, while its claim still holds,
     and announce each with its own correlation id. Returns the ids that moved."""
     now = datetime.now(UTC)
-    values = {"status": "sent", "sent_at": now, "error": None, **final_values("sent")}
+    values = {
+        "status": EmailStatus.SENT,
+        "sent_at": now,
+        "error": None,
+        **final_values(EmailStatus.SENT),
+    }
     moved = await _move_claimed(uow, sent, now, values)
     for email, correlation_id in sent:
         if email.id in moved:
@@ -104,7 +112,7 @@ async def mark_all_sent(uow: UnitOfWork, sent: Sequence[tuple[Email, str]]) -> s
                 EmailFinished(
                     tenant_id=email.tenant_id,
                     email_id=email.id,
-                    status="sent",
+                    status=EmailStatus.SENT,
                     correlation_id=correlation_id,
                 )
             )

@@ -18,7 +18,7 @@ from sqlalchemy import and_, func, or_, select, update
 from shared.db import UnitOfWork
 from shared.db.models import Email, EmailAudit
 from shared.events import EmailFinished, EmailRequested
-from shared.states import EMAIL, allowed_sources
+from shared.states import EMAIL, FINAL_EMAIL_STATES, AuditStatus, EmailStatus, allowed_sources
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -67,7 +67,7 @@ def create_email(uow: UnitOfWork, new: NewEmail, message_domain: str) -> Email:
         bcc_addresses=new.bcc,
         subject=new.subject,
         body=new.body,
-        status="queued",
+        status=EmailStatus.QUEUED,
         message_id=message_id_for(email_id, message_domain),
         max_attempts=new.max_attempts,
         smtp_override=new.smtp_override,
@@ -85,7 +85,7 @@ def create_email(uow: UnitOfWork, new: NewEmail, message_domain: str) -> Email:
 async def _transition(
     uow: UnitOfWork,
     email_id: uuid.UUID,
-    target: str,
+    target: EmailStatus,
     *,
     attempt: int | None = None,
     unless_leased: bool = False,
@@ -111,12 +111,12 @@ async def _transition(
 
 def _not_leased(now: datetime) -> Any:
     """No live sender holds the email: not `sending`, or `sending` with a lease run out."""
-    return or_(Email.status != "sending", Email.lease_expires_at < now)
+    return or_(Email.status != EmailStatus.SENDING, Email.lease_expires_at < now)
 
 
-def final_values(target: str) -> dict[str, Any]:
+def final_values(target: EmailStatus) -> dict[str, Any]:
     # A test send's unsaved SMTP settings (password included) are kept only while needed.
-    return {"smtp_override": None} if target in ("sent", "failed", "rejected") else {}
+    return {"smtp_override": None} if target in FINAL_EMAIL_STATES else {}
 
 
 async def mark_failed(
@@ -130,23 +130,29 @@ async def mark_failed(
     done = await _transition(
         uow,
         email.id,
-        "failed",
+        EmailStatus.FAILED,
         attempt=attempt,
         unless_leased=unless_leased,
         error=reason,
         lease_expires_at=None,
     )
     if done is not None:
-        uow.publish(EmailFinished(tenant_id=email.tenant_id, email_id=email.id, status="failed"))
+        uow.publish(
+            EmailFinished(tenant_id=email.tenant_id, email_id=email.id, status=EmailStatus.FAILED)
+        )
     return done is not None
 
 
 async def mark_rejected(uow: UnitOfWork, email: Email, reason: str) -> bool:
     """Refused by policy before any SMTP conversation (e.g. an external address on an
     internal-only report); final."""
-    done = await _transition(uow, email.id, "rejected", error=reason, lease_expires_at=None)
+    done = await _transition(
+        uow, email.id, EmailStatus.REJECTED, error=reason, lease_expires_at=None
+    )
     if done is not None:
-        uow.publish(EmailFinished(tenant_id=email.tenant_id, email_id=email.id, status="rejected"))
+        uow.publish(
+            EmailFinished(tenant_id=email.tenant_id, email_id=email.id, status=EmailStatus.REJECTED)
+        )
     return done is not None
 
 
@@ -164,7 +170,7 @@ async def schedule_retry(
     done = await _transition(
         uow,
         email.id,
-        "queued",
+        EmailStatus.QUEUED,
         attempt=attempt,
         error=reason,
         next_attempt_at=_now() + delay,
@@ -182,7 +188,7 @@ async def reannounce_due_emails(uow: UnitOfWork, stale_after: timedelta, limit: 
         .where(
             or_(
                 and_(
-                    Email.status == "queued",
+                    Email.status == EmailStatus.QUEUED,
                     or_(Email.next_attempt_at.is_(None), Email.next_attempt_at <= now),
                     # not announced since it fell due, nor within the last `stale_after`
                     Email.announced_at
@@ -191,7 +197,7 @@ async def reannounce_due_emails(uow: UnitOfWork, stale_after: timedelta, limit: 
                         now - stale_after,
                     ),
                 ),
-                and_(Email.status == "sending", Email.lease_expires_at < now),
+                and_(Email.status == EmailStatus.SENDING, Email.lease_expires_at < now),
             )
         )
         .order_by(Email.created_at)
@@ -206,7 +212,9 @@ async def reannounce_due_emails(uow: UnitOfWork, stale_after: timedelta, limit: 
     return count
 
 
-def audit_row(email: Email, *, from_email: str | None, status: str, **values: Any) -> EmailAudit:
+def audit_row(
+    email: Email, *, from_email: str | None, status: AuditStatus, **values: Any
+) -> EmailAudit:
     """An `email_audit` row describing one attempt at `email`."""
     return EmailAudit(
         id=uuid.uuid4(),

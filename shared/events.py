@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.logging import current_correlation_id, new_correlation_id
+from shared.states import EmailStatus, ExportStatus
 
 
 class Streams:
@@ -60,7 +61,8 @@ class ExportFinished(Event):
     stream: ClassVar[str] = Streams.EXPORT_FINISHED
     type: Literal["ExportFinished"] = "ExportFinished"
     job_id: uuid.UUID
-    status: Literal["succeeded", "failed"]
+    # Only final states are announced; the wire carries the plain word.
+    status: Literal[ExportStatus.SUCCEEDED, ExportStatus.FAILED]
 
 
 class EmailRequested(Event):
@@ -73,7 +75,7 @@ class EmailFinished(Event):
     stream: ClassVar[str] = Streams.EMAIL_FINISHED
     type: Literal["EmailFinished"] = "EmailFinished"
     email_id: uuid.UUID
-    status: Literal["sent", "failed", "rejected"]
+    status: Literal[EmailStatus.SENT, EmailStatus.FAILED, EmailStatus.REJECTED]
 
 
 class ScheduleRunDue(Event):

@@ -19,7 +19,7 @@ from shared.db import UnitOfWork
 from shared.db.models import ExportJob
 from shared.events import ExportFinished, ExportRequested
 from shared.idempotency import IdempotencyConflictError, request_fingerprint
-from shared.states import EXPORT_JOB, allowed_sources
+from shared.states import EXPORT_JOB, FILE_KEEPING_EXPORT_STATES, ExportStatus, allowed_sources
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ async def create_export_job(uow: UnitOfWork, new: NewExport) -> tuple[ExportJob,
         report=new.report,
         format=new.format,
         params=new.params,
-        status="queued",
+        status=ExportStatus.QUEUED,
         idempotency_key=new.idempotency_key,
         request_hash=fingerprint,
         schedule_run_id=new.schedule_run_id,
@@ -102,12 +102,12 @@ async def claim_job(uow: UnitOfWork, job_id: uuid.UUID, lease: timedelta) -> Exp
         .where(
             ExportJob.id == job_id,
             or_(
-                ExportJob.status == "queued",
-                and_(ExportJob.status == "running", ExportJob.lease_expires_at < now),
+                ExportJob.status == ExportStatus.QUEUED,
+                and_(ExportJob.status == ExportStatus.RUNNING, ExportJob.lease_expires_at < now),
             ),
         )
         .values(
-            status="running",
+            status=ExportStatus.RUNNING,
             attempts=ExportJob.attempts + 1,
             lease_expires_at=now + lease,
             started_at=now,
@@ -119,7 +119,11 @@ async def claim_job(uow: UnitOfWork, job_id: uuid.UUID, lease: timedelta) -> Exp
 
 
 async def _transition(
-    uow: UnitOfWork, job_id: uuid.UUID, target: str, attempt: int | None = None, **values: Any
+    uow: UnitOfWork,
+    job_id: uuid.UUID,
+    target: ExportStatus,
+    attempt: int | None = None,
+    **values: Any,
 ) -> ExportJob | None:
     """Move the job if its state allows it and, given `attempt`, only if that attempt still
     holds it (a worker whose lease was taken over must not finish or release the job)."""
@@ -146,7 +150,7 @@ async def mark_succeeded(
     done = await _transition(
         uow,
         job.id,
-        "succeeded",
+        ExportStatus.SUCCEEDED,
         attempt=job.attempts,
         file_path=file_path,
         file_name=file_name,
@@ -159,7 +163,9 @@ async def mark_succeeded(
         lease_expires_at=None,
     )
     if done is not None:
-        uow.publish(ExportFinished(tenant_id=job.tenant_id, job_id=job.id, status="succeeded"))
+        uow.publish(
+            ExportFinished(tenant_id=job.tenant_id, job_id=job.id, status=ExportStatus.SUCCEEDED)
+        )
     return done
 
 
@@ -169,17 +175,25 @@ async def mark_failed(
     """Fail the job with a readable reason and announce it; False when it was already final
     (or, given `attempt`, when another attempt holds it now)."""
     done = await _transition(
-        uow, job_id, "failed", attempt, error=reason, finished_at=_now(), lease_expires_at=None
+        uow,
+        job_id,
+        ExportStatus.FAILED,
+        attempt,
+        error=reason,
+        finished_at=_now(),
+        lease_expires_at=None,
     )
     if done is not None:
-        uow.publish(ExportFinished(tenant_id=tenant_id, job_id=job_id, status="failed"))
+        uow.publish(ExportFinished(tenant_id=tenant_id, job_id=job_id, status=ExportStatus.FAILED))
     return done is not None
 
 
 async def release_job(uow: UnitOfWork, job_id: uuid.UUID, reason: str, attempt: int) -> None:
     """Put a running job back to queued after a transient failure, so a redelivery can retry
     (only if this attempt still holds it)."""
-    await _transition(uow, job_id, "queued", attempt, error=reason, lease_expires_at=None)
+    await _transition(
+        uow, job_id, ExportStatus.QUEUED, attempt, error=reason, lease_expires_at=None
+    )
 
 
 async def reannounce_stale_jobs(uow: UnitOfWork, stale_after: timedelta, limit: int = 500) -> int:
@@ -190,8 +204,11 @@ async def reannounce_stale_jobs(uow: UnitOfWork, stale_after: timedelta, limit: 
         select(ExportJob)
         .where(
             or_(
-                and_(ExportJob.status == "queued", ExportJob.announced_at < now - stale_after),
-                and_(ExportJob.status == "running", ExportJob.lease_expires_at < now),
+                and_(
+                    ExportJob.status == ExportStatus.QUEUED,
+                    ExportJob.announced_at < now - stale_after,
+                ),
+                and_(ExportJob.status == ExportStatus.RUNNING, ExportJob.lease_expires_at < now),
             )
         )
         .order_by(ExportJob.created_at)
@@ -210,15 +227,18 @@ async def expire_due_jobs(uow: UnitOfWork, now: datetime, limit: int = 500) -> l
     """Mark succeeded jobs past `expires_at` as expired (caller commits); returns their files."""
     due = (
         select(ExportJob.id)
-        .where(ExportJob.status == "succeeded", ExportJob.expires_at <= now)
+        .where(ExportJob.status == ExportStatus.SUCCEEDED, ExportJob.expires_at <= now)
         .limit(limit)
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
     expired = await uow.session.execute(
         update(ExportJob)
-        .where(ExportJob.id.in_(due), ExportJob.status.in_(allowed_sources(EXPORT_JOB, "expired")))
-        .values(status="expired")
+        .where(
+            ExportJob.id.in_(due),
+            ExportJob.status.in_(allowed_sources(EXPORT_JOB, ExportStatus.EXPIRED)),
+        )
+        .values(status=ExportStatus.EXPIRED)
         .returning(ExportJob.file_path)
     )
     return [path for (path,) in expired if path]
@@ -228,7 +248,7 @@ async def live_job_ids(uow: UnitOfWork, job_ids: list[uuid.UUID]) -> set[uuid.UU
     """Those of `job_ids` whose file must be kept: the job exists and is not final-without-file."""
     rows = await uow.session.scalars(
         select(ExportJob.id).where(
-            ExportJob.id.in_(job_ids), ExportJob.status.in_(("queued", "running", "succeeded"))
+            ExportJob.id.in_(job_ids), ExportJob.status.in_(FILE_KEEPING_EXPORT_STATES)
         )
     )
     return set(rows)

@@ -17,9 +17,7 @@ from sqlalchemy.dialects.postgresql import insert
 from shared.db import UnitOfWork
 from shared.db.models import ReportSchedule, ScheduleRun
 from shared.events import ScheduleRunDue
-from shared.states import SCHEDULE_RUN, allowed_sources
-
-FINAL_RUN_STATES = frozenset({"succeeded", "skipped", "failed", "missed"})
+from shared.states import FINAL_RUN_STATES, SCHEDULE_RUN, RunStatus, allowed_sources
 
 
 def _now() -> datetime:
@@ -36,7 +34,7 @@ async def create_run(
     scheduled_for: datetime,
     *,
     trigger: str = "scheduled",
-    status: str = "pending",
+    status: RunStatus = RunStatus.PENDING,
     error: str | None = None,
     key: str | None = None,
 ) -> uuid.UUID | None:
@@ -62,7 +60,7 @@ async def create_run(
     )
     if inserted is None:
         return None
-    if status == "pending":
+    if status == RunStatus.PENDING:
         uow.publish(
             ScheduleRunDue(tenant_id=schedule.tenant_id, run_id=run_id, idempotency_key=key)
         )
@@ -70,7 +68,7 @@ async def create_run(
 
 
 async def transition_run(
-    uow: UnitOfWork, run_id: uuid.UUID, target: str, **values: Any
+    uow: UnitOfWork, run_id: uuid.UUID, target: RunStatus, **values: Any
 ) -> ScheduleRun | None:
     """Move a run to `target` if its current state allows it; None otherwise (a duplicate
     event, or the run moved on)."""
@@ -87,11 +85,11 @@ async def transition_run(
 
 
 async def record_outcome(
-    uow: UnitOfWork, schedule_id: uuid.UUID, status: str, pause_after: int
+    uow: UnitOfWork, schedule_id: uuid.UUID, status: RunStatus, pause_after: int
 ) -> ReportSchedule | None:
     """Remember a finished run on its schedule; after `pause_after` failures in a row the
     schedule pauses itself and says why. Returns the schedule when it was just paused."""
-    failed = status == "failed"
+    failed = status == RunStatus.FAILED
     schedule: ReportSchedule | None = await uow.session.scalar(
         update(ReportSchedule)
         .where(ReportSchedule.id == schedule_id)

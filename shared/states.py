@@ -1,57 +1,178 @@
-"""The state machines of export jobs, emails and schedule runs, written down once.
+"""Every status of export jobs, emails, schedule runs and audit rows, and their state machines,
+written down once.
 
-Every status update goes through `require_transition` (in code) or `allowed_sources` (in a
-conditional UPDATE's WHERE clause), so an impossible transition is refused, not stored.
+A status is a `StrEnum`: it compares equal to, and is stored and sent as, its plain string, so
+the database columns, the events and the API keep the words they always had. Every status
+update goes through `require_transition` (in code) or `allowed_sources` (in a conditional
+UPDATE's WHERE clause), so an impossible transition is refused, not stored. The groups at the
+bottom (final, good, bad) are what the gateway hands the web app, so screens never spell a
+status out themselves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar
 
 
 class InvalidTransitionError(ValueError):
     pass
 
 
-EXPORT_JOB: Mapping[str, frozenset[str]] = {
-    "queued": frozenset({"running", "failed"}),
+class ExportStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    EXPIRED = "expired"  # the file was removed after its time to live
+
+
+class EmailStatus(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    REJECTED = "rejected"  # refused by policy before any SMTP conversation
+
+
+class RunStatus(StrEnum):
+    PENDING = "pending"
+    EXPORTING = "exporting"
+    SENDING = "sending"
+    RETRYING = "retrying"
+    SUCCEEDED = "succeeded"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    MISSED = "missed"  # a slot lost to downtime beyond the catch-up window: never sent
+
+
+class AuditStatus(StrEnum):
+    """One attempt's row in `email_audit`: `retrying` when the email went back to the queue."""
+
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    RETRYING = "retrying"
+    REJECTED = "rejected"
+
+
+class EmailTestStatus(StrEnum):
+    """The verdict on a test email: the email's final state, or `pending` when the
+    mail-service did not answer in time."""
+
+    SENT = "sent"
+    FAILED = "failed"
+    PENDING = "pending"
+
+
+S = TypeVar("S", bound=StrEnum)
+
+
+EXPORT_JOB: Mapping[ExportStatus, frozenset[ExportStatus]] = {
+    ExportStatus.QUEUED: frozenset({ExportStatus.RUNNING, ExportStatus.FAILED}),
     # running -> queued: the lease was released after a transient failure; the bus retries.
-    "running": frozenset({"succeeded", "failed", "queued"}),
-    "succeeded": frozenset({"expired"}),
-    "failed": frozenset(),
-    "expired": frozenset(),
+    ExportStatus.RUNNING: frozenset(
+        {ExportStatus.SUCCEEDED, ExportStatus.FAILED, ExportStatus.QUEUED}
+    ),
+    ExportStatus.SUCCEEDED: frozenset({ExportStatus.EXPIRED}),
+    ExportStatus.FAILED: frozenset(),
+    ExportStatus.EXPIRED: frozenset(),
 }
 
-EMAIL: Mapping[str, frozenset[str]] = {
-    "queued": frozenset({"sending", "failed", "rejected"}),
-    "sending": frozenset({"sent", "failed", "queued"}),
-    "sent": frozenset(),
-    "failed": frozenset(),
-    "rejected": frozenset(),
+EMAIL: Mapping[EmailStatus, frozenset[EmailStatus]] = {
+    EmailStatus.QUEUED: frozenset({EmailStatus.SENDING, EmailStatus.FAILED, EmailStatus.REJECTED}),
+    EmailStatus.SENDING: frozenset({EmailStatus.SENT, EmailStatus.FAILED, EmailStatus.QUEUED}),
+    EmailStatus.SENT: frozenset(),
+    EmailStatus.FAILED: frozenset(),
+    EmailStatus.REJECTED: frozenset(),
 }
 
-SCHEDULE_RUN: Mapping[str, frozenset[str]] = {
-    "pending": frozenset({"exporting", "skipped", "failed"}),
-    "exporting": frozenset({"sending", "skipped", "retrying", "failed"}),
-    "sending": frozenset({"succeeded", "failed"}),
-    "retrying": frozenset({"exporting", "failed"}),
-    "succeeded": frozenset(),
-    "skipped": frozenset(),
-    "failed": frozenset(),
-    "missed": frozenset(),  # a slot lost to downtime beyond the catch-up window: never sent
+SCHEDULE_RUN: Mapping[RunStatus, frozenset[RunStatus]] = {
+    RunStatus.PENDING: frozenset({RunStatus.EXPORTING, RunStatus.SKIPPED, RunStatus.FAILED}),
+    RunStatus.EXPORTING: frozenset(
+        {RunStatus.SENDING, RunStatus.SKIPPED, RunStatus.RETRYING, RunStatus.FAILED}
+    ),
+    RunStatus.SENDING: frozenset({RunStatus.SUCCEEDED, RunStatus.FAILED}),
+    RunStatus.RETRYING: frozenset({RunStatus.EXPORTING, RunStatus.FAILED}),
+    RunStatus.SUCCEEDED: frozenset(),
+    RunStatus.SKIPPED: frozenset(),
+    RunStatus.FAILED: frozenset(),
+    RunStatus.MISSED: frozenset(),  # created final by the ticker, never entered by a transition
 }
 
-FINAL_EXPORT_STATES = frozenset({"succeeded", "failed", "expired"})
-FINAL_EMAIL_STATES = frozenset({"sent", "failed", "rejected"})
+FINAL_EXPORT_STATES = frozenset({ExportStatus.SUCCEEDED, ExportStatus.FAILED, ExportStatus.EXPIRED})
+FINAL_EMAIL_STATES = frozenset({EmailStatus.SENT, EmailStatus.FAILED, EmailStatus.REJECTED})
+FINAL_RUN_STATES = frozenset(
+    {RunStatus.SUCCEEDED, RunStatus.SKIPPED, RunStatus.FAILED, RunStatus.MISSED}
+)
+# An audit row is written `sending` and finished once; rejected and failed ones may be written
+# finished straight away.
+FINAL_AUDIT_STATES = frozenset(AuditStatus) - {AuditStatus.SENDING}
+
+# An export job's file is kept on disk while the job may still produce or serve it.
+FILE_KEEPING_EXPORT_STATES = frozenset(
+    {ExportStatus.QUEUED, ExportStatus.RUNNING, ExportStatus.SUCCEEDED}
+)
 
 
-def allowed_sources(machine: Mapping[str, frozenset[str]], target: str) -> list[str]:
+def allowed_sources(machine: Mapping[S, frozenset[S]], target: S) -> list[S]:
     """Every state from which `target` may be reached."""
     if target not in machine:
         raise InvalidTransitionError(f"unknown state {target!r}")
     return sorted(state for state, nexts in machine.items() if target in nexts)
 
 
-def require_transition(machine: Mapping[str, frozenset[str]], current: str, target: str) -> None:
+def require_transition(machine: Mapping[S, frozenset[S]], current: S, target: S) -> None:
     if target not in machine.get(current, frozenset()):
         raise InvalidTransitionError(f"cannot go from {current!r} to {target!r}")
+
+
+@dataclass(frozen=True)
+class StatusGroups:
+    """A kind of status as people see it: still moving (neither final), over (`final`), and,
+    of those, over well (`good`) or badly (`bad`); the rest of `final` is neutral."""
+
+    statuses: type[StrEnum]
+    final: frozenset[StrEnum]
+    good: frozenset[StrEnum]
+    bad: frozenset[StrEnum]
+
+    @property
+    def active(self) -> frozenset[StrEnum]:
+        return frozenset(self.statuses) - self.final
+
+
+STATUS_GROUPS: Mapping[str, StatusGroups] = {
+    "export": StatusGroups(
+        ExportStatus,
+        final=FINAL_EXPORT_STATES,
+        good=frozenset({ExportStatus.SUCCEEDED}),
+        bad=frozenset({ExportStatus.FAILED, ExportStatus.EXPIRED}),
+    ),
+    "email": StatusGroups(
+        EmailStatus,
+        final=FINAL_EMAIL_STATES,
+        good=frozenset({EmailStatus.SENT}),
+        bad=frozenset({EmailStatus.FAILED, EmailStatus.REJECTED}),
+    ),
+    "run": StatusGroups(
+        RunStatus,
+        final=FINAL_RUN_STATES,
+        good=frozenset({RunStatus.SUCCEEDED}),
+        bad=frozenset({RunStatus.FAILED, RunStatus.MISSED}),  # skipped is by request: neutral
+    ),
+    "audit": StatusGroups(
+        AuditStatus,
+        final=FINAL_AUDIT_STATES,
+        good=frozenset({AuditStatus.SENT}),
+        bad=frozenset({AuditStatus.FAILED, AuditStatus.REJECTED}),  # retrying: it goes again
+    ),
+    "email_test": StatusGroups(
+        EmailTestStatus,
+        final=frozenset({EmailTestStatus.SENT, EmailTestStatus.FAILED}),
+        good=frozenset({EmailTestStatus.SENT}),
+        bad=frozenset({EmailTestStatus.FAILED}),
+    ),
+}

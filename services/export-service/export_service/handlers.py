@@ -12,6 +12,7 @@ from shared.db import UnitOfWork
 from shared.db.models import ExportJob
 from shared.events import ExportRequested, Streams
 from shared.runtime import Infrastructure
+from shared.states import ExportStatus
 from shared.storage import LocalStorage
 
 from .render import RenderedFile, RenderError, render_job
@@ -78,7 +79,7 @@ async def _succeed(deps: ExportDeps, job: ExportJob, rendered: RenderedFile) -> 
         # Lost the lease meanwhile (another worker finished it): our file is surplus.
         deps.storage.delete(rendered.stored.key)
         return
-    metrics.EXPORTS_FINISHED.labels(job.report, job.format, "succeeded").inc()
+    metrics.EXPORTS_FINISHED.labels(job.report, job.format, ExportStatus.SUCCEEDED).inc()
     log.info("export succeeded", extra={"job_id": str(job.id), "rows": rendered.row_count})
 
 
@@ -86,7 +87,7 @@ async def _fail(deps: ExportDeps, job: ExportJob, reason: str) -> None:
     async with deps.uow() as uow:
         await exports.mark_failed(uow, job.id, job.tenant_id, reason, job.attempts)
         await uow.commit()
-    metrics.EXPORTS_FINISHED.labels(job.report, job.format, "failed").inc()
+    metrics.EXPORTS_FINISHED.labels(job.report, job.format, ExportStatus.FAILED).inc()
     log.warning("export failed", extra={"job_id": str(job.id), "reason": reason})
 
 

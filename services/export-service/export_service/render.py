@@ -28,6 +28,7 @@ from shared.reports import (
     validate_params,
 )
 from shared.runtime import Infrastructure
+from shared.states import ExportStatus
 from shared.storage import LocalStorage, StoredFile
 
 from .csv_writer import CsvReportWriter
@@ -80,7 +81,7 @@ class ProgressReporter:
         async with self._engine.begin() as conn:
             await conn.execute(
                 update(ExportJob)
-                .where(ExportJob.id == self._job_id, ExportJob.status == "running")
+                .where(ExportJob.id == self._job_id, ExportJob.status == ExportStatus.RUNNING)
                 .values(progress=rows)
             )
 

@@ -26,7 +26,13 @@ from shared.db import UnitOfWork
 from shared.db.models import Email, EmailSettings, ExportJob, Tenant
 from shared.events import EmailRequested
 from shared.logging import correlated
-from shared.states import FINAL_EMAIL_STATES
+from shared.states import (
+    FINAL_EMAIL_STATES,
+    FINAL_EXPORT_STATES,
+    AuditStatus,
+    EmailStatus,
+    ExportStatus,
+)
 
 from .config import SmtpConfig, override_config, stored_config
 from .delivery import Delivery, choose_delivery
@@ -56,7 +62,7 @@ class Claimed:
 
 @dataclass(frozen=True)
 class _Refusal:
-    status: str  # failed | rejected
+    status: AuditStatus  # failed | rejected: the email's final state and its audit row's
     error_class: str
     reason: str
 
@@ -81,11 +87,13 @@ def _refusal(
     email: Email, job: ExportJob | None, config: SmtpConfig | None, domains: list[str] | None
 ) -> _Refusal | None:
     """Why `email` cannot be sent, or None when it can."""
-    if email.export_job_id is not None and (job is None or job.status != "succeeded"):
+    if email.export_job_id is not None and (job is None or job.status != ExportStatus.SUCCEEDED):
         why = job.error if job is not None and job.error else "the export is gone"
-        return _Refusal("failed", "export_failed", f"the report could not be produced: {why}")
+        return _Refusal(
+            AuditStatus.FAILED, "export_failed", f"the report could not be produced: {why}"
+        )
     if config is None:
-        return _Refusal("failed", "config", "SMTP is not configured for this tenant")
+        return _Refusal(AuditStatus.FAILED, "config", "SMTP is not configured for this tenant")
     if email.report == "outstanding":
         # The internal-only rule, checked again at send time: a domain removed since the
         # request (or since a schedule was saved) stops the send.
@@ -96,12 +104,12 @@ def _refusal(
                 "not sent: the outstanding report goes to internal addresses only, and these "
                 "are not internal (any more): " + ", ".join(outsiders)
             )
-            return _Refusal("rejected", "policy", reason)
+            return _Refusal(AuditStatus.REJECTED, "policy", reason)
     return None
 
 
 async def _settle(uow: UnitOfWork, email: Email, refusal: _Refusal) -> None:
-    if refusal.status == "rejected":
+    if refusal.status == AuditStatus.REJECTED:
         settled = await emails.mark_rejected(uow, email, refusal.reason)
     else:  # never under a live sender's feet (it may have claimed the email since we read it)
         settled = await emails.mark_failed(uow, email, refusal.reason, unless_leased=True)
@@ -132,9 +140,9 @@ async def claim_batch(requests: Sequence[EmailRequested], deps: MailDeps) -> lis
             if email.tenant_id != request.tenant_id or email.status in FINAL_EMAIL_STATES:
                 continue
             held_until = email.lease_expires_at
-            if email.status == "sending" and held_until is not None and held_until > now:
+            if email.status == EmailStatus.SENDING and held_until is not None and held_until > now:
                 continue  # a live sender holds it: its outcome is that sender's to record
-            if job is not None and job.status in ("queued", "running"):
+            if job is not None and job.status not in FINAL_EXPORT_STATES:
                 continue  # waits: export.finished announces it again
             with correlated(request.correlation_id):
                 config = configs.for_email(email, stored)
@@ -164,7 +172,7 @@ def _with_audit(
     audit = emails.audit_row(
         email,
         from_email=config.sender.from_email,
-        status="sending",
+        status=AuditStatus.SENDING,
         delivery_mode=delivery.mode if delivery else None,
         attachment_name=job.file_name if job else None,
         attachment_size=job.file_size if job else None,

@@ -11,6 +11,7 @@ from shared import emails, metrics
 from shared.bus import Subscription
 from shared.db.models import Email
 from shared.events import EmailRequested, ExportFinished, Streams
+from shared.states import EmailStatus
 
 from .deps import MailDeps
 from .sending import send_emails
@@ -26,7 +27,7 @@ async def wake_waiting_emails(event: ExportFinished, deps: MailDeps) -> int:
             select(Email.id).where(
                 Email.export_job_id == event.job_id,
                 Email.tenant_id == event.tenant_id,
-                Email.status == "queued",
+                Email.status == EmailStatus.QUEUED,
             )
         )
         count = 0

@@ -24,6 +24,7 @@ from shared.db import UnitOfWork
 from shared.db.models import Email, EmailAudit
 from shared.logging import correlated
 from shared.settings import Settings
+from shared.states import AuditStatus, EmailStatus
 
 from .claiming import Claimed
 from .deps import MailDeps
@@ -36,7 +37,11 @@ _FINISH_AUDIT = update(_AUDIT).where(_AUDIT.c.id == bindparam("audit_id"))
 _REPLY_LIMIT = 2000
 _RECORD_BACKOFF_SECONDS = 0.5  # times the attempt number
 # An email's state after one of our outcomes was recorded: the audit status that goes with it.
-_RECORDED_AS = {"sent": "sent", "failed": "failed", "queued": "retrying"}
+_RECORDED_AS = {
+    EmailStatus.SENT: AuditStatus.SENT,
+    EmailStatus.FAILED: AuditStatus.FAILED,
+    EmailStatus.QUEUED: AuditStatus.RETRYING,
+}
 
 
 @dataclass(frozen=True)
@@ -66,16 +71,19 @@ async def record_outcomes(outcomes: list[Outcome], deps: MailDeps) -> None:
         _report(outcome, status, outcome.claimed.email.id in superseded)
 
 
-async def _record(outcomes: list[Outcome], deps: MailDeps) -> tuple[list[str], set[uuid.UUID]]:
+async def _record(
+    outcomes: list[Outcome], deps: MailDeps
+) -> tuple[list[AuditStatus], set[uuid.UUID]]:
     """One transaction: the emails' new states, their events and their audit rows. Returns
     each outcome's audit status and the emails whose claim had been superseded."""
     settings = deps.infra.settings
     sent = [(o.claimed.email, o.claimed.correlation_id) for o in outcomes if _succeeded(o)]
     async with deps.uow() as uow:
         moved = await email_claims.mark_all_sent(uow, sent) if sent else set()
-        statuses, unmoved = [], []
+        statuses: list[AuditStatus] = []
+        unmoved: list[int] = []
         for index, outcome in enumerate(outcomes):
-            status, changed = "sent", outcome.claimed.email.id in moved
+            status, changed = AuditStatus.SENT, outcome.claimed.email.id in moved
             if isinstance(outcome.result, SendFailure):
                 status, changed = await _fail_or_retry(uow, outcome, outcome.result, settings)
             statuses.append(status)
@@ -89,7 +97,7 @@ async def _record(outcomes: list[Outcome], deps: MailDeps) -> tuple[list[str], s
 
 
 async def _explain_unmoved(
-    uow: UnitOfWork, unmoved: list[int], outcomes: list[Outcome], statuses: list[str]
+    uow: UnitOfWork, unmoved: list[int], outcomes: list[Outcome], statuses: list[AuditStatus]
 ) -> set[uuid.UUID]:
     """An outcome that changed nothing was either recorded already (by our own earlier try,
     whose commit went through although we saw an error) or belongs to a claim taken over.
@@ -119,7 +127,7 @@ def _succeeded(outcome: Outcome) -> bool:
 
 async def _fail_or_retry(
     uow: UnitOfWork, outcome: Outcome, failure: SendFailure, settings: Settings
-) -> tuple[str, bool]:
+) -> tuple[AuditStatus, bool]:
     """Back to the queue with a backoff when trying again can help; failed otherwise. Returns
     the audit status and whether the email changed (it does not when the claim is gone)."""
     email, attempt = outcome.claimed.email, outcome.claimed.email.attempts
@@ -131,11 +139,13 @@ async def _fail_or_retry(
             changed = await emails.schedule_retry(
                 uow, email, failure.reason, delay, attempt=attempt
             )
-            return ("retrying" if changed else "failed"), changed
-        return "failed", await emails.mark_failed(uow, email, failure.reason, attempt=attempt)
+            return (AuditStatus.RETRYING if changed else AuditStatus.FAILED), changed
+        return AuditStatus.FAILED, await emails.mark_failed(
+            uow, email, failure.reason, attempt=attempt
+        )
 
 
-def _finished_audit(outcome: Outcome, status: str) -> dict[str, Any]:
+def _finished_audit(outcome: Outcome, status: AuditStatus) -> dict[str, Any]:
     result = outcome.result
     values: dict[str, Any] = {
         "audit_id": outcome.claimed.audit_id,
@@ -154,7 +164,7 @@ def _finished_audit(outcome: Outcome, status: str) -> dict[str, Any]:
     return values
 
 
-def _report(outcome: Outcome, status: str, superseded: bool) -> None:
+def _report(outcome: Outcome, status: AuditStatus, superseded: bool) -> None:
     email = outcome.claimed.email
     metrics.EMAILS_FINISHED.labels(email.trigger, status).inc()
     with correlated(outcome.claimed.correlation_id):
@@ -174,6 +184,6 @@ def _report(outcome: Outcome, status: str, superseded: bool) -> None:
                 extra={
                     "email_id": str(email.id),
                     "error_class": outcome.result.error_class,
-                    "retry": status == "retrying",
+                    "retry": status == AuditStatus.RETRYING,
                 },
             )

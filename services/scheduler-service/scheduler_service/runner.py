@@ -22,12 +22,22 @@ from shared.db.models import ExportJob, ReportSchedule, ScheduleRun
 from shared.events import EmailFinished, ExportFinished, ScheduleRunDue
 from shared.periods import PeriodError, resolve_period
 from shared.runtime import Infrastructure
+from shared.states import (
+    FINAL_RUN_STATES,
+    SCHEDULE_RUN,
+    EmailStatus,
+    ExportStatus,
+    RunStatus,
+    allowed_sources,
+)
 
 from .recipients import RunRecipientsError, run_recipients
 
 log = logging.getLogger(__name__)
 
 NOTICE_DOMAIN = "ledgerpost.invalid"
+# A run starts its export from these: the first time (pending), or again after a failed one.
+_STARTABLE = allowed_sources(SCHEDULE_RUN, RunStatus.EXPORTING)
 
 
 @dataclass(frozen=True)
@@ -67,14 +77,19 @@ async def start_run(event: ScheduleRunDue, deps: SchedulerDeps) -> None:
     """A run is due: create its export job (and nothing, if the run has moved on)."""
     async with deps.uow() as uow:
         loaded = await _load(uow, id=event.run_id)
-        if loaded is None or loaded[0].status not in ("pending", "retrying"):
+        if loaded is None or loaded[0].status not in _STARTABLE:
             return
         run, schedule = loaded
         try:
             params = export_params(schedule, run.scheduled_for)
         except (PeriodError, KeyError) as exc:
             await _finish(
-                uow, deps, run, schedule, "failed", f"the schedule's period is invalid: {exc}"
+                uow,
+                deps,
+                run,
+                schedule,
+                RunStatus.FAILED,
+                f"the schedule's period is invalid: {exc}",
             )
             await uow.commit()
             return
@@ -92,7 +107,7 @@ async def start_run(event: ScheduleRunDue, deps: SchedulerDeps) -> None:
         await schedules.transition_run(
             uow,
             run.id,
-            "exporting",
+            RunStatus.EXPORTING,
             export_job_id=job.id,
             attempts=run.attempts + 1,
             started_at=run.started_at or datetime.now(UTC),
@@ -106,23 +121,27 @@ async def export_done(event: ExportFinished, deps: SchedulerDeps) -> None:
     settings = deps.infra.settings
     async with deps.uow() as uow:
         loaded = await _load(uow, export_job_id=event.job_id)
-        if loaded is None or loaded[0].status != "exporting":
+        if loaded is None or loaded[0].status != RunStatus.EXPORTING:
             return  # not a scheduled export, or already handled
         run, schedule = loaded
         job = await uow.session.scalar(select(ExportJob).where(ExportJob.id == event.job_id))
         assert job is not None
-        if job.status != "succeeded":
+        if job.status != ExportStatus.SUCCEEDED:
             reason = f"the export failed: {job.error or 'unknown reason'}"
             if run.attempts < settings.scheduler_run_max_attempts:
                 cap = settings.scheduler_retry_base_seconds * 2 ** (run.attempts - 1)
                 delay = timedelta(seconds=random.uniform(cap / 2, cap))
                 await schedules.transition_run(
-                    uow, run.id, "retrying", error=reason, next_attempt_at=datetime.now(UTC) + delay
+                    uow,
+                    run.id,
+                    RunStatus.RETRYING,
+                    error=reason,
+                    next_attempt_at=datetime.now(UTC) + delay,
                 )
             else:
-                await _finish(uow, deps, run, schedule, "failed", reason)
+                await _finish(uow, deps, run, schedule, RunStatus.FAILED, reason)
         elif schedule.skip_if_empty and not job.row_count:
-            await _finish(uow, deps, run, schedule, "skipped", "the report had no rows")
+            await _finish(uow, deps, run, schedule, RunStatus.SKIPPED, "the report had no rows")
         else:
             await _queue_email(uow, deps, run, schedule, job)
         await uow.commit()
@@ -135,7 +154,7 @@ async def _queue_email(
     try:
         recipients, source = await run_recipients(uow, schedule, settings.send_max_recipients)
     except RunRecipientsError as exc:
-        await _finish(uow, deps, run, schedule, "failed", str(exc))
+        await _finish(uow, deps, run, schedule, RunStatus.FAILED, str(exc))
         return
     email = emails.create_email(
         uow,
@@ -156,22 +175,24 @@ async def _queue_email(
         ),
         message_domain=await _message_domain(uow, schedule.tenant_id),
     )
-    await schedules.transition_run(uow, run.id, "sending", email_id=email.id)
+    await schedules.transition_run(uow, run.id, RunStatus.SENDING, email_id=email.id)
 
 
 async def email_done(event: EmailFinished, deps: SchedulerDeps) -> None:
     """The run's email is sent (or finally failed): the run is over."""
     async with deps.uow() as uow:
         loaded = await _load(uow, email_id=event.email_id)
-        if loaded is None or loaded[0].status != "sending":
+        if loaded is None or loaded[0].status != RunStatus.SENDING:
             return
         run, schedule = loaded
-        if event.status == "sent":
-            await _finish(uow, deps, run, schedule, "succeeded", None)
+        if event.status == EmailStatus.SENT:
+            await _finish(uow, deps, run, schedule, RunStatus.SUCCEEDED, None)
         else:
             email = await emails.find_email(uow, event.tenant_id, event.email_id)
             reason = email.error if email is not None and email.error else event.status
-            await _finish(uow, deps, run, schedule, "failed", f"the email was not sent: {reason}")
+            await _finish(
+                uow, deps, run, schedule, RunStatus.FAILED, f"the email was not sent: {reason}"
+            )
         await uow.commit()
 
 
@@ -180,7 +201,7 @@ async def _finish(
     deps: SchedulerDeps,
     run: ScheduleRun,
     schedule: ReportSchedule,
-    status: str,
+    status: RunStatus,
     error: str | None,
 ) -> None:
     if await schedules.transition_run(uow, run.id, status, error=error) is None:
@@ -188,7 +209,7 @@ async def _finish(
     paused = await schedules.record_outcome(
         uow, schedule.id, status, deps.infra.settings.scheduler_pause_after_failures
     )
-    if status == "failed":
+    if status == RunStatus.FAILED:
         await _notify_owner(uow, schedule, error or "unknown reason", paused is not None)
     log.info("schedule run finished", extra={"run_id": str(run.id), "status": status})
 
@@ -233,10 +254,13 @@ async def announce_due_retries(deps: SchedulerDeps, stale_after: timedelta) -> i
             await uow.session.scalars(
                 select(ScheduleRun)
                 .where(
-                    ScheduleRun.status.in_(("pending", "retrying")),
-                    ((ScheduleRun.status == "retrying") & (ScheduleRun.next_attempt_at <= now))
+                    ScheduleRun.status.in_(_STARTABLE),
+                    (
+                        (ScheduleRun.status == RunStatus.RETRYING)
+                        & (ScheduleRun.next_attempt_at <= now)
+                    )
                     | (
-                        (ScheduleRun.status == "pending")
+                        (ScheduleRun.status == RunStatus.PENDING)
                         & (ScheduleRun.created_at < now - stale_after)
                         & (
                             (ScheduleRun.next_attempt_at.is_(None))
@@ -265,9 +289,14 @@ async def give_up_run(deps: SchedulerDeps, reason: str, **where: Any) -> None:
     than waiting forever in `pending`, `exporting` or `sending`."""
     async with deps.uow() as uow:
         loaded = await _load(uow, **where)
-        if loaded is not None and loaded[0].status not in schedules.FINAL_RUN_STATES:
+        if loaded is not None and loaded[0].status not in FINAL_RUN_STATES:
             run, schedule = loaded
             await _finish(
-                uow, deps, run, schedule, "failed", f"the run could not be processed ({reason})"
+                uow,
+                deps,
+                run,
+                schedule,
+                RunStatus.FAILED,
+                f"the run could not be processed ({reason})",
             )
         await uow.commit()

@@ -20,6 +20,7 @@ from shared.db import UnitOfWork
 from shared.db.models import ReportSchedule, ScheduleRun
 from shared.recurrence import latest_run_at_or_before, next_run
 from shared.settings import Settings
+from shared.states import FINAL_RUN_STATES, RunStatus
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ async def _advance(
             uow,
             schedule,
             slot,
-            status="missed",
+            status=RunStatus.MISSED,
             error=f"missed while the scheduler was not running (slots from {slot.isoformat()} "
             f"to before {latest.isoformat()})",
         )
@@ -84,7 +85,7 @@ async def _advance(
             uow,
             schedule,
             latest,
-            status="missed",
+            status=RunStatus.MISSED,
             error=f"more than {window} late when the scheduler came back; not sent",
         )
     schedule.next_run_at = following
@@ -99,7 +100,7 @@ async def prune_runs(
     async with uow() as work:
         result = await work.session.execute(
             delete(ScheduleRun).where(
-                ScheduleRun.status.in_(schedules.FINAL_RUN_STATES), ScheduleRun.created_at < cutoff
+                ScheduleRun.status.in_(FINAL_RUN_STATES), ScheduleRun.created_at < cutoff
             )
         )
         await work.commit()

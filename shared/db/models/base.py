@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from enum import StrEnum
+from typing import Annotated, Any, TypeVar
 
-from sqlalchemy import DateTime, MetaData, Numeric, String, func
+from sqlalchemy import DateTime, Dialect, MetaData, Numeric, String, func
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 # Constraint names follow one convention so Alembic migrations stay deterministic.
 NAMING_CONVENTION = {
@@ -36,3 +38,25 @@ CreatedAt = Annotated[
     datetime, mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
 ]
 Timestamp = Annotated[datetime | None, mapped_column(DateTime(timezone=True))]
+
+
+S = TypeVar("S", bound=StrEnum)
+
+
+class StatusColumn(TypeDecorator[S]):
+    """A status stored as its plain string in a `varchar(16)` (no database enum, so adding a
+    status needs no migration), read back as its `StrEnum`; a word that is not one of the
+    enum's statuses is refused on the way in and on the way out."""
+
+    impl = String(16)
+    cache_ok = True
+
+    def __init__(self, statuses: type[S]) -> None:
+        super().__init__()
+        self.statuses = statuses
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else self.statuses(value).value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> S | None:
+        return None if value is None else self.statuses(value)

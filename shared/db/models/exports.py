@@ -10,7 +10,9 @@ from sqlalchemy import BigInteger, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, CreatedAt, TenantId, Timestamp, UuidPk
+from shared.states import ExportStatus
+
+from .base import Base, CreatedAt, StatusColumn, TenantId, Timestamp, UuidPk
 
 
 class ExportJob(Base):
@@ -34,7 +36,9 @@ class ExportJob(Base):
     report: Mapped[str] = mapped_column(String(32))
     format: Mapped[str] = mapped_column(String(8))
     params: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
-    status: Mapped[str] = mapped_column(String(16), server_default="queued")
+    status: Mapped[ExportStatus] = mapped_column(
+        StatusColumn(ExportStatus), server_default=ExportStatus.QUEUED.value
+    )
     progress: Mapped[int] = mapped_column(BigInteger, server_default="0")
     row_count: Mapped[int | None] = mapped_column(BigInteger)
     file_path: Mapped[str | None] = mapped_column(Text)

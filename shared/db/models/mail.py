@@ -9,7 +9,9 @@ from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, CreatedAt, TenantId, Timestamp, UuidPk
+from shared.states import AuditStatus, EmailStatus
+
+from .base import Base, CreatedAt, StatusColumn, TenantId, Timestamp, UuidPk
 
 
 class Email(Base):
@@ -41,7 +43,9 @@ class Email(Base):
     bcc_addresses: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     subject: Mapped[str] = mapped_column(String(998))
     body: Mapped[str] = mapped_column(Text, server_default="")
-    status: Mapped[str] = mapped_column(String(16), server_default="queued")
+    status: Mapped[EmailStatus] = mapped_column(
+        StatusColumn(EmailStatus), server_default=EmailStatus.QUEUED.value
+    )
     # Stable per email, so a resend after a crash carries the same Message-ID.
     message_id: Mapped[str] = mapped_column(String(255))
     error: Mapped[str | None] = mapped_column(Text)
@@ -86,7 +90,7 @@ class EmailAudit(Base):
     attachment_name: Mapped[str | None] = mapped_column(String(255))
     attachment_size: Mapped[int | None] = mapped_column(BigInteger)
     attempt: Mapped[int] = mapped_column(Integer, server_default="1")
-    status: Mapped[str] = mapped_column(String(16))  # sending|sent|failed|retrying|rejected
+    status: Mapped[AuditStatus] = mapped_column(StatusColumn(AuditStatus))
     smtp_code: Mapped[int | None] = mapped_column(Integer)
     smtp_reply: Mapped[str | None] = mapped_column(Text)
     error_class: Mapped[str | None] = mapped_column(String(32))

@@ -10,7 +10,9 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, CreatedAt, TenantId, Timestamp, UuidPk
+from shared.states import RunStatus
+
+from .base import Base, CreatedAt, StatusColumn, TenantId, Timestamp, UuidPk
 
 
 class ReportSchedule(Base):
@@ -37,7 +39,7 @@ class ReportSchedule(Base):
     skip_if_empty: Mapped[bool] = mapped_column(Boolean, server_default="false")
     next_run_at: Mapped[datetime | None]
     last_run_at: Mapped[Timestamp]
-    last_run_status: Mapped[str | None] = mapped_column(String(16))
+    last_run_status: Mapped[RunStatus | None] = mapped_column(StatusColumn(RunStatus))
     # Runs failed in a row; past the limit the schedule pauses itself and says why.
     consecutive_failures: Mapped[int] = mapped_column(Integer, server_default="0")
     paused_reason: Mapped[str | None] = mapped_column(Text)
@@ -62,7 +64,9 @@ class ScheduleRun(Base):
     idempotency_key: Mapped[str] = mapped_column(String(200))
     trigger: Mapped[str] = mapped_column(String(16))  # scheduled | manual
     scheduled_for: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(16), server_default="pending")
+    status: Mapped[RunStatus] = mapped_column(
+        StatusColumn(RunStatus), server_default=RunStatus.PENDING.value
+    )
     attempts: Mapped[int] = mapped_column(Integer, server_default="0")
     next_attempt_at: Mapped[Timestamp]
     export_job_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
