@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 from shared.auth import Principal
 from shared.db import UnitOfWork
 from shared.db.models import Email, EmailAudit
+from shared.states import AuditStatus
 
 from .pagination import newest_first, page
 from .problems import ProblemError
@@ -20,7 +21,7 @@ from .tenancy import tenant_timezone
 
 @dataclass(frozen=True)
 class AuditFilters:
-    status: str | None = None
+    status: AuditStatus | None = None
     trigger: str | None = None
     report: str | None = None
     recipient: str | None = None

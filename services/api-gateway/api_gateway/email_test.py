@@ -27,11 +27,15 @@ from shared.crypto import SecretBox
 from shared.db.models import Email, EmailAudit, EmailSettings
 from shared.runtime import Infrastructure
 from shared.settings import Settings
+from shared.states import EmailStatus, EmailTestStatus
 
 from .email_schemas import SmtpSecurity
 from .problems import field_error
+from .schemas import EmailTestStatusField
 
 POLL_SECONDS = 0.1
+# The email states that answer a test (a test email is never rejected: it has no report).
+_VERDICTS = frozenset({EmailStatus.SENT, EmailStatus.FAILED})
 TEST_SUBJECT = "LedgerPost test email"
 TEST_BODY = (
     "This is a test message from LedgerPost.\n\n"
@@ -64,7 +68,7 @@ class EmailTestRequest(BaseModel):
 
 class EmailTestResult(BaseModel):
     ok: bool
-    status: str  # sent | failed | pending (the mail-service did not answer in time)
+    status: EmailTestStatusField
     smtp_code: int | None = None
     smtp_reply: str | None = None
     error_class: str | None = None
@@ -169,19 +173,19 @@ async def _await_verdict(
                 .limit(1)
             )
         assert email is not None
-        if email.status in ("sent", "failed") or loop.time() > deadline:
+        if email.status in _VERDICTS or loop.time() > deadline:
             break
         await asyncio.sleep(POLL_SECONDS)  # polling the row, bounded by the deadline
-    if email.status not in ("sent", "failed"):
+    if email.status not in _VERDICTS:
         return EmailTestResult(
             ok=False,
-            status="pending",
+            status=EmailTestStatus.PENDING,
             reason=f"the mail service did not answer within {wait:g} s; is it running?",
             email_id=email_id,
         )
     return EmailTestResult(
-        ok=email.status == "sent",
-        status=email.status,
+        ok=email.status == EmailStatus.SENT,
+        status=EmailTestStatus(email.status),
         smtp_code=audit.smtp_code if audit else None,
         smtp_reply=audit.smtp_reply if audit else None,
         error_class=audit.error_class if audit else None,

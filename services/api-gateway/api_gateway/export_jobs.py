@@ -14,6 +14,7 @@ from shared.db.models import ExportJob
 from shared.idempotency import IdempotencyConflictError
 from shared.reports import REPORTS, ReportParamError, resolve_ledger_name, validate_params
 from shared.settings import Settings
+from shared.states import ExportStatus
 
 from .pagination import newest_first, page
 from .problems import ProblemError, field_error
@@ -92,7 +93,7 @@ async def list_jobs(
     *,
     limit: int,
     cursor: str | None,
-    status: str | None,
+    status: ExportStatus | None,
     report: str | None,
 ) -> tuple[list[ExportJob], str | None]:
     """Newest first; returns the page and the cursor of the next page (None at the end)."""

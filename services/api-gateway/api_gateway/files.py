@@ -8,6 +8,7 @@ from fastapi import Request, Response
 from fastapi.responses import FileResponse
 
 from shared.db.models import ExportJob
+from shared.states import ExportStatus
 from shared.storage import LocalStorage
 
 from .problems import ProblemError
@@ -22,9 +23,9 @@ MEDIA_TYPES = {
 def serve_export_file(request: Request, job: ExportJob, storage: LocalStorage) -> Response:
     """The file of a succeeded job; 409 while not ready, 410 once expired or gone."""
     expired = job.expires_at is not None and job.expires_at <= datetime.now(UTC)
-    if job.status == "expired" or (job.status == "succeeded" and expired):
+    if job.status == ExportStatus.EXPIRED or (job.status == ExportStatus.SUCCEEDED and expired):
         raise ProblemError(410, "this export has expired; run it again")
-    if job.status != "succeeded" or not job.file_path or not job.file_name:
+    if job.status != ExportStatus.SUCCEEDED or not job.file_path or not job.file_name:
         raise ProblemError(409, f"the export is {job.status}, not ready to download")
     path = storage.resolve(job.file_path)
     if not path.is_file():

@@ -10,15 +10,14 @@ from pydantic import BaseModel, Field
 
 from shared.db.models import Email, EmailAudit
 
-from .schemas import RowPublic
+from .schemas import AuditStatusField, EmailStatusField, RowPublic
 
-AuditStatus = Literal["sending", "sent", "failed", "retrying", "rejected"]
 EmailTrigger = Literal["manual", "scheduled", "test"]
 
 
 class EmailPublic(RowPublic):
     id: uuid.UUID
-    status: str
+    status: EmailStatusField
     trigger: str
     report: str | None
     export_job_id: uuid.UUID | None
@@ -54,7 +53,7 @@ class AuditPublic(RowPublic):
     attachment_name: str | None
     attachment_size: int | None
     attempt: int
-    status: str
+    status: AuditStatusField
     smtp_code: int | None
     smtp_reply: str | None
     error_class: str | None

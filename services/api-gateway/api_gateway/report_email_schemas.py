@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .schemas import EmailStatusField
+
 Address = str  # validated by shared.addresses; kept loose here so errors can name the field
 MAX_LIST = 200  # bodies larger than this are refused by the schema, before any work
 
@@ -53,7 +55,7 @@ class RecipientsPublic(BaseModel):
 class ReportEmailAccepted(BaseModel):
     email_id: uuid.UUID
     export_job_id: uuid.UUID
-    status: str
+    status: EmailStatusField
     recipients: RecipientsPublic
     # Where To came from: "directory" (auto-filled), "typed" or "distribution_list".
     to_source: Literal["directory", "typed", "distribution_list"]

@@ -14,6 +14,7 @@ from shared.db import UnitOfWork
 from shared.db.models import DistributionList, Email, EmailAudit, Tenant
 from shared.reports import ReportParamError, resolve_ledger_name, validate_params
 from shared.settings import Settings
+from shared.states import AuditStatus
 
 from .problems import ProblemError, field_error
 from .rate_limit import enforce_rate_limit
@@ -211,7 +212,7 @@ async def _audit_rejection(
             cc_addresses=cc,
             bcc_addresses=bcc,
             attempt=0,
-            status="rejected",
+            status=AuditStatus.REJECTED,
             error_class="policy",
             error=f"external addresses refused for the internal-only outstanding report: {refused}",
             finished_at=datetime.now(UTC),

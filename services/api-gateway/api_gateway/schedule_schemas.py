@@ -16,7 +16,7 @@ from shared.db.models import EmailAudit, ExportJob, ReportSchedule, ScheduleRun
 from shared.recurrence import Preview
 
 from .mail_schemas import AuditPublic
-from .schemas import RowPublic
+from .schemas import ExportStatusField, RowPublic, RunStatusField
 
 ScheduleFormat = Literal["csv", "xlsx", "pdf"]
 ScheduleReport = Literal["ledger", "outstanding"]
@@ -122,7 +122,7 @@ class SchedulePublic(RowPublic):
     consecutive_failures: int
     next_run_at: datetime | None
     last_run_at: datetime | None
-    last_run_status: str | None
+    last_run_status: RunStatusField | None
     created_at: datetime
     updated_at: datetime | None
 
@@ -168,7 +168,7 @@ class RunPublic(RowPublic):
     scheduled_for: datetime
     started_at: datetime | None
     finished_at: datetime | None
-    status: str
+    status: RunStatusField
     attempts: int
     error: str | None
     export_job_id: uuid.UUID | None
@@ -187,7 +187,7 @@ class RunPage(BaseModel):
 
 class ExportSummaryPublic(RowPublic):
     id: uuid.UUID
-    status: str
+    status: ExportStatusField
     row_count: int | None
     file_name: str | None
     error: str | None

@@ -4,14 +4,37 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from enum import StrEnum
+from typing import Annotated, Any, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, GetPydanticSchema
+from pydantic_core import core_schema
 
 from shared.db.models import ExportJob
+from shared.states import AuditStatus, EmailStatus, EmailTestStatus, ExportStatus, RunStatus
+
+
+def listed(statuses: type[StrEnum]) -> GetPydanticSchema:
+    """Check and document a status as the `Literal` of its words, then hand over the enum.
+
+    A bare `StrEnum` would become a `$ref` in the OpenAPI document and name its members in
+    error messages; this keeps the inline `enum` of words and the messages clients know.
+    """
+    words = cast(Any, Literal)[tuple(status.value for status in statuses)]
+    return GetPydanticSchema(
+        lambda _source, handler: core_schema.no_info_after_validator_function(
+            statuses, handler(words)
+        )
+    )
+
+
+ExportStatusField = Annotated[ExportStatus, listed(ExportStatus)]
+EmailStatusField = Annotated[EmailStatus, listed(EmailStatus)]
+RunStatusField = Annotated[RunStatus, listed(RunStatus)]
+AuditStatusField = Annotated[AuditStatus, listed(AuditStatus)]
+EmailTestStatusField = Annotated[EmailTestStatus, listed(EmailTestStatus)]
 
 ExportFormat = Literal["csv", "xlsx", "pdf"]
-ExportStatus = Literal["queued", "running", "succeeded", "failed", "expired"]
 
 
 class ExportJobCreate(BaseModel):
@@ -39,7 +62,7 @@ class ExportJobColumns(RowPublic):
     report: str
     format: str
     params: dict[str, Any]
-    status: ExportStatus
+    status: ExportStatusField
     progress: int
     row_count: int | None
     file_name: str | None
@@ -57,7 +80,11 @@ class ExportJobPublic(ExportJobColumns):
 
     @classmethod
     def from_job(cls, job: ExportJob) -> ExportJobPublic:
-        url = f"/api/v1/exports/jobs/{job.id}/download" if job.status == "succeeded" else None
+        url = (
+            f"/api/v1/exports/jobs/{job.id}/download"
+            if job.status == ExportStatus.SUCCEEDED
+            else None
+        )
         return cls(**ExportJobColumns.model_validate(job).model_dump(), download_url=url)
 
 

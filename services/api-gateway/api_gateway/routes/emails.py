@@ -10,7 +10,8 @@ from fastapi import APIRouter, Query
 
 from ..deps import CurrentUser, UowDep
 from ..email_audit import AuditFilters, find_email, list_audit
-from ..mail_schemas import AuditPage, AuditStatus, EmailPublic, EmailTrigger
+from ..mail_schemas import AuditPage, EmailPublic, EmailTrigger
+from ..schemas import AuditStatusField
 
 router = APIRouter(tags=["emails"])
 
@@ -29,7 +30,7 @@ async def read_email_audit(
     uow: UowDep,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
     cursor: str | None = None,
-    status: AuditStatus | None = None,
+    status: AuditStatusField | None = None,
     trigger: EmailTrigger | None = None,
     report: str | None = None,
     recipient: Annotated[str | None, Query(max_length=320)] = None,

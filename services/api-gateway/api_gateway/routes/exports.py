@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse
 from ..deps import CurrentUser, IdempotencyKey, SettingsDep, StorageDep, UowDep
 from ..export_jobs import find_job, list_jobs, submit_export
 from ..files import serve_export_file
-from ..schemas import ExportJobCreate, ExportJobPage, ExportJobPublic, ExportStatus
+from ..schemas import ExportJobCreate, ExportJobPage, ExportJobPublic, ExportStatusField
 
 router = APIRouter(prefix="/exports/jobs", tags=["exports"])
 
@@ -47,7 +47,7 @@ async def list_export_jobs(
     uow: UowDep,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
     cursor: str | None = None,
-    status: ExportStatus | None = None,
+    status: ExportStatusField | None = None,
     report: str | None = None,
 ) -> ExportJobPage:
     """The caller's jobs (admins: the tenant's), newest first."""
