@@ -7,12 +7,15 @@
 import { api } from "/app/api.js";
 import { bytes, dateTime } from "/app/format.js";
 import { announce, busy, clearErrors, el, field, showErrors, table } from "/app/ui.js";
+import { STATES } from "/app/states.js";
 
 const PAGE_SIZE = 25;
-const GOOD = new Set(["sent", "succeeded"]);
-const BAD = new Set(["failed", "rejected", "missed"]);
-const STATUSES = [["", "Any status"], ["sent", "Sent"], ["failed", "Failed"], ["retrying", "Retrying"],
-  ["sending", "Sending"], ["rejected", "Rejected"]];
+// A word has one tone whatever it describes (an attempt, a run, an export), so the kinds merge.
+const GOOD = new Set(Object.values(STATES).flatMap((kind) => kind.good));
+const BAD = new Set(Object.values(STATES).flatMap((kind) => kind.bad));
+const AUDIT = STATES.audit.statuses;
+const STATUSES = [["", "Any status"], [AUDIT.SENT, "Sent"], [AUDIT.FAILED, "Failed"], [AUDIT.RETRYING, "Retrying"],
+  [AUDIT.SENDING, "Sending"], [AUDIT.REJECTED, "Rejected"]];
 const TRIGGERS = [["", "Any trigger"], ["manual", "Manual"], ["scheduled", "Scheduled"], ["test", "Test"]];
 const REPORTS = [["", "Any report"], ["ledger", "Ledger"], ["outstanding", "Outstanding"]];
 // Wide tables become one card per row on phones, each value labelled by its column. Kept here

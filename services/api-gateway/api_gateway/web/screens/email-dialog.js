@@ -8,8 +8,11 @@
 import { api, download, idempotencyKey } from "/app/api.js";
 import { bytes, dateTime } from "/app/format.js";
 import { addressList, announce, busy, clearErrors, el, field, openDialog, showErrors } from "/app/ui.js";
+import { STATES } from "/app/states.js";
 
 export const FORMATS = [["pdf", "PDF"], ["xlsx", "Excel (XLSX)"], ["csv", "CSV"]];
+const EXPORT = STATES.export.statuses;
+const EMAIL = STATES.email.statuses;
 const POLL_MS = 1000;
 const EMAIL_FOLLOW_LIMIT = 120; // polls, so about two minutes
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -84,7 +87,7 @@ async function followJob(panel, run, first, location) {
   while (panel.isConnected && panel.dataset.run === run) {
     if (job.status !== shown) { announceJob(job); shown = job.status; }
     renderJob(panel, job);
-    if (!["queued", "running"].includes(job.status)) return;
+    if (!STATES.export.active.includes(job.status)) return;
     await sleep(POLL_MS);
     try {
       job = await api.get(location);
@@ -101,11 +104,11 @@ async function followJob(panel, run, first, location) {
 
 function announceJob(job) {
   const messages = {
-    queued: ["Export queued.", "info"],
-    running: ["Export running.", "info"],
-    succeeded: [`Export ready: ${count(job.row_count)} rows. Use Download to save it.`, "success"],
-    failed: [`The export failed: ${job.error || "no reason was given"}`, "error"],
-    expired: ["The export's file has expired.", "error"],
+    [EXPORT.QUEUED]: ["Export queued.", "info"],
+    [EXPORT.RUNNING]: ["Export running.", "info"],
+    [EXPORT.SUCCEEDED]: [`Export ready: ${count(job.row_count)} rows. Use Download to save it.`, "success"],
+    [EXPORT.FAILED]: [`The export failed: ${job.error || "no reason was given"}`, "error"],
+    [EXPORT.EXPIRED]: ["The export's file has expired.", "error"],
   };
   const [text, kind] = messages[job.status] || [`Export ${job.status}.`, "info"];
   announce(text, kind);
@@ -113,11 +116,11 @@ function announceJob(job) {
 
 export function jobStatusText(job) {
   switch (job.status) {
-    case "queued": return "Queued: waiting for a worker…";
-    case "running": return `Running: ${count(job.progress)} rows written so far…`;
-    case "succeeded": return `Ready: ${count(job.row_count)} rows, ${bytes(job.file_size)}`;
-    case "failed": return `Failed: ${job.error || "no reason was given"}`;
-    case "expired": return "Expired: the file was removed; export again.";
+    case EXPORT.QUEUED: return "Queued: waiting for a worker…";
+    case EXPORT.RUNNING: return `Running: ${count(job.progress)} rows written so far…`;
+    case EXPORT.SUCCEEDED: return `Ready: ${count(job.row_count)} rows, ${bytes(job.file_size)}`;
+    case EXPORT.FAILED: return `Failed: ${job.error || "no reason was given"}`;
+    case EXPORT.EXPIRED: return "Expired: the file was removed; export again.";
     default: return job.status;
   }
 }
@@ -137,13 +140,13 @@ export function downloadButton(job) {
 }
 
 function renderJob(panel, job) {
-  const done = job.status === "succeeded";
-  const bad = job.status === "failed" || job.status === "expired";
+  const done = job.status === EXPORT.SUCCEEDED;
+  const bad = STATES.export.bad.includes(job.status);
   const restoreFocus = panel.contains(document.activeElement);
   panel.replaceChildren(...[
     el("p", { class: `notice${bad ? " error" : done ? " success" : ""}`, "data-testid": "job-status",
       "data-status": job.status }, jobStatusText(job)),
-    ["queued", "running"].includes(job.status)
+    STATES.export.active.includes(job.status)
       ? el("progress", { "aria-label": "Export progress" }) : null,
     done ? el("div", { class: "actions" }, downloadButton(job),
       el("span", { class: "hint" }, `${job.file_name}${job.expires_at
@@ -226,15 +229,15 @@ export async function followEmail(emailId, result, onFinal = () => {}) {
       return;
     }
     const who = describeRecipients(email);
-    if (email.status === "sent") { show(`Sent to ${who}.`, "success"); onFinal("Sent"); return; }
-    if (email.status === "failed" || email.status === "rejected") {
+    if (email.status === EMAIL.SENT) { show(`Sent to ${who}.`, "success"); onFinal("Sent"); return; }
+    if (STATES.email.bad.includes(email.status)) {
       show(`Not sent to ${who}: ${email.error || email.status}`, "error");
       onFinal("Not sent");
       return;
     }
     if (email.status !== last) {
       last = email.status;
-      show(email.status === "sending" ? `Sending to ${who}…`
+      show(email.status === EMAIL.SENDING ? `Sending to ${who}…`
         : `Queued to ${who}: preparing the report file…`);
     }
   }

@@ -8,6 +8,7 @@
 import { api } from "/app/api.js";
 import { dateTime } from "/app/format.js";
 import { addressList, announce, busy, clearErrors, el, field, showErrors } from "/app/ui.js";
+import { STATES } from "/app/states.js";
 
 const PATH = "/api/v1/admin/email-settings";
 // The API's own defaults, so a first save without touching them stores what the server would.
@@ -202,7 +203,7 @@ export const emailSettingsScreen = {
       const lines = [];
       if (answer.ok) {
         lines.push(`Sent: ${[answer.smtp_code, answer.smtp_reply].filter((x) => x !== null && x !== undefined).join(" ")}`.trim());
-      } else if (answer.status === "pending") {
+      } else if (answer.status === STATES.email_test.statuses.PENDING) {
         lines.push(`No answer yet: ${answer.reason || "the mail service did not answer in time"}`);
       } else {
         lines.push(`Failed: ${answer.reason || "the server refused the message"}`);

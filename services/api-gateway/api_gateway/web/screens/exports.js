@@ -8,10 +8,12 @@ import { api } from "/app/api.js";
 import { bytes, dateTime, day } from "/app/format.js";
 import { announce, busy, el, table } from "/app/ui.js";
 import { downloadButton } from "/app/screens/email-dialog.js";
+import { STATES } from "/app/states.js";
 
 const PAGE = 20;
 const POLL_MS = 2000;
-const ACTIVE = new Set(["queued", "running"]);
+const EXPORT = STATES.export.statuses;
+const ACTIVE = new Set(STATES.export.active);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const count = (n) => Number(n || 0).toLocaleString("en-IN");
 
@@ -26,13 +28,13 @@ function summary(job) {
 
 // Status with its live progress (or the failure's reason) in one cell, to keep the table narrow.
 function statusCell(job) {
-  const tone = job.status === "succeeded" ? " good" : ["failed", "expired"].includes(job.status) ? " bad" : "";
+  const tone = STATES.export.good.includes(job.status) ? " good" : STATES.export.bad.includes(job.status) ? " bad" : "";
   return [el("span", { class: `badge${tone}`, "data-testid": "job-status", "data-job-id": job.id,
     "data-status": job.status }, job.status),
-  job.status === "running" ? el("div", {}, el("progress", { "aria-label": `Progress of ${summary(job)}` }),
+  job.status === EXPORT.RUNNING ? el("div", {}, el("progress", { "aria-label": `Progress of ${summary(job)}` }),
     el("div", { class: "hint" }, `${count(job.progress)} rows so far`)) : null,
-  job.status === "queued" ? el("div", { class: "hint" }, "waiting for a worker") : null,
-  job.status === "failed" && job.error ? el("div", { class: "hint" }, job.error) : null];
+  job.status === EXPORT.QUEUED ? el("div", { class: "hint" }, "waiting for a worker") : null,
+  job.status === EXPORT.FAILED && job.error ? el("div", { class: "hint" }, job.error) : null];
 }
 
 // Download first after the report: on a phone the table scrolls sideways, so it stays in reach.
@@ -40,10 +42,10 @@ const COLUMNS = [
   { title: "Created", cell: (j) => dateTime(j.created_at) },
   { title: "Report", cell: (j) => [summary(j), el("div", { class: "hint" }, j.format.toUpperCase())] },
   { title: "Status", cell: statusCell },
-  { title: "File", cell: (j) => (j.status === "succeeded" && j.download_url ? downloadButton(j) : "") },
+  { title: "File", cell: (j) => (j.status === EXPORT.SUCCEEDED && j.download_url ? downloadButton(j) : "") },
   { title: "Rows", cell: (j) => (j.row_count === null ? "" : count(j.row_count)), numeric: true },
   { title: "Size", cell: (j) => bytes(j.file_size), numeric: true },
-  { title: "Expires", cell: (j) => (j.status === "succeeded" ? dateTime(j.expires_at) : "") },
+  { title: "Expires", cell: (j) => (j.status === EXPORT.SUCCEEDED ? dateTime(j.expires_at) : "") },
 ];
 
 export const exportsScreen = {
@@ -110,7 +112,7 @@ export const exportsScreen = {
           draw();
           for (const job of changed.filter((f) => !ACTIVE.has(f.status))) {
             announce(`${summary(job)}: ${job.status}${job.error ? ` (${job.error})` : ""}.`,
-              job.status === "succeeded" ? "success" : "error");
+              job.status === EXPORT.SUCCEEDED ? "success" : "error");
           }
         }
       } finally {

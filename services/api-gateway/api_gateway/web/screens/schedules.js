@@ -11,9 +11,11 @@ import { dateTime } from "/app/format.js";
 import { announce, busy, el, openDialog } from "/app/ui.js";
 import { attachmentCell, outcomeCell, recipientsCell, responsiveTable, statusBadge } from "/app/screens/audit.js";
 import { DAYS, PERIODS, openScheduleForm, presetFromCron } from "/app/screens/schedule-form.js";
+import { STATES } from "/app/states.js";
 
 // Runs in these states are still moving: the history refreshes itself until they settle.
-const ACTIVE = new Set(["pending", "exporting", "sending", "retrying"]);
+const ACTIVE = new Set(STATES.run.active);
+const RUN = STATES.run.statuses;
 const REFRESH_MS = 2500;
 
 function describeRecurrence(cron) {
@@ -285,7 +287,7 @@ export const scheduleDetailScreen = {
       draw();
       const settled = runs.filter((r) => before.has(r.id) && ACTIVE.has(before.get(r.id)) && !ACTIVE.has(r.status));
       for (const r of settled) {
-        announce(`The run for ${dateTime(r.scheduled_for)} ${r.status}.`, r.status === "succeeded" ? "success" : r.status === "failed" ? "error" : "info");
+        announce(`The run for ${dateTime(r.scheduled_for)} ${r.status}.`, r.status === RUN.SUCCEEDED ? "success" : r.status === RUN.FAILED ? "error" : "info");
       }
       if (settled.length) await loadSchedule(); // its last result changed
       watch();
