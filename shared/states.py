@@ -102,6 +102,8 @@ SCHEDULE_RUN: Mapping[RunStatus, frozenset[RunStatus]] = {
     RunStatus.MISSED: frozenset(),  # created final by the ticker, never entered by a transition
 }
 
+# Final: the work is over. A succeeded job's one later move (to expired) is its file's
+# housekeeping, not work: the job is never rendered again.
 FINAL_EXPORT_STATES = frozenset({ExportStatus.SUCCEEDED, ExportStatus.FAILED, ExportStatus.EXPIRED})
 FINAL_EMAIL_STATES = frozenset({EmailStatus.SENT, EmailStatus.FAILED, EmailStatus.REJECTED})
 FINAL_RUN_STATES = frozenset(
