@@ -36,6 +36,7 @@ from shared.auth import mint_token
 from shared.db import asyncpg_dsn
 from shared.demo import load_single_ledger
 from shared.settings import Settings
+from shared.states import FINAL_EXPORT_STATES, ExportStatus
 from tests.e2e.stack import Stack
 
 WARM_UP_JOBS = 5
@@ -44,7 +45,7 @@ WARM_UP_JOBS = 5
 PHASES = """
 SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at)),
        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at))
-FROM export_jobs WHERE requested_by = 'bench-e2e' AND status = 'succeeded'
+FROM export_jobs WHERE requested_by = 'bench-e2e' AND status = $1
 """
 
 
@@ -99,9 +100,9 @@ async def _one_job(
     url = created.headers["location"]
     while True:
         job = (await client.get(url, headers=headers)).json()
-        if job["status"] == "succeeded":
+        if job["status"] == ExportStatus.SUCCEEDED:
             return time.perf_counter() - started
-        if job["status"] not in ("queued", "running"):
+        if job["status"] in FINAL_EXPORT_STATES:
             raise RuntimeError(f"job {url} ended {job['status']}: {job.get('error')}")
         await asyncio.sleep(poll)
 
@@ -150,7 +151,7 @@ async def _drop_database(url: str) -> None:
 async def _phases(url: str) -> tuple[float, float]:
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
-        queued, rendered = await conn.fetchrow(PHASES)
+        queued, rendered = await conn.fetchrow(PHASES, ExportStatus.SUCCEEDED.value)
     finally:
         await conn.close()
     return float(queued or 0), float(rendered or 0)

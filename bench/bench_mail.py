@@ -52,6 +52,7 @@ from shared.db.models import Email
 from shared.logging import configure_logging
 from shared.runtime import Infrastructure
 from shared.settings import Settings
+from shared.states import AuditStatus, EmailStatus
 from tests.factories import create_tenant
 from tests.integration.mailing import configure_smtp, stored_export
 from tests.smtp_kit import SmtpSink
@@ -215,8 +216,8 @@ class Bench:
         self.queued += n
 
     async def wait_sent(self) -> None:
-        while (done := finished())["sent"] < self.queued:
-            if done["failed"] or any(task.done() for task in self.tasks):
+        while (done := finished())[AuditStatus.SENT] < self.queued:
+            if done[AuditStatus.FAILED] or any(task.done() for task in self.tasks):
                 raise RuntimeError("an email failed or the worker stopped: see mail-service.log")
             await asyncio.sleep(0.005)
 
@@ -265,7 +266,7 @@ async def bench(args: argparse.Namespace, tmp: Path) -> tuple[list[Run], str, st
         finally:
             sink.proc.terminate()
             await sink.proc.wait()
-    if statuses != {"sent": work.queued}:
+    if statuses != {EmailStatus.SENT: work.queued}:
         raise RuntimeError(f"{work.queued} emails queued; in the database: {statuses}")
     return runs, f"Database check: all {work.queued:,} emails queued were `sent`.", server
 

@@ -42,6 +42,7 @@ from shared.migrate import upgrade
 from shared.recurrence import next_run
 from shared.runtime import Infrastructure
 from shared.settings import Settings
+from shared.states import RunStatus
 
 SECTION = "## Scheduler"
 SMALL_DB = "ledgerpost_bench_sched_small"
@@ -62,8 +63,8 @@ SELECT gen_random_uuid(), $1, 'u' || g % 50, 'owner' || g % 50 || '@example.in',
        CASE WHEN d THEN $7 ELSE ($8::timestamptz[])[1 + g % cardinality($8)] END
 FROM generate_series(1, $2) AS g, LATERAL (SELECT $3 > 0 AND g % $4 = 0 AND g <= $3 * $4 AS d) x
 """
-RUNS = """SELECT count(*) FILTER (WHERE status = 'pending' AND scheduled_for = $2),
-                 count(*) FILTER (WHERE status <> 'pending' OR scheduled_for <> $2)
+RUNS = """SELECT count(*) FILTER (WHERE status = $3 AND scheduled_for = $2),
+                 count(*) FILTER (WHERE status <> $3 OR scheduled_for <> $2)
           FROM schedule_runs WHERE tenant_id = $1"""
 MINE = "SELECT count(*) FROM outbox WHERE left(stream, length($1)) = $1"
 Times = dict[str, list[float]]
@@ -138,7 +139,7 @@ async def burst(label: str, infras: list[Infrastructure], conn: asyncpg.Connecti
     while await conn.fetchval(MINE, settings.bus_stream_prefix):
         await asyncio.gather(*(relay.publish_pending() for relay in relays))
     total_s = time.perf_counter() - started
-    runs, stray = await conn.fetchrow(RUNS, tenant, t)
+    runs, stray = await conn.fetchrow(RUNS, tenant, t, RunStatus.PENDING.value)
     xlen = await infras[0].redis.xlen(settings.stream(Streams.SCHEDULE_RUN_DUE))
     return Burst(label, tick_s, cpu_s, total_s, list(advanced), runs, xlen, stray)
 
