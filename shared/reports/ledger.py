@@ -16,8 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.db.models import Ledger
 from shared.periods import PeriodError, resolve_period
 
-from .definitions import EmailRequest, ParamsContext, RecipientPolicy, ReportDefinition
-from .definitions import ReportParamError as ParamError
+from .definitions import (
+    EmailRequest,
+    ParamsContext,
+    RecipientPolicy,
+    ReportDefinition,
+    ReportParamError,
+)
 from .document import ReportSource
 from .email_bodies import MAX_LIST, Address, EmailFormat
 from .ledger_source import LEDGER_COLUMNS, canonical_ledger, dmy, ledger_figures, ledger_source
@@ -83,16 +88,16 @@ class LedgerStatement(ReportDefinition[LedgerParams, LedgerScheduleParams, Ledge
 
     def check_params(self, params: LedgerParams, max_period_days: int) -> None:
         if params.from_date > params.to_date:
-            raise ParamError("from_date", "from_date is after to_date")
+            raise ReportParamError("from_date", "from_date is after to_date")
         if (params.to_date - params.from_date).days > max_period_days:
-            raise ParamError(
+            raise ReportParamError(
                 "to_date", f"the period is longer than the {max_period_days}-day limit"
             )
 
     async def resolved(self, params: LedgerParams, ctx: ParamsContext) -> LedgerParams:
         canonical = await resolve_ledger_name(ctx.session, ctx.tenant_id, params.ledger)
         if canonical is None:
-            raise ParamError("ledger", f"no ledger named {params.ledger!r}")
+            raise ReportParamError("ledger", f"no ledger named {params.ledger!r}")
         return params.model_copy(update={"ledger": canonical})
 
     async def open_source(
@@ -100,7 +105,7 @@ class LedgerStatement(ReportDefinition[LedgerParams, LedgerScheduleParams, Ledge
     ) -> ReportSource:
         ledger = await canonical_ledger(conn, tenant_id, params.ledger)
         if ledger is None:
-            raise ParamError("ledger", f"no ledger named {params.ledger!r}")
+            raise ReportParamError("ledger", f"no ledger named {params.ledger!r}")
         figures = await ledger_figures(conn, tenant_id, ledger, params.from_date, params.to_date)
         file_params = {**params.model_dump(mode="json"), "ledger": ledger}
         return ledger_source(conn, tenant_id, company, figures, file_params)
@@ -111,16 +116,16 @@ class LedgerStatement(ReportDefinition[LedgerParams, LedgerScheduleParams, Ledge
         try:
             start, end = resolve_period(saved.period, await ctx.today(), saved.n)
         except PeriodError as exc:
-            raise ParamError(exc.field, exc.message) from None
+            raise ReportParamError(exc.field, exc.message) from None
         if (end - start).days > ctx.max_period_days:
             # Refused now rather than failing at every run.
-            raise ParamError(
+            raise ReportParamError(
                 "n" if saved.n is not None else "period",
                 f"the period is longer than the {ctx.max_period_days}-day export limit",
             )
         canonical = await resolve_ledger_name(ctx.session, ctx.tenant_id, saved.ledger)
         if canonical is None:
-            raise ParamError("ledger", f"no ledger named {saved.ledger!r}")
+            raise ReportParamError("ledger", f"no ledger named {saved.ledger!r}")
         params: dict[str, Any] = {"ledger": canonical, "period": saved.period}
         if saved.n is not None:
             params["n"] = saved.n
