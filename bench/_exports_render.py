@@ -7,7 +7,8 @@ peak RSS that measurement's own: the real modes are an export worker rendering o
 
 Real modes (`csv`, `xlsx`, `pdf`) claim the job as the handler does, time
 `export_service.render.render_job` on it, then mark it succeeded. Baselines read the same
-rows with the same query (`sources.LEDGER_ENTRIES`, same arguments) and are timed as follows:
+rows with the same query (`shared.reports.ledger_source.LEDGER_ENTRIES`, same arguments) and
+are timed as follows:
 
 - `csv-copy`: asyncpg `copy_from_query(..., output=path, format="csv")`, nothing else.
 - `xlsx-openpyxl`: an asyncpg cursor into openpyxl `write_only`, plain values (dates, Decimals
@@ -109,11 +110,11 @@ async def _real(mode: str, job_id: uuid.UUID, export_dir: Path, prefix: str) -> 
 
 
 async def _baseline(mode: str, params: LedgerParams, tenant: str, path: Path) -> dict[str, Any]:
-    from export_service.sources import LEDGER_ENTRIES, ledger_figures
+    from shared.reports.ledger_source import LEDGER_ENTRIES, ledger_figures
 
     conn = await asyncpg.connect(asyncpg_dsn(database_url()))
     try:
-        f = await ledger_figures(conn, tenant, params.ledger, params)
+        f = await ledger_figures(conn, tenant, params.ledger, params.from_date, params.to_date)
         args = (tenant, f.ledger, f.from_date, f.to_date, f.opening)
         if mode == "pdf-canvas":
             company = await conn.fetchval("SELECT name FROM tenants WHERE id = $1", tenant)
@@ -136,8 +137,9 @@ async def _baseline(mode: str, params: LedgerParams, tenant: str, path: Path) ->
 
 
 async def _xlsx_openpyxl(conn: Any, query: str, args: tuple[Any, ...], path: Path) -> int:
-    from export_service.sources import BATCH_ROWS, LEDGER_COLUMNS
     from openpyxl import Workbook
+
+    from shared.reports.ledger_source import BATCH_ROWS, LEDGER_COLUMNS
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Sheet 1")
@@ -167,10 +169,11 @@ async def _pdf_canvas(
         _Layout,
         clip,
     )
-    from export_service.sources import ledger_source
     from reportlab.pdfgen.canvas import Canvas
 
-    source = ledger_source(conn, tenant, company, figures)
+    from shared.reports.ledger_source import ledger_source
+
+    source = ledger_source(conn, tenant, company, figures, {})
     layout = _Layout(source.header, 8.0)
     size, leading = layout.size, layout.leading
     cells = []

@@ -268,7 +268,8 @@ def main() -> None:
         f"loaded with `shared.demo.load_single_ledger` (period {bench.params['from_date']} to "
         f"{bench.params['to_date']}). Each render is a fresh process; best of {args.runs} runs "
         "per side, the two sides alternated. Baselines read the same query "
-        "(`sources.LEDGER_ENTRIES`, same arguments); the CSV baseline times only the COPY, the "
+        "(`shared.reports.ledger_source.LEDGER_ENTRIES`, same arguments); the CSV baseline "
+        "times only the COPY, the "
         "PDF baseline only the drawing (rows fetched and formatted beforehand), the openpyxl "
         "baseline fetches and writes (as the render does). Peak RSS: `ru_maxrss` of the "
         "rendering process (1 MB = 10^6 bytes), interpreter and the worker's modules included.",

@@ -88,11 +88,6 @@ def external_addresses(
     ]
 
 
-def merge(a: Recipients, b: Recipients) -> Recipients:
-    """`a` then `b`, deduplicated by the same rule (To wins over CC, CC over BCC)."""
-    return _dedup([*a.to, *b.to], [*a.cc, *b.cc], [*a.bcc, *b.bcc])
-
-
 def _dedup(to: list[str], cc: list[str], bcc: list[str]) -> Recipients:
     seen: set[str] = set()
 

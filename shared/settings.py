@@ -23,10 +23,6 @@ PLACEHOLDER_SECRETS = frozenset(
 )
 
 
-class ConfigurationError(RuntimeError):
-    """Raised when the environment cannot run the service; the message says what to fix."""
-
-
 class Settings(BaseSettings):
     """Settings shared by every service; per-service values carry the service's prefix."""
 

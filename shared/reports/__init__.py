@@ -1,15 +1,40 @@
-"""Report definitions shared by the gateway's validation and the export-service's renderers."""
+"""Report definitions: one per report, in a registry every service consults.
+
+A `ReportDefinition` owns everything report-specific (parameters, source SQL and rows, columns,
+schedule periods, recipient policy, email texts, file name); see `definitions.py`. The built-in
+reports are `ledger.py` and `outstanding.py`, their SQL in `*_source.py`; `registry.py` maps a
+name to its definition; `document.py` is the shape the export-service's writers draw.
+"""
 
 from .ageing import AGEING_BUCKETS, BUCKET_LABELS, ageing_bucket, days_overdue
 from .definitions import (
     FORMATS,
-    REPORTS,
-    LedgerParams,
-    OutstandingParams,
+    EmailRequest,
+    ParamsContext,
+    RecipientPolicy,
     ReportDefinition,
     ReportParamError,
+)
+from .document import (
+    CellValue,
+    Column,
+    ColumnKind,
+    CsvCopy,
+    DocumentHeader,
+    ReportSource,
+    Row,
+    RowStyle,
+)
+from .ledger import LedgerParams, resolve_ledger_name
+from .outstanding import OutstandingParams
+from .registry import (
+    REGISTRY,
+    AnyReport,
+    ReportName,
     download_name,
-    resolve_ledger_name,
+    register,
+    report_named,
+    unregister,
     validate_params,
 )
 
@@ -17,14 +42,30 @@ __all__ = [
     "AGEING_BUCKETS",
     "BUCKET_LABELS",
     "FORMATS",
-    "REPORTS",
+    "REGISTRY",
+    "AnyReport",
+    "CellValue",
+    "Column",
+    "ColumnKind",
+    "CsvCopy",
+    "DocumentHeader",
+    "EmailRequest",
     "LedgerParams",
     "OutstandingParams",
+    "ParamsContext",
+    "RecipientPolicy",
     "ReportDefinition",
+    "ReportName",
     "ReportParamError",
+    "ReportSource",
+    "Row",
+    "RowStyle",
     "ageing_bucket",
     "days_overdue",
     "download_name",
+    "register",
+    "report_named",
     "resolve_ledger_name",
+    "unregister",
     "validate_params",
 ]

@@ -8,7 +8,6 @@ from shared.recipients import (
     RecipientError,
     Recipients,
     external_addresses,
-    merge,
     normalize_recipients,
 )
 
@@ -129,19 +128,6 @@ def test_no_internal_domains_makes_everything_external() -> None:
 def test_configured_domains_are_normalized_before_comparing() -> None:
     recipients = Recipients(["a@example.in", "b@xn--bcher-kva.de"], [], [])
     assert external_addresses(recipients, ["Example.IN.", "B\u00fccher.de"]) == []
-
-
-def test_merge_keeps_order_and_the_field_precedence() -> None:
-    a = Recipients(["a@example.in"], ["b@example.in"], ["c@example.in"])
-    b = Recipients(
-        ["C@example.in", "d@example.in"], ["A@example.in", "e@example.in"], ["b@example.in"]
-    )
-    merged = merge(a, b)
-    # c moves up from BCC to To: an address in To is never also a hidden copy.
-    assert merged.to == ["a@example.in", "C@example.in", "d@example.in"]
-    assert merged.cc == ["b@example.in", "e@example.in"]
-    assert merged.bcc == []
-    assert merge(merged, merged) == merged
 
 
 def test_recipients_is_immutable() -> None:

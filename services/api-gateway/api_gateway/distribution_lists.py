@@ -15,10 +15,11 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Executable
 
+from shared import tenants
 from shared.addresses import contains_header_unsafe
 from shared.auth import Principal
 from shared.db import UnitOfWork
-from shared.db.models import DistributionList, Tenant
+from shared.db.models import DistributionList
 from shared.recipients import (
     RecipientError,
     Recipients,
@@ -94,7 +95,7 @@ async def list_distribution_lists(
     uow: UnitOfWork, principal: Principal
 ) -> DistributionListCollection:
     """Every list of the caller's tenant, ordered by name (case-insensitively)."""
-    domains = await _internal_domains(uow, principal.tenant_id)
+    domains = await tenants.internal_domains(uow.session, principal.tenant_id)
     rows = await uow.session.scalars(
         select(DistributionList)
         .where(DistributionList.tenant_id == principal.tenant_id)
@@ -108,14 +109,14 @@ async def read_distribution_list(
 ) -> DistributionListPublic:
     """One list of the caller's tenant (404 for another tenant's)."""
     row = await _find(uow, principal.tenant_id, list_id)
-    return _public(row, await _internal_domains(uow, principal.tenant_id))
+    return _public(row, await tenants.internal_domains(uow.session, principal.tenant_id))
 
 
 async def create_distribution_list(
     uow: UnitOfWork, admin: Principal, body: DistributionListWrite
 ) -> DistributionListPublic:
     """Validate and store a new list (committed); 409 when the name is taken."""
-    domains = await _internal_domains(uow, admin.tenant_id)
+    domains = await tenants.internal_domains(uow.session, admin.tenant_id)
     checked = check_list(body, domains)
     await _ensure_name_free(uow, admin.tenant_id, checked)
     values = _values(checked)
@@ -135,7 +136,7 @@ async def update_distribution_list(
     uow: UnitOfWork, admin: Principal, list_id: uuid.UUID, body: DistributionListWrite
 ) -> DistributionListPublic:
     """Replace a list's name and addresses (committed); 404 for another tenant's list."""
-    domains = await _internal_domains(uow, admin.tenant_id)
+    domains = await tenants.internal_domains(uow.session, admin.tenant_id)
     checked = check_list(body, domains)
     await _find(uow, admin.tenant_id, list_id)
     await _ensure_name_free(uow, admin.tenant_id, checked, exclude=list_id)
@@ -168,19 +169,8 @@ async def delete_distribution_list(uow: UnitOfWork, admin: Principal, list_id: u
     )
 
 
-async def _internal_domains(uow: UnitOfWork, tenant_id: str) -> list[str]:
-    domains = await uow.session.scalar(
-        select(Tenant.internal_domains).where(Tenant.id == tenant_id)
-    )
-    return list(domains or [])
-
-
 async def _find(uow: UnitOfWork, tenant_id: str, list_id: uuid.UUID) -> DistributionList:
-    row = await uow.session.scalar(
-        select(DistributionList).where(
-            DistributionList.id == list_id, DistributionList.tenant_id == tenant_id
-        )
-    )
+    row = await tenants.distribution_list(uow.session, tenant_id, list_id)
     if row is None:
         raise ProblemError(404, NOT_FOUND)
     return row

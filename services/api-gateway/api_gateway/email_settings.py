@@ -11,9 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from shared import tenants
 from shared.addresses import (
     contains_header_unsafe,
     normalize_address,
@@ -106,10 +107,7 @@ async def read_email_settings(uow: UnitOfWork, tenant_id: str) -> EmailSettingsP
     row = await uow.session.get(EmailSettings, tenant_id)
     if row is None:
         raise ProblemError(404, NOT_CONFIGURED)
-    domains = await uow.session.scalar(
-        select(Tenant.internal_domains).where(Tenant.id == tenant_id)
-    )
-    return _public(row, list(domains or []))
+    return _public(row, await tenants.internal_domains(uow.session, tenant_id))
 
 
 async def save_email_settings(

@@ -12,7 +12,7 @@ from shared.auth import Principal
 from shared.db import UnitOfWork
 from shared.db.models import ExportJob
 from shared.idempotency import IdempotencyConflictError
-from shared.reports import REPORTS, ReportParamError, resolve_ledger_name, validate_params
+from shared.reports import ParamsContext, ReportParamError, report_named
 from shared.settings import Settings
 from shared.states import ExportStatus
 
@@ -32,25 +32,20 @@ async def submit_export(
     idempotency_key: str | None,
 ) -> tuple[ExportJob, bool]:
     """Validate the request against the report's definition, then queue the job (committed)."""
-    if report == "outstanding" and params.get("as_of") is None:
-        params = {**params, "as_of": (await tenant_today(uow, principal.tenant_id)).isoformat()}
+    context = params_context(uow, settings, principal)
     try:
-        parsed = validate_params(report, params, settings.export_max_period_days)
+        definition = report_named(report)
+        raw = await definition.with_defaults(params, context)
+        parsed = definition.parse_params(raw, settings.export_max_period_days)
+        if format not in definition.formats:
+            raise ReportParamError(
+                "format", f"{report} can be exported as {sorted(definition.formats)}"
+            )
+        parsed = await definition.resolved(parsed, context)
     except ReportParamError as exc:
         path = exc.field if exc.field in ("report", "format") else f"params.{exc.field}"
         raise field_error(path, exc.message) from None
-    if format not in REPORTS[report].formats:
-        raise field_error(
-            "format", f"{report} can be exported as {sorted(REPORTS[report].formats)}"
-        )
     normalised = parsed.model_dump(mode="json")
-    if "ledger" in normalised:
-        canonical = await resolve_ledger_name(
-            uow.session, principal.tenant_id, normalised["ledger"]
-        )
-        if canonical is None:
-            raise field_error("params.ledger", f"no ledger named {normalised['ledger']!r}")
-        normalised["ledger"] = canonical
     new = exports.NewExport(
         tenant_id=principal.tenant_id,
         requested_by=principal.user_id,
@@ -67,6 +62,16 @@ async def submit_export(
         ) from None
     await uow.commit()
     return job, created
+
+
+def params_context(uow: UnitOfWork, settings: Settings, principal: Principal) -> ParamsContext:
+    """What a report needs to check a request's parameters against the caller's books."""
+    return ParamsContext(
+        session=uow.session,
+        tenant_id=principal.tenant_id,
+        max_period_days=settings.export_max_period_days,
+        today=lambda: tenant_today(uow, principal.tenant_id),
+    )
 
 
 def _visible(principal: Principal) -> Any:

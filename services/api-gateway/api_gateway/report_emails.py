@@ -1,23 +1,23 @@
 """Sending a report by email: the export job and the email are created in one transaction.
 
-The report decides the rules, never the client: a ledger statement may go to anyone, its To
-auto-filled from the party directory when the user leaves it empty; the outstanding report
-goes to internal addresses only (typed or from a distribution list), and one external address
-refuses the whole request, with a `rejected` row in the audit.
+The report decides the rules, never the client (its definition's recipient policy, applied in
+`report_sends.py`): a ledger statement may go to anyone, its To auto-filled from the party
+directory when the user leaves it empty; the outstanding report goes to internal addresses
+only (typed or from a distribution list), and one external address refuses the whole request,
+with a `rejected` row in the audit.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
-from shared import emails, exports
+from shared import emails, exports, tenants
 from shared.auth import Principal
 from shared.db import UnitOfWork
-from shared.db.models import Email, EmailSettings, Tenant
+from shared.db.models import Email
 from shared.idempotency import request_fingerprint
 from shared.party_directory import entry_for_ledger
 from shared.recipients import RecipientError, Recipients, normalize_recipients
@@ -25,8 +25,6 @@ from shared.settings import Settings
 
 from .problems import ProblemError, field_error
 from .report_email_schemas import RecipientsPublic, ReportEmailAccepted
-
-FALLBACK_MESSAGE_DOMAIN = "ledgerpost.invalid"
 
 
 @dataclass(frozen=True)
@@ -86,10 +84,6 @@ def checked_recipients(
         ) from None
 
 
-async def company_name(uow: UnitOfWork, tenant_id: str) -> str:
-    return await uow.session.scalar(select(Tenant.name).where(Tenant.id == tenant_id)) or tenant_id
-
-
 async def directory_recipients(
     uow: UnitOfWork, tenant_id: str, ledger: str, cc: list[str], bcc: list[str]
 ) -> tuple[list[str], list[str], list[str]]:
@@ -126,9 +120,6 @@ async def queue_report_email(
             params=request.params,
         ),
     )
-    from_email = await uow.session.scalar(
-        select(EmailSettings.from_email).where(EmailSettings.tenant_id == principal.tenant_id)
-    )
     email = emails.create_email(
         uow,
         emails.NewEmail(
@@ -146,30 +137,7 @@ async def queue_report_email(
             request_hash=request_fingerprint(body),
             recipient_source=request.recipient_source,
         ),
-        message_domain=from_email.rpartition("@")[2] if from_email else FALLBACK_MESSAGE_DOMAIN,
+        message_domain=await tenants.message_domain(uow.session, principal.tenant_id),
     )
     await uow.commit()
     return email
-
-
-def dmy(day: date) -> str:
-    return day.strftime("%d-%m-%Y")
-
-
-def default_ledger_texts(company: str, ledger: str, start: date, end: date) -> tuple[str, str]:
-    subject = f"Statement of account: {ledger}, {dmy(start)} to {dmy(end)}"
-    message = (
-        f"Dear Sir/Madam,\n\nPlease find the statement of your account ({ledger}) with "
-        f"{company} for the period {dmy(start)} to {dmy(end)}.\n\n"
-        f"Kindly let us know of any differences.\n\nRegards,\n{company}"
-    )
-    return subject, message
-
-
-def default_outstanding_texts(company: str, kind: str, as_of: date) -> tuple[str, str]:
-    subject = f"Outstanding {kind}s as of {dmy(as_of)}"
-    message = (
-        f"Hello,\n\nThe outstanding {kind}s report of {company} as of {dmy(as_of)}, with ageing, "
-        "is ready.\n\nThis report is for internal use only.\n\nRegards,\nLedgerPost"
-    )
-    return subject, message

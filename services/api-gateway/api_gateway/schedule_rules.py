@@ -13,23 +13,21 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, Literal, TypeVar
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import select
+from pydantic import BaseModel, ValidationError
 
-from shared import recurrence
-from shared.addresses import contains_header_unsafe, is_internal_address
+from shared import recurrence, tenants
+from shared.addresses import contains_header_unsafe
 from shared.auth import Principal
 from shared.db import UnitOfWork
-from shared.db.models import DistributionList, Tenant
+from shared.db.models import DistributionList
 from shared.party_directory import entry_for_ledger
-from shared.periods import PeriodError, resolve_period
 from shared.recipients import RecipientError, Recipients, normalize_recipients
 from shared.recurrence import RecurrenceError
-from shared.reports import resolve_ledger_name
+from shared.reports import AnyReport, ParamsContext, ReportParamError, report_named
 from shared.settings import Settings
 
 from .problems import ProblemError, field_error
@@ -37,25 +35,6 @@ from .schedule_schemas import PreviewPublic, RecipientsIn, Recurrence, ScheduleW
 from .tenancy import tenant_timezone
 
 M = TypeVar("M", bound=BaseModel)
-NO_INTERNAL_DOMAINS = (
-    "the outstanding report goes to internal addresses only, and this tenant has no internal "
-    "email domains yet: an admin sets them in the email settings"
-)
-
-
-class _LedgerParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    ledger: str = Field(min_length=1, max_length=200)
-    period: str = Field(max_length=32)
-    n: int | None = Field(default=None, strict=True)
-
-
-class _OutstandingParams(BaseModel):
-    # No `as_of`: each run reports as of its own local date.
-    model_config = ConfigDict(extra="forbid")
-
-    kind: Literal["receivable", "payable"]
 
 
 @dataclass(frozen=True)
@@ -74,9 +53,10 @@ async def check_schedule(
 ) -> CheckedSchedule:
     """The body checked and normalised; 422 naming the bad field (every bad address at once)."""
     cron, zone = await checked_recurrence(uow, principal.tenant_id, body)
-    params = await _checked_params(uow, settings, principal.tenant_id, body, zone)
+    definition = report_named(body.report)
+    params = await _checked_params(uow, settings, principal.tenant_id, definition, body, zone)
     recipients = await _checked_recipients(
-        uow, settings, principal.tenant_id, body.report, body.recipients, params.get("ledger")
+        uow, settings, principal.tenant_id, definition, body.recipients, params
     )
     # The name may be shown in a run's email; neither it nor the subject may break a header.
     for field, text in (("name", body.name), ("subject", body.subject or "")):
@@ -109,29 +89,23 @@ def preview_from_now(cron: str, zone: str, count: int) -> PreviewPublic:
 
 
 async def _checked_params(
-    uow: UnitOfWork, settings: Settings, tenant_id: str, body: ScheduleWrite, zone: str
+    uow: UnitOfWork,
+    settings: Settings,
+    tenant_id: str,
+    definition: AnyReport,
+    body: ScheduleWrite,
+    zone: str,
 ) -> dict[str, Any]:
-    if body.report == "outstanding":
-        outstanding = _parsed(_OutstandingParams, body.params)
-        return {"kind": outstanding.kind}
-    ledger = _parsed(_LedgerParams, body.params)
-    today = datetime.now(ZoneInfo(zone)).date()
+    saved = _parsed(definition.schedule_params_model, body.params)
+
+    async def today() -> date:  # the schedule's own today: its periods are resolved there
+        return datetime.now(ZoneInfo(zone)).date()
+
+    context = ParamsContext(uow.session, tenant_id, settings.export_max_period_days, today)
     try:
-        start, end = resolve_period(ledger.period, today, ledger.n)
-    except PeriodError as exc:
+        params: dict[str, Any] = await definition.schedule_params(saved, context)
+    except ReportParamError as exc:
         raise field_error(f"params.{exc.field}", exc.message) from None
-    if (end - start).days > settings.export_max_period_days:
-        # Refused now rather than failing at every run.
-        raise field_error(
-            "params.n" if ledger.n is not None else "params.period",
-            f"the period is longer than the {settings.export_max_period_days}-day export limit",
-        )
-    canonical = await resolve_ledger_name(uow.session, tenant_id, ledger.ledger)
-    if canonical is None:
-        raise field_error("params.ledger", f"no ledger named {ledger.ledger!r}")
-    params: dict[str, Any] = {"ledger": canonical, "period": ledger.period}
-    if ledger.n is not None:
-        params["n"] = ledger.n
     return params
 
 
@@ -150,11 +124,12 @@ async def _checked_recipients(
     uow: UnitOfWork,
     settings: Settings,
     tenant_id: str,
-    report: str,
+    definition: AnyReport,
     body: RecipientsIn,
-    ledger: str | None,
+    params: dict[str, Any],
 ) -> dict[str, Any]:
     """The typed addresses, normalised, and the list's id, as stored in `recipients`."""
+    policy = definition.recipients
     errors: list[tuple[str, str]] = []
     typed: Recipients | None = None
     try:
@@ -163,16 +138,18 @@ async def _checked_recipients(
         )
     except RecipientError as exc:
         errors.extend(exc.errors)
-    if report == "ledger":
+    extra: Recipients | None = None
+    if policy.internal_only:
+        listed = await _listed(uow, tenant_id, body.distribution_list_id)
+        extra = await _internal_only(uow, tenant_id, definition, body, listed, errors)
+        assert typed is not None
+    else:
         if body.distribution_list_id is not None:
             errors.append(("distribution_list_id", "distribution lists are for internal reports"))
         _raise_recipient_errors(errors)
-        assert typed is not None and ledger is not None
-        extra = None if typed.to else await _directory_recipients(uow, tenant_id, ledger)
-    else:
-        listed = await _listed(uow, tenant_id, body.distribution_list_id)
-        extra = await _internal_only(uow, tenant_id, body, listed, errors)
         assert typed is not None
+        if not typed.to:
+            extra = await _directory_recipients(uow, tenant_id, definition, params)
     # The run sends to the typed addresses plus the directory's or the list's: same limit.
     _combined(typed, extra, settings)
     return {
@@ -185,14 +162,17 @@ async def _checked_recipients(
     }
 
 
-async def _directory_recipients(uow: UnitOfWork, tenant_id: str, ledger: str) -> Recipients:
-    """The directory's entry for the ledger, else for its party; 422 when neither has a To."""
-    entry = await entry_for_ledger(uow.session, tenant_id, ledger)
+async def _directory_recipients(
+    uow: UnitOfWork, tenant_id: str, definition: AnyReport, params: dict[str, Any]
+) -> Recipients:
+    """The directory's entry for the ledger, else for its party; 422 when neither has a To
+    (or the report takes no recipients from the directory)."""
+    param = definition.recipients.directory_param
+    ledger = str(params.get(param, "")) if param else ""
+    entry = await entry_for_ledger(uow.session, tenant_id, ledger) if param else None
     if entry is None or not entry.to_addresses:
-        raise field_error(
-            "recipients.to",
-            f"no recipient: the party directory has no entry for {ledger!r}; type an address",
-        )
+        why = f"the party directory has no entry for {ledger!r}" if param else "nothing typed"
+        raise field_error("recipients.to", f"no recipient: {why}; type an address")
     return Recipients(list(entry.to_addresses), list(entry.cc_addresses), list(entry.bcc_addresses))
 
 
@@ -201,11 +181,7 @@ async def _listed(
 ) -> DistributionList | None:
     if list_id is None:
         return None
-    found = await uow.session.scalar(
-        select(DistributionList).where(
-            DistributionList.id == list_id, DistributionList.tenant_id == tenant_id
-        )
-    )
+    found = await tenants.distribution_list(uow.session, tenant_id, list_id)
     if found is None:
         raise field_error("recipients.distribution_list_id", "no such distribution list")
     return found
@@ -214,23 +190,23 @@ async def _listed(
 async def _internal_only(
     uow: UnitOfWork,
     tenant_id: str,
+    definition: AnyReport,
     body: RecipientsIn,
     listed: DistributionList | None,
     errors: list[tuple[str, str]],
 ) -> Recipients:
     """The list's addresses, once every address (typed or listed) is known to be internal."""
-    domains = list(
-        await uow.session.scalar(select(Tenant.internal_domains).where(Tenant.id == tenant_id))
-        or []
-    )
+    policy = definition.recipients
+    domains = await tenants.internal_domains(uow.session, tenant_id)
     if not domains:
-        raise field_error("recipients.to", NO_INTERNAL_DOMAINS)
+        raise field_error("recipients.to", definition.no_internal_domains())
     named = {field for field, _ in errors}
-    for name, addresses in (("to", body.to), ("cc", body.cc), ("bcc", body.bcc)):
-        for index, address in enumerate(addresses):
-            field = f"{name}.{index}"
-            if field not in named and not is_internal_address(address, domains):
-                errors.append((field, f"{address!r} is not an internal address"))
+    typed = Recipients(list(body.to), list(body.cc), list(body.bcc))
+    errors.extend(
+        (field, f"{address!r} is not an internal address")
+        for field, address in policy.outsiders(typed, domains)
+        if field not in named
+    )
     from_list = Recipients([], [], [])
     if listed is not None:
         from_list = Recipients(
@@ -239,8 +215,7 @@ async def _internal_only(
         # The list was internal when saved; an admin may have removed a domain since.
         errors.extend(
             ("distribution_list_id", f"{address!r} (from the list) is not an internal address")
-            for address in from_list.all
-            if not is_internal_address(address, domains)
+            for _, address in policy.outsiders(from_list, domains)
         )
     _raise_recipient_errors(errors)
     if not body.to and not from_list.to:

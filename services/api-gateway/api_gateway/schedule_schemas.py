@@ -14,12 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.db.models import EmailAudit, ExportJob, ReportSchedule, ScheduleRun
 from shared.recurrence import Preview
+from shared.reports import ReportName
 
 from .mail_schemas import AuditPublic
 from .schemas import ExportStatusField, RowPublic, RunStatusField
 
 ScheduleFormat = Literal["csv", "xlsx", "pdf"]
-ScheduleReport = Literal["ledger", "outstanding"]
 MAX_LIST = 200  # bigger lists are refused by the schema, before any work
 MAX_ADDRESS_LENGTH = 320
 MAX_PREVIEW = 50
@@ -77,7 +77,7 @@ class ScheduleWrite(Recurrence):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=200)
-    report: ScheduleReport
+    report: ReportName
     format: ScheduleFormat = "pdf"
     params: dict[str, Any] = Field(
         description='Ledger: `{"ledger", "period", "n"?}`; outstanding: `{"kind"}`.'

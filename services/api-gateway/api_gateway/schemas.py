@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, GetPydanticSchema
 from pydantic_core import core_schema
 
 from shared.db.models import ExportJob
+from shared.reports import AnyReport, ReportName
 from shared.states import AuditStatus, EmailStatus, EmailTestStatus, ExportStatus, RunStatus
 
 
@@ -40,7 +41,7 @@ ExportFormat = Literal["csv", "xlsx", "pdf"]
 class ExportJobCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    report: Literal["ledger", "outstanding"]
+    report: ReportName
     format: ExportFormat
     params: dict[str, Any] = Field(default_factory=dict)
 
@@ -91,3 +92,43 @@ class ExportJobPublic(ExportJobColumns):
 class ExportJobPage(BaseModel):
     items: list[ExportJobPublic]
     next_cursor: str | None
+
+
+FORMAT_ORDER = ("csv", "xlsx", "pdf")
+
+
+class RecipientPolicyPublic(BaseModel):
+    internal_only: bool = Field(description="Every address must be in the tenant's domains.")
+    directory_param: str | None = Field(
+        description="When To is empty, the party directory's entry for this parameter fills it."
+    )
+    distribution_lists: bool
+
+
+class ReportPublic(BaseModel):
+    """A report as the SPA offers it, read from its definition."""
+
+    name: str
+    title: str
+    formats: list[str]
+    params: list[str] = Field(description="The parameters of an export.")
+    schedule_params: list[str] = Field(description="The parameters a schedule saves.")
+    recipient_policy: RecipientPolicyPublic
+    email_path: str | None = Field(description="Where to POST to email it; null: no endpoint.")
+
+    @classmethod
+    def of(cls, report: AnyReport) -> ReportPublic:
+        policy = report.recipients
+        return cls(
+            name=report.name,
+            title=report.title,
+            formats=[f for f in FORMAT_ORDER if f in report.formats],
+            params=list(report.params_model.model_fields),
+            schedule_params=list(report.schedule_params_model.model_fields),
+            recipient_policy=RecipientPolicyPublic(
+                internal_only=policy.internal_only,
+                directory_param=policy.directory_param,
+                distribution_lists=policy.allows_distribution_lists,
+            ),
+            email_path=f"/api/v1/reports/{report.name}/email" if report.email_body else None,
+        )

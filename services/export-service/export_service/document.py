@@ -1,54 +1,31 @@
-"""The tabular document every renderer draws: a header, typed columns, and styled rows.
+"""The writers' side of the tabular document: the `TabularWriter` protocol and number formats.
 
-Report sources (ledger, outstanding) produce a `DocumentHeader` and batches of `Row`s; the
-XLSX and PDF writers turn them into files. Writers are synchronous (xlsxwriter and reportlab
-are), so the render loop hands each batch to a worker thread and the event loop stays free.
+The document itself (`DocumentHeader`, `Column`, `Row`) is defined with the reports in
+`shared.reports.document`, re-exported here for the writers; a report definition produces a
+header and batches of rows, and the CSV, XLSX and PDF writers turn them into files. Writers
+are synchronous (xlsxwriter and reportlab are), so the render loop hands each batch to a
+worker thread and the event loop stays free.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Protocol
 
-# text: plain string; date: a `date`; money: a non-negative or signed `Decimal` amount;
-# balance: a signed `Decimal` shown as an absolute amount with Dr (>= 0) or Cr (< 0);
-# integer: an `int` (days overdue).
-ColumnKind = Literal["text", "date", "money", "balance", "integer"]
+from shared.reports.document import CellValue, Column, ColumnKind, DocumentHeader, Row, RowStyle
 
-# normal: a data row; opening/closing: balance lines; group: a party heading (outstanding);
-# subtotal: a party's total; total: period or grand totals. Everything but normal is bold.
-RowStyle = Literal["normal", "opening", "group", "subtotal", "total", "closing"]
-
-CellValue = str | date | Decimal | int | None
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    kind: ColumnKind
-    # Relative width in characters; writers scale it to the page or sheet.
-    width: int
-
-
-@dataclass(frozen=True)
-class Row:
-    values: tuple[CellValue, ...]
-    style: RowStyle = "normal"
-
-
-@dataclass(frozen=True)
-class DocumentHeader:
-    title: str  # "Ledger statement", "Outstanding receivables"
-    company: str  # the tenant's name
-    lines: tuple[str, ...]  # "Ledger: Sharma Traders", "Period: 01-04-2025 to 31-03-2026"
-    columns: tuple[Column, ...]
-    # Exactly how many rows the document will carry (all styles): writers that need the page
-    # count up front ("Page N of M") rely on it.
-    total_rows: int
-    generated_at: datetime
+__all__ = [
+    "CellValue",
+    "Column",
+    "ColumnKind",
+    "DocumentHeader",
+    "Row",
+    "RowStyle",
+    "TabularWriter",
+    "dr_cr",
+    "indian_grouping",
+]
 
 
 class TabularWriter(Protocol):

@@ -1,4 +1,7 @@
-"""Render one export job: pick the report's rows, draw them in the job's format, store the file.
+"""Render one export job: open the report's source, draw it in the job's format, store the file.
+
+The report's definition (`shared.reports`) supplies everything report-specific: its parameters,
+its rows and header, and, for CSV, PostgreSQL's own CSV when the report offers it.
 
 Errors the requester can act on (an unknown ledger, a full disk) are `RenderError`s with a
 plain reason, and fail the job at once; anything else is treated as transient and retried by
@@ -20,22 +23,14 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.db.models import ExportJob
-from shared.reports import (
-    LedgerParams,
-    OutstandingParams,
-    ReportParamError,
-    download_name,
-    validate_params,
-)
+from shared.reports import ReportParamError, ReportSource, report_named
 from shared.runtime import Infrastructure
 from shared.states import ExportStatus
 from shared.storage import LocalStorage, StoredFile
 
-from .csv_writer import CsvReportWriter
+from .csv_writer import CsvReportWriter, copy_csv
 from .document import TabularWriter, indian_grouping
-from .ledger_csv import copy_ledger_csv
 from .pdf import PdfReportWriter
-from .sources import ReportSource, ledger_figures, ledger_source, outstanding_source
 from .xlsx import XlsxReportWriter
 
 PROGRESS_INTERVAL_SECONDS = 1.0
@@ -98,42 +93,28 @@ async def render_job(infra: Infrastructure, storage: LocalStorage, job: ExportJo
 
 
 async def _render(infra: Infrastructure, storage: LocalStorage, job: ExportJob) -> RenderedFile:
-    params = validate_params(job.report, job.params, infra.settings.export_max_period_days)
+    report = report_named(job.report)
+    params = report.parse_params(job.params, infra.settings.export_max_period_days)
     if job.format not in WRITERS:
         raise ReportParamError("format", f"unknown format {job.format!r}")
     key = storage.key_for(job.tenant_id, job.id, job.format, job.created_at, job.attempts)
     progress = ProgressReporter(infra.engine, job.id)
-    names = dict(job.params)
     async with infra.engine.connect() as sa_conn:
         raw: Any = await sa_conn.get_raw_connection()
         conn = raw.driver_connection
         company = await conn.fetchval("SELECT name FROM tenants WHERE id = $1", job.tenant_id)
         if company is None:
             raise RenderError("the tenant no longer exists")
-        if isinstance(params, LedgerParams):
-            ledger = await conn.fetchval(
-                "SELECT name FROM ledgers WHERE tenant_id = $1 AND lower(name) = lower($2)",
-                job.tenant_id,
-                params.ledger,
-            )
-            if ledger is None:
-                raise ReportParamError("ledger", f"no ledger named {params.ledger!r}")
-            names["ledger"] = ledger
-            figures = await ledger_figures(conn, job.tenant_id, ledger, params)
-            if job.format == "csv":
-                with storage.write_atomically(key) as out:
-                    await copy_ledger_csv(conn, out, job.tenant_id, figures, progress)
-                stored, rows = storage.stored(key, out), figures.entries
-            else:
-                _check_pdf_size(job.format, figures.entries, infra.settings.export_pdf_max_rows)
-                source = ledger_source(conn, job.tenant_id, company, figures)
-                stored, rows = await _draw(source, WRITERS[job.format](), storage, key, progress)
+        source = await report.open_source(conn, job.tenant_id, company, params)
+        if job.format == "csv" and source.csv_copy is not None:
+            with storage.write_atomically(key) as out:
+                await copy_csv(conn, out, source.header.columns, source.csv_copy, progress)
+            stored, rows = storage.stored(key, out), source.data_rows
         else:
-            assert isinstance(params, OutstandingParams)
-            source = await outstanding_source(conn, job.tenant_id, company, params)
             _check_pdf_size(job.format, source.data_rows, infra.settings.export_pdf_max_rows)
             stored, rows = await _draw(source, WRITERS[job.format](), storage, key, progress)
-    return RenderedFile(stored, download_name(job.report, names, job.format), rows)
+    file_name = report.file_name({**job.params, **source.file_params}, job.format)
+    return RenderedFile(stored, file_name, rows)
 
 
 def _check_pdf_size(fmt: str, rows: int, limit: int) -> None:

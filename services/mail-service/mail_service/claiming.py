@@ -3,10 +3,10 @@ the rest.
 
 One transaction for the whole batch: one query reads every email with its export job, its
 tenant's SMTP settings and internal domains. An email whose report failed, whose tenant has no
-SMTP settings or whose outstanding report now names an outside address is settled here with the
-reason and an audit row; one whose export still runs waits (`export.finished` announces it
-again). The sendable ones are claimed in one lease-guarded UPDATE, each with its `sending`
-audit row.
+SMTP settings or whose internal-only report (its definition's recipient policy) now names an
+outside address is settled here with the reason and an audit row; one whose export still runs
+waits (`export.finished` announces it again). The sendable ones are claimed in one
+lease-guarded UPDATE, each with its `sending` audit row.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from shared import email_claims, emails
-from shared.addresses import is_internal_address
 from shared.crypto import SecretBox
 from shared.db import UnitOfWork
 from shared.db.models import Email, EmailSettings, ExportJob, Tenant
 from shared.events import EmailRequested
 from shared.logging import correlated
+from shared.recipients import Recipients
+from shared.reports import REGISTRY
 from shared.states import (
     FINAL_EMAIL_STATES,
     FINAL_EXPORT_STATES,
@@ -94,16 +95,14 @@ def _refusal(
         )
     if config is None:
         return _Refusal(AuditStatus.FAILED, "config", "SMTP is not configured for this tenant")
-    if email.report == "outstanding":
-        # The internal-only rule, checked again at send time: a domain removed since the
-        # request (or since a schedule was saved) stops the send.
-        recipients = (*email.to_addresses, *email.cc_addresses, *email.bcc_addresses)
-        outsiders = [a for a in recipients if not is_internal_address(a, domains or [])]
+    definition = REGISTRY.get(email.report) if email.report else None
+    if definition is not None:
+        # The report's recipient policy, checked again at send time: a domain removed since
+        # the request (or since a schedule was saved) stops an internal-only report's send.
+        recipients = Recipients(email.to_addresses, email.cc_addresses, email.bcc_addresses)
+        outsiders = definition.recipients.outsiders(recipients, domains or [])
         if outsiders:
-            reason = (
-                "not sent: the outstanding report goes to internal addresses only, and these "
-                "are not internal (any more): " + ", ".join(outsiders)
-            )
+            reason = definition.refusal([address for _, address in outsiders])
             return _Refusal(AuditStatus.REJECTED, "policy", reason)
     return None
 

@@ -1,9 +1,10 @@
 """Who receives a scheduled report, resolved again at every run.
 
-The rules are the manual send's: a ledger statement goes to the typed addresses or, when none
-are saved, to the party directory's entry as it is today; the outstanding report goes to
-internal addresses only (typed or from a distribution list), checked against the tenant's
-internal domains as they are now.
+The rules are the manual send's, taken from the report's recipient policy: a report that
+takes its To from the party directory goes to the typed addresses or, when none are saved, to
+the directory's entry as it is today; an internal-only report goes to internal addresses only
+(typed or from a distribution list), checked against the tenant's internal domains as they
+are now.
 """
 
 from __future__ import annotations
@@ -11,13 +12,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import select
-
-from shared.addresses import is_internal_address
+from shared import tenants
 from shared.db import UnitOfWork
-from shared.db.models import DistributionList, ReportSchedule, Tenant
+from shared.db.models import ReportSchedule
 from shared.party_directory import entry_for_ledger
 from shared.recipients import RecipientError, Recipients, normalize_recipients
+from shared.reports import report_named
 
 
 class RunRecipientsError(Exception):
@@ -27,6 +27,8 @@ class RunRecipientsError(Exception):
 async def run_recipients(
     uow: UnitOfWork, schedule: ReportSchedule, max_total: int
 ) -> tuple[Recipients, str]:
+    definition = report_named(schedule.report)
+    policy = definition.recipients
     saved: dict[str, Any] = schedule.recipients or {}
     to, cc, bcc = (
         list(saved.get("to") or []),
@@ -34,16 +36,14 @@ async def run_recipients(
         list(saved.get("bcc") or []),
     )
     source = "typed"
-    if schedule.report == "ledger" and not to:
-        to, cc, bcc = await _from_directory(uow, schedule, cc, bcc)
+    if policy.directory_param is not None and not to:
+        ledger = str(schedule.params.get(policy.directory_param, ""))
+        to, cc, bcc = await _from_directory(uow, schedule.tenant_id, ledger, cc, bcc)
         source = "directory"
-    if schedule.report == "outstanding":
+    if policy.internal_only:
         if list_id := saved.get("distribution_list_id"):
-            listed = await uow.session.scalar(
-                select(DistributionList).where(
-                    DistributionList.id == uuid.UUID(str(list_id)),
-                    DistributionList.tenant_id == schedule.tenant_id,
-                )
+            listed = await tenants.distribution_list(
+                uow.session, schedule.tenant_id, uuid.UUID(str(list_id))
             )
             if listed is None:
                 raise RunRecipientsError("the schedule's distribution list no longer exists")
@@ -53,15 +53,10 @@ async def run_recipients(
                 [*cc, *listed.cc_addresses],
                 [*bcc, *listed.bcc_addresses],
             )
-        domains = await uow.session.scalar(
-            select(Tenant.internal_domains).where(Tenant.id == schedule.tenant_id)
-        )
-        outsiders = [a for a in (*to, *cc, *bcc) if not is_internal_address(a, domains or [])]
+        domains = await tenants.internal_domains(uow.session, schedule.tenant_id)
+        outsiders = policy.outsiders(Recipients(to, cc, bcc), domains)
         if outsiders:
-            raise RunRecipientsError(
-                "not sent: the outstanding report goes to internal addresses only, and these "
-                "are not internal (any more): " + ", ".join(outsiders)
-            )
+            raise RunRecipientsError(definition.refusal([address for _, address in outsiders]))
     if not to:
         raise RunRecipientsError("no recipient: nothing typed and no party directory entry")
     try:
@@ -71,10 +66,9 @@ async def run_recipients(
 
 
 async def _from_directory(
-    uow: UnitOfWork, schedule: ReportSchedule, cc: list[str], bcc: list[str]
+    uow: UnitOfWork, tenant_id: str, ledger: str, cc: list[str], bcc: list[str]
 ) -> tuple[list[str], list[str], list[str]]:
-    ledger = str(schedule.params.get("ledger", ""))
-    entry = await entry_for_ledger(uow.session, schedule.tenant_id, ledger)
+    entry = await entry_for_ledger(uow.session, tenant_id, ledger)
     if entry is None:
         raise RunRecipientsError(f"no recipient: the party directory has no entry for {ledger!r}")
     return list(entry.to_addresses), [*cc, *entry.cc_addresses], [*bcc, *entry.bcc_addresses]

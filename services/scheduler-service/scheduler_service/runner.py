@@ -16,11 +16,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from shared import emails, exports, schedules
+from shared import emails, exports, schedules, tenants
 from shared.db import UnitOfWork
 from shared.db.models import ExportJob, ReportSchedule, ScheduleRun
 from shared.events import EmailFinished, ExportFinished, ScheduleRunDue
-from shared.periods import PeriodError, resolve_period
+from shared.periods import PeriodError
+from shared.reports import ReportParamError, report_named
 from shared.runtime import Infrastructure
 from shared.states import (
     FINAL_RUN_STATES,
@@ -35,7 +36,6 @@ from .recipients import RunRecipientsError, run_recipients
 
 log = logging.getLogger(__name__)
 
-NOTICE_DOMAIN = "ledgerpost.invalid"
 # A run starts its export from these: the first time (pending), or again after a failed one.
 _STARTABLE = allowed_sources(SCHEDULE_RUN, RunStatus.EXPORTING)
 
@@ -51,14 +51,7 @@ class SchedulerDeps:
 def export_params(schedule: ReportSchedule, scheduled_for: datetime) -> dict[str, Any]:
     """The report's parameters for this run, resolved in the schedule's timezone."""
     local_day: date = scheduled_for.astimezone(ZoneInfo(schedule.timezone)).date()
-    if schedule.report == "outstanding":
-        return {"as_of": local_day.isoformat(), "kind": schedule.params["kind"]}
-    start, end = resolve_period(schedule.params["period"], local_day, schedule.params.get("n"))
-    return {
-        "ledger": schedule.params["ledger"],
-        "from_date": start.isoformat(),
-        "to_date": end.isoformat(),
-    }
+    return report_named(schedule.report).run_params(schedule.params, local_day)
 
 
 async def _load(uow: UnitOfWork, **where: Any) -> tuple[ScheduleRun, ReportSchedule] | None:
@@ -82,7 +75,7 @@ async def start_run(event: ScheduleRunDue, deps: SchedulerDeps) -> None:
         run, schedule = loaded
         try:
             params = export_params(schedule, run.scheduled_for)
-        except (PeriodError, KeyError) as exc:
+        except (PeriodError, ReportParamError, KeyError) as exc:
             await _finish(
                 uow,
                 deps,
@@ -173,7 +166,7 @@ async def _queue_email(
             schedule_run_id=run.id,
             recipient_source=source,
         ),
-        message_domain=await _message_domain(uow, schedule.tenant_id),
+        message_domain=await tenants.message_domain(uow.session, schedule.tenant_id),
     )
     await schedules.transition_run(uow, run.id, RunStatus.SENDING, email_id=email.id)
 
@@ -233,17 +226,8 @@ async def _notify_owner(
             body=body,
             to=[schedule.owner_email],
         ),
-        message_domain=await _message_domain(uow, schedule.tenant_id),
+        message_domain=await tenants.message_domain(uow.session, schedule.tenant_id),
     )
-
-
-async def _message_domain(uow: UnitOfWork, tenant_id: str) -> str:
-    from shared.db.models import EmailSettings
-
-    sender = await uow.session.scalar(
-        select(EmailSettings.from_email).where(EmailSettings.tenant_id == tenant_id)
-    )
-    return sender.rpartition("@")[2] if sender else NOTICE_DOMAIN
 
 
 async def announce_due_retries(deps: SchedulerDeps, stale_after: timedelta) -> int:

@@ -81,6 +81,23 @@ export const api = {
   raw: (method, path, options = {}) => request(method, path, { ...options, raw: true }),
 };
 
+// The reports the server knows (`GET /api/v1/reports`): names, titles, formats, parameters and
+// recipient policy. Screens read them from here instead of naming reports; fetched once per page.
+let catalogue = null;
+export function reports() {
+  catalogue ||= api.get("/api/v1/reports").catch((error) => { catalogue = null; throw error; });
+  return catalogue;
+}
+
+// The same, by name; {} when they could not be loaded (screens then show bare names).
+export async function reportsByName() {
+  try {
+    return Object.fromEntries((await reports()).map((report) => [report.name, report]));
+  } catch {
+    return {};
+  }
+}
+
 // A fresh Idempotency-Key per user action: a double click sends once.
 export function idempotencyKey() {
   return crypto.randomUUID();

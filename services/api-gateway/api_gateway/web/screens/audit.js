@@ -4,7 +4,7 @@
 //   audit-filter-recipient, audit-filter-from, audit-filter-to, audit-apply, audit-clear,
 //   audit-table, audit-status (one per row), audit-page, audit-first, audit-previous, audit-next
 
-import { api } from "/app/api.js";
+import { api, reportsByName } from "/app/api.js";
 import { bytes, dateTime } from "/app/format.js";
 import { announce, busy, clearErrors, el, field, showErrors, table } from "/app/ui.js";
 import { STATES } from "/app/states.js";
@@ -17,7 +17,6 @@ const AUDIT = STATES.audit.statuses;
 const STATUSES = [["", "Any status"], [AUDIT.SENT, "Sent"], [AUDIT.FAILED, "Failed"], [AUDIT.RETRYING, "Retrying"],
   [AUDIT.SENDING, "Sending"], [AUDIT.REJECTED, "Rejected"]];
 const TRIGGERS = [["", "Any trigger"], ["manual", "Manual"], ["scheduled", "Scheduled"], ["test", "Test"]];
-const REPORTS = [["", "Any report"], ["ledger", "Ledger"], ["outstanding", "Outstanding"]];
 // Wide tables become one card per row on phones, each value labelled by its column. Kept here
 // (not in styles.css, which this screen does not own) and added to the page once.
 
@@ -85,13 +84,14 @@ export const auditScreen = {
   nav: true,
   adminOnly: false,
   async render(container, { role }) {
+    const reports = [["", "Any report"], ...Object.values(await reportsByName()).map((r) => [r.name, r.title])];
     const filters = el("form", { role: "search", "aria-label": "Filter the email audit", novalidate: true,
       dataset: { testid: "audit-filters" } },
     el("p", { class: "form-summary", role: "alert", hidden: true }),
     el("div", { class: "row" },
       field("Status", choice("status", STATUSES, "audit-filter-status")),
       field("Trigger", choice("trigger", TRIGGERS, "audit-filter-trigger")),
-      field("Report", choice("report", REPORTS, "audit-filter-report")),
+      field("Report", choice("report", reports, "audit-filter-report")),
       field("Recipient", el("input", { name: "recipient", type: "search", maxlength: 320, autocomplete: "off",
         dataset: { testid: "audit-filter-recipient" } }), "Part of an address matches."),
       field("From date", el("input", { name: "from_date", type: "date", dataset: { testid: "audit-filter-from" } })),

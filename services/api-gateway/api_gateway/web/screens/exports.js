@@ -4,7 +4,7 @@
 // Test ids: refresh-button, exports-table (the table's wrapper), job-status (one per row,
 // with data-job-id), download-button (one per succeeded row), load-more-button.
 
-import { api } from "/app/api.js";
+import { api, reportsByName } from "/app/api.js";
 import { bytes, dateTime, day } from "/app/format.js";
 import { announce, busy, el, table } from "/app/ui.js";
 import { downloadButton } from "/app/screens/email-dialog.js";
@@ -17,13 +17,19 @@ const ACTIVE = new Set(STATES.export.active);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const count = (n) => Number(n || 0).toLocaleString("en-IN");
 
+let known = {}; // the reports by name (GET /api/v1/reports), loaded when the screen renders
+
+// The report's title and what its parameters say, e.g. "Ledger statement: Sharma Traders ·
+// 01-04-2025 to 30-09-2025"; parameters are read by their meaning, never by the report's name.
 function summary(job) {
   const p = job.params || {};
-  if (job.report === "ledger") return `Ledger: ${p.ledger} · ${day(p.from_date)} to ${day(p.to_date)}`;
-  if (job.report === "outstanding") {
-    return `Outstanding ${p.kind === "payable" ? "payables" : "receivables"} as of ${day(p.as_of)}`;
-  }
-  return job.report;
+  const parts = [];
+  if (p.ledger) parts.push(p.ledger);
+  if (p.from_date) parts.push(`${day(p.from_date)} to ${day(p.to_date)}`);
+  if (p.kind) parts.push(p.kind === "payable" ? "payables" : "receivables");
+  if (p.as_of) parts.push(`as of ${day(p.as_of)}`);
+  const title = known[job.report]?.title || job.report;
+  return parts.length ? `${title}: ${parts.join(" · ")}` : title;
 }
 
 // Status with its live progress (or the failure's reason) in one cell, to keep the table narrow.
@@ -54,6 +60,7 @@ export const exportsScreen = {
   nav: true,
   adminOnly: false,
   async render(container, { role }) {
+    known = await reportsByName();
     let jobs = [];
     let cursor = null;
     const refresh = el("button", { type: "button", class: "secondary", "data-testid": "refresh-button" },

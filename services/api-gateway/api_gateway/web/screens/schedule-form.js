@@ -5,7 +5,7 @@
 //   schedule-bcc, schedule-list, schedule-subject, schedule-message, schedule-skip-empty,
 //   schedule-enabled, preview-runs, preview-note, save-schedule, cancel-schedule
 
-import { api } from "/app/api.js";
+import { api, reports } from "/app/api.js";
 import { dateTime, timezone } from "/app/format.js";
 import { addressList, announce, busy, clearErrors, el, field, openDialog, showErrors } from "/app/ui.js";
 
@@ -14,9 +14,8 @@ export const PERIODS = [["today", "Today"], ["yesterday", "Yesterday"], ["this_w
   ["this_quarter", "This quarter"], ["last_quarter", "Last quarter"],
   ["this_fy", "This financial year"], ["last_fy", "Last financial year"],
   ["last_n_days", "Last N days"]];
-const REPORTS = [["ledger", "Ledger statement"], ["outstanding", "Outstanding (ageing)"]];
 const KINDS = [["receivable", "Receivable"], ["payable", "Payable"]];
-const FORMATS = [["pdf", "PDF"], ["xlsx", "Excel (XLSX)"], ["csv", "CSV"]];
+const FORMAT_LABELS = [["pdf", "PDF"], ["xlsx", "Excel (XLSX)"], ["csv", "CSV"]];
 const MODES = [["daily", "Daily"], ["weekly", "Weekly"], ["monthly", "Monthly"], ["custom", "Custom (cron)"]];
 export const DAYS = [["mon", "Mon"], ["tue", "Tue"], ["wed", "Wed"], ["thu", "Thu"], ["fri", "Fri"],
   ["sat", "Sat"], ["sun", "Sun"]];
@@ -114,15 +113,17 @@ export async function openScheduleForm(existing, onSaved) {
     listsProblem = `Distribution lists could not be loaded: ${error.message}`;
     return [];
   });
+  const catalogue = await reports();
   const ids = { ledgers: uid("ledgers"), zones: uid("zones"), days: uid("days") };
+  const formats = FORMAT_LABELS.filter(([v]) => catalogue.some((r) => r.formats.includes(v)));
   const c = {
     name: input("name", "schedule-name", { value: s.name, maxlength: 200, "aria-required": "true" }),
-    report: select("report", REPORTS, s.report || "ledger", "schedule-report"),
+    report: select("report", catalogue.map((r) => [r.name, r.title]), s.report || catalogue[0].name, "schedule-report"),
     ledger: input("params.ledger", "schedule-ledger", { value: params.ledger, list: ids.ledgers }),
     period: select("params.period", PERIODS, params.period || "last_month", "schedule-period"),
     n: input("params.n", "schedule-n", { type: "number", min: 1, max: 366, value: params.n || 30 }),
     kind: select("params.kind", KINDS, params.kind || "receivable", "schedule-kind"),
-    format: select("format", FORMATS, s.format || "pdf", "schedule-format"),
+    format: select("format", formats, s.format || "pdf", "schedule-format"),
     mode: select("preset", MODES, preset ? preset.kind : "custom", "schedule-recurrence"),
     day: select("preset.day", MONTH_DAYS, preset?.day ?? 1, "schedule-day"),
     time: input("preset.time", "schedule-time", { type: "time", value: preset?.time || "09:00" }),
@@ -184,18 +185,27 @@ export async function openScheduleForm(existing, onSaved) {
     el("div", { class: "actions" }, save, cancel),
     ledgerOptions, el("datalist", { id: ids.zones }, ZONES.map((z) => el("option", { value: z }))));
 
+  // The chosen report's definition decides which fields the form shows and what it sends.
+  const chosen = () => catalogue.find((r) => r.name === c.report.value) || catalogue[0];
+  const takes = (param) => chosen().schedule_params.includes(param);
+
   let knownLedgers = [];
   function sync() {
-    const [ledger, mode] = [c.report.value === "ledger", c.mode.value];
-    [[wraps.ledger, ledger], [wraps.period, ledger], [wraps.n, ledger && c.period.value === "last_n_days"],
-      [wraps.kind, !ledger], [wraps.list, !ledger], [days, mode === "weekly"], [wraps.day, mode === "monthly"],
+    const [report, mode] = [chosen(), c.mode.value];
+    const policy = report.recipient_policy;
+    [[wraps.ledger, takes("ledger")], [wraps.period, takes("period")],
+      [wraps.n, takes("n") && c.period.value === "last_n_days"], [wraps.kind, takes("kind")],
+      [wraps.list, policy.distribution_lists], [days, mode === "weekly"], [wraps.day, mode === "monthly"],
       [wraps.time, mode !== "custom"], [wraps.cron, mode === "custom"]].forEach(([node, on]) => show(node, on));
+    for (const option of c.format.options) option.hidden = !report.formats.includes(option.value);
     const match = knownLedgers.find((l) => l.name.toLowerCase() === c.ledger.value.trim().toLowerCase());
-    toHint.textContent = !ledger
-      ? "Internal addresses only: the outstanding report never leaves the company."
-      : match && !match.has_directory_entry
-        ? "This ledger has no party directory entry: type at least one address."
-        : "Leave empty to use the party directory's addresses for this ledger, looked up at each run.";
+    toHint.textContent = policy.internal_only
+      ? `Internal addresses only: the ${report.name} report never leaves the company.`
+      : !policy.directory_param
+        ? "Type at least one address."
+        : match && !match.has_directory_entry
+          ? "This ledger has no party directory entry: type at least one address."
+          : "Leave empty to use the party directory's addresses for this ledger, looked up at each run.";
   }
 
   function recurrence() {
@@ -219,14 +229,16 @@ export async function openScheduleForm(existing, onSaved) {
   }
 
   function payload() {
-    const ledger = c.report.value === "ledger";
-    const reportParams = ledger ? { ledger: c.ledger.value.trim(), period: c.period.value } : { kind: c.kind.value };
-    if (ledger && c.period.value === "last_n_days") reportParams.n = c.n.value === "" ? null : Number(c.n.value);
+    const reportParams = {};
+    if (takes("ledger")) reportParams.ledger = c.ledger.value.trim();
+    if (takes("period")) reportParams.period = c.period.value;
+    if (takes("n") && c.period.value === "last_n_days") reportParams.n = c.n.value === "" ? null : Number(c.n.value);
+    if (takes("kind")) reportParams.kind = c.kind.value;
     return {
       name: c.name.value.trim(), report: c.report.value, format: c.format.value, params: reportParams,
       ...recurrence(),
       recipients: { to: addressList(c.to.value), cc: addressList(c.cc.value), bcc: addressList(c.bcc.value),
-        distribution_list_id: ledger ? null : c.list.value || null },
+        distribution_list_id: chosen().recipient_policy.distribution_lists ? c.list.value || null : null },
       subject: c.subject.value.trim() || null, message: c.message.value.trim() || null,
       enabled: form.elements.enabled.checked, skip_if_empty: form.elements.skip_if_empty.checked,
     };
@@ -308,6 +320,6 @@ export async function openScheduleForm(existing, onSaved) {
   cancel.addEventListener("click", () => dialog.close());
   sync();
   refreshPreview();
-  if (c.report.value === "ledger") findLedgers();
+  if (takes("ledger")) findLedgers();
   return dialog;
 }

@@ -6,7 +6,7 @@
 //   edit-schedule, pause-schedule, resume-schedule, run-now, runs-table, run-row
 //   (tr, data-id), run-status, run-details, runs-more, run-detail, run-export, run-audit
 
-import { api, idempotencyKey } from "/app/api.js";
+import { api, idempotencyKey, reportsByName } from "/app/api.js";
 import { dateTime } from "/app/format.js";
 import { announce, busy, el, openDialog } from "/app/ui.js";
 import { attachmentCell, outcomeCell, recipientsCell, responsiveTable, statusBadge } from "/app/screens/audit.js";
@@ -27,11 +27,19 @@ function describeRecurrence(cron) {
   return `Monthly on ${p.day === "last" ? "the last day" : `day ${p.day}`} at ${p.time}`;
 }
 
+let known = {}; // the reports by name (GET /api/v1/reports), loaded when a screen renders
+
+// The report's title and its saved parameters, read by their meaning (never by report name).
 function describeReport(s) {
-  if (s.report === "outstanding") return `Outstanding: ${s.params.kind || ""}`;
-  const period = PERIODS.find(([v]) => v === s.params.period)?.[1] || s.params.period;
-  const label = s.params.period === "last_n_days" ? `Last ${s.params.n} days` : period;
-  return `Ledger: ${s.params.ledger} · ${label}`;
+  const p = s.params || {};
+  const parts = [];
+  if (p.ledger) parts.push(p.ledger);
+  if (p.period) {
+    parts.push(p.period === "last_n_days" ? `Last ${p.n} days` : PERIODS.find(([v]) => v === p.period)?.[1] || p.period);
+  }
+  if (p.kind) parts.push(p.kind);
+  const title = known[s.report]?.title || s.report;
+  return parts.length ? `${title}: ${parts.join(" · ")}` : title;
 }
 
 // Callbacks of buttons and timers: a failed reload is announced, never an unhandled rejection.
@@ -121,6 +129,7 @@ export const schedulesScreen = {
   nav: true,
   adminOnly: false,
   async render(container, { role }) {
+    known = await reportsByName();
     const notice = el("div");
     const holder = el("div");
     const refocus = rememberPress(holder);
@@ -175,7 +184,8 @@ const fact = (label, value) => el("p", { style: "margin:.2rem 0" }, el("strong",
 function recipientsText(s, listName) {
   const r = s.recipients;
   const typed = [...r.to, ...r.cc.map((a) => `cc ${a}`), ...r.bcc.map((a) => `bcc ${a}`)];
-  if (!r.to.length && s.report === "ledger") typed.unshift("the party directory's addresses, looked up at each run");
+  const fromDirectory = known[s.report]?.recipient_policy.directory_param;
+  if (!r.to.length && fromDirectory) typed.unshift("the party directory's addresses, looked up at each run");
   if (r.distribution_list_id) typed.push(`the distribution list "${listName || "(no longer exists)"}"`);
   return typed.join(", ") || "—";
 }
@@ -230,6 +240,7 @@ export const scheduleDetailScreen = {
   nav: false,
   adminOnly: false,
   async render(container, { params: [id] }) {
+    known = await reportsByName();
     const top = el("div");
     const refocusTop = rememberPress(top);
     const holder = el("div");

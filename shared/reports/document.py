@@ -1,0 +1,77 @@
+"""The shape every report produces and every writer draws: a header, typed columns, styled rows.
+
+A report definition opens a `ReportSource` (the header, how many data rows, the rows in
+batches); the export-service's CSV, XLSX and PDF writers turn it into a file. A report whose
+rows PostgreSQL can write as CSV by itself also offers a `CsvCopy`, the fast path for CSV.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+# text: plain string; date: a `date`; money: a non-negative or signed `Decimal` amount;
+# balance: a signed `Decimal` shown as an absolute amount with Dr (>= 0) or Cr (< 0);
+# integer: an `int` (days overdue).
+ColumnKind = Literal["text", "date", "money", "balance", "integer"]
+
+# normal: a data row; opening/closing: balance lines; group: a party heading (outstanding);
+# subtotal: a party's total; total: period or grand totals. Everything but normal is bold.
+RowStyle = Literal["normal", "opening", "group", "subtotal", "total", "closing"]
+
+CellValue = str | date | Decimal | int | None
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    kind: ColumnKind
+    # Relative width in characters; writers scale it to the page or sheet.
+    width: int
+
+
+@dataclass(frozen=True)
+class Row:
+    values: tuple[CellValue, ...]
+    style: RowStyle = "normal"
+
+
+@dataclass(frozen=True)
+class DocumentHeader:
+    title: str  # "Ledger statement", "Outstanding receivables"
+    company: str  # the tenant's name
+    lines: tuple[str, ...]  # "Ledger: Sharma Traders", "Period: 01-04-2025 to 31-03-2026"
+    columns: tuple[Column, ...]
+    # Exactly how many rows the document will carry (all styles): writers that need the page
+    # count up front ("Page N of M") rely on it.
+    total_rows: int
+    generated_at: datetime
+
+
+@dataclass(frozen=True)
+class CsvCopy:
+    """The CSV written by PostgreSQL itself (`COPY (query) TO STDOUT`), between a few rows
+    drawn in Python: the data rows never pass through Python."""
+
+    before: tuple[Row, ...]
+    query: str
+    args: tuple[Any, ...]
+    after: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class ReportSource:
+    """A document header, the rows to draw, and how many of them are data rows.
+
+    `rows` is an async generator that starts reading only when iterated, so a renderer that
+    takes the `csv_copy` path instead never opens its cursor. `file_params` are the values the
+    file name is made of, as resolved against the books (a ledger's canonical name)."""
+
+    header: DocumentHeader
+    data_rows: int
+    rows: AsyncIterator[list[Row]]
+    file_params: dict[str, Any]
+    csv_copy: CsvCopy | None = None

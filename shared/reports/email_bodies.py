@@ -1,0 +1,12 @@
+"""What every report's email body shares: the address lists' limits and the formats.
+
+Addresses are validated by `shared.recipients`, not here, so an error can name the entry.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Address = str  # validated by shared.addresses; kept loose here so errors can name the field
+MAX_LIST = 200  # bodies larger than this are refused by the schema, before any work
+EmailFormat = Literal["csv", "xlsx", "pdf"]
