@@ -37,16 +37,16 @@ pytest: install
 	@$(SERVERS_ENV) && $(PY) -m pytest
 
 migrate: install
-	@$(SERVERS_ENV) && $(PY) -m shared.cli migrate
+	@$(SERVERS_ENV) && $(PY) -m shared.tools.cli migrate
 
 demo-data: migrate
-	@$(SERVERS_ENV) && $(PY) -m shared.cli demo-data --rows $(ROWS) --tenant $(TENANT)
+	@$(SERVERS_ENV) && $(PY) -m shared.tools.cli demo-data --rows $(ROWS) --tenant $(TENANT)
 
 # Every benchmark prints its figures and rewrites its own section of bench/RESULTS.md.
 BENCHMARKS ?= demo_data xlsx_engines pdf_engine exports mail scheduler
 
 bench: install
-	@$(SERVERS_ENV) && $(PY) -m shared.cli migrate && \
+	@$(SERVERS_ENV) && $(PY) -m shared.tools.cli migrate && \
 	for name in $(BENCHMARKS); do echo "== bench/bench_$$name.py"; $(PY) bench/bench_$$name.py || exit 1; done
 
 stop-servers:

@@ -31,12 +31,12 @@ import httpx
 from cryptography.fernet import Fernet
 from sqlalchemy.engine import make_url
 
-from shared import migrate
-from shared.auth import mint_token
-from shared.db import asyncpg_dsn
-from shared.demo import load_single_ledger
-from shared.settings import Settings
+from shared.infra.db import asyncpg_dsn
+from shared.infra.settings import Settings
+from shared.infra.tokens import mint_token
 from shared.states import FINAL_EXPORT_STATES, ExportStatus
+from shared.tools import migrate
+from shared.tools.demo import load_single_ledger
 from tests.e2e.stack import Stack
 
 WARM_UP_JOBS = 5

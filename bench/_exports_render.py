@@ -7,7 +7,7 @@ peak RSS that measurement's own: the real modes are an export worker rendering o
 
 Real modes (`csv`, `xlsx`, `pdf`) claim the job as the handler does, time
 `export_service.render.render_job` on it, then mark it succeeded. Baselines read the same
-rows with the same query (`shared.reports.ledger_source.LEDGER_ENTRIES`, same arguments) and
+rows with the same query (`shared.domain.reports.ledger_source.LEDGER_ENTRIES`, same arguments) and
 are timed as follows:
 
 - `csv-copy`: asyncpg `copy_from_query(..., output=path, format="csv")`, nothing else.
@@ -32,9 +32,9 @@ from typing import Any
 
 import asyncpg
 
-from shared.db import asyncpg_dsn
-from shared.reports import LedgerParams
-from shared.settings import Settings
+from shared.domain.reports import LedgerParams
+from shared.infra.db import asyncpg_dsn
+from shared.infra.settings import Settings
 
 DEFAULT_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/ledgerpost"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -59,9 +59,9 @@ async def _real(mode: str, job_id: uuid.UUID, export_dir: Path, prefix: str) -> 
     import export_service.bootstrap  # noqa: F401  (the worker's modules, as a worker holds them)
     from export_service.render import render_job
 
-    from shared import exports
-    from shared.runtime import Infrastructure
-    from shared.storage import LocalStorage
+    from shared.domain import exports
+    from shared.infra.runtime import Infrastructure
+    from shared.infra.storage import LocalStorage
 
     settings = Settings(
         app_env="development",
@@ -110,7 +110,7 @@ async def _real(mode: str, job_id: uuid.UUID, export_dir: Path, prefix: str) -> 
 
 
 async def _baseline(mode: str, params: LedgerParams, tenant: str, path: Path) -> dict[str, Any]:
-    from shared.reports.ledger_source import LEDGER_ENTRIES, ledger_figures
+    from shared.domain.reports.ledger_source import LEDGER_ENTRIES, ledger_figures
 
     conn = await asyncpg.connect(asyncpg_dsn(database_url()))
     try:
@@ -139,7 +139,7 @@ async def _baseline(mode: str, params: LedgerParams, tenant: str, path: Path) ->
 async def _xlsx_openpyxl(conn: Any, query: str, args: tuple[Any, ...], path: Path) -> int:
     from openpyxl import Workbook
 
-    from shared.reports.ledger_source import BATCH_ROWS, LEDGER_COLUMNS
+    from shared.domain.reports.ledger_source import BATCH_ROWS, LEDGER_COLUMNS
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Sheet 1")
@@ -171,7 +171,7 @@ async def _pdf_canvas(
     )
     from reportlab.pdfgen.canvas import Canvas
 
-    from shared.reports.ledger_source import ledger_source
+    from shared.domain.reports.ledger_source import ledger_source
 
     source = ledger_source(conn, tenant, company, figures, {})
     layout = _Layout(source.header, 8.0)

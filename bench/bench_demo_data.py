@@ -1,4 +1,4 @@
-"""Time `shared.demo.load_demo_data` and record it under "## Demo data load" in RESULTS.md.
+"""Time `shared.tools.demo.load_demo_data` and record it under "## Demo data load" in RESULTS.md.
 
 Loads into a scratch tenant of the database named by DATABASE_URL twice: once into an empty
 tenant, then again over it (the replace path `make demo-data` takes on a rerun). The tenant and
@@ -19,7 +19,7 @@ from datetime import date
 import asyncpg
 from results_file import record_section
 
-from shared.demo import DemoSummary, load_demo_data
+from shared.tools.demo import DemoSummary, load_demo_data
 
 SECTION = "## Demo data load"
 # Fixed so that every run generates the same books and timings compare like for like.

@@ -11,8 +11,8 @@ is deleted at the end with its jobs and every Redis key of the bench's stream pr
    scratch database of their own (why: see `_exports_e2e.py`).
 
 Every render runs in a fresh process (see `_exports_render.py`); the best of `--runs` runs of
-each side is compared. Ledgers are loaded with `shared.demo.load_single_ledger`. Prints a table
-with each target and PASS/MISS and replaces the "## Exports" section of bench/RESULTS.md
+each side is compared. Ledgers are loaded with `shared.tools.demo.load_single_ledger`. Prints a
+table with each target and PASS/MISS and replaces the "## Exports" section of bench/RESULTS.md
 (`--quick`: smaller sizes, printed only).
 
     .venv/bin/python bench/bench_exports.py [--quick] [--runs 3] [--no-record]
@@ -39,9 +39,9 @@ from _exports_render import BASELINES, MODES, REAL_MODES, child, database_url, r
 from _exports_report import Figure, machine, print_table, record, section, today
 from redis.asyncio import Redis
 
-from shared import exports
-from shared.db import UnitOfWork, asyncpg_dsn, create_engine, create_session_factory
-from shared.demo import books_start, load_single_ledger
+from shared.domain import exports
+from shared.infra.db import UnitOfWork, asyncpg_dsn, create_engine, create_session_factory
+from shared.tools.demo import books_start, load_single_ledger
 
 AS_OF = date(2025, 11, 15)  # fixed, so every run loads the same ledgers
 LEDGERS = {  # format -> ledger name; "e2e" is the end-to-end ledger
@@ -265,10 +265,11 @@ def main() -> None:
         return
     setup = [
         f"`bench/bench_exports.py` on {today()}: {machine(server)}. Scratch tenant, ledgers "
-        f"loaded with `shared.demo.load_single_ledger` (period {bench.params['from_date']} to "
+        "loaded with `shared.tools.demo.load_single_ledger` "
+        f"(period {bench.params['from_date']} to "
         f"{bench.params['to_date']}). Each render is a fresh process; best of {args.runs} runs "
         "per side, the two sides alternated. Baselines read the same query "
-        "(`shared.reports.ledger_source.LEDGER_ENTRIES`, same arguments); the CSV baseline "
+        "(`shared.domain.reports.ledger_source.LEDGER_ENTRIES`, same arguments); the CSV baseline "
         "times only the COPY, the "
         "PDF baseline only the drawing (rows fetched and formatted beforehand), the openpyxl "
         "baseline fetches and writes (as the render does). Peak RSS: `ru_maxrss` of the "

@@ -45,13 +45,14 @@ from mail_service.bootstrap import build_worker
 from mail_service.compose import Attachment, Sender, attachment_part, build_message
 from redis.asyncio import Redis
 
-from shared import emails, metrics
-from shared.bus import OutboxRelay
-from shared.db import asyncpg_dsn
-from shared.db.models import Email
-from shared.logging import configure_logging
-from shared.runtime import Infrastructure
-from shared.settings import Settings
+from shared.domain import emails
+from shared.infra import metrics
+from shared.infra.bus import OutboxRelay
+from shared.infra.db import asyncpg_dsn
+from shared.infra.db.models import Email
+from shared.infra.logging import configure_logging
+from shared.infra.runtime import Infrastructure
+from shared.infra.settings import Settings
 from shared.states import AuditStatus, EmailStatus
 from tests.factories import create_tenant
 from tests.integration.mailing import configure_smtp, stored_export

@@ -34,15 +34,15 @@ from scheduler_service.ticker import tick
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from shared.bus import OutboxRelay
-from shared.db import asyncpg_dsn
-from shared.db.models import ReportSchedule
+from shared.domain.recurrence import next_run
 from shared.events import Streams
-from shared.migrate import upgrade
-from shared.recurrence import next_run
-from shared.runtime import Infrastructure
-from shared.settings import Settings
+from shared.infra.bus import OutboxRelay
+from shared.infra.db import asyncpg_dsn
+from shared.infra.db.models import ReportSchedule
+from shared.infra.runtime import Infrastructure
+from shared.infra.settings import Settings
 from shared.states import RunStatus
+from shared.tools.migrate import upgrade
 
 SECTION = "## Scheduler"
 SMALL_DB = "ledgerpost_bench_sched_small"

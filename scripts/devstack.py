@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from devstack_servers import ROOT, ServerError, ensure_servers, say, stop_servers
 from pydantic import ValidationError
 
-from shared.settings import Settings
+from shared.infra.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 MAIL_DIR = ROOT / "var" / "mail"
@@ -164,7 +164,7 @@ def readyz(url: str) -> tuple[bool, str]:
 
 
 def mint_token(env: dict[str, str], role: str, sub: str, email: str) -> str:
-    argv = ["-m", "shared.cli", "token", "--tenant", "demo", "--role", role]
+    argv = ["-m", "shared.tools.cli", "token", "--tenant", "demo", "--role", role]
     argv += ["--sub", sub, "--email", email]
     result = subprocess.run(
         [sys.executable, *argv], cwd=ROOT, env=env, capture_output=True, text=True, check=False
@@ -247,13 +247,13 @@ def run() -> int:
         )
         return 1
     for step in (["migrate"], ["demo-data", "--tenant", "demo", "--rows", "20000", "--if-empty"]):
-        say(f"python -m shared.cli {' '.join(step)}")
+        say(f"python -m shared.tools.cli {' '.join(step)}")
         code = subprocess.run(
-            [sys.executable, "-m", "shared.cli", *step], cwd=ROOT, env=env, check=False
+            [sys.executable, "-m", "shared.tools.cli", *step], cwd=ROOT, env=env, check=False
         ).returncode
         if code != 0:
             say(
-                f"ERROR: `python -m shared.cli {step[0]}` failed ({describe_exit(code)}); "
+                f"ERROR: `python -m shared.tools.cli {step[0]}` failed ({describe_exit(code)}); "
                 "its output is above."
             )
             return 1

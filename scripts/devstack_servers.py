@@ -22,7 +22,7 @@ import asyncpg
 import redis
 from pydantic import ValidationError
 
-from shared.settings import Settings
+from shared.infra.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_DIR = ROOT / "var" / "pg"

@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.logging import current_correlation_id, new_correlation_id
+from shared.correlation import current_correlation_id, new_correlation_id
 from shared.states import EmailStatus, ExportStatus
 
 

@@ -19,11 +19,11 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy.engine import make_url
 
-from shared import migrate
-from shared.bus import OutboxRelay, StreamConsumer
-from shared.db import asyncpg_dsn
-from shared.runtime import Infrastructure
-from shared.settings import Settings
+from shared.infra.bus import OutboxRelay, StreamConsumer
+from shared.infra.db import asyncpg_dsn
+from shared.infra.runtime import Infrastructure
+from shared.infra.settings import Settings
+from shared.tools import migrate
 
 from .factories import create_tenant
 

@@ -6,11 +6,11 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from shared import exports
-from shared.auth import Role, mint_token
-from shared.db import UnitOfWork
-from shared.db.models import ExportJob, Ledger, LedgerEntry, Tenant
-from shared.settings import Settings
+from shared.domain import exports
+from shared.infra.db import UnitOfWork
+from shared.infra.db.models import ExportJob, Ledger, LedgerEntry, Tenant
+from shared.infra.settings import Settings
+from shared.infra.tokens import Role, mint_token
 
 
 def random_tenant_id() -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from shared.settings import Settings
+from shared.infra.settings import Settings
 
 SERVICES = {
     "api-gateway": ("api_gateway", "GATEWAY_PORT"),

@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from shared.runtime import Infrastructure
-from shared.settings import Settings
+from shared.infra.runtime import Infrastructure
+from shared.infra.settings import Settings
 from tests.conftest import make_settings
 from tests.factories import auth_header, create_ledger, create_tenant, token_for
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from shared.demo import load_demo_data
+from shared.tools.demo import load_demo_data
 from tests.conftest import make_settings
 from tests.factories import random_tenant_id, token_for
 

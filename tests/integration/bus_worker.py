@@ -10,9 +10,9 @@ import asyncio
 
 from redis.asyncio import Redis
 
-from shared.bus import StreamConsumer, Subscription
 from shared.events import ExportRequested, Streams
-from shared.settings import Settings
+from shared.infra.bus import StreamConsumer, Subscription
+from shared.infra.settings import Settings
 
 HOLDING_KEY = "holding"  # prefixed with the stream prefix; holds the event id in hand
 

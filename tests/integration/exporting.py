@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 from export_service.bootstrap import build_worker
 
-from shared.runtime import Infrastructure
+from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 
 JOBS = "/api/v1/exports/jobs"

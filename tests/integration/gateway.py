@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 import httpx
 from api_gateway.app import create_app
 
-from shared.runtime import Infrastructure
+from shared.infra.runtime import Infrastructure
 
 
 @asynccontextmanager

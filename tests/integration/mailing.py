@@ -11,12 +11,12 @@ from typing import Any
 from mail_service.bootstrap import build_worker
 from mail_service.deps import MailDeps
 
-from shared import emails
-from shared.bus import StreamConsumer
-from shared.crypto import SecretBox
-from shared.db.models import Email, EmailAudit, EmailSettings, ExportJob
-from shared.runtime import Infrastructure
-from shared.storage import LocalStorage
+from shared.domain import emails
+from shared.infra.bus import StreamConsumer
+from shared.infra.crypto import SecretBox
+from shared.infra.db.models import Email, EmailAudit, EmailSettings, ExportJob
+from shared.infra.runtime import Infrastructure
+from shared.infra.storage import LocalStorage
 from tests.smtp_kit import SmtpSink
 
 SMTP_USER = "mailer"

@@ -7,8 +7,8 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from shared.db.models import PartyEmail
-from shared.runtime import Infrastructure
+from shared.infra.db.models import PartyEmail
+from shared.infra.runtime import Infrastructure
 from tests.factories import auth_header, token_for
 
 ENTRIES = "/api/v1/party-emails"

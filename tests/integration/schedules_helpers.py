@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import httpx
 from sqlalchemy import func, select
 
-from shared.auth import Role
-from shared.db.models import ScheduleRun
-from shared.runtime import Infrastructure
+from shared.infra.db.models import ScheduleRun
+from shared.infra.runtime import Infrastructure
+from shared.infra.tokens import Role
 from tests.factories import auth_header, token_for
 
 SCHEDULES = "/api/v1/schedules"

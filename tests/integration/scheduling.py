@@ -11,9 +11,9 @@ from scheduler_service.bootstrap import build_worker as scheduler_worker
 from scheduler_service.runner import SchedulerDeps
 from sqlalchemy import select
 
-from shared.bus import StreamConsumer
-from shared.db.models import ReportSchedule, ScheduleRun
-from shared.runtime import Infrastructure
+from shared.infra.bus import StreamConsumer
+from shared.infra.db.models import ReportSchedule, ScheduleRun
+from shared.infra.runtime import Infrastructure
 
 from .mailing import mail_worker
 

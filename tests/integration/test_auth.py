@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import jwt
 
-from shared.auth import mint_token
-from shared.runtime import Infrastructure
+from shared.infra.runtime import Infrastructure
+from shared.infra.tokens import mint_token
 from tests.factories import auth_header, create_ledger, create_tenant, token_for
 
 from .gateway import gateway_client

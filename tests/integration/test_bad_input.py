@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.runtime import Infrastructure
+from shared.infra.runtime import Infrastructure
 from tests.factories import auth_header, token_for
 
 from .gateway import gateway_client

@@ -14,10 +14,10 @@ from decimal import Decimal
 from export_service.bootstrap import build_worker
 from sqlalchemy import select
 
-from shared.bus import StreamConsumer, Subscription
-from shared.db.models import ExportJob
 from shared.events import DEAD_LETTER_PREFIX, Event, ExportRequested, Streams
-from shared.runtime import Infrastructure
+from shared.infra.bus import StreamConsumer, Subscription
+from shared.infra.db.models import ExportJob
+from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump, wait_until
 from tests.factories import create_ledger, queue_ledger_export
 

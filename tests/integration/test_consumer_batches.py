@@ -6,10 +6,10 @@ import json
 import uuid
 from typing import Any
 
-from shared.bus import StreamConsumer, Subscription
 from shared.events import ExportRequested, Streams
-from shared.runtime import Infrastructure
-from shared.settings import Settings
+from shared.infra.bus import StreamConsumer, Subscription
+from shared.infra.runtime import Infrastructure
+from shared.infra.settings import Settings
 from tests.conftest import Pump
 
 GROUP = "batch-test"

@@ -8,7 +8,7 @@ from typing import Any
 
 import asyncpg
 
-from shared.demo import DemoSummary, generate_chart, generate_vouchers, load_demo_data
+from shared.tools.demo import DemoSummary, generate_chart, generate_vouchers, load_demo_data
 
 # A fixed "today" so every run of these tests generates the same books.
 AS_OF = date(2025, 11, 15)

@@ -8,9 +8,9 @@ import httpx
 import pytest
 from sqlalchemy import func, select, update
 
-from shared.auth import Role
-from shared.db.models import DistributionList, Tenant
-from shared.runtime import Infrastructure
+from shared.infra.db.models import DistributionList, Tenant
+from shared.infra.runtime import Infrastructure
+from shared.infra.tokens import Role
 from tests.factories import auth_header, create_tenant, token_for
 
 from .gateway import gateway_client

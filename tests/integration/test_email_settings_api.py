@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from shared.crypto import SecretBox
-from shared.db.models import EmailSettings
-from shared.runtime import Infrastructure
+from shared.infra.crypto import SecretBox
+from shared.infra.db.models import EmailSettings
+from shared.infra.runtime import Infrastructure
 from tests.factories import auth_header, create_tenant, token_for
 
 from .gateway import gateway_client

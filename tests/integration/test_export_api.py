@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from export_service.bootstrap import build_worker
 
-from shared.runtime import Infrastructure
+from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 from tests.factories import auth_header, create_ledger, token_for
 

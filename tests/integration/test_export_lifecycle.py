@@ -14,12 +14,12 @@ from export_service.bootstrap import build_worker
 from export_service.cleanup import run_cleanup
 from sqlalchemy import select, update
 
-from shared import exports
-from shared.db.models import ExportJob
+from shared.domain import exports
+from shared.domain.links import make_file_token
 from shared.events import ExportRequested
-from shared.links import make_file_token
-from shared.runtime import Infrastructure
-from shared.storage import HashingWriter, LocalStorage
+from shared.infra.db.models import ExportJob
+from shared.infra.runtime import Infrastructure
+from shared.infra.storage import HashingWriter, LocalStorage
 from tests.conftest import Pump
 from tests.factories import (
     auth_header,
@@ -137,7 +137,7 @@ async def test_a_renderer_error_fails_the_job_with_a_readable_reason(
         )
         # The books changed between the request and the render: the ledger is gone.
         async with infra.uow() as uow:
-            from shared.db.models import Ledger
+            from shared.infra.db.models import Ledger
 
             ledger_row = await uow.session.scalar(
                 select(Ledger).where(Ledger.tenant_id == tenant_id)

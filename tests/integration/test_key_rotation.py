@@ -5,9 +5,9 @@ from __future__ import annotations
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
-from shared.crypto import SecretBox, rotate_stored_secrets
-from shared.db.models import EmailSettings
-from shared.runtime import Infrastructure
+from shared.infra.crypto import SecretBox, rotate_stored_secrets
+from shared.infra.db.models import EmailSettings
+from shared.infra.runtime import Infrastructure
 
 
 async def test_rotation_re_encrypts_stored_smtp_passwords(

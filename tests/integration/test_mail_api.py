@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
-from shared.bus import OutboxRelay
-from shared.runtime import Infrastructure
+from shared.infra.bus import OutboxRelay
+from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 from tests.factories import auth_header, create_tenant, token_for
 

@@ -12,9 +12,9 @@ import pytest
 from mail_service.bootstrap import build_worker
 from sqlalchemy import update
 
-from shared.db.models import ExportJob
 from shared.events import ExportFinished, Streams
-from shared.runtime import Infrastructure
+from shared.infra.db.models import ExportJob
+from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 from tests.factories import create_tenant
 
@@ -235,7 +235,7 @@ async def test_losing_the_database_while_recording_is_retried_and_the_email_sent
     from mail_service import outcomes
     from sqlalchemy import text
 
-    from shared import email_claims
+    from shared.domain import email_claims
 
     sink = await smtp_sinks("plain")
     infra = mail_infra(infra, sink)

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from sqlalchemy import update
 
-from shared import email_claims, emails
-from shared.bus import OutboxRelay
-from shared.db.models import Email
+from shared.domain import email_claims, emails
 from shared.events import Streams
-from shared.runtime import Infrastructure
+from shared.infra.bus import OutboxRelay
+from shared.infra.db.models import Email
+from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump, wait_until
 
 from .mailing import (

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from shared.runtime import Infrastructure
+from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 
 from .mailing import (

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from mail_service.handlers import reconcile
 from sqlalchemy import update
 
-from shared import email_claims
-from shared.db.models import Email
+from shared.domain import email_claims
 from shared.events import EmailRequested
-from shared.runtime import Infrastructure
+from shared.infra.db.models import Email
+from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 
 from .mailing import (
@@ -77,7 +77,7 @@ async def test_a_mail_worker_killed_mid_send_is_taken_over_with_the_same_message
 async def test_a_failed_export_fails_its_email_with_the_reason(
     infra: Infrastructure, tenant_id: str, pump: Pump, smtp_sinks: SinkFactory
 ) -> None:
-    from shared.db.models import ExportJob
+    from shared.infra.db.models import ExportJob
 
     sink = await smtp_sinks("plain")
     infra = mail_infra(infra, sink)
@@ -104,7 +104,7 @@ async def test_a_failed_export_fails_its_email_with_the_reason(
 async def test_a_vanished_report_file_fails_the_email_instead_of_looping(
     infra: Infrastructure, tenant_id: str, pump: Pump, smtp_sinks: SinkFactory
 ) -> None:
-    from shared.storage import LocalStorage
+    from shared.infra.storage import LocalStorage
 
     sink = await smtp_sinks("plain")
     infra = mail_infra(infra, sink)

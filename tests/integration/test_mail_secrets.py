@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from shared.crypto import SecretBox, rotate_stored_secrets
-from shared.runtime import Infrastructure
+from shared.infra.crypto import SecretBox, rotate_stored_secrets
+from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 
 from .mailing import (

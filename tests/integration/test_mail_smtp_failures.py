@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 from mail_service.handlers import reconcile
 
-from shared.runtime import Infrastructure
+from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 from tests.smtp_kit import SilentSmtpServer
 

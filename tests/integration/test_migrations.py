@@ -7,9 +7,9 @@ import uuid
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from shared import migrate
-from shared.db import asyncpg_dsn
-from shared.db.models import Base
+from shared.infra.db import asyncpg_dsn
+from shared.infra.db.models import Base
+from shared.tools import migrate
 
 
 async def _tables(database_url: str) -> set[str]:

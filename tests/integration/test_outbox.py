@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
-from shared.bus import OutboxRelay
-from shared.db.models import OutboxMessage
 from shared.events import ExportRequested, Streams
-from shared.runtime import Infrastructure
+from shared.infra.bus import OutboxRelay
+from shared.infra.db.models import OutboxMessage
+from shared.infra.runtime import Infrastructure
 from tests.conftest import wait_until
 
 

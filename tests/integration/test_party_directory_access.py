@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.runtime import Infrastructure
+from shared.infra.runtime import Infrastructure
 from tests.factories import create_ledger, create_tenant
 
 from .gateway import gateway_client

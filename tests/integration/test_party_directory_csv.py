@@ -8,9 +8,9 @@ import io
 from collections.abc import AsyncIterator
 
 import pytest
-from api_gateway.routes import party_emails
+from api_gateway.party_directory import routes as party_emails
 
-from shared.runtime import Infrastructure
+from shared.infra.runtime import Infrastructure
 
 from .gateway import gateway_client
 from .party_directory_helpers import (

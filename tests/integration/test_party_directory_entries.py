@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from shared.party_directory import name_key
-from shared.runtime import Infrastructure
+from shared.domain.party_directory import name_key
+from shared.infra.runtime import Infrastructure
 
 from .gateway import gateway_client
 from .party_directory_helpers import ENTRIES, admin, assert_problem, entry, stored, user

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from shared.party_directory import lookup_party_emails
-from shared.runtime import Infrastructure
+from shared.domain.party_directory import lookup_party_emails
+from shared.infra.runtime import Infrastructure
 from tests.factories import create_ledger
 
 from .gateway import gateway_client

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from shared.db.models import Bill
-from shared.runtime import Infrastructure
+from shared.infra.db.models import Bill
+from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 from tests.factories import auth_header, create_ledger, token_for
 

@@ -9,8 +9,8 @@ from export_service.bootstrap import build_worker
 from export_service.handlers import reconcile
 from sqlalchemy import select, update
 
-from shared.db.models import ExportJob
-from shared.runtime import Infrastructure
+from shared.infra.db.models import ExportJob
+from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 from tests.factories import create_ledger, queue_ledger_export
 

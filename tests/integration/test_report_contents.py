@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from sqlalchemy import text
 
-from shared.db.models import Bill
-from shared.runtime import Infrastructure
+from shared.infra.db.models import Bill
+from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 from tests.factories import auth_header, create_ledger, token_for
 

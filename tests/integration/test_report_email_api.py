@@ -11,8 +11,8 @@ import pytest
 from export_service.bootstrap import build_worker as build_export_worker
 from sqlalchemy import select, update
 
-from shared.db.models import EmailAudit, Tenant
-from shared.runtime import Infrastructure
+from shared.infra.db.models import EmailAudit, Tenant
+from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 from tests.factories import auth_header, create_ledger, create_tenant, token_for
 
@@ -95,7 +95,7 @@ async def test_ledger_to_is_auto_filled_by_party_name(
 ) -> None:
     ledger = await create_ledger(infra.uow(), tenant_id, name="Gupta & Sons (Pune)")
     async with infra.uow() as uow:
-        from shared.db.models import Ledger
+        from shared.infra.db.models import Ledger
 
         await uow.session.execute(
             update(Ledger).where(Ledger.tenant_id == tenant_id).values(party_name="Gupta Group")

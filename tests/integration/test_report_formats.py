@@ -12,8 +12,8 @@ from export_service.document import dr_cr, indian_grouping
 from pypdf import PdfReader
 from sqlalchemy import text
 
-from shared.db.models import Bill
-from shared.runtime import Infrastructure
+from shared.infra.db.models import Bill
+from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 from tests.factories import auth_header, create_ledger, token_for
 

@@ -20,7 +20,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict
 from pypdf import PdfReader
 
-from shared.reports import (
+from shared.domain.reports import (
     Column,
     CsvCopy,
     DocumentHeader,
@@ -32,7 +32,7 @@ from shared.reports import (
     register,
     unregister,
 )
-from shared.runtime import Infrastructure
+from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 from tests.factories import auth_header, create_ledger, token_for
 

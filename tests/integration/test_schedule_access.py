@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from shared.runtime import Infrastructure
+from shared.infra.runtime import Infrastructure
 from tests.factories import create_tenant
 
 from .gateway import gateway_client

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from shared.db.models import Tenant
-from shared.runtime import Infrastructure
+from shared.infra.db.models import Tenant
+from shared.infra.runtime import Infrastructure
 from tests.factories import create_ledger, create_tenant
 
 from .gateway import gateway_client

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, update
 
-from shared.db.models import EmailAudit, ExportJob, OutboxMessage, ScheduleRun
-from shared.runtime import Infrastructure
+from shared.infra.db.models import EmailAudit, ExportJob, OutboxMessage, ScheduleRun
+from shared.infra.runtime import Infrastructure
 
 from .gateway import gateway_client
 from .schedules_helpers import (

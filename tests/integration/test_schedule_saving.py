@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from shared.runtime import Infrastructure
+from shared.infra.runtime import Infrastructure
 from tests.factories import create_ledger
 
 from .gateway import gateway_client

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
-from shared.db.models import ReportSchedule
-from shared.runtime import Infrastructure
+from shared.infra.db.models import ReportSchedule
+from shared.infra.runtime import Infrastructure
 from tests.factories import auth_header, token_for
 
 from .gateway import gateway_client

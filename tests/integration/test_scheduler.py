@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from scheduler_service.ticker import prune_runs, tick
 from sqlalchemy import func, select, update
 
-from shared.db.models import Email, Ledger, ReportSchedule, ScheduleRun
-from shared.runtime import Infrastructure
+from shared.infra.db.models import Email, Ledger, ReportSchedule, ScheduleRun
+from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 from tests.factories import create_ledger
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from shared.runtime import Infrastructure
+from shared.infra.runtime import Infrastructure
 from shared.states import STATUS_GROUPS
 
 from .gateway import gateway_client

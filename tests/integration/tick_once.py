@@ -12,8 +12,8 @@ from datetime import datetime
 
 from scheduler_service.ticker import tick
 
-from shared.runtime import Infrastructure
-from shared.settings import Settings
+from shared.infra.runtime import Infrastructure
+from shared.infra.settings import Settings
 
 
 async def main(now: datetime) -> None:

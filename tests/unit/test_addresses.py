@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.addresses import (
+from shared.domain.addresses import (
     InvalidAddressError,
     InvalidDomainError,
     contains_header_unsafe,

@@ -14,7 +14,7 @@ from aiosmtplib.email import flatten_message
 from mail_service import compose
 from mail_service.compose import Attachment, AttachmentParts, Sender, build_message
 
-from shared.db.models import Email
+from shared.infra.db.models import Email
 
 SENDER = Sender("reports@example.in", "Sharma & Sons Accounts", "accounts@example.in")
 

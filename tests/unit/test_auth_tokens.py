@@ -9,8 +9,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from shared.auth import AuthError, decode_token, mint_token
-from shared.settings import Settings
+from shared.infra.settings import Settings
+from shared.infra.tokens import AuthError, decode_token, mint_token
 
 SECRET = "a-test-secret-that-is-long-enough-for-hs256!!"
 

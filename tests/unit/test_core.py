@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from shared.correlation import correlation_id_var
+from shared.domain.idempotency import request_fingerprint
+from shared.domain.reports import ReportParamError, download_name, validate_params
 from shared.events import (
     ExportFinished,
     ExportRequested,
@@ -15,11 +18,8 @@ from shared.events import (
     decode_event,
     encode_event,
 )
-from shared.idempotency import request_fingerprint
-from shared.logging import correlation_id_var
-from shared.reports import ReportParamError, download_name, validate_params
+from shared.infra.storage import LocalStorage
 from shared.states import EXPORT_JOB, InvalidTransitionError, allowed_sources, require_transition
-from shared.storage import LocalStorage
 
 
 def test_events_round_trip_and_carry_the_correlation_id() -> None:

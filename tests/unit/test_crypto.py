@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from cryptography.fernet import Fernet
 
-from shared.crypto import SecretBox, SecretDecryptionError
+from shared.infra.crypto import SecretBox, SecretDecryptionError
 
 
 def test_round_trip() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from shared.settings import Settings
+from shared.infra.settings import Settings
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 APP_SERVICES = ("api-gateway", "export-service", "mail-service", "scheduler-service")
@@ -62,7 +62,7 @@ def test_command_names_an_existing_module(services: dict[str, Any], name: str) -
 def test_environment_names_are_settings(services: dict[str, Any], name: str) -> None:
     fields = {field.upper() for field in Settings.model_fields}
     unknown = set(_environment(services[name])) - fields - NOT_SETTINGS
-    assert not unknown, f"{name}: not fields of shared.settings.Settings: {sorted(unknown)}"
+    assert not unknown, f"{name}: not fields of shared.infra.settings.Settings: {sorted(unknown)}"
 
 
 def test_production_settings_and_secrets_are_required(services: dict[str, Any]) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from shared.periods import PERIODS, PeriodError, financial_year, resolve_period
+from shared.domain.periods import PERIODS, PeriodError, financial_year, resolve_period
 
 WEDNESDAY = date(2026, 5, 13)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.recipients import (
+from shared.domain.recipients import (
     RecipientError,
     Recipients,
     external_addresses,

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from shared.recurrence import latest_run_at_or_before, next_runs
+from shared.domain.recurrence import latest_run_at_or_before, next_runs
 
 from .recurrence_helpers import KOLKATA, LONDON, NEW_YORK, utc
 

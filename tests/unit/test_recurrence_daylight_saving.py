@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.recurrence import next_run, next_runs
+from shared.domain.recurrence import next_run, next_runs
 
 from .recurrence_helpers import KOLKATA, LONDON, NEW_YORK, utc
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.recurrence import Preview, latest_run_at_or_before, next_run, next_runs, preview
+from shared.domain.recurrence import Preview, latest_run_at_or_before, next_run, next_runs, preview
 
 from .recurrence_helpers import KOLKATA, utc
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.recurrence import RecurrenceError, cron_from_preset, next_runs
+from shared.domain.recurrence import RecurrenceError, cron_from_preset, next_runs
 
 from .recurrence_helpers import KOLKATA, utc
 

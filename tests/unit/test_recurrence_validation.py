@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.recurrence import RecurrenceError, next_run, validate_cron, validate_timezone
+from shared.domain.recurrence import RecurrenceError, next_run, validate_cron, validate_timezone
 
 from .recurrence_helpers import KOLKATA, LONDON, NEW_YORK, utc
 

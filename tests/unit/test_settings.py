@@ -8,7 +8,7 @@ import pytest
 from cryptography.fernet import Fernet
 from pydantic import ValidationError
 
-from shared.settings import Settings
+from shared.infra.settings import Settings
 
 
 def test_development_accepts_the_built_in_secrets() -> None:

@@ -12,9 +12,9 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy.dialects import postgresql
 
-from shared.db.models import Email, EmailAudit, ExportJob, ReportSchedule, ScheduleRun
-from shared.db.models.base import StatusColumn
 from shared.events import EmailFinished, ExportFinished, decode_event, encode_event
+from shared.infra.db.models import Email, EmailAudit, ExportJob, ReportSchedule, ScheduleRun
+from shared.infra.db.models.base import StatusColumn
 from shared.states import (
     EMAIL,
     EXPORT_JOB,

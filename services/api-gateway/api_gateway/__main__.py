@@ -8,11 +8,10 @@ from collections.abc import Iterator
 
 import uvicorn
 
-from shared.entrypoint import connect_or_exit, load_settings_or_exit
-from shared.runtime import Infrastructure, install_stop_signals
-from shared.settings import Settings
-
-from .app import create_app
+from api_gateway.app import create_app
+from shared.infra.entrypoint import connect_or_exit, load_settings_or_exit
+from shared.infra.runtime import Infrastructure, install_stop_signals
+from shared.infra.settings import Settings
 
 
 class _GracefulServer(uvicorn.Server):

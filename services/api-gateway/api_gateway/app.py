@@ -12,47 +12,41 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import select
 
-from shared import metrics
-from shared.bus import OutboxRelay
-from shared.db.models import Tenant
-from shared.logging import correlation_id_var, new_correlation_id
-from shared.runtime import Infrastructure
-from shared.settings import Settings
-from shared.storage import LocalStorage
-
-from .problems import install_problem_handlers
-from .routes import (
-    admin,
-    distribution_lists,
-    email_settings,
-    email_test,
-    emails,
-    exports,
-    files,
-    health,
-    ledgers,
-    me,
-    party_emails,
-    report_emails,
-    schedules,
-    web,
-)
+from api_gateway.account import routes as account
+from api_gateway.distribution_lists import routes as distribution_lists
+from api_gateway.emails import routes as emails
+from api_gateway.exports import link_routes as file_links
+from api_gateway.exports import routes as exports
+from api_gateway.http import health
+from api_gateway.http.problems import install_problem_handlers
+from api_gateway.party_directory import ledger_routes as ledgers
+from api_gateway.party_directory import routes as party_directory
+from api_gateway.reports import routes as report_emails
+from api_gateway.schedules import routes as schedules
+from api_gateway.smtp_settings import routes as smtp_settings
+from api_gateway.spa import routes as spa
+from shared.correlation import correlation_id_var, new_correlation_id
+from shared.infra import metrics
+from shared.infra.bus import OutboxRelay
+from shared.infra.db.models import Tenant
+from shared.infra.runtime import Infrastructure
+from shared.infra.settings import Settings
+from shared.infra.storage import LocalStorage
 
 API_PREFIX = "/api/v1"
-# Every area's router; each module is one area of the API (see routes/).
+# Every feature's routers, in the order the OpenAPI page lists them.
 API_ROUTERS = (
-    me,
-    exports,
-    files,
-    report_emails,
-    emails,
-    ledgers,
-    party_emails,
-    distribution_lists,
-    admin,
-    email_settings,
-    email_test,
-    schedules,
+    account.router,
+    exports.router,
+    file_links.router,
+    report_emails.router,
+    emails.router,
+    ledgers.router,
+    party_directory.router,
+    distribution_lists.router,
+    account.admin_router,
+    smtp_settings.router,
+    schedules.router,
 )
 
 log = logging.getLogger(__name__)
@@ -94,10 +88,10 @@ def create_app(settings: Settings, infra: Infrastructure | None = None) -> FastA
     install_problem_handlers(app)
     app.middleware("http")(_correlation_and_metrics)
     app.include_router(health.router)
-    app.include_router(web.router)
-    app.mount("/app", StaticFiles(directory=web.WEB_DIR), name="app")
-    for area in API_ROUTERS:
-        app.include_router(area.router, prefix=API_PREFIX)
+    app.include_router(spa.router)
+    app.mount("/app", StaticFiles(directory=spa.WEB_DIR), name="app")
+    for router in API_ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
     return app
 
 

@@ -1,6 +1,6 @@
 """`python -m export_service`: run the export worker until SIGTERM."""
 
-from shared.entrypoint import run_worker_service
+from shared.infra.entrypoint import run_worker_service
 
 from .bootstrap import build_worker
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from shared.runtime import Infrastructure, Worker
-from shared.storage import LocalStorage
+from shared.infra.runtime import Infrastructure, Worker
+from shared.infra.storage import LocalStorage
 
 from .cleanup import CleanupReport, run_cleanup
 from .handlers import ExportDeps, reconcile, subscriptions

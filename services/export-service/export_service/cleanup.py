@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from shared import exports
-from shared.db import UnitOfWork
-from shared.storage import TEMP_SUFFIX, LocalStorage
+from shared.domain import exports
+from shared.infra.db import UnitOfWork
+from shared.infra.storage import TEMP_SUFFIX, LocalStorage
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from shared.reports import CsvCopy
-from shared.storage import HashingWriter
+from shared.domain.reports import CsvCopy
+from shared.infra.storage import HashingWriter
 
 from .document import CellValue, Column, DocumentHeader, Row
 

@@ -1,7 +1,7 @@
 """The writers' side of the tabular document: the `TabularWriter` protocol and number formats.
 
 The document itself (`DocumentHeader`, `Column`, `Row`) is defined with the reports in
-`shared.reports.document`, re-exported here for the writers; a report definition produces a
+`shared.domain.reports.document`, re-exported here for the writers; a report definition produces a
 header and batches of rows, and the CSV, XLSX and PDF writers turn them into files. Writers
 are synchronous (xlsxwriter and reportlab are), so the render loop hands each batch to a
 worker thread and the event loop stays free.
@@ -13,7 +13,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
 
-from shared.reports.document import CellValue, Column, ColumnKind, DocumentHeader, Row, RowStyle
+from shared.domain.reports.document import (
+    CellValue,
+    Column,
+    ColumnKind,
+    DocumentHeader,
+    Row,
+    RowStyle,
+)
 
 __all__ = [
     "CellValue",

@@ -6,14 +6,15 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from shared import exports, metrics
-from shared.bus import Subscription
-from shared.db import UnitOfWork
-from shared.db.models import ExportJob
+from shared.domain import exports
 from shared.events import ExportRequested, Streams
-from shared.runtime import Infrastructure
+from shared.infra import metrics
+from shared.infra.bus import Subscription
+from shared.infra.db import UnitOfWork
+from shared.infra.db.models import ExportJob
+from shared.infra.runtime import Infrastructure
+from shared.infra.storage import LocalStorage
 from shared.states import ExportStatus
-from shared.storage import LocalStorage
 
 from .render import RenderedFile, RenderError, render_job
 

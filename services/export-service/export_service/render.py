@@ -5,7 +5,7 @@ its rows and header, and, for CSV, PostgreSQL's own CSV when the report offers i
 
 Errors the requester can act on (an unknown ledger, a full disk) are `RenderError`s with a
 plain reason, and fail the job at once; anything else is treated as transient and retried by
-the bus. A file is either stored complete or not at all (see shared.storage).
+the bus. A file is either stored complete or not at all (see shared.infra.storage).
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.db.models import ExportJob
-from shared.reports import ReportParamError, ReportSource, report_named
-from shared.runtime import Infrastructure
+from shared.domain.reports import ReportParamError, ReportSource, report_named
+from shared.infra.db.models import ExportJob
+from shared.infra.runtime import Infrastructure
+from shared.infra.storage import LocalStorage, StoredFile
 from shared.states import ExportStatus
-from shared.storage import LocalStorage, StoredFile
 
 from .csv_writer import CsvReportWriter, copy_csv
 from .document import TabularWriter, indian_grouping

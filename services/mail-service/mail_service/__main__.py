@@ -1,6 +1,6 @@
 """`python -m mail_service`: run the mail worker until SIGTERM."""
 
-from shared.entrypoint import run_worker_service
+from shared.infra.entrypoint import run_worker_service
 
 from .bootstrap import build_worker
 

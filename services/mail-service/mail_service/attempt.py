@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from shared.logging import correlated
+from shared.correlation import correlated
 
 from .claiming import Claimed
 from .compose import build_message, envelope_recipients

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from shared.crypto import SecretBox
-from shared.runtime import Infrastructure, Worker
-from shared.storage import LocalStorage
+from shared.infra.crypto import SecretBox
+from shared.infra.runtime import Infrastructure, Worker
+from shared.infra.storage import LocalStorage
 
 from .compose import AttachmentParts
 from .deps import MailDeps

@@ -19,14 +19,14 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from shared import email_claims, emails
-from shared.crypto import SecretBox
-from shared.db import UnitOfWork
-from shared.db.models import Email, EmailSettings, ExportJob, Tenant
+from shared.correlation import correlated
+from shared.domain import email_claims, emails
+from shared.domain.recipients import Recipients
+from shared.domain.reports import REGISTRY
 from shared.events import EmailRequested
-from shared.logging import correlated
-from shared.recipients import Recipients
-from shared.reports import REGISTRY
+from shared.infra.crypto import SecretBox
+from shared.infra.db import UnitOfWork
+from shared.infra.db.models import Email, EmailSettings, ExportJob, Tenant
 from shared.states import (
     FINAL_EMAIL_STATES,
     FINAL_EXPORT_STATES,

@@ -18,7 +18,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
-from shared.db.models import Email
+from shared.infra.db.models import Email
 
 MEDIA_TYPES = {
     "csv": ("text", "csv"),

@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from shared.crypto import SecretBox
-from shared.db.models import Email, EmailSettings
+from shared.infra.crypto import SecretBox
+from shared.infra.db.models import Email, EmailSettings
 
 from .compose import Sender
 from .delivery import DeliveryRule

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from shared.db.models import ExportJob
-from shared.links import make_file_url
-from shared.settings import Settings
-from shared.storage import LocalStorage
+from shared.domain.links import make_file_url
+from shared.infra.db.models import ExportJob
+from shared.infra.settings import Settings
+from shared.infra.storage import LocalStorage
 
 from .compose import Attachment, Link
 

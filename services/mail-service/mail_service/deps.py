@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from shared.crypto import SecretBox
-from shared.db import UnitOfWork
-from shared.runtime import Infrastructure
-from shared.storage import LocalStorage
+from shared.infra.crypto import SecretBox
+from shared.infra.db import UnitOfWork
+from shared.infra.runtime import Infrastructure
+from shared.infra.storage import LocalStorage
 
 from .compose import AttachmentParts
 from .smtp import SmtpPool

@@ -7,10 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from shared import emails, metrics
-from shared.bus import Subscription
-from shared.db.models import Email
+from shared.domain import emails
 from shared.events import EmailRequested, ExportFinished, Streams
+from shared.infra import metrics
+from shared.infra.bus import Subscription
+from shared.infra.db.models import Email
 from shared.states import EmailStatus
 
 from .deps import MailDeps

@@ -19,11 +19,12 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.exc import DBAPIError
 
-from shared import email_claims, emails, metrics
-from shared.db import UnitOfWork
-from shared.db.models import Email, EmailAudit
-from shared.logging import correlated
-from shared.settings import Settings
+from shared.correlation import correlated
+from shared.domain import email_claims, emails
+from shared.infra import metrics
+from shared.infra.db import UnitOfWork
+from shared.infra.db.models import Email, EmailAudit
+from shared.infra.settings import Settings
 from shared.states import AuditStatus, EmailStatus
 
 from .claiming import Claimed

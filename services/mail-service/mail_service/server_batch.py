@@ -25,8 +25,8 @@ from datetime import timedelta
 
 from sqlalchemy import delete
 
-from shared import email_claims
-from shared.db.models import EmailAudit
+from shared.domain import email_claims
+from shared.infra.db.models import EmailAudit
 
 from .attempt import attempt
 from .claiming import Claimed

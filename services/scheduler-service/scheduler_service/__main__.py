@@ -1,6 +1,6 @@
 """`python -m scheduler_service`: run the scheduler worker until SIGTERM."""
 
-from shared.entrypoint import run_worker_service
+from shared.infra.entrypoint import run_worker_service
 
 from .bootstrap import build_worker
 

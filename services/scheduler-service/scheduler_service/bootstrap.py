@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from shared.runtime import Infrastructure, Worker
+from shared.infra.runtime import Infrastructure, Worker
 
 from .handlers import subscriptions
 from .runner import SchedulerDeps, announce_due_retries

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from shared.bus import Subscription
 from shared.events import EmailFinished, ExportFinished, ScheduleRunDue, Streams
+from shared.infra.bus import Subscription
 
 from .runner import SchedulerDeps, email_done, export_done, give_up_run, start_run
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from shared import tenants
-from shared.db import UnitOfWork
-from shared.db.models import ReportSchedule
-from shared.party_directory import entry_for_ledger
-from shared.recipients import RecipientError, Recipients, normalize_recipients
-from shared.reports import report_named
+from shared.domain import tenants
+from shared.domain.party_directory import entry_for_ledger
+from shared.domain.recipients import RecipientError, Recipients, normalize_recipients
+from shared.domain.reports import report_named
+from shared.infra.db import UnitOfWork
+from shared.infra.db.models import ReportSchedule
 
 
 class RunRecipientsError(Exception):

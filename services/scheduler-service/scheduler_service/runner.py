@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from shared import emails, exports, schedules, tenants
-from shared.db import UnitOfWork
-from shared.db.models import ExportJob, ReportSchedule, ScheduleRun
+from shared.domain import emails, exports, schedules, tenants
+from shared.domain.periods import PeriodError
+from shared.domain.reports import ReportParamError, report_named
 from shared.events import EmailFinished, ExportFinished, ScheduleRunDue
-from shared.periods import PeriodError
-from shared.reports import ReportParamError, report_named
-from shared.runtime import Infrastructure
+from shared.infra.db import UnitOfWork
+from shared.infra.db.models import ExportJob, ReportSchedule, ScheduleRun
+from shared.infra.runtime import Infrastructure
 from shared.states import (
     FINAL_RUN_STATES,
     SCHEDULE_RUN,

@@ -15,11 +15,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
 
-from shared import schedules
-from shared.db import UnitOfWork
-from shared.db.models import ReportSchedule, ScheduleRun
-from shared.recurrence import latest_run_at_or_before, next_run
-from shared.settings import Settings
+from shared.domain import schedules
+from shared.domain.recurrence import latest_run_at_or_before, next_run
+from shared.infra.db import UnitOfWork
+from shared.infra.db.models import ReportSchedule, ScheduleRun
+from shared.infra.settings import Settings
 from shared.states import FINAL_RUN_STATES, RunStatus
 
 log = logging.getLogger(__name__)

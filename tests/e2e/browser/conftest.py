@@ -31,7 +31,7 @@ from typing import Any
 import httpx
 import pytest
 
-from shared.demo import load_demo_data
+from shared.tools.demo import load_demo_data
 from tests.conftest import make_settings
 from tests.e2e.stack import Stack
 from tests.e2e.test_smoke import smtp_sink

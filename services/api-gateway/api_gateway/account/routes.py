@@ -1,0 +1,36 @@
+"""Who is calling (what the app needs to set itself up), and the admin's view of the tenant."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api_gateway.account.schemas import MePublic, TenantPublic, TenantSummary
+from api_gateway.account.use_cases import caller_tenant
+from api_gateway.http.deps import AdminUser, CurrentUser, UowDep
+
+router = APIRouter(tags=["me"])
+admin_router = APIRouter(prefix="/admin", tags=["admin"])
+
+
+@router.get("/me")
+async def read_me(user: CurrentUser, uow: UowDep) -> MePublic:
+    """The caller and their tenant."""
+    tenant = await caller_tenant(uow, user.tenant_id)
+    return MePublic(
+        user_id=user.user_id,
+        email=user.email,
+        role=user.role,
+        tenant=TenantSummary(id=tenant.id, name=tenant.name, timezone=tenant.timezone),
+    )
+
+
+@admin_router.get("/tenant")
+async def read_tenant(admin: AdminUser, uow: UowDep) -> TenantPublic:
+    """The caller's tenant: name, timezone and internal email domains (admins only)."""
+    tenant = await caller_tenant(uow, admin.tenant_id)
+    return TenantPublic(
+        id=tenant.id,
+        name=tenant.name,
+        timezone=tenant.timezone,
+        internal_domains=list(tenant.internal_domains),
+    )

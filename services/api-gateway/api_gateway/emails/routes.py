@@ -1,0 +1,43 @@
+"""Emails and their audit: follow one email, list every attempt."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api_gateway.emails.schemas import AuditPage, EmailPublic, EmailTrigger
+from api_gateway.emails.use_cases import AuditFilters, find_email, list_audit
+from api_gateway.exports.schemas import AuditStatusField
+from api_gateway.http.deps import CurrentUser, UowDep
+
+router = APIRouter(tags=["emails"])
+
+MAX_PAGE_SIZE = 100
+
+
+@router.get("/emails/{email_id}")
+async def read_email(email_id: uuid.UUID, user: CurrentUser, uow: UowDep) -> EmailPublic:
+    """One email's status (queued, sending, sent, failed, rejected), attempts and last error."""
+    return EmailPublic.from_row(await find_email(uow, user, email_id))
+
+
+@router.get("/email-audit")
+async def read_email_audit(
+    user: CurrentUser,
+    uow: UowDep,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
+    cursor: str | None = None,
+    status: AuditStatusField | None = None,
+    trigger: EmailTrigger | None = None,
+    report: str | None = None,
+    recipient: Annotated[str | None, Query(max_length=320)] = None,
+    from_date: date | None = None,
+    to_date: date | None = None,
+) -> AuditPage:
+    """Every send attempt, newest first (admins: the tenant's; users: their own)."""
+    filters = AuditFilters(status, trigger, report, recipient, from_date, to_date)
+    rows, next_cursor = await list_audit(uow, user, filters, limit=limit, cursor=cursor)
+    return AuditPage.from_rows(rows, next_cursor)

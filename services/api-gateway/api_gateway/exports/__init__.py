@@ -1,0 +1,1 @@
+"""Export jobs: submit, poll, list and download, and the public signed file links of emails."""

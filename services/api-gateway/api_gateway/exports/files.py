@@ -1,0 +1,56 @@
+"""Serving a finished export's file (content type, readable name, ETag, expiry), and finding
+the job behind a signed public link."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import Request, Response
+from fastapi.responses import FileResponse
+from sqlalchemy import select
+
+from api_gateway.http.problems import ProblemError
+from shared.domain.links import InvalidLinkError, read_file_token
+from shared.infra.db import UnitOfWork
+from shared.infra.db.models import ExportJob
+from shared.infra.storage import LocalStorage
+from shared.states import ExportStatus
+
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def serve_export_file(request: Request, job: ExportJob, storage: LocalStorage) -> Response:
+    """The file of a succeeded job; 409 while not ready, 410 once expired or gone."""
+    expired = job.expires_at is not None and job.expires_at <= datetime.now(UTC)
+    if job.status == ExportStatus.EXPIRED or (job.status == ExportStatus.SUCCEEDED and expired):
+        raise ProblemError(410, "this export has expired; run it again")
+    if job.status != ExportStatus.SUCCEEDED or not job.file_path or not job.file_name:
+        raise ProblemError(409, f"the export is {job.status}, not ready to download")
+    path = storage.resolve(job.file_path)
+    if not path.is_file():
+        raise ProblemError(410, "the file is no longer stored; run the export again")
+    etag = f'"{job.sha256}"'
+    cache = {"ETag": etag, "Cache-Control": "private, no-transform"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=cache)
+    return FileResponse(
+        path, filename=job.file_name, media_type=MEDIA_TYPES[job.format], headers=cache
+    )
+
+
+async def linked_job(uow: UnitOfWork, link_secret: str, token: str) -> ExportJob:
+    """The job a public link is bound to; 404 when tampered with or unknown, 410 once expired."""
+    try:
+        link = read_file_token(link_secret, token)
+    except InvalidLinkError:
+        raise ProblemError(404, "no such file") from None
+    if link.expires_at <= datetime.now(UTC):
+        raise ProblemError(410, "this link has expired; ask the sender for a new one")
+    job = await uow.session.scalar(select(ExportJob).where(ExportJob.id == link.job_id))
+    if job is None:
+        raise ProblemError(404, "no such file")
+    return job

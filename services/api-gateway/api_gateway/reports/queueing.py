@@ -1,0 +1,142 @@
+"""Sending a report by email: the export job and the email are created in one transaction.
+
+The report decides the rules, never the client (its definition's recipient policy, applied in
+`use_cases.py`): a ledger statement may go to anyone, its To auto-filled from the party
+directory when the user leaves it empty; the outstanding report goes to internal addresses
+only (typed or from a distribution list), and one external address refuses the whole request,
+with a `rejected` row in the audit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from api_gateway.http.problems import ProblemError, field_error
+from api_gateway.reports.schemas import RecipientsPublic, ReportEmailAccepted
+from shared.domain import emails, exports, tenants
+from shared.domain.idempotency import request_fingerprint
+from shared.domain.party_directory import entry_for_ledger
+from shared.domain.recipients import RecipientError, Recipients, normalize_recipients
+from shared.infra.db import UnitOfWork
+from shared.infra.db.models import Email
+from shared.infra.settings import Settings
+from shared.infra.tokens import Principal
+
+
+@dataclass(frozen=True)
+class ReportEmail:
+    """What to export and whom to send it to, already checked."""
+
+    report: str
+    format: str
+    params: dict[str, Any]
+    recipients: Recipients
+    recipient_source: str
+    subject: str
+    message: str
+
+
+def accepted(email: Email) -> ReportEmailAccepted:
+    assert email.export_job_id is not None
+    return ReportEmailAccepted(
+        email_id=email.id,
+        export_job_id=email.export_job_id,
+        status=email.status,
+        recipients=RecipientsPublic(
+            to=email.to_addresses, cc=email.cc_addresses, bcc=email.bcc_addresses
+        ),
+        to_source=email.recipient_source or "typed",
+        subject=email.subject,
+    )
+
+
+async def replayed(
+    uow: UnitOfWork, principal: Principal, key: str | None, body: dict[str, Any]
+) -> Email | None:
+    """The email an earlier request with this Idempotency-Key created (same body), if any."""
+    if not key:
+        return None
+    email = await uow.session.scalar(
+        select(Email).where(
+            Email.tenant_id == principal.tenant_id,
+            Email.requested_by == principal.user_id,
+            Email.idempotency_key == key,
+        )
+    )
+    if email is not None and email.request_hash != request_fingerprint(body):
+        raise ProblemError(409, "this Idempotency-Key was already used with a different request")
+    return email
+
+
+def checked_recipients(
+    to: list[str], cc: list[str], bcc: list[str], settings: Settings
+) -> Recipients:
+    try:
+        return normalize_recipients(to, cc, bcc, max_total=settings.send_max_recipients)
+    except RecipientError as exc:
+        errors = [{"field": field, "message": message} for field, message in exc.errors]
+        raise ProblemError(
+            422, "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors
+        ) from None
+
+
+async def directory_recipients(
+    uow: UnitOfWork, tenant_id: str, ledger: str, cc: list[str], bcc: list[str]
+) -> tuple[list[str], list[str], list[str]]:
+    """To, CC and BCC from the party directory (by ledger, then by the ledger's party name),
+    with the typed CC and BCC kept; 422 when there is no entry and nothing was typed."""
+    entry = await entry_for_ledger(uow.session, tenant_id, ledger)
+    if entry is None or not entry.to_addresses:
+        raise field_error(
+            "to", f"no recipient: the party directory has no entry for {ledger!r}; type an address"
+        )
+    return (
+        list(entry.to_addresses),
+        [*cc, *entry.cc_addresses],
+        [*bcc, *entry.bcc_addresses],
+    )
+
+
+async def queue_report_email(
+    uow: UnitOfWork,
+    principal: Principal,
+    request: ReportEmail,
+    *,
+    idempotency_key: str | None,
+    body: dict[str, Any],
+) -> Email:
+    """The export job and the email that waits for it, in the caller's transaction (committed)."""
+    job, _ = await exports.create_export_job(
+        uow,
+        exports.NewExport(
+            tenant_id=principal.tenant_id,
+            requested_by=principal.user_id,
+            report=request.report,
+            format=request.format,
+            params=request.params,
+        ),
+    )
+    email = emails.create_email(
+        uow,
+        emails.NewEmail(
+            tenant_id=principal.tenant_id,
+            requested_by=principal.user_id,
+            trigger="manual",
+            subject=request.subject,
+            body=request.message,
+            to=request.recipients.to,
+            cc=request.recipients.cc,
+            bcc=request.recipients.bcc,
+            report=request.report,
+            export_job_id=job.id,
+            idempotency_key=idempotency_key,
+            request_hash=request_fingerprint(body),
+            recipient_source=request.recipient_source,
+        ),
+        message_domain=await tenants.message_domain(uow.session, principal.tenant_id),
+    )
+    await uow.commit()
+    return email

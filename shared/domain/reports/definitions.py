@@ -1,0 +1,187 @@
+"""What a report is: one `ReportDefinition` owns everything that differs between reports.
+
+Its parameters (the model, the checks that need the books, the defaults that need the tenant),
+its source (SQL and rows in the shape every writer draws, plus PostgreSQL's own CSV where it
+can write the file), how a schedule's saved parameters become a run's, who may receive it, its
+default email texts and its file name. The gateway, the renderers, the scheduler and the
+mail-service look a definition up in the registry (`registry.py`) and call it; none of them
+compares a report's name.
+
+Errors a requester can act on are `ReportParamError`s naming the field, relative to the
+report's parameters (`from_date`, `ledger`); the caller adds its own prefix (`params.`).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.domain.recipients import Recipients, external_addresses
+from shared.domain.reports.document import Column, ReportSource
+
+FORMATS = frozenset({"csv", "xlsx", "pdf"})
+
+P = TypeVar("P", bound=BaseModel)  # the parameters of one export
+S = TypeVar("S", bound=BaseModel)  # the parameters a schedule saves (relative periods)
+E = TypeVar("E", bound=BaseModel)  # the body of the report's email endpoint
+
+
+class ReportParamError(ValueError):
+    """Bad report parameters; `field` names the offending one (a path under `params`)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RecipientPolicy:
+    """Who may receive the report by email; the server enforces it at every step.
+
+    `internal_only`: every To/CC/BCC address must be in one of the tenant's internal domains,
+    typed or from a saved distribution list (lists exist for internal reports only).
+    `directory_param`: when To is left empty, the party directory's entry for the ledger named
+    by this parameter fills it (None: To must be typed)."""
+
+    internal_only: bool
+    directory_param: str | None = None
+
+    @property
+    def allows_distribution_lists(self) -> bool:
+        return self.internal_only
+
+    def outsiders(
+        self, recipients: Recipients, internal_domains: list[str]
+    ) -> list[tuple[str, str]]:
+        """`(field, address)` of every address the policy refuses, in order; [] when it
+        refuses none. The one internal-only rule, used wherever recipients are checked."""
+        if not self.internal_only:
+            return []
+        return external_addresses(recipients, internal_domains)
+
+
+@dataclass(frozen=True)
+class ParamsContext:
+    """What checking parameters against the books needs: the tenant's session, the export
+    period limit, and the tenant's today (a coroutine, so only reports that need it ask)."""
+
+    session: AsyncSession
+    tenant_id: str
+    max_period_days: int
+    today: Callable[[], Awaitable[date]]
+
+
+@dataclass(frozen=True)
+class EmailRequest:
+    """An email endpoint's body, split into the report's parameters and everything else."""
+
+    params: dict[str, Any]
+    format: str
+    to: list[str]  # empty: nothing typed (the policy's directory may fill To)
+    cc: list[str]
+    bcc: list[str]
+    distribution_list_id: uuid.UUID | None
+    subject: str | None
+    message: str | None
+
+
+_UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class ReportDefinition(ABC, Generic[P, S, E]):
+    """One report. Subclasses set the attributes and implement the abstract methods."""
+
+    name: str  # as in the API and the database (`export_jobs.report`)
+    title: str  # for people: the SPA's menus, the audit filter
+    params_model: type[P]
+    schedule_params_model: type[S]
+    columns: tuple[Column, ...]
+    recipients: RecipientPolicy
+    formats: frozenset[str] = FORMATS
+    # The body of `POST /reports/{name}/email` and its one-line description (None: no endpoint).
+    email_body: type[E] | None = None
+    email_description: str = ""
+
+    def parse_params(self, raw: Mapping[str, Any], max_period_days: int) -> P:
+        """`raw` parsed and checked on its own (no database); raises ReportParamError naming
+        the first bad field."""
+        try:
+            params = self.params_model.model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(part) for part in first["loc"]) or "params"
+            raise ReportParamError(field, first["msg"]) from exc
+        self.check_params(params, max_period_days)
+        return params
+
+    def check_params(self, params: P, max_period_days: int) -> None:
+        """Checks across fields (a period's order and length); none by default."""
+
+    async def with_defaults(self, raw: Mapping[str, Any], ctx: ParamsContext) -> dict[str, Any]:
+        """`raw` with the defaults that need the tenant filled in; none by default."""
+        return dict(raw)
+
+    async def resolved(self, params: P, ctx: ParamsContext) -> P:
+        """`params` with names replaced by their canonical spelling in the books; raises
+        ReportParamError when a named thing does not exist. Unchanged by default."""
+        return params
+
+    async def request_params(self, raw: Mapping[str, Any], ctx: ParamsContext) -> P:
+        """A request's parameters: defaults filled, checked, resolved against the books."""
+        params = self.parse_params(await self.with_defaults(raw, ctx), ctx.max_period_days)
+        return await self.resolved(params, ctx)
+
+    @abstractmethod
+    async def open_source(self, conn: Any, tenant_id: str, company: str, params: P) -> ReportSource:
+        """The document over a raw asyncpg connection; rows stream in batches when iterated."""
+
+    @abstractmethod
+    async def schedule_params(self, saved: S, ctx: ParamsContext) -> dict[str, Any]:
+        """What a schedule stores, checked at saving time (`ctx.today` is the schedule's)."""
+
+    @abstractmethod
+    def run_params(self, saved: Mapping[str, Any], local_day: date) -> dict[str, Any]:
+        """A run's export parameters from the schedule's saved ones, on the run's local day.
+        Raises shared.domain.periods.PeriodError or KeyError when the saved ones no longer
+        make sense."""
+
+    @abstractmethod
+    def email_texts(self, company: str, params: P) -> tuple[str, str]:
+        """The default subject and message of a manual email."""
+
+    def email_request(self, body: E) -> EmailRequest:
+        """The email endpoint's body split up; only reports with an `email_body` have one."""
+        raise NotImplementedError(f"the {self.name} report has no email endpoint")
+
+    @abstractmethod
+    def file_name_parts(self, params: Mapping[str, Any]) -> tuple[object, ...]:
+        """What the file name is made of, most telling first (`Ledger`, the ledger, dates)."""
+
+    def file_name(self, params: Mapping[str, Any], extension: str) -> str:
+        """A readable, safe file name: `Ledger_<ledger>_<from>_<to>.csv`."""
+        parts = self.file_name_parts(params)
+        stem = "_".join(_UNSAFE_FILENAME.sub("-", str(p)).strip("-") for p in parts if p)
+        return f"{stem}.{extension}"
+
+    def no_internal_domains(self) -> str:
+        """Why an internal-only report cannot be sent before an admin sets internal domains."""
+        return (
+            f"the {self.name} report goes to internal addresses only, and this tenant has no "
+            "internal email domains yet: an admin sets them in the email settings"
+        )
+
+    def refusal(self, outsiders: list[str]) -> str:
+        """Why a send stopped because of addresses the policy refuses (run and send time)."""
+        return (
+            f"not sent: the {self.name} report goes to internal addresses only, and these "
+            "are not internal (any more): " + ", ".join(outsiders)
+        )

@@ -1,0 +1,170 @@
+"""The ledger statement: one ledger (usually a party's) over a period, with a running balance.
+
+Anyone may receive it; when To is left empty, the party directory's entry for the ledger fills it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.domain.periods import PeriodError, resolve_period
+from shared.domain.reports.definitions import (
+    EmailRequest,
+    ParamsContext,
+    RecipientPolicy,
+    ReportDefinition,
+    ReportParamError,
+)
+from shared.domain.reports.document import ReportSource
+from shared.domain.reports.email_bodies import MAX_LIST, Address, EmailFormat
+from shared.domain.reports.ledger_source import (
+    LEDGER_COLUMNS,
+    canonical_ledger,
+    dmy,
+    ledger_figures,
+    ledger_source,
+)
+from shared.infra.db.models import Ledger
+
+
+class LedgerParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    ledger: str = Field(min_length=1, max_length=200)
+    from_date: date
+    to_date: date
+
+
+class LedgerScheduleParams(BaseModel):
+    """A relative period (`shared.periods`), resolved again at every run."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    ledger: str = Field(min_length=1, max_length=200)
+    period: str = Field(max_length=32)
+    n: int | None = Field(default=None, strict=True)
+
+
+class LedgerEmailCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    ledger: str = Field(min_length=1, max_length=200)
+    from_date: date
+    to_date: date
+    format: EmailFormat = "pdf"
+    to: list[Address] | None = Field(
+        default=None,
+        max_length=MAX_LIST,
+        description="Omit to use the party email directory's entry for the ledger.",
+    )
+    cc: list[Address] = Field(default_factory=list, max_length=MAX_LIST)
+    bcc: list[Address] = Field(default_factory=list, max_length=MAX_LIST)
+    subject: str | None = Field(default=None, max_length=300)
+    message: str | None = Field(default=None, max_length=10_000)
+
+
+async def resolve_ledger_name(session: AsyncSession, tenant_id: str, name: str) -> str | None:
+    """The ledger's canonical name, matched case-insensitively; None when it does not exist."""
+    result = await session.scalar(
+        select(Ledger.name).where(
+            Ledger.tenant_id == tenant_id, func.lower(Ledger.name) == name.strip().lower()
+        )
+    )
+    return result
+
+
+class LedgerStatement(ReportDefinition[LedgerParams, LedgerScheduleParams, LedgerEmailCreate]):
+    name = "ledger"
+    title = "Ledger statement"
+    params_model = LedgerParams
+    schedule_params_model = LedgerScheduleParams
+    columns = LEDGER_COLUMNS
+    recipients = RecipientPolicy(internal_only=False, directory_param="ledger")
+    email_body = LedgerEmailCreate
+    email_description = (
+        "Email a ledger statement; To is auto-filled from the party directory when omitted."
+    )
+
+    def check_params(self, params: LedgerParams, max_period_days: int) -> None:
+        if params.from_date > params.to_date:
+            raise ReportParamError("from_date", "from_date is after to_date")
+        if (params.to_date - params.from_date).days > max_period_days:
+            raise ReportParamError(
+                "to_date", f"the period is longer than the {max_period_days}-day limit"
+            )
+
+    async def resolved(self, params: LedgerParams, ctx: ParamsContext) -> LedgerParams:
+        canonical = await resolve_ledger_name(ctx.session, ctx.tenant_id, params.ledger)
+        if canonical is None:
+            raise ReportParamError("ledger", f"no ledger named {params.ledger!r}")
+        return params.model_copy(update={"ledger": canonical})
+
+    async def open_source(
+        self, conn: Any, tenant_id: str, company: str, params: LedgerParams
+    ) -> ReportSource:
+        ledger = await canonical_ledger(conn, tenant_id, params.ledger)
+        if ledger is None:
+            raise ReportParamError("ledger", f"no ledger named {params.ledger!r}")
+        figures = await ledger_figures(conn, tenant_id, ledger, params.from_date, params.to_date)
+        file_params = {**params.model_dump(mode="json"), "ledger": ledger}
+        return ledger_source(conn, tenant_id, company, figures, file_params)
+
+    async def schedule_params(
+        self, saved: LedgerScheduleParams, ctx: ParamsContext
+    ) -> dict[str, Any]:
+        try:
+            start, end = resolve_period(saved.period, await ctx.today(), saved.n)
+        except PeriodError as exc:
+            raise ReportParamError(exc.field, exc.message) from None
+        if (end - start).days > ctx.max_period_days:
+            # Refused now rather than failing at every run.
+            raise ReportParamError(
+                "n" if saved.n is not None else "period",
+                f"the period is longer than the {ctx.max_period_days}-day export limit",
+            )
+        canonical = await resolve_ledger_name(ctx.session, ctx.tenant_id, saved.ledger)
+        if canonical is None:
+            raise ReportParamError("ledger", f"no ledger named {saved.ledger!r}")
+        params: dict[str, Any] = {"ledger": canonical, "period": saved.period}
+        if saved.n is not None:
+            params["n"] = saved.n
+        return params
+
+    def run_params(self, saved: Mapping[str, Any], local_day: date) -> dict[str, Any]:
+        start, end = resolve_period(saved["period"], local_day, saved.get("n"))
+        return {
+            "ledger": saved["ledger"],
+            "from_date": start.isoformat(),
+            "to_date": end.isoformat(),
+        }
+
+    def email_texts(self, company: str, params: LedgerParams) -> tuple[str, str]:
+        ledger, start, end = params.ledger, dmy(params.from_date), dmy(params.to_date)
+        subject = f"Statement of account: {ledger}, {start} to {end}"
+        message = (
+            f"Dear Sir/Madam,\n\nPlease find the statement of your account ({ledger}) with "
+            f"{company} for the period {start} to {end}.\n\n"
+            f"Kindly let us know of any differences.\n\nRegards,\n{company}"
+        )
+        return subject, message
+
+    def email_request(self, body: LedgerEmailCreate) -> EmailRequest:
+        return EmailRequest(
+            params={"ledger": body.ledger, "from_date": body.from_date, "to_date": body.to_date},
+            format=body.format,
+            to=list(body.to or []),
+            cc=body.cc,
+            bcc=body.bcc,
+            distribution_list_id=None,
+            subject=body.subject,
+            message=body.message,
+        )
+
+    def file_name_parts(self, params: Mapping[str, Any]) -> tuple[object, ...]:
+        return ("Ledger", params.get("ledger", ""), params.get("from_date"), params.get("to_date"))

@@ -1,0 +1,145 @@
+"""The ledger statement's rows, streamed out of PostgreSQL.
+
+Sums and running balances are computed by PostgreSQL (exact `numeric`), and rows are read
+through a server-side cursor in batches, so memory stays flat however long the ledger is. The
+entries query is also the CSV fast path's: PostgreSQL writes those rows as CSV itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from shared.domain.reports.document import Column, CsvCopy, DocumentHeader, ReportSource, Row
+
+BATCH_ROWS = 5000
+
+LEDGER_COLUMNS = (
+    Column("Date", "date", 11),
+    Column("Voucher Type", "text", 12),
+    Column("Voucher No", "text", 18),
+    Column("Narration", "text", 48),
+    Column("Debit", "money", 15),
+    Column("Credit", "money", 15),
+    Column("Balance", "balance", 18),
+)
+
+_CANONICAL_NAME = "SELECT name FROM ledgers WHERE tenant_id = $1 AND lower(name) = lower($2)"
+
+_LEDGER_OPENING = """
+SELECT l.opening_balance + COALESCE((
+    SELECT sum(e.debit - e.credit) FROM ledger_entries e
+    WHERE e.tenant_id = $1 AND e.ledger_name = l.name AND e.entry_date < $2), 0)
+FROM ledgers l WHERE l.tenant_id = $1 AND l.name = $3
+"""
+
+_LEDGER_TOTALS = """
+SELECT count(*), COALESCE(sum(debit), 0), COALESCE(sum(credit), 0) FROM ledger_entries
+WHERE tenant_id = $1 AND ledger_name = $2 AND entry_date BETWEEN $3 AND $4
+"""
+
+# $5 is the opening balance; the window sum over exact numerics gives the running balance.
+LEDGER_ENTRIES = """
+SELECT entry_date, voucher_type, voucher_no, narration, debit, credit,
+       $5::numeric(18,2) + sum(debit - credit) OVER (ORDER BY entry_date, id) AS balance
+FROM ledger_entries
+WHERE tenant_id = $1 AND ledger_name = $2 AND entry_date BETWEEN $3 AND $4
+ORDER BY entry_date, id
+"""
+
+
+@dataclass(frozen=True)
+class LedgerFigures:
+    ledger: str
+    from_date: date
+    to_date: date
+    opening: Decimal
+    entries: int
+    debit: Decimal
+    credit: Decimal
+
+    @property
+    def closing(self) -> Decimal:
+        return self.opening + self.debit - self.credit
+
+
+async def canonical_ledger(conn: Any, tenant_id: str, name: str) -> str | None:
+    """The ledger's name as the books spell it (matched case-insensitively), or None."""
+    found: str | None = await conn.fetchval(_CANONICAL_NAME, tenant_id, name)
+    return found
+
+
+async def ledger_figures(
+    conn: Any, tenant_id: str, ledger: str, from_date: date, to_date: date
+) -> LedgerFigures:
+    """Opening balance and period totals, each one SQL aggregate."""
+    opening = await conn.fetchval(_LEDGER_OPENING, tenant_id, from_date, ledger)
+    count, debit, credit = await conn.fetchrow(
+        _LEDGER_TOTALS, tenant_id, ledger, from_date, to_date
+    )
+    return LedgerFigures(
+        ledger, from_date, to_date, Decimal(opening or 0), int(count), debit, credit
+    )
+
+
+def dmy(day: date) -> str:
+    return day.strftime("%d-%m-%Y")
+
+
+def ledger_source(
+    conn: Any, tenant_id: str, company: str, figures: LedgerFigures, file_params: dict[str, Any]
+) -> ReportSource:
+    f = figures
+    header = DocumentHeader(
+        title="Ledger Statement",
+        company=company,
+        lines=(f"Ledger: {f.ledger}", f"Period: {dmy(f.from_date)} to {dmy(f.to_date)}"),
+        columns=LEDGER_COLUMNS,
+        total_rows=f.entries + 3,  # opening, entries, period total, closing
+        generated_at=datetime.now(UTC),
+    )
+    copy = CsvCopy(
+        before=(_opening(f),),
+        query=LEDGER_ENTRIES,
+        args=(tenant_id, f.ledger, f.from_date, f.to_date, f.opening),
+        after=_closing(f),
+    )
+    rows = _ledger_rows(conn, tenant_id, f)
+    return ReportSource(header, f.entries, rows, file_params, csv_copy=copy)
+
+
+def _opening(f: LedgerFigures) -> Row:
+    return Row((f.from_date, "Opening Balance", None, None, None, None, f.opening), "opening")
+
+
+def _closing(f: LedgerFigures) -> tuple[Row, ...]:
+    return (
+        Row((f.to_date, "Period Total", None, None, f.debit, f.credit, None), "total"),
+        Row((f.to_date, "Closing Balance", None, None, None, None, f.closing), "closing"),
+    )
+
+
+async def _ledger_rows(conn: Any, tenant_id: str, f: LedgerFigures) -> AsyncIterator[list[Row]]:
+    yield [_opening(f)]
+    async with conn.transaction():  # server-side cursors live inside a transaction
+        cursor = conn.cursor(
+            LEDGER_ENTRIES,
+            tenant_id,
+            f.ledger,
+            f.from_date,
+            f.to_date,
+            f.opening,
+            prefetch=BATCH_ROWS,
+        )
+        batch: list[Row] = []
+        async for record in cursor:
+            batch.append(Row(tuple(record)))
+            if len(batch) == BATCH_ROWS:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+    yield list(_closing(f))

@@ -1,0 +1,106 @@
+"""The outstanding report's rows: pending bills by party, with ageing, streamed out of PostgreSQL.
+
+Bills are read through a server-side cursor in batches; party subtotals, the grand total and
+the ageing buckets are summed on the way (exact `Decimal`s), so memory stays flat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from shared.domain.reports.ageing import BUCKET_LABELS, ageing_bucket
+from shared.domain.reports.document import Column, DocumentHeader, ReportSource, Row
+from shared.domain.reports.ledger_source import BATCH_ROWS, dmy
+
+ZERO = Decimal("0.00")
+
+OUTSTANDING_COLUMNS = (
+    Column("Party", "text", 30),
+    Column("Bill Ref", "text", 18),
+    Column("Bill Date", "date", 11),
+    Column("Due Date", "date", 11),
+    Column("Bill Amount", "money", 15),
+    Column("Pending", "money", 15),
+    Column("Days Overdue", "integer", 8),
+    Column("Ageing", "text", 7),
+)
+
+_OUTSTANDING_COUNTS = """
+SELECT count(*), count(DISTINCT ledger_name) FROM bills
+WHERE tenant_id = $1 AND kind = $2 AND bill_date <= $3 AND pending_amount > 0
+"""
+
+_OUTSTANDING_BILLS = """
+SELECT ledger_name, bill_ref, bill_date, due_date, amount, pending_amount
+FROM bills
+WHERE tenant_id = $1 AND kind = $2 AND bill_date <= $3 AND pending_amount > 0
+ORDER BY ledger_name, bill_date, bill_ref, id
+"""
+
+
+async def outstanding_source(
+    conn: Any, tenant_id: str, company: str, kind: str, as_of: date
+) -> ReportSource:
+    bills, parties = await conn.fetchrow(_OUTSTANDING_COUNTS, tenant_id, kind, as_of)
+    header = DocumentHeader(
+        title=f"Outstanding {kind.capitalize()}s",
+        company=company,
+        lines=(f"As of {dmy(as_of)}", "Ageing by days past the due date"),
+        columns=OUTSTANDING_COLUMNS,
+        # per party: a heading and a subtotal; then the grand total and one row per bucket
+        total_rows=bills + 2 * parties + 1 + len(BUCKET_LABELS),
+        generated_at=datetime.now(UTC),
+    )
+    rows = _outstanding_rows(conn, tenant_id, kind, as_of)
+    file_params = {"as_of": as_of.isoformat(), "kind": kind}
+    return ReportSource(header, int(bills), rows, file_params)
+
+
+async def _outstanding_rows(
+    conn: Any, tenant_id: str, kind: str, as_of: date
+) -> AsyncIterator[list[Row]]:
+    buckets = dict.fromkeys(BUCKET_LABELS, ZERO)
+    grand_amount = grand_pending = ZERO
+    party: str | None = None
+    party_amount = party_pending = ZERO
+    batch: list[Row] = []
+
+    def close_party() -> None:
+        if party is not None:
+            batch.append(
+                Row(
+                    (f"Total {party}", None, None, None, party_amount, party_pending, None, None),
+                    "subtotal",
+                )
+            )
+
+    async with conn.transaction():
+        cursor = conn.cursor(_OUTSTANDING_BILLS, tenant_id, kind, as_of, prefetch=BATCH_ROWS)
+        async for ledger, ref, bill_date, due, amount, pending in cursor:
+            if ledger != party:
+                close_party()
+                party, party_amount, party_pending = ledger, ZERO, ZERO
+                batch.append(Row((ledger, None, None, None, None, None, None, None), "group"))
+            days = max(0, (as_of - due).days)
+            bucket = ageing_bucket(days)
+            batch.append(Row((ledger, ref, bill_date, due, amount, pending, days, bucket)))
+            party_amount += amount
+            party_pending += pending
+            grand_amount += amount
+            grand_pending += pending
+            buckets[bucket] += pending
+            if len(batch) >= BATCH_ROWS:
+                yield batch
+                batch = []
+    close_party()
+    batch.append(
+        Row(("Grand Total", None, None, None, grand_amount, grand_pending, None, None), "total")
+    )
+    batch += [
+        Row((f"Ageing {label} days", None, None, None, None, total, None, label), "total")
+        for label, total in buckets.items()
+    ]
+    yield batch

@@ -1,0 +1,57 @@
+"""One home for each lookup about a tenant that several services make.
+
+The gateway (sends, schedules, distribution lists, settings), the scheduler (each run's
+recipients and messages) and the mail-service read these; each is written once, here, so the
+rules built on them (the internal-only policy, Message-IDs) see the same answer everywhere.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.infra.db.models import DistributionList, EmailSettings, Tenant
+
+# Message-IDs need a domain; a tenant without SMTP settings (a failure notice that will not go
+# out) gets one that can never be anybody's.
+FALLBACK_MESSAGE_DOMAIN = "ledgerpost.invalid"
+
+
+async def internal_domains(session: AsyncSession, tenant_id: str) -> list[str]:
+    """The domains of the tenant's own organisation ([] when none are set, or no tenant)."""
+    domains = await session.scalar(select(Tenant.internal_domains).where(Tenant.id == tenant_id))
+    return list(domains or [])
+
+
+async def distribution_list(
+    session: AsyncSession, tenant_id: str, list_id: uuid.UUID
+) -> DistributionList | None:
+    """The tenant's saved distribution list, or None (another tenant's list is never found)."""
+    found: DistributionList | None = await session.scalar(
+        select(DistributionList).where(
+            DistributionList.id == list_id, DistributionList.tenant_id == tenant_id
+        )
+    )
+    return found
+
+
+async def sender_address(session: AsyncSession, tenant_id: str) -> str | None:
+    """The From address of the tenant's SMTP settings; None when SMTP was never configured."""
+    sender: str | None = await session.scalar(
+        select(EmailSettings.from_email).where(EmailSettings.tenant_id == tenant_id)
+    )
+    return sender
+
+
+async def message_domain(session: AsyncSession, tenant_id: str) -> str:
+    """The domain of the tenant's Message-IDs: its sender's, else the fallback."""
+    sender = await sender_address(session, tenant_id)
+    return sender.rpartition("@")[2] if sender else FALLBACK_MESSAGE_DOMAIN
+
+
+async def company_name(session: AsyncSession, tenant_id: str) -> str:
+    """The tenant's name as documents and emails show it (its id when the row is gone)."""
+    name: str | None = await session.scalar(select(Tenant.name).where(Tenant.id == tenant_id))
+    return name or tenant_id

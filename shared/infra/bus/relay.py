@@ -1,0 +1,130 @@
+"""The outbox relay: moves committed events from PostgreSQL to Redis Streams.
+
+Rows are claimed with `FOR UPDATE SKIP LOCKED`, so a relay in every service process can run
+side by side without publishing a row twice concurrently. A Lua script publishes each row
+and remembers its id in one atomic step; a relay restarted mid-batch finds the ids it already
+sent and skips them, so every committed event reaches its stream exactly once.
+The relay wakes on `LISTEN outbox` and polls as a fallback when a notification is missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.infra import metrics
+from shared.infra.bus.keys import outbox_published_key
+from shared.infra.db import OUTBOX_CHANNEL, asyncpg_dsn
+from shared.infra.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# KEYS[1] dedupe key, KEYS[2] stream; ARGV[1] dedupe TTL, ARGV[2] approximate max length,
+# ARGV[3] the event JSON. Returns the new entry id, or false when already published. The marker
+# is written after the XADD: a failed XADD (out of memory) must not mark the row as published.
+_PUBLISH_ONCE = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return false
+end
+local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'data', ARGV[3])
+redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])
+return id
+"""
+
+_CLAIM_BATCH = text(
+    "SELECT id, stream, payload FROM outbox ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED"
+)
+_DELETE_BATCH = text("DELETE FROM outbox WHERE id = ANY(:ids)")
+
+
+class OutboxRelay:
+    def __init__(self, engine: AsyncEngine, redis: Redis, settings: Settings) -> None:
+        self._engine = engine
+        self._redis = redis
+        self._settings = settings
+        self._script = redis.register_script(_PUBLISH_ONCE)
+        self._wake = asyncio.Event()
+
+    async def publish_pending(self) -> int:
+        """Publish every committed outbox row; returns how many were handed to Redis."""
+        total = 0
+        while True:
+            batch = await self._publish_batch()
+            total += batch
+            # A short batch emptied the outbox: asking again would only cost a round trip.
+            if batch < self._settings.outbox_batch_size:
+                return total
+
+    async def _publish_batch(self) -> int:
+        async with self._engine.begin() as conn:
+            result = await conn.execute(_CLAIM_BATCH, {"limit": self._settings.outbox_batch_size})
+            rows = result.all()
+            if not rows:
+                return 0
+            await self._publish_rows(rows)
+            await conn.execute(_DELETE_BATCH, {"ids": [row.id for row in rows]})
+        metrics.OUTBOX_PUBLISHED.inc(len(rows))
+        return len(rows)
+
+    async def _publish_rows(self, rows: Sequence[Any]) -> None:
+        settings = self._settings
+        pipe = self._redis.pipeline(transaction=False)
+        for row in rows:
+            await self._script(
+                keys=[
+                    outbox_published_key(settings.bus_stream_prefix, row.id),
+                    row.stream,  # already the full key (see UnitOfWork.publish)
+                ],
+                args=[
+                    settings.outbox_dedupe_ttl_seconds,
+                    settings.bus_stream_maxlen,
+                    json.dumps(row.payload),
+                ],
+                client=pipe,
+            )
+        await pipe.execute()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Publish until `stop` is set, woken by NOTIFY or every `outbox_poll_seconds`."""
+        listener = await self._listen()
+        try:
+            while not stop.is_set():
+                # Cleared before the round, not after: a NOTIFY that arrives while we publish
+                # must wake the next wait, or its row would sit until the polling interval.
+                self._wake.clear()
+                try:
+                    await self.publish_pending()
+                except Exception:
+                    # A database or Redis outage must not kill the relay: the rows stay
+                    # in the outbox and the next round publishes them.
+                    log.exception("outbox relay round failed; retrying")
+                waiters = [asyncio.create_task(stop.wait()), asyncio.create_task(self._wake.wait())]
+                await asyncio.wait(
+                    waiters,
+                    timeout=self._settings.outbox_poll_seconds,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                for waiter in waiters:
+                    waiter.cancel()
+        finally:
+            if listener is not None:
+                with contextlib.suppress(Exception):
+                    await listener.close()
+
+    async def _listen(self) -> asyncpg.Connection | None:
+        try:
+            conn = await asyncpg.connect(asyncpg_dsn(self._settings.database_url), timeout=5)
+            await conn.add_listener(OUTBOX_CHANNEL, lambda *_: self._wake.set())
+        except (TimeoutError, OSError, asyncpg.PostgresError):
+            log.warning("LISTEN %s unavailable; relying on polling", OUTBOX_CHANNEL)
+            return None
+        return conn

@@ -1,0 +1,26 @@
+"""Every table of the design, importable from one place (Alembic reads `Base.metadata`)."""
+
+from shared.infra.db.models.accounting import Bill, Ledger, LedgerEntry
+from shared.infra.db.models.base import Base
+from shared.infra.db.models.exports import ExportJob
+from shared.infra.db.models.mail import Email, EmailAudit
+from shared.infra.db.models.outbox import OutboxMessage
+from shared.infra.db.models.schedules import ReportSchedule, ScheduleRun
+from shared.infra.db.models.tenancy import DistributionList, EmailSettings, PartyEmail, Tenant
+
+__all__ = [
+    "Base",
+    "Bill",
+    "DistributionList",
+    "Email",
+    "EmailAudit",
+    "EmailSettings",
+    "ExportJob",
+    "Ledger",
+    "LedgerEntry",
+    "OutboxMessage",
+    "PartyEmail",
+    "ReportSchedule",
+    "ScheduleRun",
+    "Tenant",
+]

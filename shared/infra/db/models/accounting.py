@@ -1,0 +1,78 @@
+"""The accounting source: the host product syncs its books here and the reports read only these.
+
+Ledger names are unique per tenant compared case-insensitively; entries and bills refer to
+the ledger by its exact (canonical) name, which the report resolves first.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, CheckConstraint, Date, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.infra.db.models.base import Base, Money
+
+
+class Ledger(Base):
+    __tablename__ = "ledgers"
+    __table_args__ = (
+        Index("uq_ledgers_tenant_name", "tenant_id", text("lower(name)"), unique=True),
+        Index("ix_ledgers_tenant_party", "tenant_id", "party_name"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    group_name: Mapped[str] = mapped_column(String(200))
+    party_name: Mapped[str | None] = mapped_column(String(200))
+    # Positive = Dr, negative = Cr.
+    opening_balance: Mapped[Money]
+    opening_date: Mapped[date] = mapped_column(Date)
+
+
+class LedgerEntry(Base):
+    __tablename__ = "ledger_entries"
+    __table_args__ = (
+        CheckConstraint("debit >= 0 AND credit >= 0", name="non_negative"),
+        # The ledger report reads one ledger's entries in date order: this index serves it.
+        Index("ix_ledger_entries_report", "tenant_id", "ledger_name", "entry_date", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    ledger_name: Mapped[str] = mapped_column(String(200))
+    entry_date: Mapped[date] = mapped_column(Date)
+    voucher_type: Mapped[str] = mapped_column(String(40))
+    voucher_no: Mapped[str] = mapped_column(String(60))
+    narration: Mapped[str | None] = mapped_column(Text)
+    debit: Mapped[Decimal] = mapped_column(server_default="0")
+    credit: Mapped[Decimal] = mapped_column(server_default="0")
+
+
+class Bill(Base):
+    __tablename__ = "bills"
+    __table_args__ = (
+        CheckConstraint("kind IN ('receivable', 'payable')", name="kind"),
+        CheckConstraint("pending_amount >= 0 AND amount >= 0", name="non_negative"),
+        # The outstanding report reads one kind's pending bills grouped by party.
+        Index(
+            "ix_bills_outstanding",
+            "tenant_id",
+            "kind",
+            "ledger_name",
+            "bill_date",
+            postgresql_where="pending_amount > 0",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    ledger_name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    bill_ref: Mapped[str] = mapped_column(String(60))
+    bill_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Money]
+    pending_amount: Mapped[Money]

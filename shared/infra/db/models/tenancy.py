@@ -1,0 +1,81 @@
+"""Tenants, their SMTP settings, the party email directory and internal distribution lists."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.infra.db.models.base import Base, CreatedAt, TenantId, Timestamp, UuidPk
+
+
+class Tenant(Base):
+    __tablename__ = "tenants"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64), server_default="Asia/Kolkata")
+    internal_domains: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    created_at: Mapped[CreatedAt]
+
+
+class EmailSettings(Base):
+    __tablename__ = "email_settings"
+
+    tenant_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+    )
+    host: Mapped[str] = mapped_column(String(253))
+    port: Mapped[int] = mapped_column(Integer)
+    security: Mapped[str] = mapped_column(String(16))  # none | starttls | ssl
+    username: Mapped[str | None] = mapped_column(String(320))
+    # Fernet token from shared.crypto; never returned by the API, never logged.
+    password_encrypted: Mapped[str | None] = mapped_column(Text)
+    from_email: Mapped[str] = mapped_column(String(320))
+    from_name: Mapped[str | None] = mapped_column(String(200))
+    reply_to: Mapped[str | None] = mapped_column(String(320))
+    timeout_seconds: Mapped[int] = mapped_column(Integer, server_default="30")
+    max_attachment_mb: Mapped[int] = mapped_column(Integer, server_default="10")
+    delivery: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+    link_ttl_days: Mapped[int] = mapped_column(Integer, server_default="7")
+    updated_by: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+
+
+class PartyEmail(Base):
+    __tablename__ = "party_email_directory"
+    __table_args__ = (
+        Index("uq_party_email_directory_ledger", "tenant_id", "ledger_key", unique=True),
+        Index("ix_party_email_directory_party", "tenant_id", "party_key"),
+    )
+
+    id: Mapped[UuidPk]
+    tenant_id: Mapped[TenantId]
+    ledger_name: Mapped[str] = mapped_column(String(200))
+    # Lower-cased, whitespace-collapsed names: how the directory is matched.
+    ledger_key: Mapped[str] = mapped_column(String(200))
+    party_name: Mapped[str | None] = mapped_column(String(200))
+    party_key: Mapped[str | None] = mapped_column(String(200))
+    to_addresses: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    cc_addresses: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    bcc_addresses: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[Timestamp]
+
+
+class DistributionList(Base):
+    __tablename__ = "distribution_lists"
+    __table_args__ = (Index("uq_distribution_lists_name", "tenant_id", "name_key", unique=True),)
+
+    id: Mapped[UuidPk]
+    tenant_id: Mapped[TenantId]
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))
+    to_addresses: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    cc_addresses: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    bcc_addresses: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[Timestamp]

@@ -1,0 +1,1 @@
+"""Operations tools: the `ledgerpost` CLI, migrations (Alembic) and the demo books generator."""
