@@ -14,9 +14,9 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, tuple_, update
+from sqlalchemy import and_, tuple_, update
 
-from shared.domain.emails import final_values
+from shared.domain.emails import EMAIL_WORK, due_now, final_values
 from shared.events import EmailFinished, EmailRequested
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import Email
@@ -46,13 +46,7 @@ async def claim_emails(
         update(Email)
         .where(
             Email.id.in_(email_ids),
-            or_(
-                and_(
-                    Email.status == EmailStatus.QUEUED,
-                    or_(Email.next_attempt_at.is_(None), Email.next_attempt_at <= now),
-                ),
-                and_(Email.status == EmailStatus.SENDING, Email.lease_expires_at < now),
-            ),
+            EMAIL_WORK.claimable(now, ready=due_now(now)),
         )
         .values(
             status=EmailStatus.SENDING, attempts=Email.attempts + 1, lease_expires_at=now + lease

@@ -15,12 +15,25 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 
+from shared.domain.leases import LeasedWork
 from shared.events import EmailFinished, EmailRequested
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import Email, EmailAudit
 from shared.states import EMAIL, FINAL_EMAIL_STATES, AuditStatus, EmailStatus, allowed_sources
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+# An email waits `queued` (until its retry falls due) and is sent `sending` under a lease.
+EMAIL_WORK = LeasedWork(
+    model=Email,
+    id=Email.id,
+    status=Email.status,
+    lease_expires_at=Email.lease_expires_at,
+    announced_at=Email.announced_at,
+    created_at=Email.created_at,
+    waiting=EmailStatus.QUEUED,
+    working=EmailStatus.SENDING,
+)
 
 
 def _now() -> datetime:
@@ -100,18 +113,13 @@ async def _transition(
     if attempt is not None:
         conditions.append(Email.attempts == attempt)
     if unless_leased:
-        conditions.append(_not_leased(now))
+        conditions.append(EMAIL_WORK.not_held(now))
     return await uow.session.scalar(
         update(Email)
         .where(*conditions)
         .values(status=target, updated_at=now, **final_values(target), **values)
         .returning(Email)
     )
-
-
-def _not_leased(now: datetime) -> Any:
-    """No live sender holds the email: not `sending`, or `sending` with a lease run out."""
-    return or_(Email.status != EmailStatus.SENDING, Email.lease_expires_at < now)
 
 
 def final_values(target: EmailStatus) -> dict[str, Any]:
@@ -183,33 +191,23 @@ async def reannounce_due_emails(uow: UnitOfWork, stale_after: timedelta, limit: 
     """Announce emails whose retry is due, whose announcement was lost, or whose sender died.
     Caller commits; returns the count."""
     now = _now()
-    due = await uow.session.scalars(
-        select(Email)
-        .where(
-            or_(
-                and_(
-                    Email.status == EmailStatus.QUEUED,
-                    or_(Email.next_attempt_at.is_(None), Email.next_attempt_at <= now),
-                    # not announced since it fell due, nor within the last `stale_after`
-                    Email.announced_at
-                    < func.greatest(
-                        func.coalesce(Email.next_attempt_at, _EPOCH),
-                        now - stale_after,
-                    ),
-                ),
-                and_(Email.status == EmailStatus.SENDING, Email.lease_expires_at < now),
-            )
-        )
-        .order_by(Email.created_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+    return await EMAIL_WORK.reannounce(
+        uow,
+        waiting_too_long=and_(
+            due_now(now),
+            # not announced since it fell due, nor within the last `stale_after`
+            Email.announced_at
+            < func.greatest(func.coalesce(Email.next_attempt_at, _EPOCH), now - stale_after),
+        ),
+        now=now,
+        announce=lambda email: EmailRequested(tenant_id=email.tenant_id, email_id=email.id),
+        limit=limit,
     )
-    count = 0
-    for email in due:
-        email.announced_at = now
-        uow.publish(EmailRequested(tenant_id=email.tenant_id, email_id=email.id))
-        count += 1
-    return count
+
+
+def due_now(now: datetime) -> Any:
+    """A waiting email may go: never tried, or its retry has fallen due."""
+    return or_(Email.next_attempt_at.is_(None), Email.next_attempt_at <= now)
 
 
 def audit_row(

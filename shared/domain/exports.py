@@ -12,14 +12,27 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from shared.domain.idempotency import IdempotencyConflictError, request_fingerprint
+from shared.domain.leases import LeasedWork
 from shared.events import ExportFinished, ExportRequested
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import ExportJob
 from shared.states import EXPORT_JOB, FILE_KEEPING_EXPORT_STATES, ExportStatus, allowed_sources
+
+# A job waits `queued` and is rendered `running` under a lease.
+EXPORT_WORK = LeasedWork(
+    model=ExportJob,
+    id=ExportJob.id,
+    status=ExportJob.status,
+    lease_expires_at=ExportJob.lease_expires_at,
+    announced_at=ExportJob.announced_at,
+    created_at=ExportJob.created_at,
+    waiting=ExportStatus.QUEUED,
+    working=ExportStatus.RUNNING,
+)
 
 
 @dataclass(frozen=True)
@@ -101,10 +114,7 @@ async def claim_job(uow: UnitOfWork, job_id: uuid.UUID, lease: timedelta) -> Exp
         update(ExportJob)
         .where(
             ExportJob.id == job_id,
-            or_(
-                ExportJob.status == ExportStatus.QUEUED,
-                and_(ExportJob.status == ExportStatus.RUNNING, ExportJob.lease_expires_at < now),
-            ),
+            EXPORT_WORK.claimable(now),
         )
         .values(
             status=ExportStatus.RUNNING,
@@ -200,27 +210,13 @@ async def reannounce_stale_jobs(uow: UnitOfWork, stale_after: timedelta, limit: 
     """Announce again jobs stuck queued (announcement lost, e.g. Redis wiped) or running with an
     expired lease (worker died). Caller commits; returns how many were re-announced."""
     now = _now()
-    stale = await uow.session.scalars(
-        select(ExportJob)
-        .where(
-            or_(
-                and_(
-                    ExportJob.status == ExportStatus.QUEUED,
-                    ExportJob.announced_at < now - stale_after,
-                ),
-                and_(ExportJob.status == ExportStatus.RUNNING, ExportJob.lease_expires_at < now),
-            )
-        )
-        .order_by(ExportJob.created_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+    return await EXPORT_WORK.reannounce(
+        uow,
+        waiting_too_long=ExportJob.announced_at < now - stale_after,
+        now=now,
+        announce=lambda job: ExportRequested(tenant_id=job.tenant_id, job_id=job.id),
+        limit=limit,
     )
-    count = 0
-    for job in stale:
-        job.announced_at = now
-        uow.publish(ExportRequested(tenant_id=job.tenant_id, job_id=job.id))
-        count += 1
-    return count
 
 
 async def expire_due_jobs(uow: UnitOfWork, now: datetime, limit: int = 500) -> list[str]:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from api_gateway.http.problems import ProblemError, field_error
-from api_gateway.reports.schemas import RecipientsPublic, ReportEmailAccepted
+from api_gateway.reports.schemas import EmailRecipientsPublic, ReportEmailAccepted
 from shared.domain import emails, exports, tenants
 from shared.domain.idempotency import request_fingerprint
 from shared.domain.party_directory import entry_for_ledger
@@ -45,7 +45,7 @@ def accepted(email: Email) -> ReportEmailAccepted:
         email_id=email.id,
         export_job_id=email.export_job_id,
         status=email.status,
-        recipients=RecipientsPublic(
+        recipients=EmailRecipientsPublic(
             to=email.to_addresses, cc=email.cc_addresses, bcc=email.bcc_addresses
         ),
         to_source=email.recipient_source or "typed",

@@ -12,7 +12,10 @@ from pydantic import BaseModel
 from api_gateway.exports.schemas import EmailStatusField
 
 
-class RecipientsPublic(BaseModel):
+class EmailRecipientsPublic(BaseModel):
+    # Named apart from the schedule's recipients, so the OpenAPI component has a stable name
+    # instead of one derived from the module path.
+
     to: list[str]
     cc: list[str]
     bcc: list[str]
@@ -22,7 +25,7 @@ class ReportEmailAccepted(BaseModel):
     email_id: uuid.UUID
     export_job_id: uuid.UUID
     status: EmailStatusField
-    recipients: RecipientsPublic
+    recipients: EmailRecipientsPublic
     # Where To came from: "directory" (auto-filled), "typed" or "distribution_list".
     to_source: Literal["directory", "typed", "distribution_list"]
     subject: str

@@ -95,7 +95,7 @@ class PreviewRequest(Recurrence):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
 
-class RecipientsPublic(BaseModel):
+class ScheduleRecipientsPublic(BaseModel):
     to: list[str]
     cc: list[str]
     bcc: list[str]
@@ -112,7 +112,7 @@ class SchedulePublic(RowPublic):
     params: dict[str, Any]
     cron: str
     timezone: str
-    recipients: RecipientsPublic
+    recipients: ScheduleRecipientsPublic
     subject: str | None
     message: str | None
     enabled: bool
