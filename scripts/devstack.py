@@ -5,10 +5,11 @@
     python scripts/devstack.py run           # servers, migrate, demo data, then every service
 
 `servers` prints shell-evaluable `DATABASE_URL=...` and `REDIS_URL=...` lines on stdout and
-everything else on stderr. Private servers (var/pg, var/redis) outlive `run` so the next start
-is fast; `make stop-servers` stops them.
+everything else on stderr. Private servers (var/pg, var/redis or var/valkey) outlive `run` so
+the next start is fast; `make stop-servers` stops them.
 
 Knobs: DEVSTACK_PG_PORT (55432) and DEVSTACK_REDIS_PORT (56379) for the private servers,
+DEVSTACK_DIR (var/) for their data, DEVSTACK_SERVER_PATH (PATH) where to look for their programs,
 DEV_SMTP_PORT (1025) for the mail sink, DEVSTACK_READY_TIMEOUT (90 s) for the gateway's /readyz.
 Service settings (GATEWAY_PORT, *_HEALTH_PORT, ...) pass through to the children unchanged.
 """
@@ -32,7 +33,7 @@ from typing import IO
 
 # scripts/ is not a package: make the sibling helper importable however this file is started.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from devstack_servers import ROOT, ServerError, ensure_servers, say, stop_servers
+from devstack_servers import ROOT, Server, ServerError, ensure_servers, say, stop_servers
 from pydantic import ValidationError
 
 from shared.settings import Settings
@@ -174,7 +175,11 @@ def mint_token(env: dict[str, str], role: str, sub: str, email: str) -> str:
     return result.stdout.strip()
 
 
-def banner(base: str, env: dict[str, str], smtp_port: str) -> str:
+def where(server: Server) -> str:
+    return f"{server.what}{f'; data in {server.data}' if server.data else ''}"
+
+
+def banner(base: str, env: dict[str, str], smtp_port: str, servers: tuple[Server, Server]) -> str:
     admin = mint_token(env, "admin", "admin@demo", "admin@demo-traders.example")
     user = mint_token(env, "user", "user@demo", "accounts@demo-traders.example")
     rule = "=" * 78
@@ -186,7 +191,9 @@ def banner(base: str, env: dict[str, str], smtp_port: str) -> str:
    API docs    {base}/docs
    Mail sink   SMTP 127.0.0.1:{smtp_port}; every message is saved under {MAIL_DIR}/
    Database    {env["DATABASE_URL"]}
+               {where(servers[0])}
    Redis       {env["REDIS_URL"]}
+               {where(servers[1])}
 
  Admin token (tenant demo, admin@demo):
    {admin}
@@ -216,15 +223,15 @@ def busy_ports(ports: dict[str, str]) -> list[str]:
 
 def run() -> int:
     try:
-        database_url, redis_url = ensure_servers()
+        servers = ensure_servers()
     except ServerError as exc:
         say(f"ERROR: {exc}")
         return 1
     smtp_port = os.environ.get("DEV_SMTP_PORT", "1025")
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
+        DATABASE_URL=servers[0].url,
+        REDIS_URL=servers[1].url,
         LOG_FORMAT="text",
         PYTHONUNBUFFERED="1",  # children write to a pipe; unbuffered keeps the interleave live
         DEV_SMTP_HOST="127.0.0.1",
@@ -290,7 +297,7 @@ def run() -> int:
         if not ready:
             ready, last = readyz(f"{base}/readyz")
             if ready:
-                console.block(banner(base, env, smtp_port))
+                console.block(banner(base, env, smtp_port, servers))
             elif time.monotonic() > deadline:
                 console.line(
                     "devstack",
@@ -319,12 +326,12 @@ def main() -> int:
         except KeyboardInterrupt:
             return 130
     try:
-        database_url, redis_url = ensure_servers()
+        postgres, redis = ensure_servers()
     except ServerError as exc:
         say(f"ERROR: {exc}")
         return 1
-    print(f"DATABASE_URL={shlex.quote(database_url)}")
-    print(f"REDIS_URL={shlex.quote(redis_url)}")
+    print(f"DATABASE_URL={shlex.quote(postgres.url)}")
+    print(f"REDIS_URL={shlex.quote(redis.url)}")
     return 0
 
 
