@@ -23,10 +23,14 @@ from devstack_programs import (
     ROOT,
     Programs,
     ServerError,
+    installed_redis,
+    packaged,
     postgres_programs,
     redis_programs,
     say,
 )
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 VAR = Path(os.environ.get("DEVSTACK_DIR") or ROOT / "var").resolve()
 PG_DIR = VAR / "pg"
@@ -130,7 +134,11 @@ def private_postgres(url: str) -> Server:
     status = probe("postgres", url)
     if status is None:
         say(f"reusing the private PostgreSQL on 127.0.0.1:{PG_PORT} ({PG_DATA})")
-        return Server(url, f"private PostgreSQL {_cluster_major() or ''}".rstrip(), PG_DATA)
+        try:
+            what = postgres_programs(_cluster_major(), install=False).describe()
+        except ServerError:  # running, yet its programs are gone: it still serves us
+            what = f"PostgreSQL {_cluster_major()}"
+        return Server(url, f"private {what}", PG_DATA)
     if status != "down":
         raise ServerError(
             f"port {PG_PORT} is taken by a server that refuses us ({status}); "
@@ -161,7 +169,8 @@ def private_redis(url: str) -> Server:
     if status is None:
         where = _running_redis_dir()
         say(f"reusing the private Redis on 127.0.0.1:{REDIS_PORT} ({where})")
-        return Server(url, "private Redis", where)
+        found = packaged("redis") if where == REDIS_DIRS["Valkey"] else installed_redis()
+        return Server(url, f"private {found.describe() if found else 'Redis'}", where)
     if status != "down":
         raise ServerError(
             f"port {REDIS_PORT} is taken by a server that refuses us ({status}); "
@@ -234,7 +243,11 @@ def stop_servers() -> None:
                 if running
                 else "private PostgreSQL was not running"
             )
-    client = redis.Redis(host="127.0.0.1", port=REDIS_PORT, socket_connect_timeout=2)
+    # No retries: the server closing the connection is SHUTDOWN's answer, not a fault to retry
+    # (redis-py's default retries spent seconds on it).
+    client = redis.Redis(
+        host="127.0.0.1", port=REDIS_PORT, socket_connect_timeout=2, retry=Retry(NoBackoff(), 0)
+    )
     if _running_redis_dir() and probe("redis", f"redis://127.0.0.1:{REDIS_PORT}/0") is None:
         client.shutdown()  # saves the append-only file before exiting
         wait_for(lambda: not tcp_open("127.0.0.1", REDIS_PORT), 10)
