@@ -11,6 +11,7 @@ a temporary one.
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -24,7 +25,7 @@ import pytest
 
 from tests.conftest import make_settings
 
-from .stack import Stack, export_ledger_csv, free_port
+from .stack import Stack, export_ledger_csv
 
 pytestmark = pytest.mark.e2e
 
@@ -45,6 +46,23 @@ def devstack(command: str, env: dict[str, str]) -> subprocess.CompletedProcess[s
     )
 
 
+def quiet_port() -> int:
+    """A free port below the kernel's ephemeral range (32768+ on Linux).
+
+    A port the kernel hands out (bind to port 0) can meanwhile become the local end of some
+    client connection, and the server started on it seconds later then fails to listen.
+    """
+    for _ in range(100):
+        port = random.randint(20000, 32000)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise AssertionError("no free port between 20000 and 32000")
+
+
 def only_python_env(home: Path) -> dict[str, str]:
     """The environment of a machine where no server answers and none is installed."""
     tools = home / "bin"
@@ -52,14 +70,14 @@ def only_python_env(home: Path) -> dict[str, str]:
     # PATH keeps only what devstack calls by name: runuser, to start PostgreSQL as non-root.
     if runuser := shutil.which("runuser"):
         (tools / "runuser").symlink_to(runuser)
-    closed_pg, closed_redis = free_port(), free_port()
+    closed_pg, closed_redis = quiet_port(), quiet_port()
     return {
         **os.environ,
         "PATH": str(tools),
         "DEVSTACK_SERVER_PATH": str(tools),  # and not Debian's /usr/lib/postgresql either
         "DEVSTACK_DIR": str(home / "var"),
-        "DEVSTACK_PG_PORT": str(free_port()),
-        "DEVSTACK_REDIS_PORT": str(free_port()),
+        "DEVSTACK_PG_PORT": str(quiet_port()),
+        "DEVSTACK_REDIS_PORT": str(quiet_port()),
         "DATABASE_URL": f"postgresql+asyncpg://postgres@127.0.0.1:{closed_pg}/ledgerpost",
         "REDIS_URL": f"redis://127.0.0.1:{closed_redis}/0",
     }
