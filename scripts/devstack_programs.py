@@ -107,12 +107,10 @@ def packaged(kind: str) -> Programs | None:
     folder = _package_dir(module)
     if folder is None:
         return None
-    version = importlib.metadata.version(package)
+    package = f"{package} {importlib.metadata.version(package)}"
     if kind == "postgres":
-        # The wheel's version is the PostgreSQL version plus a packaging number (18.6.3).
-        return Programs(
-            "PostgreSQL", folder / "pginstall" / "bin", ".".join(version.split(".")[:2]), package
-        )
+        bindir = folder / "pginstall" / "bin"
+        return Programs("PostgreSQL", bindir, _version(bindir / "postgres"), package)
     system = platform.system().lower()
     machine = platform.machine().lower().replace("amd64", "x86_64")
     machine = {"linux": {"arm64": "aarch64"}, "darwin": {"aarch64": "arm64"}}.get(system, {}).get(
