@@ -99,8 +99,8 @@ def _init_postgres(bindir: Path) -> None:
         if user:
             hint = (
                 f"\nPostgreSQL runs as user '{user.pw_name}' here (we are root): every parent "
-                f"directory of {PG_DIR} must be searchable by it (chmod o+x), or run as a "
-                f"normal user."
+                f"directory of {PG_DIR} and of its programs ({bindir}) must be searchable by "
+                "it (chmod o+x), or run as a normal user."
             )
         shutil.rmtree(PG_DATA, ignore_errors=True)
         raise ServerError(f"initdb failed:\n{result.stdout}{result.stderr}{hint}")
