@@ -5,10 +5,11 @@
     python scripts/devstack.py run           # servers, migrate, demo data, then every service
 
 `servers` prints shell-evaluable `DATABASE_URL=...` and `REDIS_URL=...` lines on stdout and
-everything else on stderr. Private servers (var/pg, var/redis) outlive `run` so the next start
-is fast; `make stop-servers` stops them.
+everything else on stderr. Private servers (var/pg, var/redis or var/valkey) outlive `run` so
+the next start is fast; `make stop-servers` stops them.
 
 Knobs: DEVSTACK_PG_PORT (55432) and DEVSTACK_REDIS_PORT (56379) for the private servers,
+DEVSTACK_DIR (var/) for their data, DEVSTACK_SERVER_PATH (PATH) where to look for their programs,
 DEV_SMTP_PORT (1025) for the mail sink, DEVSTACK_READY_TIMEOUT (90 s) for the gateway's /readyz.
 Service settings (GATEWAY_PORT, *_HEALTH_PORT, ...) pass through to the children unchanged.
 """
@@ -16,23 +17,21 @@ Service settings (GATEWAY_PORT, *_HEALTH_PORT, ...) pass through to the children
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import shlex
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import IO
 
-# scripts/ is not a package: make the sibling helper importable however this file is started.
+# scripts/ is not a package: make the sibling helpers importable however this file is started.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from devstack_servers import ROOT, ServerError, ensure_servers, say, stop_servers
+from devstack_processes import SINK, Console, Stack
+from devstack_servers import ROOT, Server, ServerError, ensure_servers, say, stop_servers
 from pydantic import ValidationError
 
 from shared.infra.settings import Settings
@@ -40,9 +39,6 @@ from shared.infra.settings import Settings
 HERE = Path(__file__).resolve().parent
 MAIL_DIR = ROOT / "var" / "mail"
 READY_TIMEOUT = float(os.environ.get("DEVSTACK_READY_TIMEOUT", "90"))
-STOP_TIMEOUT = 10.0
-SINK = "smtp-sink"
-COLOURS = ["36", "32", "33", "35", "34", "1;37"]
 
 
 def setting(field: str) -> str:
@@ -51,100 +47,6 @@ def setting(field: str) -> str:
         return str(getattr(Settings(), field))
     except ValidationError:
         return os.environ.get(field.upper(), str(Settings.model_fields[field].default))
-
-
-class Console:
-    """Writes whole lines from many threads behind a fixed-width, optionally coloured prefix."""
-
-    def __init__(self, names: list[str]) -> None:
-        self.width = max(map(len, names))
-        self.colour = {n: COLOURS[i % len(COLOURS)] for i, n in enumerate(names)}
-        self.tty = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        self.lock = threading.Lock()
-
-    def line(self, name: str, text: str) -> None:
-        prefix = name.ljust(self.width)
-        if self.tty:
-            prefix = f"\033[{self.colour.get(name, '0')}m{prefix}\033[0m"
-        with self.lock:
-            sys.stdout.write(f"{prefix} | {text}\n")
-            sys.stdout.flush()
-
-    def block(self, text: str) -> None:
-        with self.lock:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-
-
-class Stack:
-    """The child processes, each in its own process group so signals reach only what we send."""
-
-    def __init__(self, env: dict[str, str], console: Console) -> None:
-        self.env = env
-        self.console = console
-        self.procs: dict[str, subprocess.Popen[bytes]] = {}
-        self.readers: list[threading.Thread] = []
-        self.stop_requested = threading.Event()
-        self.force = threading.Event()
-
-    def start(self, name: str, argv: list[str], extra_env: dict[str, str] | None = None) -> None:
-        proc = subprocess.Popen(
-            [sys.executable, *argv],
-            cwd=ROOT,
-            env={**self.env, **(extra_env or {})},
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.procs[name] = proc
-        reader = threading.Thread(target=self._pump, args=(name, proc.stdout), daemon=True)
-        reader.start()
-        self.readers.append(reader)
-
-    def _pump(self, name: str, stream: IO[bytes] | None) -> None:
-        assert stream is not None
-        for raw in iter(stream.readline, b""):
-            self.console.line(name, raw.decode(errors="replace").rstrip("\r\n"))
-
-    def on_signal(self, signum: int, _frame: object) -> None:
-        if self.stop_requested.is_set():
-            self.force.set()
-        self.stop_requested.set()
-
-    def first_exited(self) -> tuple[str, int] | None:
-        for name, proc in self.procs.items():
-            if (code := proc.poll()) is not None:
-                return name, code
-        return None
-
-    def stop(self) -> None:
-        # The sink goes last so a mail-service finishing a send on SIGTERM still has a server.
-        apps = [name for name in self.procs if name != SINK]
-        for group in (apps, [SINK]):
-            self._stop_group([n for n in group if n in self.procs])
-        for reader in self.readers:
-            reader.join(timeout=2)  # so a dying child's last lines (its traceback) are shown
-
-    def _stop_group(self, names: list[str]) -> None:
-        alive = [n for n in names if self.procs[n].poll() is None]
-        for name in alive:
-            self._signal(name, signal.SIGTERM)
-        deadline = time.monotonic() + STOP_TIMEOUT
-        while time.monotonic() < deadline and not self.force.is_set():
-            if all(self.procs[n].poll() is not None for n in alive):
-                return
-            time.sleep(0.1)
-        for name in alive:
-            if self.procs[name].poll() is None:
-                msg = f"{name} did not stop within {STOP_TIMEOUT:.0f} s; sending SIGKILL"
-                self.console.line("devstack", msg)
-                self._signal(name, signal.SIGKILL)
-                self.procs[name].wait()
-
-    def _signal(self, name: str, sig: signal.Signals) -> None:
-        with contextlib.suppress(ProcessLookupError):  # it exited meanwhile
-            os.killpg(self.procs[name].pid, sig)
 
 
 def describe_exit(code: int) -> str:
@@ -174,7 +76,11 @@ def mint_token(env: dict[str, str], role: str, sub: str, email: str) -> str:
     return result.stdout.strip()
 
 
-def banner(base: str, env: dict[str, str], smtp_port: str) -> str:
+def where(server: Server) -> str:
+    return f"{server.what}{f'; data in {server.data}' if server.data else ''}"
+
+
+def banner(base: str, env: dict[str, str], smtp_port: str, servers: tuple[Server, Server]) -> str:
     admin = mint_token(env, "admin", "admin@demo", "admin@demo-traders.example")
     user = mint_token(env, "user", "user@demo", "accounts@demo-traders.example")
     rule = "=" * 78
@@ -186,7 +92,9 @@ def banner(base: str, env: dict[str, str], smtp_port: str) -> str:
    API docs    {base}/docs
    Mail sink   SMTP 127.0.0.1:{smtp_port}; every message is saved under {MAIL_DIR}/
    Database    {env["DATABASE_URL"]}
+               {where(servers[0])}
    Redis       {env["REDIS_URL"]}
+               {where(servers[1])}
 
  Admin token (tenant demo, admin@demo):
    {admin}
@@ -216,15 +124,15 @@ def busy_ports(ports: dict[str, str]) -> list[str]:
 
 def run() -> int:
     try:
-        database_url, redis_url = ensure_servers()
+        servers = ensure_servers()
     except ServerError as exc:
         say(f"ERROR: {exc}")
         return 1
     smtp_port = os.environ.get("DEV_SMTP_PORT", "1025")
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
+        DATABASE_URL=servers[0].url,
+        REDIS_URL=servers[1].url,
         LOG_FORMAT="text",
         PYTHONUNBUFFERED="1",  # children write to a pipe; unbuffered keeps the interleave live
         DEV_SMTP_HOST="127.0.0.1",
@@ -290,7 +198,7 @@ def run() -> int:
         if not ready:
             ready, last = readyz(f"{base}/readyz")
             if ready:
-                console.block(banner(base, env, smtp_port))
+                console.block(banner(base, env, smtp_port, servers))
             elif time.monotonic() > deadline:
                 console.line(
                     "devstack",
@@ -319,12 +227,12 @@ def main() -> int:
         except KeyboardInterrupt:
             return 130
     try:
-        database_url, redis_url = ensure_servers()
+        postgres, redis = ensure_servers()
     except ServerError as exc:
         say(f"ERROR: {exc}")
         return 1
-    print(f"DATABASE_URL={shlex.quote(database_url)}")
-    print(f"REDIS_URL={shlex.quote(redis_url)}")
+    print(f"DATABASE_URL={shlex.quote(postgres.url)}")
+    print(f"REDIS_URL={shlex.quote(redis.url)}")
     return 0
 
 

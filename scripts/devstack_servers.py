@@ -1,147 +1,58 @@
 """Find, or start privately under var/, the PostgreSQL and Redis a development stack needs.
 
 Helpers for scripts/devstack.py. Every human message goes to stderr; failures raise
-`ServerError` whose text says what to do next.
+`ServerError` whose text says what to do next. Which programs run the private servers
+(installed ones, else wheels from PyPI) is scripts/devstack_programs.py's choice.
+
+DEVSTACK_DIR (default var/) holds the private servers' data, so a test can keep its own.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 import pwd
 import shutil
-import socket
 import subprocess
-import sys
-import time
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-import asyncpg
 import redis
-from pydantic import ValidationError
+from devstack_probe import configured_urls, probe, tail, tcp_open, wait_for
+from devstack_programs import (
+    ROOT,
+    Programs,
+    ServerError,
+    installed_redis,
+    packaged,
+    postgres_programs,
+    redis_programs,
+    say,
+)
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
-from shared.infra.settings import Settings
-
-ROOT = Path(__file__).resolve().parent.parent
-PG_DIR = ROOT / "var" / "pg"
+VAR = Path(os.environ.get("DEVSTACK_DIR") or ROOT / "var").resolve()
+PG_DIR = VAR / "pg"
 PG_DATA = PG_DIR / "data"
 PG_SOCKETS = PG_DIR / "run"
 PG_LOG = PG_DIR / "postgres.log"
-REDIS_DIR = ROOT / "var" / "redis"
-REDIS_PID = REDIS_DIR / "redis.pid"
-REDIS_LOG = REDIS_DIR / "redis.log"
+# Valkey's data files are not promised to load in Redis (nor the reverse): one folder each.
+REDIS_DIRS = {"Redis": VAR / "redis", "Valkey": VAR / "valkey"}
+REDIS_PID = "redis.pid"  # in the data folder; the server removes it when it stops
 PG_PORT = int(os.environ.get("DEVSTACK_PG_PORT", "55432"))
 REDIS_PORT = int(os.environ.get("DEVSTACK_REDIS_PORT", "56379"))
 
-
-class ServerError(RuntimeError):
-    """The stack cannot get a server; the message is the operator's next step."""
+__all__ = ["ROOT", "Server", "ServerError", "ensure_servers", "say", "stop_servers"]
 
 
-def say(message: str) -> None:
-    print(f"devstack: {message}", file=sys.stderr, flush=True)
+@dataclass(frozen=True)
+class Server:
+    """A server the stack uses: where it answers, what it is, and where its data lives."""
 
-
-def configured_urls() -> tuple[str, str, set[str]]:
-    """DATABASE_URL and REDIS_URL as the services would see them, and which were set explicitly."""
-    try:
-        settings = Settings()
-        return settings.database_url, settings.redis_url, set(settings.model_fields_set)
-    except ValidationError:
-        # e.g. APP_ENV=production with development secrets: where the servers are still matters.
-        fields = Settings.model_fields
-        explicit = {k for k in ("database_url", "redis_url") if k.upper() in os.environ}
-        return (
-            os.environ.get("DATABASE_URL", fields["database_url"].default),
-            os.environ.get("REDIS_URL", fields["redis_url"].default),
-            explicit,
-        )
-
-
-def _tcp_open(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=1.0):
-            return True
-    except OSError:
-        return False
-
-
-def _pg_login(url: str) -> None:
-    parts = urlsplit(url)
-    # asyncpg wants a plain postgresql:// DSN, and the target database may not exist yet.
-    dsn = urlunsplit((parts.scheme.split("+")[0], parts.netloc, "/postgres", parts.query, ""))
-
-    async def login() -> None:
-        conn = await asyncpg.connect(dsn, timeout=5)
-        await conn.close()
-
-    asyncio.run(login())
-
-
-def _redis_ping(url: str) -> None:
-    client = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
-    try:
-        client.ping()
-    finally:
-        client.close()
-
-
-def probe(kind: str, url: str) -> str | None:
-    """None when the server answers, "down" when nothing listens, else why it refused us."""
-    parts = urlsplit(url)
-    port = parts.port or (5432 if kind == "postgres" else 6379)
-    if parts.hostname and not _tcp_open(parts.hostname, port):
-        return "down"
-    try:
-        (_pg_login if kind == "postgres" else _redis_ping)(url)
-    except Exception as exc:
-        # Without a host it is a unix socket, which "refused" when it simply is not there.
-        return f"{type(exc).__name__}: {exc}" if parts.hostname else "down"
-    return None
-
-
-def _wait(check: Callable[[], bool], seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.2)
-    return False
-
-
-def _tail(path: Path, lines: int = 15) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return f"(no log at {path})"
-
-
-def install_hint(missing: list[str]) -> str:
-    apt = {"PostgreSQL": "postgresql", "Redis": "redis-server"}
-    brew = {"PostgreSQL": "postgresql", "Redis": "redis"}
-    return (
-        "Install the server programs and run again; devstack then starts private servers "
-        "under var/:\n"
-        f"  Debian/Ubuntu: sudo apt-get install -y {' '.join(apt[m] for m in missing)}\n"
-        f"  macOS:         brew install {' '.join(brew[m] for m in missing)}\n"
-        "Or point DATABASE_URL / REDIS_URL at servers you already run."
-    )
-
-
-def pg_bindir() -> Path | None:
-    """The directory holding initdb, pg_ctl and postgres of one installation, newest first."""
-    found = shutil.which("pg_ctl")
-    candidates = [Path(found).resolve().parent] if found else []
-    versions = Path("/usr/lib/postgresql").glob("*/bin")
-    candidates += sorted(
-        versions, key=lambda p: int("0" + p.parent.name.split(".")[0]), reverse=True
-    )
-    for directory in candidates:
-        if all((directory / name).is_file() for name in ("initdb", "pg_ctl", "postgres")):
-            return directory
-    return None
+    url: str
+    what: str
+    data: Path | None = None  # None: not ours (a server that already answered)
 
 
 def _pg_user() -> pwd.struct_passwd | None:
@@ -188,8 +99,8 @@ def _init_postgres(bindir: Path) -> None:
         if user:
             hint = (
                 f"\nPostgreSQL runs as user '{user.pw_name}' here (we are root): every parent "
-                f"directory of {PG_DIR} must be searchable by it (chmod o+x), or run as a "
-                f"normal user."
+                f"directory of {PG_DIR} and of its programs ({bindir}) must be searchable by "
+                "it (chmod o+x), or run as a normal user."
             )
         shutil.rmtree(PG_DATA, ignore_errors=True)
         raise ServerError(f"initdb failed:\n{result.stdout}{result.stderr}{hint}")
@@ -211,73 +122,92 @@ def private_url(kind: str, configured: str) -> str:
     return f"redis://127.0.0.1:{REDIS_PORT}{path or '/0'}"
 
 
-def installed(kind: str) -> bool:
-    return (pg_bindir() if kind == "postgres" else shutil.which("redis-server")) is not None
+def _cluster_major() -> str | None:
+    """The major version of the PostgreSQL that made var/pg's cluster; None before the first."""
+    try:
+        return (PG_DATA / "PG_VERSION").read_text().strip()
+    except OSError:
+        return None
 
 
-def private_postgres(url: str) -> str:
+def private_postgres(url: str) -> Server:
     status = probe("postgres", url)
     if status is None:
         say(f"reusing the private PostgreSQL on 127.0.0.1:{PG_PORT} ({PG_DATA})")
-        return url
+        try:
+            what = postgres_programs(_cluster_major(), install=False).describe()
+        except ServerError:  # running, yet its programs are gone: it still serves us
+            what = f"PostgreSQL {_cluster_major()}"
+        return Server(url, f"private {what}", PG_DATA)
     if status != "down":
         raise ServerError(
             f"port {PG_PORT} is taken by a server that refuses us ({status}); "
             "set DEVSTACK_PG_PORT to a free port"
         )
-    bindir = pg_bindir()
-    assert bindir is not None, "ensure_servers checks installed() first"
-    if not (PG_DATA / "PG_VERSION").exists():
-        _init_postgres(bindir)
+    programs = postgres_programs(_cluster_major())
+    if _cluster_major() is None:
+        _init_postgres(programs.path)
     say(f"starting the private PostgreSQL on 127.0.0.1:{PG_PORT} (log: {PG_LOG})")
     # The port goes on the command line, not in postgresql.conf, so DEVSTACK_PG_PORT always wins.
     options = ["-D", str(PG_DATA), "-l", str(PG_LOG), "-w", "-t", "60", "-o", f"-p {PG_PORT}"]
-    result = _pg(bindir, "pg_ctl", *options, "start")
-    if result.returncode != 0 or not _wait(lambda: probe("postgres", url) is None, 15):
+    result = _pg(programs.path, "pg_ctl", *options, "start")
+    if result.returncode != 0 or not wait_for(lambda: probe("postgres", url) is None, 15):
         raise ServerError(
             f"the private PostgreSQL did not start. {result.stdout}{result.stderr}"
-            f"Last lines of {PG_LOG}:\n{_tail(PG_LOG)}"
+            f"Last lines of {PG_LOG}:\n{tail(PG_LOG)}"
         )
-    return url
+    return Server(url, f"private {programs.describe()}", PG_DATA)
 
 
-def private_redis(url: str) -> str:
+def _running_redis_dir() -> Path | None:
+    """The data folder of the private Redis that wrote a pid file: it was started by us."""
+    return next((d for d in REDIS_DIRS.values() if (d / REDIS_PID).exists()), None)
+
+
+def private_redis(url: str) -> Server:
     status = probe("redis", url)
     if status is None:
-        say(f"reusing the private Redis on 127.0.0.1:{REDIS_PORT} ({REDIS_DIR})")
-        return url
+        where = _running_redis_dir()
+        say(f"reusing the private Redis on 127.0.0.1:{REDIS_PORT} ({where})")
+        found = packaged("redis") if where == REDIS_DIRS["Valkey"] else installed_redis()
+        return Server(url, f"private {found.describe() if found else 'Redis'}", where)
     if status != "down":
         raise ServerError(
             f"port {REDIS_PORT} is taken by a server that refuses us ({status}); "
             "set DEVSTACK_REDIS_PORT to a free port"
         )
-    exe = shutil.which("redis-server")
-    assert exe is not None, "ensure_servers checks installed() first"
-    REDIS_DIR.mkdir(parents=True, exist_ok=True)
-    say(f"starting the private Redis on 127.0.0.1:{REDIS_PORT} (log: {REDIS_LOG})")
-    args = ["--bind", "127.0.0.1", "--port", str(REDIS_PORT), "--dir", str(REDIS_DIR)]
-    args += ["--appendonly", "yes", "--daemonize", "yes", "--pidfile", str(REDIS_PID)]
-    args += ["--logfile", str(REDIS_LOG)]
-    subprocess.run([exe, *args], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, check=False)
-    if not _wait(lambda: probe("redis", url) is None, 15):
+    programs = redis_programs()
+    folder = REDIS_DIRS[programs.name]
+    folder.mkdir(parents=True, exist_ok=True)
+    log = folder / "redis.log"
+    say(f"starting the private {programs.name} on 127.0.0.1:{REDIS_PORT} (log: {log})")
+    args = ["--bind", "127.0.0.1", "--port", str(REDIS_PORT), "--dir", str(folder)]
+    args += ["--appendonly", "yes", "--daemonize", "yes", "--pidfile", str(folder / REDIS_PID)]
+    args += ["--logfile", str(log)]
+    subprocess.run(
+        [str(programs.path), *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )
+    if not wait_for(lambda: probe("redis", url) is None, 15):
         raise ServerError(
-            f"the private Redis did not start. Last lines of {REDIS_LOG}:\n{_tail(REDIS_LOG)}"
+            f"the private {programs.name} did not start. Last lines of {log}:\n{tail(log)}"
         )
-    return url
+    return Server(url, f"private {programs.describe()}", folder)
 
 
-def ensure_servers() -> tuple[str, str]:
-    """Resolved (DATABASE_URL, REDIS_URL); raises ServerError when neither path works."""
+def ensure_servers() -> tuple[Server, Server]:
+    """The PostgreSQL and Redis to use; raises ServerError when no way to get one works."""
     database_url, redis_url, explicit = configured_urls()
-    resolved = {"postgres": database_url, "redis": redis_url}
     names = {"postgres": "PostgreSQL", "redis": "Redis"}
-    private: list[str] = []
-    for kind, url in list(resolved.items()):
+    servers: dict[str, Server] = {}
+    for kind, url in (("postgres", database_url), ("redis", redis_url)):
         parts = urlsplit(url)
         where = f"{parts.hostname or 'local socket'}:{parts.port or ''}".rstrip(":")
         status = probe(kind, url)
         if status is None:
-            say(f"{names[kind]} answers at {where}")
+            servers[kind] = Server(url, f"{names[kind]} at {where} (already running)")
             continue
         setting = "DATABASE_URL" if kind == "postgres" else "REDIS_URL"
         if status != "down" and setting.lower() in explicit:
@@ -288,30 +218,39 @@ def ensure_servers() -> tuple[str, str]:
         # A default that refuses us is typically a distro server with password auth: go private.
         why = "nothing listens" if status == "down" else f"it refuses the default login: {status}"
         say(f"{names[kind]} not usable at {where} ({why}); using a private server instead")
-        resolved[kind] = private_url(kind, url)
-        private.append(kind)
-    missing = [k for k in private if not installed(k) and probe(k, resolved[k]) is not None]
-    if missing:
-        raise ServerError(
-            f"{' and '.join(names[k] for k in missing)} not reachable, and not installed here.\n"
-            + install_hint([names[k] for k in missing])
-        )
-    for kind in private:
-        resolved[kind] = (private_postgres if kind == "postgres" else private_redis)(resolved[kind])
-    return resolved["postgres"], resolved["redis"]
+        start = private_postgres if kind == "postgres" else private_redis
+        servers[kind] = start(private_url(kind, url))
+    for server in servers.values():
+        data = f"; data in {server.data}" if server.data else ""
+        say(f"using {server.what}{data}")
+    return servers["postgres"], servers["redis"]
 
 
 def stop_servers() -> None:
-    if (PG_DATA / "PG_VERSION").exists() and (bindir := pg_bindir()):
-        result = _pg(bindir, "pg_ctl", "-D", str(PG_DATA), "-m", "fast", "-w", "stop")
-        running = result.returncode == 0
-        say("stopped the private PostgreSQL" if running else "private PostgreSQL was not running")
+    if (major := _cluster_major()) is None:
+        say(f"no private PostgreSQL in {PG_DIR}")
     else:
-        say("no private PostgreSQL in var/pg")
-    client = redis.Redis(host="127.0.0.1", port=REDIS_PORT, socket_connect_timeout=2)
-    if REDIS_PID.exists() and probe("redis", f"redis://127.0.0.1:{REDIS_PORT}/0") is None:
+        try:
+            programs: Programs | None = postgres_programs(major, install=False)
+        except ServerError as exc:
+            programs = None
+            say(f"cannot stop the private PostgreSQL: {exc}")
+        if programs:
+            result = _pg(programs.path, "pg_ctl", "-D", str(PG_DATA), "-m", "fast", "-w", "stop")
+            running = result.returncode == 0
+            say(
+                "stopped the private PostgreSQL"
+                if running
+                else "private PostgreSQL was not running"
+            )
+    # No retries: the server closing the connection is SHUTDOWN's answer, not a fault to retry
+    # (redis-py's default retries spent seconds on it).
+    client = redis.Redis(
+        host="127.0.0.1", port=REDIS_PORT, socket_connect_timeout=2, retry=Retry(NoBackoff(), 0)
+    )
+    if _running_redis_dir() and probe("redis", f"redis://127.0.0.1:{REDIS_PORT}/0") is None:
         client.shutdown()  # saves the append-only file before exiting
-        _wait(lambda: not _tcp_open("127.0.0.1", REDIS_PORT), 10)
+        wait_for(lambda: not tcp_open("127.0.0.1", REDIS_PORT), 10)
         say("stopped the private Redis")
     else:
         say("private Redis was not running")

@@ -3,6 +3,7 @@
 `export_workers=N` starts N export-service processes (each with its own health port, named
 "export-service", "export-service-2", ...): they share the consumer group, as replicas do.
 `extra_env` adds or overrides environment variables of every process.
+`export_ledger_csv` drives the thin pipeline through a running stack: one export, downloaded.
 """
 
 from __future__ import annotations
@@ -12,13 +13,18 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
 
+from shared.infra.runtime import Infrastructure
 from shared.infra.settings import Settings
+from tests.factories import auth_header, create_ledger, create_tenant, token_for
 
 SERVICES = {
     "api-gateway": ("api_gateway", "GATEWAY_PORT"),
@@ -98,8 +104,6 @@ class Stack:
                 )
 
     def wait_ready(self, client: httpx.Client, timeout: float = 30.0) -> None:
-        import time
-
         deadline = time.monotonic() + timeout
         pending = set(self.processes)
         while pending:
@@ -138,3 +142,34 @@ class Stack:
 
     def log(self, service: str) -> str:
         return (self.log_dir / f"{service}.log").read_text()
+
+
+async def export_ledger_csv(stack: Stack, correlation_id: str) -> httpx.Response:
+    """A new tenant's one-entry ledger exported as CSV over HTTP; the download's response."""
+    infra = await Infrastructure.connect(stack.settings)
+    try:
+        tenant = await create_tenant(infra.uow())
+        ledger = await create_ledger(
+            infra.uow(), tenant, entries=[(date(2025, 4, 2), Decimal("42.00"), Decimal("0"))]
+        )
+    finally:
+        await infra.close()
+    headers = {**auth_header(token_for(stack.settings, tenant)), "X-Correlation-ID": correlation_id}
+    body = {
+        "report": "ledger",
+        "format": "csv",
+        "params": {"ledger": ledger, "from_date": "2025-04-01", "to_date": "2025-04-30"},
+    }
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=10) as client:
+        created = await client.post("/api/v1/exports/jobs", json=body, headers=headers)
+        assert created.status_code == 202, created.text
+        job_url = created.headers["location"]
+
+        deadline = time.monotonic() + 30
+        job = created.json()
+        while job["status"] in ("queued", "running"):
+            assert time.monotonic() < deadline, f"job still {job['status']}"
+            job = (await client.get(job_url, headers=headers)).json()
+        assert job["status"] == "succeeded", job
+
+        return await client.get(job["download_url"], headers=headers)

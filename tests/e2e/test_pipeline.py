@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import httpx
 import pytest
 
-from shared.infra.runtime import Infrastructure
 from shared.infra.settings import Settings
 from tests.conftest import make_settings
-from tests.factories import auth_header, create_ledger, create_tenant, token_for
 
-from .stack import SERVICES, Stack
+from .stack import SERVICES, Stack, export_ledger_csv
 
 pytestmark = pytest.mark.e2e
 
@@ -35,36 +30,7 @@ def stack(test_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> I
 
 
 async def test_ledger_csv_export_end_to_end(stack: Stack) -> None:
-    infra = await Infrastructure.connect(stack.settings)
-    try:
-        tenant = await create_tenant(infra.uow())
-        ledger = await create_ledger(
-            infra.uow(), tenant, entries=[(date(2025, 4, 2), Decimal("42.00"), Decimal("0"))]
-        )
-    finally:
-        await infra.close()
-    headers = {
-        **auth_header(token_for(stack.settings, tenant)),
-        "X-Correlation-ID": "e2e-thin-pipeline",
-    }
-    body = {
-        "report": "ledger",
-        "format": "csv",
-        "params": {"ledger": ledger, "from_date": "2025-04-01", "to_date": "2025-04-30"},
-    }
-    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=10) as client:
-        created = await client.post("/api/v1/exports/jobs", json=body, headers=headers)
-        assert created.status_code == 202, created.text
-        job_url = created.headers["location"]
-
-        deadline = time.monotonic() + 30
-        job = created.json()
-        while job["status"] in ("queued", "running"):
-            assert time.monotonic() < deadline, f"job still {job['status']}"
-            job = (await client.get(job_url, headers=headers)).json()
-        assert job["status"] == "succeeded", job
-
-        download = await client.get(job["download_url"], headers=headers)
+    download = await export_ledger_csv(stack, correlation_id="e2e-thin-pipeline")
     assert download.status_code == 200
     assert "2025-04-02,Sales,V/00000" in download.text
     assert Path(stack.settings.export_dir).is_dir()
