@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from shared.crypto import SecretBox
 from shared.db import UnitOfWork
@@ -21,8 +20,6 @@ class MailDeps:
     pool: SmtpPool
     box: SecretBox
     parts: AttachmentParts
-    # Set when the worker is told to stop: batches stop taking up new emails and hand them back.
-    stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
     def uow(self) -> UnitOfWork:
         return self.infra.uow()
