@@ -1,25 +1,38 @@
-"""A sender's hold on emails: lease-guarded claims, and the outcome only the holder of the claim
-may record.
+"""A sender's hold on emails: lease-guarded claims, renewed while they wait, handed back on
+shutdown, and the outcomes that only the holder of the claim may record.
 
 A claim is the pair (email id, attempt number): claiming increments `attempts`, so a sender
 whose lease ran out and whose email was taken over holds a claim that no longer matches, and
-every statement here is fenced with it. That is what keeps a slow sender from deciding the
-newer attempt's outcome. The lease is sized to outlast a send (see the mail-service's
-`sending`): it runs out only under a worker that died or lost its way.
+every statement here is fenced with it. That is what keeps a slow sender from deciding (or
+extending) the newer attempt's outcome.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, or_, tuple_, update
 
 from shared.db import UnitOfWork
 from shared.db.models import Email
 from shared.emails import final_values
-from shared.events import EmailFinished
+from shared.events import EmailFinished, EmailRequested
+
+Claim = tuple[uuid.UUID, int]  # (email id, attempt number it was claimed with)
+
+
+def claim_of(email: Email) -> Claim:
+    return (email.id, email.attempts)
+
+
+def _still_claimed(claims: Collection[Claim]) -> Any:
+    return and_(
+        tuple_(Email.id, Email.attempts).in_(list(claims)),
+        Email.status == "sending",
+    )
 
 
 async def claim_emails(
@@ -48,36 +61,65 @@ async def claim_emails(
     return list(claimed)
 
 
-async def mark_sent(uow: UnitOfWork, email: Email, correlation_id: str) -> bool:
-    """Mark `email` sent (releasing its lease) while its claim still holds, and announce it
-    with the request's correlation id. False: the claim was taken over, nothing changed."""
-    now = datetime.now(UTC)
-    moved = await uow.session.scalar(
+async def renew_leases(
+    uow: UnitOfWork, claims: Collection[Claim], lease: timedelta
+) -> set[uuid.UUID]:
+    """Extend the lease of emails still held (waiting their turn, or being sent); returns the
+    ids whose claim still holds (the others were taken over: not ours to send any more)."""
+    renewed = await uow.session.scalars(
         update(Email)
-        .where(
-            Email.id == email.id,
-            Email.attempts == email.attempts,
-            Email.status == "sending",
-        )
-        .values(
-            status="sent",
-            sent_at=now,
-            error=None,
-            lease_expires_at=None,
-            updated_at=now,
-            **final_values("sent"),
-        )
+        .where(_still_claimed(claims))
+        .values(lease_expires_at=datetime.now(UTC) + lease)
         .returning(Email.id)
         .execution_options(synchronize_session=False)
     )
-    if moved is None:
-        return False
-    uow.publish(
-        EmailFinished(
-            tenant_id=email.tenant_id,
-            email_id=email.id,
-            status="sent",
-            correlation_id=correlation_id,
-        )
+    return set(renewed)
+
+
+async def hand_back(uow: UnitOfWork, untried: Sequence[tuple[Email, str]]) -> set[uuid.UUID]:
+    """Return claimed emails that were never tried (the worker is stopping) to the queue, as if
+    never claimed, and announce each again (with its correlation id) for the next worker."""
+    now = datetime.now(UTC)
+    values = {"status": "queued", "attempts": Email.attempts - 1, "announced_at": now}
+    moved = await _move_claimed(uow, untried, now, values)
+    for email, correlation_id in untried:
+        if email.id in moved:
+            uow.publish(
+                EmailRequested(
+                    tenant_id=email.tenant_id, email_id=email.id, correlation_id=correlation_id
+                )
+            )
+    return moved
+
+
+async def mark_all_sent(uow: UnitOfWork, sent: Sequence[tuple[Email, str]]) -> set[uuid.UUID]:
+    """Mark each `(email, correlation id)` sent, in one statement, while its claim still holds,
+    and announce each with its own correlation id. Returns the ids that moved."""
+    now = datetime.now(UTC)
+    values = {"status": "sent", "sent_at": now, "error": None, **final_values("sent")}
+    moved = await _move_claimed(uow, sent, now, values)
+    for email, correlation_id in sent:
+        if email.id in moved:
+            uow.publish(
+                EmailFinished(
+                    tenant_id=email.tenant_id,
+                    email_id=email.id,
+                    status="sent",
+                    correlation_id=correlation_id,
+                )
+            )
+    return moved
+
+
+async def _move_claimed(
+    uow: UnitOfWork, held: Sequence[tuple[Email, str]], now: datetime, values: dict[str, Any]
+) -> set[uuid.UUID]:
+    """Apply `values` (and release the lease) to the emails whose claims still hold."""
+    moved = await uow.session.scalars(
+        update(Email)
+        .where(_still_claimed([claim_of(email) for email, _ in held]))
+        .values(lease_expires_at=None, updated_at=now, **values)
+        .returning(Email.id)
+        .execution_options(synchronize_session=False)
     )
-    return True
+    return set(moved)

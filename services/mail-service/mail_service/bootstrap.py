@@ -40,6 +40,7 @@ def build_worker(infra: Infrastructure) -> tuple[Worker, MailDeps]:
         health_port=infra.settings.mail_health_port,
         periodic=[(infra.settings.reconcile_interval_seconds, reconcile_job)],
         concurrency=infra.settings.mail_concurrent_batches,
+        stopping=deps.stopping,
         on_stop=[deps.pool.close],
     )
     return worker, deps

@@ -1,17 +1,19 @@
-"""Before sending: read one requested email, settle it when it cannot be sent, claim it when it
-can.
+"""Before sending: read a batch of requested emails, settle the ones that cannot be sent, claim
+the rest.
 
-One short transaction: one query reads the email with its export job, its tenant's SMTP settings
-and internal domains. An email whose report failed, whose tenant has no SMTP settings or whose
-outstanding report now names an outside address is settled here with the reason and an audit
-row; one whose export still runs waits (`export.finished` announces it again). A sendable one is
-claimed with a lease-guarded UPDATE (see `shared.email_claims`) and gets its `sending` audit row.
+One transaction for the whole batch: one query reads every email with its export job, its
+tenant's SMTP settings and internal domains. An email whose report failed, whose tenant has no
+SMTP settings or whose outstanding report now names an outside address is settled here with the
+reason and an audit row; one whose export still runs waits (`export.finished` announces it
+again). The sendable ones are claimed in one lease-guarded UPDATE, each with its `sending`
+audit row.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -23,6 +25,7 @@ from shared.crypto import SecretBox
 from shared.db import UnitOfWork
 from shared.db.models import Email, EmailSettings, ExportJob, Tenant
 from shared.events import EmailRequested
+from shared.logging import correlated
 from shared.states import FINAL_EMAIL_STATES
 
 from .config import SmtpConfig, override_config, stored_config
@@ -31,7 +34,7 @@ from .deps import MailDeps
 
 log = logging.getLogger(__name__)
 
-_EMAIL = (
+_BATCH = (
     select(Email, ExportJob, EmailSettings, Tenant.internal_domains)
     .outerjoin(ExportJob, ExportJob.id == Email.export_job_id)
     .outerjoin(EmailSettings, EmailSettings.tenant_id == Email.tenant_id)
@@ -56,6 +59,22 @@ class _Refusal:
     status: str  # failed | rejected
     error_class: str
     reason: str
+
+
+class _Configs:
+    """Each tenant's stored settings decrypted once per batch; a test's own settings per email."""
+
+    def __init__(self, box: SecretBox) -> None:
+        self._box = box
+        self._stored: dict[str, SmtpConfig | None] = {}
+
+    def for_email(self, email: Email, stored: EmailSettings | None) -> SmtpConfig | None:
+        if email.smtp_override:
+            return override_config(email, self._box)
+        if email.tenant_id not in self._stored:
+            config = stored_config(stored, self._box) if stored is not None else None
+            self._stored[email.tenant_id] = config
+        return self._stored[email.tenant_id]
 
 
 def _refusal(
@@ -100,47 +119,36 @@ async def _settle(uow: UnitOfWork, email: Email, refusal: _Refusal) -> None:
     log.warning("email not sent", extra={"email_id": str(email.id), "reason": refusal.reason})
 
 
-async def claim_email(request: EmailRequested, deps: MailDeps) -> Claimed | None:
-    """Settle the email when it cannot be sent, claim it when it can, in one short
-    transaction. None: nothing to send (settled, final, held by a live sender, or waiting)."""
-    lease = timedelta(seconds=deps.infra.settings.mail_lease_seconds)
+async def claim_batch(requests: Sequence[EmailRequested], deps: MailDeps) -> list[Claimed]:
+    """Settle what cannot be sent and claim what can, in one transaction."""
+    wanted = {request.email_id: request for request in requests}
+    configs = _Configs(deps.box)
+    sendable: dict[uuid.UUID, tuple[ExportJob | None, SmtpConfig]] = {}
+    now = datetime.now(UTC)
     async with deps.uow() as uow:
-        row = (await uow.session.execute(_EMAIL.where(Email.id == request.email_id))).first()
-        if row is None:
-            return None
-        email, job, stored, domains = row
-        if not _may_claim(email, job, request):
-            return None
-        config = _config(email, stored, deps.box)
-        refusal = _refusal(email, job, config, domains)
-        if refusal is not None:
-            await _settle(uow, email, refusal)
-            await uow.commit()
-            return None
-        assert config is not None  # a missing one is a refusal
+        rows = (await uow.session.execute(_BATCH.where(Email.id.in_(wanted)))).all()
+        for email, job, stored, domains in rows:
+            request = wanted[email.id]
+            if email.tenant_id != request.tenant_id or email.status in FINAL_EMAIL_STATES:
+                continue
+            held_until = email.lease_expires_at
+            if email.status == "sending" and held_until is not None and held_until > now:
+                continue  # a live sender holds it: its outcome is that sender's to record
+            if job is not None and job.status in ("queued", "running"):
+                continue  # waits: export.finished announces it again
+            with correlated(request.correlation_id):
+                config = configs.for_email(email, stored)
+                refusal = _refusal(email, job, config, domains)
+                if refusal is not None:
+                    await _settle(uow, email, refusal)
+                elif config is not None:
+                    sendable[email.id] = (job, config)
+        lease = timedelta(seconds=deps.infra.settings.mail_lease_seconds)
         # Left out of the claim: sent meanwhile, leased by a live worker, or not yet due.
-        if not await email_claims.claim_emails(uow, [email.id], lease):
-            return None
-        claimed = _with_audit(uow, email, job, config, request.correlation_id, deps)
+        claimed = await email_claims.claim_emails(uow, sendable, lease) if sendable else []
+        batch = [_with_audit(uow, email, *sendable[email.id], wanted, deps) for email in claimed]
         await uow.commit()
-    return claimed
-
-
-def _may_claim(email: Email, job: ExportJob | None, request: EmailRequested) -> bool:
-    if email.tenant_id != request.tenant_id or email.status in FINAL_EMAIL_STATES:
-        return False
-    held_until = email.lease_expires_at
-    if email.status == "sending" and held_until is not None and held_until > datetime.now(UTC):
-        return False  # a live sender holds it: its outcome is that sender's to record
-    # An export still running: the email waits, export.finished announces it again.
-    return job is None or job.status not in ("queued", "running")
-
-
-def _config(email: Email, stored: EmailSettings | None, box: SecretBox) -> SmtpConfig | None:
-    """A test send's own settings, or the tenant's stored ones (None: not configured)."""
-    if email.smtp_override:
-        return override_config(email, box)
-    return stored_config(stored, box) if stored is not None else None
+    return batch
 
 
 def _with_audit(
@@ -148,7 +156,7 @@ def _with_audit(
     email: Email,
     job: ExportJob | None,
     config: SmtpConfig,
-    correlation_id: str,
+    requests: dict[uuid.UUID, EmailRequested],
     deps: MailDeps,
 ) -> Claimed:
     settings = deps.infra.settings
@@ -162,4 +170,5 @@ def _with_audit(
         attachment_size=job.file_size if job else None,
     )
     uow.session.add(audit)
+    correlation_id = requests[email.id].correlation_id
     return Claimed(email, job, config, delivery, audit.id, correlation_id)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 
 from shared.crypto import SecretBox
 from shared.db import UnitOfWork
@@ -20,6 +21,8 @@ class MailDeps:
     pool: SmtpPool
     box: SecretBox
     parts: AttachmentParts
+    # Set when the worker is told to stop: batches stop taking up new emails and hand them back.
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
     def uow(self) -> UnitOfWork:
         return self.infra.uow()

@@ -13,7 +13,7 @@ from shared.db.models import Email
 from shared.events import EmailRequested, ExportFinished, Streams
 
 from .deps import MailDeps
-from .sending import send_email, send_emails
+from .sending import send_emails
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ async def reconcile(deps: MailDeps) -> int:
 
 def subscriptions(deps: MailDeps) -> list[Subscription]:
     async def on_email_requested(event: EmailRequested) -> None:
-        await send_email(event, deps)
+        await send_emails([event], deps)
 
     async def on_emails_requested(events: list[EmailRequested]) -> None:
         await send_emails(events, deps)

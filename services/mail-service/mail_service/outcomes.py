@@ -1,21 +1,22 @@
-"""After sending: an outcome recorded in one short transaction.
+"""After sending: outcomes recorded together, in one transaction per call.
 
-A sent email moves to `sent` and announces `email.finished` with its request's correlation id;
-a transient failure of a scheduled send goes back to the queue with a backoff (manual and test
-sends make one attempt); the attempt's audit row gets its result. Each change is fenced with the
-claim (see `shared.email_claims`): a sender that was taken over records its attempt in the audit
-but leaves the email to the newer attempt.
+Sent emails move in one UPDATE and each announces `email.finished` with its own correlation
+id; a transient failure of a scheduled send goes back to the queue with a backoff (manual and
+test sends make one attempt); every attempt's audit row gets its result in one executemany.
+Each change is fenced with the claim (see `shared.email_claims`): a sender that was taken over
+records its attempt in the audit but leaves the email to the newer attempt.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.exc import DBAPIError
 
 from shared import email_claims, emails, metrics
@@ -30,6 +31,8 @@ from .smtp import SendFailure, SendResult
 
 log = logging.getLogger(__name__)
 
+_AUDIT = cast(Table, EmailAudit.__table__)
+_FINISH_AUDIT = update(_AUDIT).where(_AUDIT.c.id == bindparam("audit_id"))
 _REPLY_LIMIT = 2000
 _RECORD_BACKOFF_SECONDS = 0.5  # times the attempt number
 # An email's state after one of our outcomes was recorded: the audit status that goes with it.
@@ -43,63 +46,75 @@ class Outcome:
     duration: float  # seconds
 
 
-async def record_outcome(outcome: Outcome, deps: MailDeps) -> None:
-    """Record the outcome; a database hiccup is retried (`mail_record_attempts`), because an
+async def record_outcomes(outcomes: list[Outcome], deps: MailDeps) -> None:
+    """Record the outcomes; a database hiccup is retried (`mail_record_attempts`), because an
     email whose `sent` is lost goes out again once its lease runs out."""
     attempts = deps.infra.settings.mail_record_attempts
     for attempt in range(1, attempts + 1):
         try:
-            status, superseded = await _record(outcome, deps)
+            statuses, superseded = await _record(outcomes, deps)
             break
         except (DBAPIError, OSError) as exc:
             if attempt == attempts:
-                log.error(
-                    "the outcome could not be recorded: the email goes out again once its "
-                    "lease runs out",
-                    extra={"email_id": str(outcome.claimed.email.id)},
-                )
                 raise
             log.warning(
-                "recording an email outcome failed; trying again",
-                extra={"attempt": attempt, "error": str(exc)[:200]},
+                "recording email outcomes failed; trying again",
+                extra={"attempt": attempt, "emails": len(outcomes), "error": str(exc)[:200]},
             )
             await asyncio.sleep(_RECORD_BACKOFF_SECONDS * attempt)
-    _report(outcome, status, superseded)
+    for outcome, status in zip(outcomes, statuses, strict=True):
+        _report(outcome, status, outcome.claimed.email.id in superseded)
 
 
-async def _record(outcome: Outcome, deps: MailDeps) -> tuple[str, bool]:
-    """One transaction: the email's new state, its event and its audit row. Returns the audit
-    status and whether the claim had been superseded."""
-    claimed, settings = outcome.claimed, deps.infra.settings
+async def _record(outcomes: list[Outcome], deps: MailDeps) -> tuple[list[str], set[uuid.UUID]]:
+    """One transaction: the emails' new states, their events and their audit rows. Returns
+    each outcome's audit status and the emails whose claim had been superseded."""
+    settings = deps.infra.settings
+    sent = [(o.claimed.email, o.claimed.correlation_id) for o in outcomes if _succeeded(o)]
     async with deps.uow() as uow:
-        if isinstance(outcome.result, SendFailure):
-            status, changed = await _fail_or_retry(uow, outcome, outcome.result, settings)
-        else:
-            status = "sent"
-            changed = await email_claims.mark_sent(uow, claimed.email, claimed.correlation_id)
-        superseded = False
-        if not changed:
-            status, superseded = await _explain_unmoved(uow, claimed.email, status)
-        await uow.session.execute(
-            update(EmailAudit)
-            .where(EmailAudit.id == claimed.audit_id)
-            .values(**_finished_audit(outcome, status))
-        )
+        moved = await email_claims.mark_all_sent(uow, sent) if sent else set()
+        statuses, unmoved = [], []
+        for index, outcome in enumerate(outcomes):
+            status, changed = "sent", outcome.claimed.email.id in moved
+            if isinstance(outcome.result, SendFailure):
+                status, changed = await _fail_or_retry(uow, outcome, outcome.result, settings)
+            statuses.append(status)
+            if not changed:
+                unmoved.append(index)
+        superseded = await _explain_unmoved(uow, unmoved, outcomes, statuses)
+        audits = [_finished_audit(o, status) for o, status in zip(outcomes, statuses, strict=True)]
+        await uow.session.execute(_FINISH_AUDIT, audits)
         await uow.commit()
-    return status, superseded
+    return statuses, superseded
 
 
-async def _explain_unmoved(uow: UnitOfWork, email: Email, status: str) -> tuple[str, bool]:
+async def _explain_unmoved(
+    uow: UnitOfWork, unmoved: list[int], outcomes: list[Outcome], statuses: list[str]
+) -> set[uuid.UUID]:
     """An outcome that changed nothing was either recorded already (by our own earlier try,
     whose commit went through although we saw an error) or belongs to a claim taken over.
-    Returns the audit status (from what the row says in the first case) and whether it is the
-    second."""
-    row = (
-        await uow.session.execute(select(Email.status, Email.attempts).where(Email.id == email.id))
-    ).first()
-    if row is not None and row.attempts == email.attempts and row.status in _RECORDED_AS:
-        return _RECORDED_AS[row.status], False
-    return status, True
+    Sets the audit status from what the row says in the first case; returns the second's ids."""
+    if not unmoved:
+        return set()
+    rows = await uow.session.execute(
+        select(Email.id, Email.status, Email.attempts).where(
+            Email.id.in_([outcomes[index].claimed.email.id for index in unmoved])
+        )
+    )
+    current = {row.id: (row.status, row.attempts) for row in rows}
+    superseded = set()
+    for index in unmoved:
+        email = outcomes[index].claimed.email
+        status, attempts = current.get(email.id, (None, None))
+        if attempts == email.attempts and status in _RECORDED_AS:
+            statuses[index] = _RECORDED_AS[status]
+        else:
+            superseded.add(email.id)
+    return superseded
+
+
+def _succeeded(outcome: Outcome) -> bool:
+    return isinstance(outcome.result, SendResult)
 
 
 async def _fail_or_retry(
@@ -123,6 +138,7 @@ async def _fail_or_retry(
 def _finished_audit(outcome: Outcome, status: str) -> dict[str, Any]:
     result = outcome.result
     values: dict[str, Any] = {
+        "audit_id": outcome.claimed.audit_id,
         "status": status,
         "duration_ms": int(outcome.duration * 1000),
         "finished_at": datetime.now(UTC),

@@ -75,6 +75,9 @@ class SendFailure(Exception):
         self.reason = reason
         self.code = code
         self.reply = reply
+        # Failed before any message was offered (connect, TLS, login): the server, not the
+        # message, is the problem, and the next message would fare the same.
+        self.at_connect = False
 
     @property
     def permanent(self) -> bool:
@@ -163,21 +166,19 @@ class SmtpPool:
         server = target.server
         slots = self._slots.setdefault(server, asyncio.Semaphore(self._per_server))
         self._users[server] += 1
-        my_turn = False
+        connected = False
         try:
-            # The deadline covers the wait for a slot too: a claimed email is sent (or has
-            # failed) within it, which is what lets its lease outlast the send unrenewed.
-            async with asyncio.timeout(deadline):
-                async with slots if limited else contextlib.nullcontext():
-                    my_turn = True
+            async with slots if limited else contextlib.nullcontext():
+                async with asyncio.timeout(deadline):
                     client, reused = await self._checkout(target)
+                    connected = True
                     return await self._send(client, reused, target, message, sender, recipients)
         except BaseException as exc:
             if isinstance(exc, asyncio.CancelledError):
                 raise
-            if not my_turn:
-                raise _no_slot(target, deadline) from exc
-            raise classify(exc, target) from exc
+            failure = classify(exc, target)
+            failure.at_connect = not connected
+            raise failure from exc
         finally:
             self._users[server] -= 1
             if not self._users[server]:
@@ -260,14 +261,6 @@ class SmtpPool:
         clients = [client for idle in self._idle.values() for client, _ in idle]
         self._idle.clear()
         await asyncio.gather(*(_quit(client) for client in clients))
-
-
-def _no_slot(target: SmtpTarget, deadline: float) -> SendFailure:
-    return SendFailure(
-        "timeout",
-        f"not tried: no connection to {target.host}:{target.port} came free within "
-        f"{deadline:g} s (the server is slow or not answering)",
-    )
 
 
 async def _quit(client: aiosmtplib.SMTP) -> None:
