@@ -34,6 +34,7 @@ from shared.domain.reports.registry import (
     download_name,
     register,
     report_named,
+    schedule_params_summary,
     unregister,
     validate_params,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "register",
     "report_named",
     "resolve_ledger_name",
+    "schedule_params_summary",
     "unregister",
     "validate_params",
 ]

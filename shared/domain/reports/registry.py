@@ -91,3 +91,15 @@ ReportName = Annotated[str, _RegisteredName]
 
 register(LedgerStatement())
 register(OutstandingReport())
+
+
+def schedule_params_summary() -> str:
+    """One line naming each report's saved schedule parameters (`?` marks the optional ones),
+    for the schedule body's documentation."""
+    parts = []
+    for definition in REGISTRY.values():
+        fields = definition.schedule_params_model.model_fields
+        names = ", ".join(f'"{n}"' + ("" if f.is_required() else "?") for n, f in fields.items())
+        parts.append(f"{definition.name}: `{{{names}}}`")
+    summary = "; ".join(parts) + "."
+    return summary[:1].upper() + summary[1:]

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from api_gateway.emails.schemas import AuditPublic
 from api_gateway.exports.schemas import ExportStatusField, RowPublic, RunStatusField
 from shared.domain.recurrence import Preview
-from shared.domain.reports import ReportName
+from shared.domain.reports import ReportName, schedule_params_summary
 from shared.infra.db.models import EmailAudit, ExportJob, ReportSchedule, ScheduleRun
 
 ScheduleFormat = Literal["csv", "xlsx", "pdf"]
@@ -78,9 +78,7 @@ class ScheduleWrite(Recurrence):
     name: str = Field(min_length=1, max_length=200)
     report: ReportName
     format: ScheduleFormat = "pdf"
-    params: dict[str, Any] = Field(
-        description='Ledger: `{"ledger", "period", "n"?}`; outstanding: `{"kind"}`.'
-    )
+    params: dict[str, Any] = Field(description=schedule_params_summary())
     recipients: RecipientsIn = Field(default_factory=RecipientsIn)
     subject: str | None = Field(default=None, max_length=300)
     message: str | None = Field(default=None, max_length=10_000)
