@@ -7,16 +7,8 @@ import { api, idempotencyKey, reportsByName } from "/app/api.js";
 import { dateTime } from "/app/format.js";
 import { announce, busy, el } from "/app/ui.js";
 import { statusBadge } from "/app/screens/audit.js";
-import { DAYS, PERIODS, presetFromCron } from "/app/screens/schedule-form.js";
-
-function describeRecurrence(cron) {
-  const p = presetFromCron(cron);
-  const dayName = (d) => DAYS.find(([v]) => v === d)[1];
-  if (!p) return "Custom";
-  if (p.kind === "daily") return `Daily at ${p.time}`;
-  if (p.kind === "weekly") return `Weekly on ${p.days.map(dayName).join(", ")} at ${p.time}`;
-  return `Monthly on ${p.day === "last" ? "the last day" : `day ${p.day}`} at ${p.time}`;
-}
+import { PERIODS } from "/app/screens/schedule-form.js";
+import { describeRecurrence } from "/app/screens/schedule-recurrence.js";
 
 let known = {}; // the reports by name (GET /api/v1/reports), loaded when a screen renders
 export const loadReports = async () => { known = await reportsByName(); };
