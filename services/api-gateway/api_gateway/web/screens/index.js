@@ -4,7 +4,8 @@
 import { ledgerScreen } from "/app/screens/ledger.js";
 import { outstandingScreen } from "/app/screens/outstanding.js";
 import { exportsScreen } from "/app/screens/exports.js";
-import { schedulesScreen, scheduleDetailScreen } from "/app/screens/schedules.js";
+import { schedulesScreen } from "/app/screens/schedules.js";
+import { scheduleDetailScreen } from "/app/screens/schedule-detail.js";
 import { auditScreen } from "/app/screens/audit.js";
 import { emailSettingsScreen } from "/app/screens/email-settings.js";
 import { partyDirectoryScreen } from "/app/screens/party-directory.js";
