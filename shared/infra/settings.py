@@ -1,8 +1,9 @@
 """Configuration read from the environment (and an optional `.env` file).
 
-Every limit is a named setting with a default that suits a laptop. Outside
-development (`APP_ENV` other than `development`), placeholder or missing secrets
-are refused at start-up with a message that says exactly what to set.
+Every limit is a named setting with a default that suits a laptop. The environment
+fails closed: without `APP_ENV` a process is in production, so placeholder or missing
+secrets are refused at start-up with a message that says exactly what to set; only
+`APP_ENV=development` (set by `make run`) accepts the built-in development secrets.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
 
-    app_env: Literal["development", "test", "production"] = "development"
+    # Production unless told otherwise: a forgotten variable must not mean public secrets
+    # and a `/dev/sign-in` that mints admin tokens for anyone.
+    app_env: Literal["development", "test", "production"] = "production"
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
 
