@@ -126,7 +126,13 @@ class Settings(BaseSettings):
 
     # Manual report emails
     send_max_recipients: int = Field(default=50, ge=1, le=1000)  # To + CC + BCC of one email
-    send_rate_per_minute: int = Field(default=20, ge=1, le=10000)  # per user
+    # per user; "run now" on a schedule counts too, since each run sends an email
+    send_rate_per_minute: int = Field(default=20, ge=1, le=10000)
+
+    # Schedules: how many may exist, and how often one may fire (a run is an export + email).
+    schedules_max_per_user: int = Field(default=50, ge=1, le=100_000)
+    schedules_max_per_tenant: int = Field(default=500, ge=1, le=1_000_000)
+    schedule_min_interval_minutes: int = Field(default=15, ge=1, le=1440)
 
     @property
     def is_development(self) -> bool:

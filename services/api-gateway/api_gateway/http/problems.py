@@ -42,19 +42,23 @@ class ProblemError(Exception):
         errors: list[dict[str, str]] | None = None,
         headers: dict[str, str] | None = None,
         extra: dict[str, Any] | None = None,
+        code: str | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.errors = errors
         self.headers = headers
-        self.extra = extra or {}
+        # `code`: a stable, machine-readable name of the refusal (the detail is for people).
+        self.extra = {**(extra or {}), **({"code": code} if code else {})}
 
 
-def field_error(field: str, message: str, status: int = 422) -> ProblemError:
+def field_error(
+    field: str, message: str, status: int = 422, *, code: str | None = None
+) -> ProblemError:
     """A validation problem naming one field (a dotted path such as `params.ledger`)."""
     return ProblemError(
-        status, f"{field}: {message}", errors=[{"field": field, "message": message}]
+        status, f"{field}: {message}", errors=[{"field": field, "message": message}], code=code
     )
 
 
