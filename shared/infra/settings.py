@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     # api-gateway
     gateway_host: str = "127.0.0.1"
     gateway_port: int = Field(default=8000, ge=1, le=65535)
+    # Largest request body the gateway reads (JSON); the CSV import has its own, larger cap.
+    gateway_max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
 
     # Workers answer /healthz, /readyz and /metrics on a small port of their own.
     export_health_port: int = Field(default=8101, ge=0, le=65535)

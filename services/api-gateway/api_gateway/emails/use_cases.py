@@ -75,4 +75,3 @@ async def list_audit(
     query = newest_first(query, EmailAudit.created_at, EmailAudit.id, cursor, limit)
     rows = list(await uow.session.scalars(query))
     return page(rows, limit, lambda row: (row.created_at, row.id))
-
