@@ -18,6 +18,7 @@ from api_gateway.emails import routes as emails
 from api_gateway.exports import link_routes as file_links
 from api_gateway.exports import routes as exports
 from api_gateway.http import health
+from api_gateway.http.access_log import log_request, route_template
 from api_gateway.http.body_limit import BodySizeLimit
 from api_gateway.http.problems import install_problem_handlers
 from api_gateway.party_directory import ledger_routes as ledgers
@@ -131,12 +132,13 @@ async def _correlation_and_metrics(
         else new_correlation_id()
     )
     token = correlation_id_var.set(cid)
+    started = time.monotonic()
     try:
         response = await call_next(request)
+        log_request(request, response.status_code, time.monotonic() - started)
     finally:
         correlation_id_var.reset(token)
     response.headers[CORRELATION_HEADER] = cid
-    route = request.scope.get("route")
-    path = getattr(route, "path", "unmatched")
+    path = route_template(request)
     metrics.HTTP_REQUESTS.labels(request.method, path, str(response.status_code)).inc()
     return response

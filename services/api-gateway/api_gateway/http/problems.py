@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api_gateway.http.access_log import route_template
+
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
@@ -119,7 +121,8 @@ async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error", extra={"path": request.url.path})
+    # The route's template, not the path: a file link's path is its secret.
+    log.exception("unhandled error", extra={"path": route_template(request)})
     return problem_response(500, "something went wrong on our side; it has been logged")
 
 
