@@ -37,7 +37,14 @@ class Settings(BaseSettings):
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/ledgerpost"
     database_pool_size: int = Field(default=10, ge=1, le=200)
+    # How long a request waits for a free database connection before it is answered 503:
+    # long enough for a burst of 500 requests to drain on two busy cores (about 15 s).
+    database_pool_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     redis_url: str = "redis://127.0.0.1:6379/0"
+    # Connections one process keeps to Redis; past them callers queue (never fail) for up to
+    # the timeout, then the gateway answers 503 with Retry-After.
+    redis_max_connections: int = Field(default=50, ge=2, le=10_000)
+    redis_pool_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
 
     auth_jwt_secret: str = DEV_JWT_SECRET
     auth_jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
@@ -78,6 +85,8 @@ class Settings(BaseSettings):
     gateway_port: int = Field(default=8000, ge=1, le=65535)
     # Largest request body the gateway reads (JSON); the CSV import has its own, larger cap.
     gateway_max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
+    # The Retry-After of a 503 when a pool (database, Redis) stayed busy past its timeout.
+    gateway_busy_retry_after_seconds: int = Field(default=2, ge=1, le=3600)
 
     # Workers answer /healthz, /readyz and /metrics on a small port of their own.
     export_health_port: int = Field(default=8101, ge=0, le=65535)
