@@ -13,7 +13,9 @@ from typing import Any
 import httpx
 import pytest
 from api_gateway.app import create_app
+from sqlalchemy import delete
 
+from shared.infra.db.models import Email, ExportJob, OutboxMessage
 from shared.infra.runtime import Infrastructure
 from shared.infra.settings import Settings
 from tests.factories import auth_header, create_ledger, token_for
@@ -56,9 +58,31 @@ async def test_a_burst_of_exports_and_emails_gets_no_5xx(
     email = {"ledger": ledger, **PERIOD, "format": "csv", "to": ["p@party.in"]}
     # One user per client: the send rate limit is per user, so every request does full work.
     users = [auth_header(token_for(gateway.settings, tenant_id)) for _ in range(CLIENTS)]
+    try:
+        statuses, latencies, elapsed = await _burst(gateway, users, export, email)
+    finally:
+        await _forget_the_work(gateway, tenant_id)
+    p50, p99 = latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.99) - 1]
+    with capsys.disabled():
+        print(
+            f"\nburst: {CLIENTS} concurrent clients (exports + report emails) in {elapsed:.1f} s;"
+            f" statuses {dict(sorted(statuses.items()))}; p50 {p50 * 1000:.0f} ms,"
+            f" p99 {p99 * 1000:.0f} ms"
+        )
+    assert not [s for s in statuses if s >= 500], statuses
+    assert set(statuses) <= {201, 202, 429}, statuses
+
+
+async def _burst(
+    gateway: Infrastructure,
+    users: list[dict[str, str]],
+    export: dict[str, Any],
+    email: dict[str, Any],
+) -> tuple[Counter[int], list[float], float]:
+    """Every client's status and latency (sorted), and the burst's length in seconds."""
     start = asyncio.Event()
 
-    async def one(client: httpx.AsyncClient, n: int) -> tuple[int, float, str]:
+    async def one(client: httpx.AsyncClient, n: int) -> tuple[int, float]:
         await start.wait()
         began = time.perf_counter()
         if n % 2:
@@ -67,8 +91,7 @@ async def test_a_burst_of_exports_and_emails_gets_no_5xx(
             response = await client.post(
                 "/api/v1/reports/ledger/email", json=email, headers=users[n]
             )
-        retry_after = response.headers.get("retry-after", "")
-        return response.status_code, time.perf_counter() - began, retry_after
+        return response.status_code, time.perf_counter() - began
 
     async with client_for(gateway) as client:
         # A server that has been up a while: the tenant check is cached, so nothing queues
@@ -81,17 +104,21 @@ async def test_a_burst_of_exports_and_emails_gets_no_5xx(
         start.set()
         results = await asyncio.gather(*tasks)
         elapsed = time.perf_counter() - began
-    statuses = Counter(status for status, _, _ in results)
-    latencies = sorted(seconds for _, seconds, _ in results)
-    p50, p99 = latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.99) - 1]
-    with capsys.disabled():
-        print(
-            f"\nburst: {CLIENTS} concurrent clients (exports + report emails) in {elapsed:.1f} s;"
-            f" statuses {dict(sorted(statuses.items()))}; p50 {p50 * 1000:.0f} ms,"
-            f" p99 {p99 * 1000:.0f} ms"
+    statuses = Counter(status for status, _ in results)
+    return statuses, sorted(seconds for _, seconds in results), elapsed
+
+
+async def _forget_the_work(infra: Infrastructure, tenant_id: str) -> None:
+    """Remove the burst's emails, jobs and events: no worker runs here, and later tests'
+    reconcile sweeps (which see every tenant) must not find 500 rows looking abandoned."""
+    async with infra.uow() as uow:
+        await uow.session.execute(delete(Email).where(Email.tenant_id == tenant_id))
+        await uow.session.execute(delete(ExportJob).where(ExportJob.tenant_id == tenant_id))
+        prefix = infra.settings.bus_stream_prefix
+        await uow.session.execute(
+            delete(OutboxMessage).where(OutboxMessage.stream.startswith(prefix, autoescape=True))
         )
-    assert not [s for s in statuses if s >= 500], statuses
-    assert set(statuses) <= {201, 202, 429}, statuses
+        await uow.commit()
 
 
 async def test_a_database_pool_that_stays_busy_is_a_503_with_retry_after(
