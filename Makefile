@@ -9,6 +9,9 @@ ROWS ?= 20000
 TENANT ?= demo
 # `eval`-able KEY=value lines for a PostgreSQL and a Redis that answer (see scripts/devstack.py).
 SERVERS_ENV = eval "$$($(PY) scripts/devstack.py servers)" && export DATABASE_URL REDIS_URL
+# Without APP_ENV a process is in production and refuses the built-in secrets; these targets
+# are development tools, so they say so (an APP_ENV already set wins). The tests set their own.
+DEV_ENV = export APP_ENV=$${APP_ENV:-development}
 
 .PHONY: install run test lint typecheck pytest demo-data migrate bench stop-servers clean
 
@@ -37,16 +40,16 @@ pytest: install
 	@$(SERVERS_ENV) && $(PY) -m pytest
 
 migrate: install
-	@$(SERVERS_ENV) && $(PY) -m shared.tools.cli migrate
+	@$(SERVERS_ENV) && $(DEV_ENV) && $(PY) -m shared.tools.cli migrate
 
 demo-data: migrate
-	@$(SERVERS_ENV) && $(PY) -m shared.tools.cli demo-data --rows $(ROWS) --tenant $(TENANT)
+	@$(SERVERS_ENV) && $(DEV_ENV) && $(PY) -m shared.tools.cli demo-data --rows $(ROWS) --tenant $(TENANT)
 
 # Every benchmark prints its figures and rewrites its own section of bench/RESULTS.md.
-BENCHMARKS ?= demo_data xlsx_engines pdf_engine exports mail scheduler
+BENCHMARKS ?= demo_data xlsx_engines pdf_engine exports mail scheduler gateway
 
 bench: install
-	@$(SERVERS_ENV) && $(PY) -m shared.tools.cli migrate && \
+	@$(SERVERS_ENV) && $(DEV_ENV) && $(PY) -m shared.tools.cli migrate && \
 	for name in $(BENCHMARKS); do echo "== bench/bench_$$name.py"; $(PY) bench/bench_$$name.py || exit 1; done
 
 stop-servers:

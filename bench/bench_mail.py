@@ -288,7 +288,8 @@ def report(args: argparse.Namespace, runs: list[Run], check: str, server: str) -
     print("", summary, "", *every, "", check, sep="\n")
     if args.no_record:
         return
-    service = Settings()  # as the bench's worker read them from the environment
+    # The knobs as the bench's worker read them from the environment.
+    service = Settings(app_env="development")
     knobs = ", ".join(
         f"{name.upper()}={getattr(service, name)}"
         for name in ("mail_connections_per_server", "mail_concurrent_batches", "bus_batch_size")

@@ -218,6 +218,9 @@ def main() -> int:
     parser.add_argument("command", choices=["servers", "stop-servers", "run"])
     args = parser.parse_args()
     os.chdir(ROOT)  # .env, var/ and relative settings mean the same thing from anywhere
+    # A missing APP_ENV means production (built-in secrets refused); this stack is for
+    # development, with its sign-in buttons. An APP_ENV set in the environment still wins.
+    os.environ.setdefault("APP_ENV", "development")
     if args.command == "stop-servers":
         stop_servers()
         return 0

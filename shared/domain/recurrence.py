@@ -140,6 +140,30 @@ def next_runs(expression: str, timezone: str, after: datetime, count: int) -> li
     return list(islice(_fire_times(expression, _zone(timezone), after), count))
 
 
+def shortest_gap(expression: str) -> timedelta:
+    """The shortest time between two consecutive runs of `expression`.
+
+    Only the times of day count (minute and hour fields): the day fields are replaced by `*`,
+    so within a day the answer is exact, and across midnight it assumes the next day fires too
+    (errs short, never long). A schedule firing at 23:55 and 00:05 is 10 minutes apart on
+    consecutive days, whatever days it keeps.
+    """
+    minute, hour = validate_cron(expression).split()[:2]
+    fires = CronSim(f"{minute} {hour} * * *", _PROBE_START)
+    # Two days of fires include every gap of the daily pattern, the overnight one too.
+    end = _PROBE_START + timedelta(days=2)
+    shortest = timedelta(days=1)
+    previous = next(fires)
+    for fire in fires:
+        if fire > end:
+            break
+        shortest = min(shortest, fire - previous)
+        if shortest <= timedelta(minutes=1):  # cron's resolution: nothing is shorter
+            break
+        previous = fire
+    return shortest
+
+
 def preview(expression: str, timezone: str, after: datetime, count: int) -> list[Preview]:
     """The next `count` runs, each in the schedule's local time and in UTC."""
     zone = _zone(timezone)

@@ -16,7 +16,7 @@ import socket
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -51,13 +51,22 @@ class Infrastructure:
 
     @classmethod
     async def connect(cls, settings: Settings) -> Infrastructure:
-        engine = create_engine(settings.database_url, settings.database_pool_size)
-        # The read timeout must outlast a blocking XREADGROUP, or every idle read times out.
-        redis = Redis.from_url(
+        engine = create_engine(
+            settings.database_url,
+            settings.database_pool_size,
+            settings.database_pool_timeout_seconds,
+        )
+        # A blocking pool: under a burst, callers wait for a connection (bounded by the
+        # timeout) instead of failing with MaxConnectionsError as the default pool does.
+        pool = BlockingConnectionPool.from_url(
             settings.redis_url,
+            max_connections=settings.redis_max_connections,
+            timeout=settings.redis_pool_timeout_seconds,
             socket_connect_timeout=5,
+            # The read timeout must outlast a blocking XREADGROUP, or every idle read times out.
             socket_timeout=settings.bus_block_ms / 1000 + REDIS_READ_MARGIN_SECONDS,
         )
+        redis = Redis.from_pool(pool)
         infra = cls(settings, engine, create_session_factory(engine), redis)
         try:
             async with engine.connect() as conn:

@@ -1,8 +1,9 @@
 """Configuration read from the environment (and an optional `.env` file).
 
-Every limit is a named setting with a default that suits a laptop. Outside
-development (`APP_ENV` other than `development`), placeholder or missing secrets
-are refused at start-up with a message that says exactly what to set.
+Every limit is a named setting with a default that suits a laptop. The environment
+fails closed: without `APP_ENV` a process is in production, so placeholder or missing
+secrets are refused at start-up with a message that says exactly what to set; only
+`APP_ENV=development` (set by `make run`) accepts the built-in development secrets.
 """
 
 from __future__ import annotations
@@ -28,13 +29,22 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
 
-    app_env: Literal["development", "test", "production"] = "development"
+    # Production unless told otherwise: a forgotten variable must not mean public secrets
+    # and a `/dev/sign-in` that mints admin tokens for anyone.
+    app_env: Literal["development", "test", "production"] = "production"
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/ledgerpost"
     database_pool_size: int = Field(default=10, ge=1, le=200)
+    # How long a request waits for a free database connection before it is answered 503:
+    # long enough for a burst of 500 requests to drain on two busy cores (about 15 s).
+    database_pool_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     redis_url: str = "redis://127.0.0.1:6379/0"
+    # Connections one process keeps to Redis; past them callers queue (never fail) for up to
+    # the timeout, then the gateway answers 503 with Retry-After.
+    redis_max_connections: int = Field(default=50, ge=2, le=10_000)
+    redis_pool_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
 
     auth_jwt_secret: str = DEV_JWT_SECRET
     auth_jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
@@ -73,6 +83,10 @@ class Settings(BaseSettings):
     # api-gateway
     gateway_host: str = "127.0.0.1"
     gateway_port: int = Field(default=8000, ge=1, le=65535)
+    # Largest request body the gateway reads (JSON); the CSV import has its own, larger cap.
+    gateway_max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
+    # The Retry-After of a 503 when a pool (database, Redis) stayed busy past its timeout.
+    gateway_busy_retry_after_seconds: int = Field(default=2, ge=1, le=3600)
 
     # Workers answer /healthz, /readyz and /metrics on a small port of their own.
     export_health_port: int = Field(default=8101, ge=0, le=65535)
@@ -123,7 +137,13 @@ class Settings(BaseSettings):
 
     # Manual report emails
     send_max_recipients: int = Field(default=50, ge=1, le=1000)  # To + CC + BCC of one email
-    send_rate_per_minute: int = Field(default=20, ge=1, le=10000)  # per user
+    # per user; "run now" on a schedule counts too, since each run sends an email
+    send_rate_per_minute: int = Field(default=20, ge=1, le=10000)
+
+    # Schedules: how many may exist, and how often one may fire (a run is an export + email).
+    schedules_max_per_user: int = Field(default=50, ge=1, le=100_000)
+    schedules_max_per_tenant: int = Field(default=500, ge=1, le=1_000_000)
+    schedule_min_interval_minutes: int = Field(default=15, ge=1, le=1440)
 
     @property
     def is_development(self) -> bool:

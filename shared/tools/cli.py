@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from shared.infra.entrypoint import EXIT_CONFIG
 from shared.infra.settings import Settings, get_settings
 
 
@@ -24,7 +25,9 @@ def _settings() -> Settings:
     try:
         return get_settings()
     except ValidationError as exc:
-        sys.exit("configuration error: " + "; ".join(str(e["msg"]) for e in exc.errors()))
+        messages = "; ".join(str(e["msg"]) for e in exc.errors())
+        print(f"configuration error: {messages}", file=sys.stderr)
+        raise SystemExit(EXIT_CONFIG) from None
 
 
 async def _migrate(args: argparse.Namespace) -> None:

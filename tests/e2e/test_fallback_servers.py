@@ -73,6 +73,7 @@ def only_python_env(home: Path) -> dict[str, str]:
     closed_pg, closed_redis = quiet_port(), quiet_port()
     return {
         **os.environ,
+        "APP_ENV": "development",  # the migrate step below runs as on a developer's machine
         "PATH": str(tools),
         "DEVSTACK_SERVER_PATH": str(tools),  # and not Debian's /usr/lib/postgresql either
         "DEVSTACK_DIR": str(home / "var"),

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import json
+import uuid
+
+import pytest
+
 from shared.infra.runtime import Infrastructure
+from shared.infra.tokens import Role
 from tests.factories import auth_header, token_for
 
 from .gateway import gateway_client
@@ -26,3 +33,49 @@ async def test_nul_characters_are_a_422_not_a_500(infra: Infrastructure, tenant_
         assert response.status_code == 422, response.text
         assert response.headers["content-type"] == "application/problem+json"
         assert "NUL" in response.json()["detail"]
+
+
+def _cursor(created_at: str) -> str:
+    raw = json.dumps([created_at, str(uuid.UUID(int=0))]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("role", ["user", "admin"])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"to_date": "9999-12-31"}, "to_date"),  # the day after is no date (OverflowError)
+        ({"from_date": "0001-01-01"}, "from_date"),  # a BC instant in UTC (driver DataError)
+        ({"from_date": "1899-12-31"}, "from_date"),
+    ],
+)
+async def test_out_of_range_audit_dates_are_a_422_naming_the_field(
+    infra: Infrastructure, tenant_id: str, role: Role, params: dict[str, str], field: str
+) -> None:
+    who = auth_header(token_for(infra.settings, tenant_id, role))
+    async with gateway_client(infra) as client:
+        response = await client.get("/api/v1/email-audit", params=params, headers=who)
+        edges = {"from_date": "1900-01-01", "to_date": "9998-12-31"}
+        accepted = await client.get("/api/v1/email-audit", params=edges, headers=who)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "date_out_of_range"
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+    assert accepted.status_code == 200, accepted.text
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/email-audit", "/api/v1/exports/jobs", "/api/v1/schedules"]
+)
+@pytest.mark.parametrize(
+    "created_at",
+    ["0001-01-01T00:00:00+05:30", "9999-12-31T23:59:59-05:00", "2025-01-01T00:00:00"],
+)
+async def test_cursors_with_unusable_instants_are_a_422(
+    infra: Infrastructure, tenant_id: str, path: str, created_at: str
+) -> None:
+    user = auth_header(token_for(infra.settings, tenant_id))
+    async with gateway_client(infra) as client:
+        response = await client.get(path, params={"cursor": _cursor(created_at)}, headers=user)
+    assert response.status_code == 422, response.text
+    assert [e["field"] for e in response.json()["errors"]] == ["cursor"]

@@ -16,7 +16,7 @@ SECRET = "a-test-secret-that-is-long-enough-for-hs256!!"
 
 
 def test_hs256_round_trip() -> None:
-    settings = Settings(auth_jwt_secret=SECRET)
+    settings = Settings(app_env="development", auth_jwt_secret=SECRET)
     token = mint_token(settings, user_id="u1", tenant_id="t1", role="admin", email="a@b.in")
     principal = decode_token(token, settings)
     assert (principal.user_id, principal.tenant_id, principal.role) == ("u1", "t1", "admin")
@@ -36,7 +36,10 @@ def test_rs256_with_a_public_key() -> None:
         .decode()
     )
     settings = Settings(
-        auth_jwt_algorithm="RS256", auth_jwt_public_key=public_pem, auth_jwt_private_key=private_pem
+        app_env="development",
+        auth_jwt_algorithm="RS256",
+        auth_jwt_public_key=public_pem,
+        auth_jwt_private_key=private_pem,
     )
     token = mint_token(settings, user_id="u1", tenant_id="t1", role="user", email="a@b.in")
     assert decode_token(token, settings).role == "user"
@@ -47,7 +50,7 @@ def test_rs256_with_a_public_key() -> None:
 
 
 def test_missing_claims_and_bad_roles_are_refused() -> None:
-    settings = Settings(auth_jwt_secret=SECRET)
+    settings = Settings(app_env="development", auth_jwt_secret=SECRET)
     no_tenant = jwt.encode({"sub": "u1", "role": "admin", "email": "a@b", "exp": 9e9}, SECRET)
     superuser = jwt.encode(
         {"sub": "u1", "tenant": "t", "role": "root", "email": "a@b", "exp": 9e9}, SECRET
@@ -58,7 +61,7 @@ def test_missing_claims_and_bad_roles_are_refused() -> None:
 
 
 def test_expired_token_is_refused_beyond_the_leeway() -> None:
-    settings = Settings(auth_jwt_secret=SECRET, auth_jwt_leeway_seconds=0)
+    settings = Settings(app_env="development", auth_jwt_secret=SECRET, auth_jwt_leeway_seconds=0)
     token = mint_token(
         settings, user_id="u", tenant_id="t", role="user", email="a@b", ttl=timedelta(seconds=-1)
     )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from shared.domain import recurrence
 from shared.domain.recurrence import RecurrenceError, next_run, validate_cron, validate_timezone
 
 from .recurrence_helpers import KOLKATA, LONDON, NEW_YORK, utc
@@ -76,3 +79,18 @@ def test_invalid_timezones(name: str) -> None:
     with pytest.raises(RecurrenceError) as caught:
         next_run("0 9 * * *", name, utc(2026, 1, 1))
     assert caught.value.field == "timezone"
+
+
+@pytest.mark.parametrize(
+    ("expression", "gap"),
+    [
+        ("* * * * *", timedelta(minutes=1)),
+        ("*/15 * * * *", timedelta(minutes=15)),
+        ("0 9 * * *", timedelta(days=1)),
+        ("0 9,17 * * 1-5", timedelta(hours=8)),
+        ("0,50 0,23 1 * *", timedelta(minutes=10)),  # 23:50, then 00:00 if the next day fires
+        ("*/5 9 29 2 *", timedelta(minutes=5)),  # however rarely the day comes
+    ],
+)
+def test_shortest_gap_between_runs(expression: str, gap: timedelta) -> None:
+    assert recurrence.shortest_gap(expression) == gap

@@ -27,6 +27,12 @@ def test_placeholder_secrets_are_refused_outside_development(env: str) -> None:
     assert "secrets.token_urlsafe" in message  # says how to make one
 
 
+def test_a_missing_app_env_means_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("APP_ENV", raising=False)
+    with pytest.raises(ValidationError, match="APP_ENV=production refuses to start"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+
+
 def test_real_secrets_are_accepted_in_production() -> None:
     settings = Settings(
         app_env="production",
@@ -48,4 +54,7 @@ def test_rs256_needs_a_public_key_in_production() -> None:
 
 
 def test_stream_prefix_applies_to_every_stream() -> None:
-    assert Settings(bus_stream_prefix="blue:").stream("export.requested") == "blue:export.requested"
+    assert (
+        Settings(app_env="development", bus_stream_prefix="blue:").stream("export.requested")
+        == "blue:export.requested"
+    )

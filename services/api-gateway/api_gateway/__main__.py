@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import Iterator
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from api_gateway.app import create_app
 from shared.infra.entrypoint import connect_or_exit, load_settings_or_exit
@@ -32,15 +33,21 @@ async def _serve() -> None:
         await infra.close()
 
 
-async def _serve_with(settings: Settings, infra: Infrastructure) -> None:
-    config = uvicorn.Config(
-        create_app(settings, infra),
+def server_config(settings: Settings, app: ASGIApp) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
         host=settings.gateway_host,
         port=settings.gateway_port,
         log_config=None,  # our JSON logging is already configured
+        # uvicorn's access log writes the raw path, and a file link's path is its secret;
+        # the app logs each request with its route template instead (http/access_log.py).
+        access_log=False,
         proxy_headers=True,
     )
-    server = _GracefulServer(config)
+
+
+async def _serve_with(settings: Settings, infra: Infrastructure) -> None:
+    server = _GracefulServer(server_config(settings, create_app(settings, infra)))
     stop = asyncio.Event()
     install_stop_signals(stop)
     serving = asyncio.create_task(server.serve())

@@ -18,6 +18,8 @@ from api_gateway.emails import routes as emails
 from api_gateway.exports import link_routes as file_links
 from api_gateway.exports import routes as exports
 from api_gateway.http import health
+from api_gateway.http.access_log import log_request, route_template
+from api_gateway.http.body_limit import BodySizeLimit
 from api_gateway.http.problems import install_problem_handlers
 from api_gateway.party_directory import ledger_routes as ledgers
 from api_gateway.party_directory import routes as party_directory
@@ -86,6 +88,12 @@ def create_app(settings: Settings, infra: Infrastructure | None = None) -> FastA
     app.state.storage = LocalStorage(settings.export_dir)
     app.state.tenant_exists = _tenant_checker()
     install_problem_handlers(app)
+    # Inside the correlation middleware, so a 413 carries the id and is counted.
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.gateway_max_body_bytes,
+        larger={f"{API_PREFIX}{party_directory.IMPORT_PATH}": party_directory.IMPORT_BODY_CAP},
+    )
     app.middleware("http")(_correlation_and_metrics)
     app.include_router(health.router)
     app.include_router(spa.router)
@@ -124,12 +132,13 @@ async def _correlation_and_metrics(
         else new_correlation_id()
     )
     token = correlation_id_var.set(cid)
+    started = time.monotonic()
     try:
         response = await call_next(request)
+        log_request(request, response.status_code, time.monotonic() - started)
     finally:
         correlation_id_var.reset(token)
     response.headers[CORRELATION_HEADER] = cid
-    route = request.scope.get("route")
-    path = getattr(route, "path", "unmatched")
+    path = route_template(request)
     metrics.HTTP_REQUESTS.labels(request.method, path, str(response.status_code)).inc()
     return response

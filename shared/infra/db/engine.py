@@ -61,11 +61,16 @@ async def ensure_database(database_url: str) -> bool:
         await conn.close()
 
 
-def create_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
+def create_engine(
+    database_url: str, pool_size: int = 10, pool_timeout: float = 30.0
+) -> AsyncEngine:
+    """A pool of `pool_size` connections plus as many overflow; a caller that waits longer
+    than `pool_timeout` for one gets sqlalchemy.exc.TimeoutError (the gateway: 503)."""
     return create_async_engine(
         database_url,
         pool_size=pool_size,
         max_overflow=pool_size,
+        pool_timeout=pool_timeout,
         pool_pre_ping=True,
         connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
     )

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 
 from api_gateway.http.pagination import newest_first, page
 from api_gateway.http.problems import ProblemError
-from api_gateway.http.tenancy import tenant_timezone
+from api_gateway.http.tenancy import day_start, tenant_timezone
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import Email, EmailAudit
 from shared.infra.tokens import Principal
@@ -67,14 +67,11 @@ async def list_audit(
     if filters.from_date or filters.to_date:
         zone = ZoneInfo(await tenant_timezone(uow, principal.tenant_id))
         if filters.from_date:
-            query = query.where(EmailAudit.created_at >= _local_midnight(filters.from_date, zone))
+            start = day_start(filters.from_date, zone, "from_date")
+            query = query.where(EmailAudit.created_at >= start)
         if filters.to_date:
-            end = _local_midnight(filters.to_date + timedelta(days=1), zone)
+            end = day_start(filters.to_date, zone, "to_date", next_day=True)
             query = query.where(EmailAudit.created_at < end)
     query = newest_first(query, EmailAudit.created_at, EmailAudit.id, cursor, limit)
     rows = list(await uow.session.scalars(query))
     return page(rows, limit, lambda row: (row.created_at, row.id))
-
-
-def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=zone)

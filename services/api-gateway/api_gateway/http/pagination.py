@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, and_, or_
@@ -26,8 +26,13 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         created, row_id = json.loads(base64.urlsafe_b64decode(padded))
-        return datetime.fromisoformat(created), uuid.UUID(row_id)
-    except (ValueError, TypeError, binascii.Error):
+        moment = datetime.fromisoformat(created)
+        if moment.tzinfo is None:
+            raise ValueError("cursors carry an offset")
+        # In UTC here, so an instant the database driver cannot convert (year 1 at +05:30)
+        # is the caller's bad cursor, not a 500 from the driver.
+        return moment.astimezone(UTC), uuid.UUID(row_id)
+    except (ValueError, TypeError, OverflowError, binascii.Error):
         raise field_error("cursor", "not a cursor this API returned") from None
 
 

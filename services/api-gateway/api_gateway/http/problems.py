@@ -5,15 +5,32 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from asyncpg.exceptions import (
+    CannotConnectNowError,
+    ConnectionDoesNotExistError,
+    TooManyConnectionsError,
+)
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api_gateway.http.access_log import route_template
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+# Driver errors that say "no connection right now", not "this request is wrong".
+_UNAVAILABLE_DATABASE = (
+    TooManyConnectionsError,
+    CannotConnectNowError,
+    ConnectionDoesNotExistError,
+    ConnectionRefusedError,
+)
 _TITLES = {
     400: "Bad request",
     401: "Not authenticated",
@@ -42,19 +59,23 @@ class ProblemError(Exception):
         errors: list[dict[str, str]] | None = None,
         headers: dict[str, str] | None = None,
         extra: dict[str, Any] | None = None,
+        code: str | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.errors = errors
         self.headers = headers
-        self.extra = extra or {}
+        # `code`: a stable, machine-readable name of the refusal (the detail is for people).
+        self.extra = {**(extra or {}), **({"code": code} if code else {})}
 
 
-def field_error(field: str, message: str, status: int = 422) -> ProblemError:
+def field_error(
+    field: str, message: str, status: int = 422, *, code: str | None = None
+) -> ProblemError:
     """A validation problem naming one field (a dotted path such as `params.ledger`)."""
     return ProblemError(
-        status, f"{field}: {message}", errors=[{"field": field, "message": message}]
+        status, f"{field}: {message}", errors=[{"field": field, "message": message}], code=code
     )
 
 
@@ -111,11 +132,35 @@ async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
     # so it is the caller's mistake (422), not ours.
     if "0x00" in str(exc) or "CharacterNotInRepertoire" in type(getattr(exc, "orig", exc)).__name__:
         return problem_response(422, "text values cannot contain NUL characters (\\u0000)")
+    assert isinstance(exc, DBAPIError)
+    # SQLAlchemy's asyncpg adapter wraps the driver's error: the original is its cause.
+    driver_errors = (exc.orig, getattr(exc.orig, "__cause__", None))
+    if exc.connection_invalidated or any(
+        isinstance(e, _UNAVAILABLE_DATABASE) for e in driver_errors
+    ):
+        return await _on_busy(request, exc)
     return await _on_unexpected(request, exc)
 
 
+async def _on_busy(request: Request, exc: Exception) -> JSONResponse:
+    """A pool that stayed exhausted past its timeout, or a server refusing connections: the
+    request did nothing, and trying again shortly is the right move (503 + Retry-After)."""
+    log.warning(
+        "busy: answered 503",
+        extra={"path": route_template(request), "error": type(exc).__name__},
+    )
+    retry_after = request.app.state.settings.gateway_busy_retry_after_seconds
+    return problem_response(
+        503,
+        "the service is busy; try again shortly",
+        headers={"Retry-After": str(retry_after)},
+        extra={"code": "busy"},
+    )
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error", extra={"path": request.url.path})
+    # The route's template, not the path: a file link's path is its secret.
+    log.exception("unhandled error", extra={"path": route_template(request)})
     return problem_response(500, "something went wrong on our side; it has been logged")
 
 
@@ -125,4 +170,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(HTTPException, _on_http)
     app.add_exception_handler(DBAPIError, _on_database_error)
+    app.add_exception_handler(PoolTimeoutError, _on_busy)
+    app.add_exception_handler(RedisConnectionError, _on_busy)
+    app.add_exception_handler(RedisTimeoutError, _on_busy)
     app.add_exception_handler(Exception, _on_unexpected)

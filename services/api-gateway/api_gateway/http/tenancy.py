@@ -1,16 +1,22 @@
-"""The caller's tenant as the API needs it: its timezone, and today's date there."""
+"""The caller's tenant as the API needs it: its timezone, today's date there, and where a
+local date filter starts as an instant."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from api_gateway.http.problems import field_error
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import Tenant
 
 DEFAULT_TIMEZONE = "Asia/Kolkata"
+# Date filters accept this range: far inside what Python and PostgreSQL can hold in any
+# timezone (0001-01-01 in Kolkata is a BC instant in UTC; the day after 9999-12-31 is no date).
+EARLIEST_FILTER_DATE = date(1900, 1, 1)
+LATEST_FILTER_DATE = date(9998, 12, 31)
 
 
 async def tenant_timezone(uow: UnitOfWork, tenant_id: str) -> str:
@@ -22,3 +28,17 @@ async def tenant_timezone(uow: UnitOfWork, tenant_id: str) -> str:
 async def tenant_today(uow: UnitOfWork, tenant_id: str) -> date:
     """Today's date where the tenant keeps its books."""
     return datetime.now(ZoneInfo(await tenant_timezone(uow, tenant_id))).date()
+
+
+def day_start(day: date, zone: ZoneInfo, field: str, *, next_day: bool = False) -> datetime:
+    """The UTC instant `day` (or the day after it) begins in `zone`, for an inclusive local
+    date filter; 422 naming `field` when the date is outside the accepted range."""
+    if not EARLIEST_FILTER_DATE <= day <= LATEST_FILTER_DATE:
+        raise field_error(
+            field,
+            f"must be between {EARLIEST_FILTER_DATE} and {LATEST_FILTER_DATE}",
+            code="date_out_of_range",
+        )
+    if next_day:
+        day += timedelta(days=1)
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)

@@ -37,6 +37,9 @@ router = APIRouter(prefix="/party-emails", tags=["party directory"])
 MAX_PAGE_SIZE = 100
 # Room for the multipart boundaries and part headers around a file of the largest size.
 MULTIPART_OVERHEAD_BYTES = 16 * 1024
+IMPORT_PATH = "/party-emails/import"  # the import route's path below, with the prefix
+# The gateway's body cap for the import: above this route's own, which answers first.
+IMPORT_BODY_CAP = MAX_IMPORT_BYTES + 2 * MULTIPART_OVERHEAD_BYTES
 _MULTIPART_AVAILABLE = importlib.util.find_spec("python_multipart") is not None
 _CSV_TYPES = ("text/csv", "application/csv")
 _UPLOAD_DOC: dict[str, Any] = {

@@ -15,7 +15,7 @@ from redis.asyncio import Redis
 
 from api_gateway.exports.use_cases import params_context
 from api_gateway.http.problems import ProblemError, field_error
-from api_gateway.http.rate_limit import enforce_rate_limit
+from api_gateway.http.rate_limit import enforce_send_rate
 from api_gateway.reports.queueing import (
     ReportEmail,
     checked_recipients,
@@ -32,8 +32,6 @@ from shared.infra.db.models import DistributionList, Email, EmailAudit
 from shared.infra.settings import Settings
 from shared.infra.tokens import Principal
 from shared.states import AuditStatus
-
-SEND_ACTION = "report-email"
 
 
 def _texts(subject: str | None, message: str | None, defaults: tuple[str, str]) -> tuple[str, str]:
@@ -55,7 +53,7 @@ async def send_report_email(
     raw = body.model_dump(mode="json")
     if (earlier := await replayed(uow, principal, idempotency_key, raw)) is not None:
         return earlier, False
-    await _rate_limit(redis, settings, principal)
+    await enforce_send_rate(redis, settings, principal)
     request = definition.email_request(body)
     try:
         params = await definition.request_params(
@@ -129,17 +127,6 @@ async def _internal_recipients(
             "to", "no recipient: type an internal address or pick a distribution list"
         )
     return to, cc, bcc, source
-
-
-async def _rate_limit(redis: Redis, settings: Settings, principal: Principal) -> None:
-    await enforce_rate_limit(
-        redis,
-        settings.bus_stream_prefix,
-        SEND_ACTION,
-        principal.tenant_id,
-        principal.user_id,
-        settings.send_rate_per_minute,
-    )
 
 
 async def _distribution_list(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from api_gateway.http.deps import CurrentUser, IdempotencyKey, SettingsDep, UowDep
+from api_gateway.http.deps import CurrentUser, IdempotencyKey, InfraDep, SettingsDep, UowDep
 from api_gateway.schedules.runs import list_runs, read_run
 from api_gateway.schedules.schemas import (
     DEFAULT_PREVIEW,
@@ -118,11 +118,13 @@ async def run(
     schedule_id: uuid.UUID,
     user: CurrentUser,
     uow: UowDep,
+    infra: InfraDep,
+    settings: SettingsDep,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> RunPublic:
-    """Run the schedule now, once, without moving its next run."""
-    created = await run_now(uow, user, schedule_id, idempotency_key)
+    """Run the schedule now, once, without moving its next run (counts as a manual send)."""
+    created = await run_now(uow, infra.redis, settings, user, schedule_id, idempotency_key)
     response.headers["Location"] = f"/api/v1/schedule-runs/{created.id}"
     return RunPublic.from_row(created)
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from api_gateway.http.problems import ProblemError, field_error
 from api_gateway.http.tenancy import tenant_timezone
+from api_gateway.schedules.limits import check_interval
 from api_gateway.schedules.schemas import PreviewPublic, RecipientsIn, Recurrence, ScheduleWrite
 from shared.domain import recurrence, tenants
 from shared.domain.addresses import contains_header_unsafe
@@ -52,6 +53,7 @@ async def check_schedule(
 ) -> CheckedSchedule:
     """The body checked and normalised; 422 naming the bad field (every bad address at once)."""
     cron, zone = await checked_recurrence(uow, principal.tenant_id, body)
+    check_interval(cron, settings, "cron" if body.cron is not None else "preset")
     definition = report_named(body.report)
     params = await _checked_params(uow, settings, principal.tenant_id, definition, body, zone)
     recipients = await _checked_recipients(

@@ -15,10 +15,12 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from redis.asyncio import Redis
 from sqlalchemy import and_, delete, select
 
 from api_gateway.http.pagination import newest_first, page
 from api_gateway.http.problems import ProblemError
+from api_gateway.schedules.limits import check_room_for_one_more, count_run_now
 from api_gateway.schedules.rules import (
     CheckedSchedule,
     check_schedule,
@@ -72,6 +74,7 @@ async def create_schedule(
 ) -> ReportSchedule:
     """Validate and store a new schedule (committed), owned by the caller."""
     checked = await check_schedule(uow, settings, principal, body)
+    await check_room_for_one_more(uow, settings, principal)
     # Every column is given, so the returned row needs no reload after the commit.
     row = ReportSchedule(
         id=uuid.uuid4(),
@@ -179,26 +182,39 @@ async def resume_schedule(
 
 
 async def run_now(
-    uow: UnitOfWork, principal: Principal, schedule_id: uuid.UUID, idempotency_key: str | None
+    uow: UnitOfWork,
+    redis: Redis,
+    settings: Settings,
+    principal: Principal,
+    schedule_id: uuid.UUID,
+    idempotency_key: str | None,
 ) -> ScheduleRun:
     """A manual run, now (committed and announced); `next_run_at` is left alone.
-    The same Idempotency-Key on the same schedule gives the same run."""
+    The same Idempotency-Key on the same schedule gives the same run (and is not counted
+    again against the send rate)."""
     schedule = await find_schedule(uow, principal, schedule_id)
     if idempotency_key:
         key = f"manual:{schedule.id}:{_key_part(idempotency_key)}"
+        if (earlier := await _run_with_key(uow, schedule.id, key)) is not None:
+            return earlier
     else:
         key = f"manual:{uuid.uuid4()}"
+    await count_run_now(redis, settings, principal)
     # None means the key exists already: nothing was inserted or announced.
     if await create_run(uow, schedule, _now(), trigger="manual", key=key) is not None:
         await uow.commit()
         _log("run requested", principal, schedule.id)
-    run = await uow.session.scalar(
-        select(ScheduleRun).where(
-            ScheduleRun.idempotency_key == key, ScheduleRun.schedule_id == schedule.id
-        )
-    )
+    run = await _run_with_key(uow, schedule.id, key)
     assert run is not None
     return run
+
+
+async def _run_with_key(uow: UnitOfWork, schedule_id: uuid.UUID, key: str) -> ScheduleRun | None:
+    return await uow.session.scalar(
+        select(ScheduleRun).where(
+            ScheduleRun.idempotency_key == key, ScheduleRun.schedule_id == schedule_id
+        )
+    )
 
 
 async def preview_schedule(
