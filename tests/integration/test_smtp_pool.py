@@ -10,10 +10,14 @@ from typing import TYPE_CHECKING
 import pytest
 from mail_service.smtp import SendFailure, SmtpPool, SmtpTarget
 
+from shared.domain.smtp_servers import ServerRules
 from tests.conftest import wait_until
 
 if TYPE_CHECKING:
     from tests.smtp_kit.fixtures import SinkFactory
+
+
+RULES = ServerRules()
 
 
 def _target(port: int, timeout: float = 5.0) -> SmtpTarget:
@@ -38,7 +42,7 @@ async def test_a_refused_connection_blames_the_server() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with pytest.raises(SendFailure) as failed:
-        await _send(SmtpPool(None, 30), _target(port))
+        await _send(SmtpPool(None, 30, rules=RULES), _target(port))
     assert (failed.value.error_class, failed.value.at_connect) == ("connection_refused", True)
 
 
@@ -48,7 +52,7 @@ async def test_a_server_silent_after_data_blames_the_message_not_the_server(
     sink = await smtp_sinks("plain")
     sink.data_gate = asyncio.Event()  # never released: the server goes quiet after DATA
     with pytest.raises(SendFailure) as failed:
-        await _send(SmtpPool(None, 30), _target(sink.port, timeout=0.5))
+        await _send(SmtpPool(None, 30, rules=RULES), _target(sink.port, timeout=0.5))
     assert (failed.value.error_class, failed.value.at_connect) == ("timeout", False)
 
 
@@ -57,7 +61,7 @@ async def test_a_test_send_does_not_queue_behind_a_batch_holding_the_servers_slo
 ) -> None:
     sink = await smtp_sinks("plain")
     sink.data_gate = asyncio.Event()
-    pool = SmtpPool(None, 30, per_server=1)
+    pool = SmtpPool(None, 30, per_server=1, rules=RULES)
     batch = asyncio.create_task(_send(pool, _target(sink.port, timeout=10)))
 
     async def commands(name: str, count: int) -> bool:

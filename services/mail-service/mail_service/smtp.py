@@ -22,6 +22,8 @@ from pathlib import Path
 
 import aiosmtplib
 
+from shared.domain.smtp_servers import ServerRules
+
 # How the failure is filed in the audit, and whether trying again could help.
 PERMANENT_CLASSES = frozenset(
     {"auth", "smtp_5xx", "recipients_refused", "tls", "dns", "config", "compose", "gave_up"}
@@ -143,7 +145,10 @@ class SmtpPool:
     past their time are closed as the pool is used; `close()` ends the rest.
     """
 
-    def __init__(self, ca_file: Path | None, idle_seconds: float, per_server: int = 1) -> None:
+    def __init__(
+        self, ca_file: Path | None, idle_seconds: float, per_server: int = 1, *, rules: ServerRules
+    ) -> None:
+        self._rules = rules
         self._context = tls_context(ca_file)
         self._idle_seconds = idle_seconds
         self._per_server = per_server
@@ -239,6 +244,12 @@ class SmtpPool:
                 del self._idle[key]
 
     async def _connect(self, target: SmtpTarget) -> aiosmtplib.SMTP:
+        # Settings saved before the gateway refused them must not send a password in clear.
+        refusal = self._rules.unencrypted_login_refusal(
+            target.host, target.security, target.username
+        )
+        if refusal is not None:
+            raise SendFailure("config", f"not sent: {refusal}")
         client = aiosmtplib.SMTP(
             hostname=target.host,
             port=target.port,
