@@ -8,7 +8,8 @@ from email.message import EmailMessage
 from typing import TYPE_CHECKING
 
 import pytest
-from mail_service.smtp import SendFailure, SmtpPool, SmtpTarget
+from mail_service.failures import SendFailure
+from mail_service.smtp import SmtpPool, SmtpTarget
 
 from shared.domain.smtp_servers import ServerRules
 from tests.conftest import wait_until
@@ -35,6 +36,13 @@ async def _send(pool: SmtpPool, target: SmtpTarget, *, limited: bool = True) -> 
     return await pool.send(
         target, _message(), "a@example.in", ["b@example.in"], 10, limited=limited
     )
+
+
+async def _send_to(pool: SmtpPool, target: SmtpTarget) -> object:
+    try:
+        return await _send(pool, target)
+    finally:
+        await pool.close()
 
 
 async def test_a_refused_connection_blames_the_server() -> None:
@@ -77,3 +85,25 @@ async def test_a_test_send_does_not_queue_behind_a_batch_holding_the_servers_slo
         sink.data_gate.set()
         await pool.close()
     assert len(await sink.wait_for_messages(2)) == 2
+
+
+async def test_a_server_without_auth_is_not_called_a_tls_failure(
+    smtp_sinks: SinkFactory,
+) -> None:
+    sink = await smtp_sinks("plain")  # no `auth`: AUTH is never advertised
+    target = SmtpTarget("127.0.0.1", sink.port, "none", "mailer", "pw", 5.0)
+    # A cleartext login is allowed to loopback in development only: that is this one.
+    pool = SmtpPool(None, 30, rules=ServerRules(development=True))
+    with pytest.raises(SendFailure) as failed:
+        await _send_to(pool, target)
+    failure = failed.value
+    assert (failure.error_class, failure.permanent, failure.at_connect) == (
+        "auth_unsupported",
+        True,
+        True,
+    )
+    assert failure.reason == (
+        f"the server at 127.0.0.1:{sink.port} does not offer a login (no AUTH); many offer "
+        "one only over an encrypted connection (starttls or ssl)"
+    )
+    assert sink.messages == []

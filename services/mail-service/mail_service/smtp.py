@@ -1,4 +1,4 @@
-"""Talking to the tenant's SMTP server with aiosmtplib, and saying plainly what went wrong.
+"""Talking to the tenant's SMTP server with aiosmtplib (what went wrong: `failures.py`).
 
 TLS is always explicit (`none`, `starttls` or `ssl`: never opportunistic), every operation has
 the tenant's timeout and the whole send an overall deadline. Connections are pooled per server
@@ -12,7 +12,6 @@ import contextlib
 import hashlib
 import hmac
 import secrets
-import socket
 import ssl
 import time
 from collections import Counter
@@ -24,11 +23,7 @@ import aiosmtplib
 
 from shared.domain.smtp_servers import ServerRules
 
-# How the failure is filed in the audit, and whether trying again could help.
-PERMANENT_CLASSES = frozenset(
-    {"auth", "smtp_5xx", "recipients_refused", "tls", "dns", "config", "compose", "gave_up"}
-)
-
+from .failures import SendFailure, classify, login_failure
 
 PoolKey = tuple[str, int, str, str, str]  # server, login, and a keyed digest of the password
 Server = tuple[str, int, str]
@@ -66,74 +61,11 @@ class SendResult:
     refused: dict[str, str]  # recipient -> the server's answer, for partial refusals
 
 
-class SendFailure(Exception):
-    """A failed send, classified: `error_class`, a plain-language `reason`, `permanent`."""
-
-    def __init__(
-        self, error_class: str, reason: str, code: int | None = None, reply: str | None = None
-    ) -> None:
-        super().__init__(reason)
-        self.error_class = error_class
-        self.reason = reason
-        self.code = code
-        self.reply = reply
-        # Failed before any message was offered (connect, TLS, login): the server, not the
-        # message, is the problem, and the next message would fare the same.
-        self.at_connect = False
-
-    @property
-    def permanent(self) -> bool:
-        return self.error_class in PERMANENT_CLASSES
-
-
 def tls_context(ca_file: Path | None) -> ssl.SSLContext:
     context = ssl.create_default_context()
     if ca_file is not None:
         context.load_verify_locations(cafile=str(ca_file))
     return context
-
-
-def classify(exc: BaseException, target: SmtpTarget) -> SendFailure:
-    """Turn whatever aiosmtplib or the network raised into a SendFailure an admin understands."""
-    where = f"{target.host}:{target.port}"
-    if isinstance(exc, SendFailure):
-        return exc
-    if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
-        return SendFailure(
-            "auth", "the server rejected the username or password", exc.code, exc.message
-        )
-    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
-        refused = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in exc.recipients)
-        return SendFailure("recipients_refused", f"every recipient was refused ({refused})")
-    if isinstance(exc, aiosmtplib.SMTPResponseException):
-        kind = "smtp_4xx" if 400 <= exc.code < 500 else "smtp_5xx"
-        return SendFailure(
-            kind, f"the server answered {exc.code} {exc.message}", exc.code, exc.message
-        )
-    if isinstance(exc, (aiosmtplib.SMTPTimeoutError, TimeoutError)):
-        return SendFailure(
-            "timeout", f"the server at {where} did not answer within {target.timeout:g} s"
-        )
-    cause = exc.__cause__ or exc.__context__
-    for candidate in (exc, cause):
-        if isinstance(candidate, socket.gaierror):
-            return SendFailure("dns", f"the host name {target.host!r} could not be found (DNS)")
-        if isinstance(candidate, ssl.SSLError):
-            return SendFailure(
-                "tls", f"the TLS handshake with {where} failed: {candidate.reason or candidate}"
-            )
-        if isinstance(candidate, ConnectionRefusedError):
-            return SendFailure("connection_refused", f"{where} refused the connection")
-    text = str(exc)
-    if "Name or service not known" in text or "nodename nor servname" in text:
-        return SendFailure("dns", f"the host name {target.host!r} could not be found (DNS)")
-    if "SSL" in text or "TLS" in text or "certificate" in text:
-        return SendFailure("tls", f"the TLS handshake with {where} failed: {text}")
-    if "refused" in text.lower():
-        return SendFailure("connection_refused", f"{where} refused the connection")
-    if isinstance(exc, (aiosmtplib.SMTPServerDisconnected, ConnectionError, OSError)):
-        return SendFailure("disconnected", f"the connection to {where} was lost: {text}")
-    return SendFailure("unexpected", f"sending failed: {type(exc).__name__}: {text}")
 
 
 class SmtpPool:
@@ -261,7 +193,7 @@ class SmtpPool:
         try:
             await client.connect()
             if target.username:
-                await client.login(target.username, target.password or "")
+                await _login(client, target)
         except BaseException:
             _close(client)
             raise
@@ -272,6 +204,15 @@ class SmtpPool:
         clients = [client for idle in self._idle.values() for client, _ in idle]
         self._idle.clear()
         await asyncio.gather(*(_quit(client) for client in clients))
+
+
+async def _login(client: aiosmtplib.SMTP, target: SmtpTarget) -> None:
+    try:
+        await client.login(target.username or "", target.password or "")
+    except aiosmtplib.SMTPException as exc:
+        if (failure := login_failure(exc, client, target)) is not None:
+            raise failure from exc
+        raise
 
 
 async def _quit(client: aiosmtplib.SMTP) -> None:
