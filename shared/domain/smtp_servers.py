@@ -20,6 +20,8 @@ import re
 import socket
 from dataclasses import dataclass
 
+from shared.infra.settings import Settings
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -39,6 +41,10 @@ class ServerRules:
     allowed_names: frozenset[str] = frozenset()
     allowed_networks: tuple[IPNetwork, ...] = ()
     development: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ServerRules:
+        return cls.parse(settings.smtp_allowed_private_hosts, development=settings.is_development)
 
     @classmethod
     def parse(cls, allowed: str, *, development: bool = False) -> ServerRules:
@@ -131,8 +137,12 @@ def _is_loopback_name(host: str) -> bool:
 
 
 async def _resolve(name: str, port: int) -> list[IPAddress]:
+    """The addresses to connect to; IPv4-mapped IPv6 ones as the IPv4 address they are."""
     if _is_literal(name):
-        return [ipaddress.ip_address(name)]
+        address = ipaddress.ip_address(name)
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            return [address.ipv4_mapped]
+        return [address]
     infos = await asyncio.get_running_loop().getaddrinfo(
         name, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
     )

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from tests.smtp_kit.fixtures import SinkFactory
 
 
-RULES = ServerRules()
+RULES = ServerRules.parse("127.0.0.1")  # the sinks listen there
 
 
 def _target(port: int, timeout: float = 5.0) -> SmtpTarget:
@@ -93,7 +93,7 @@ async def test_a_server_without_auth_is_not_called_a_tls_failure(
     sink = await smtp_sinks("plain")  # no `auth`: AUTH is never advertised
     target = SmtpTarget("127.0.0.1", sink.port, "none", "mailer", "pw", 5.0)
     # A cleartext login is allowed to loopback in development only: that is this one.
-    pool = SmtpPool(None, 30, rules=ServerRules(development=True))
+    pool = SmtpPool(None, 30, rules=ServerRules.parse("127.0.0.1", development=True))
     with pytest.raises(SendFailure) as failed:
         await _send_to(pool, target)
     failure = failed.value

@@ -22,7 +22,7 @@ def build_deps(infra: Infrastructure) -> MailDeps:
             settings.mail_smtp_ca_file,
             settings.mail_connection_idle_seconds,
             settings.mail_connections_per_server,
-            rules=ServerRules(development=settings.is_development),
+            rules=ServerRules.from_settings(settings),
         ),
         box=SecretBox(settings.encryption_key_list),
         parts=AttachmentParts(settings.mail_attachment_cache_mb * 1024 * 1024),

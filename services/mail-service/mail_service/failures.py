@@ -26,6 +26,7 @@ PERMANENT_CLASSES = frozenset(
         "tls",
         "dns",
         "config",
+        "host_not_allowed",
         "compose",
         "gave_up",
     }

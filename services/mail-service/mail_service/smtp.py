@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import hmac
 import secrets
+import socket
 import ssl
 import time
 from collections import Counter
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import aiosmtplib
 
-from shared.domain.smtp_servers import ServerRules
+from shared.domain.smtp_servers import HostNotAllowedError, ServerRules
 
 from .failures import SendFailure, classify, login_failure
 
@@ -182,9 +183,17 @@ class SmtpPool:
         )
         if refusal is not None:
             raise SendFailure("config", f"not sent: {refusal}")
+        # Resolved and checked here, right before connecting, and the socket goes to the
+        # address checked: a name re-pointed at a private address since the settings were
+        # saved (DNS rebinding) is refused, not followed.
+        try:
+            addresses = await self._rules.checked_addresses(target.host, target.port)
+        except HostNotAllowedError as exc:
+            raise SendFailure("host_not_allowed", f"not sent: {exc}") from exc
+        sock = await _open_socket(addresses, target.port, target.timeout)
         client = aiosmtplib.SMTP(
-            hostname=target.host,
-            port=target.port,
+            hostname=target.host,  # what TLS verifies the certificate against
+            sock=sock,
             use_tls=target.security == "ssl",
             start_tls=target.security == "starttls",  # False, not None: never opportunistic
             tls_context=self._context,
@@ -195,6 +204,8 @@ class SmtpPool:
             if target.username:
                 await _login(client, target)
         except BaseException:
+            # The socket belongs to the transport now (closed with it, also when the TLS
+            # handshake fails): closing it here would free its descriptor under a live one.
             _close(client)
             raise
         return client
@@ -204,6 +215,29 @@ class SmtpPool:
         clients = [client for idle in self._idle.values() for client, _ in idle]
         self._idle.clear()
         await asyncio.gather(*(_quit(client) for client in clients))
+
+
+async def _open_socket(addresses: list[str], port: int, seconds_each: float) -> socket.socket:
+    """A TCP connection to the first of `addresses` that answers within `seconds_each`."""
+    loop = asyncio.get_running_loop()
+    failure: OSError | None = None
+    for address in addresses:
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setblocking(False)
+        try:
+            async with asyncio.timeout(seconds_each):
+                await loop.sock_connect(sock, (address, port))
+        except OSError as exc:  # refused, unreachable, timed out: the next address
+            sock.close()
+            failure = exc
+            continue
+        except BaseException:
+            sock.close()
+            raise
+        return sock
+    assert failure is not None  # checked_addresses never answers an empty list
+    raise failure
 
 
 async def _login(client: aiosmtplib.SMTP, target: SmtpTarget) -> None:

@@ -10,7 +10,7 @@ hand the password over (in cleartext with `security: none`).
 from __future__ import annotations
 
 from api_gateway.http.problems import field_error
-from shared.domain.smtp_servers import ServerRules
+from shared.domain.smtp_servers import HostNotAllowedError, ServerRules
 from shared.infra.db.models import EmailSettings
 from shared.infra.settings import Settings
 
@@ -22,7 +22,7 @@ RETYPE_PASSWORD = (
 
 
 def server_rules(settings: Settings) -> ServerRules:
-    return ServerRules(development=settings.is_development)
+    return ServerRules.from_settings(settings)
 
 
 def same_server(
@@ -57,3 +57,16 @@ def check_login_transport(
     refusal = rules.unencrypted_login_refusal(host, security, username)
     if refusal is not None:
         raise field_error(f"{prefix}security", refusal, code="unencrypted_login")
+
+
+async def check_host(rules: ServerRules, host: str, port: int, *, field: str) -> None:
+    """422 `smtp_host_not_allowed` naming `field` for a host tenants may not use: loopback,
+    private, link-local (or a name resolving to one) not allowed by the operator."""
+    try:
+        await rules.checked_addresses(host, port)
+    except HostNotAllowedError as exc:
+        raise field_error(field, str(exc), code="smtp_host_not_allowed") from None
+    except (OSError, UnicodeError):
+        # A name that does not resolve (yet) can be saved; the mail-service checks it again
+        # right before connecting, and a test send answers "DNS".
+        return

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from api_gateway.exports.schemas import EmailTestStatusField
 from api_gateway.http.problems import field_error
 from api_gateway.smtp_settings.credentials import (
+    check_host,
     check_login_transport,
     refuse_password_elsewhere,
     server_rules,
@@ -133,6 +134,7 @@ async def _values_to_try(
         )
         password = stored_password
     check_login_transport(rules, values["host"], unsaved.security, login, prefix="settings.")
+    await check_host(rules, values["host"], unsaved.port, field="settings.host")
     return {**values, "password": password}
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from api_gateway.http.problems import ProblemError
 from api_gateway.smtp_settings.credentials import (
+    check_host,
     check_login_transport,
     refuse_password_elsewhere,
     server_rules,
@@ -123,9 +124,9 @@ async def save_email_settings(
 ) -> EmailSettingsPublic:
     """Validate and replace the tenant's settings and internal domains (committed)."""
     checked = check_update(body)
-    check_login_transport(
-        server_rules(settings), checked.host, body.security, checked.username, prefix=""
-    )
+    rules = server_rules(settings)
+    check_login_transport(rules, checked.host, body.security, checked.username, prefix="")
+    await check_host(rules, checked.host, body.port, field="host")
     if not body.password_given:
         stored = await uow.session.get(EmailSettings, admin.tenant_id)
         refuse_password_elsewhere(
