@@ -3,9 +3,12 @@ IP literals, `localhost` from the hosts file, and the operator's allow list."""
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 
 import pytest
+from api_gateway.http.problems import ProblemError
+from api_gateway.smtp_settings.credentials import check_host
 from pydantic import ValidationError
 
 from shared.domain.smtp_servers import HostNotAllowedError, ServerRules
@@ -90,3 +93,22 @@ def test_a_login_in_cleartext(
 ) -> None:
     rules = ServerRules(development=development)
     assert (rules.unencrypted_login_refusal(host, security, username) is not None) == refused
+
+
+class _SlowResolver(ServerRules):
+    async def checked_addresses(self, host: str, port: int) -> list[str]:
+        await asyncio.Event().wait()  # a DNS server that never answers
+        raise AssertionError("unreachable")
+
+
+async def test_the_gateway_waits_for_dns_no_longer_than_the_smtp_timeout() -> None:
+    # Saving is not held up by a slow resolver; the mail-service checks again before connecting.
+    await check_host(_SlowResolver(), "slow.example.in", 587, within=0.01, field="host")
+
+
+async def test_the_gateway_names_the_field_of_a_refused_host() -> None:
+    with pytest.raises(ProblemError) as refused:
+        await check_host(STRICT, "169.254.169.254", 587, within=5, field="settings.host")
+    assert refused.value.extra == {"code": "smtp_host_not_allowed"}
+    assert refused.value.errors is not None
+    assert refused.value.errors[0]["field"] == "settings.host"

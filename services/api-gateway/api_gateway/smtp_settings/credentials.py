@@ -9,6 +9,8 @@ hand the password over (in cleartext with `security: none`).
 
 from __future__ import annotations
 
+import asyncio
+
 from api_gateway.http.problems import field_error
 from shared.domain.smtp_servers import HostNotAllowedError, ServerRules
 from shared.infra.db.models import EmailSettings
@@ -59,14 +61,18 @@ def check_login_transport(
         raise field_error(f"{prefix}security", refusal, code="unencrypted_login")
 
 
-async def check_host(rules: ServerRules, host: str, port: int, *, field: str) -> None:
+async def check_host(
+    rules: ServerRules, host: str, port: int, *, within: float, field: str
+) -> None:
     """422 `smtp_host_not_allowed` naming `field` for a host tenants may not use: loopback,
-    private, link-local (or a name resolving to one) not allowed by the operator."""
+    private, link-local (or a name resolving to one) not allowed by the operator. The name
+    is resolved `within` seconds (the settings' SMTP timeout)."""
     try:
-        await rules.checked_addresses(host, port)
+        async with asyncio.timeout(within):
+            await rules.checked_addresses(host, port)
     except HostNotAllowedError as exc:
         raise field_error(field, str(exc), code="smtp_host_not_allowed") from None
     except (OSError, UnicodeError):
-        # A name that does not resolve (yet) can be saved; the mail-service checks it again
-        # right before connecting, and a test send answers "DNS".
+        # A name that does not resolve (yet, or in time) can be saved; the mail-service
+        # checks it again right before connecting, and a test send answers "DNS".
         return

@@ -134,7 +134,9 @@ async def _values_to_try(
         )
         password = stored_password
     check_login_transport(rules, values["host"], unsaved.security, login, prefix="settings.")
-    await check_host(rules, values["host"], unsaved.port, field="settings.host")
+    await check_host(
+        rules, values["host"], unsaved.port, within=unsaved.timeout_seconds, field="settings.host"
+    )
     return {**values, "password": password}
 
 

@@ -126,7 +126,7 @@ async def save_email_settings(
     checked = check_update(body)
     rules = server_rules(settings)
     check_login_transport(rules, checked.host, body.security, checked.username, prefix="")
-    await check_host(rules, checked.host, body.port, field="host")
+    await check_host(rules, checked.host, body.port, within=body.timeout_seconds, field="host")
     if not body.password_given:
         stored = await uow.session.get(EmailSettings, admin.tenant_id)
         refuse_password_elsewhere(
