@@ -179,7 +179,13 @@ class Bench:
     def __init__(self, tmp: Path) -> None:
         # DATABASE_URL, REDIS_URL and the rest from the environment, as the service reads them
         prefix = f"bench-mail-{uuid.uuid4().hex[:8]}:"
-        self.settings = Settings(app_env="development", export_dir=tmp, bus_stream_prefix=prefix)
+        # The sink listens on loopback, which tenants may not use by default.
+        self.settings = Settings(
+            app_env="development",
+            export_dir=tmp,
+            bus_stream_prefix=prefix,
+            smtp_allowed_private_hosts="127.0.0.1",
+        )
         self.tenant, self.queued = f"bench-mail-{uuid.uuid4().hex[:8]}", 0
         self.stop, self.tasks = asyncio.Event(), list[asyncio.Task[None]]()
         self.infra: Infrastructure | None = None

@@ -138,6 +138,8 @@ def run() -> int:
         DEV_SMTP_HOST="127.0.0.1",
         DEV_SMTP_PORT=smtp_port,
     )
+    # The development SMTP sink listens on loopback, which tenants may not use by default.
+    env.setdefault("SMTP_ALLOWED_PRIVATE_HOSTS", "127.0.0.1,::1,localhost")
     ports = {f: setting(f.lower()) for f in ("GATEWAY_PORT", "EXPORT_HEALTH_PORT")}
     ports |= {f: setting(f.lower()) for f in ("MAIL_HEALTH_PORT", "SCHEDULER_HEALTH_PORT")}
     ports["DEV_SMTP_PORT"] = smtp_port

@@ -85,6 +85,8 @@ def make_settings(database_url: str, export_dir: Path, **overrides: object) -> S
         "bus_claim_idle_ms": 0,  # burst-mode tests retry at once instead of waiting
         "bus_max_deliveries": 3,
         "log_format": "text",
+        # The suite's SMTP servers listen on loopback, which tenants may not use by default.
+        "smtp_allowed_private_hosts": "127.0.0.1,::1",
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

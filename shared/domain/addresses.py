@@ -7,6 +7,9 @@ touches DNS.
 Decisions (the mail-service relies on them):
 - `is_internal_address` matches the address's domain EXACTLY against the internal domains:
   `mail.company.com` is not internal because `company.com` is; list it explicitly.
+- An internal address has no `%` or `!` in its local part: `x%evil.com@company.com` (the
+  "percent hack") and `x!evil.com@company.com` (a UUCP bang path) are relayed onward by mail
+  servers that honour them, so the mail would leave the company.
 - A trailing dot is stripped from a configured domain (`company.com.` is the same DNS name),
   but an address ending in a dot is refused by `normalize_address` (email_validator refuses
   it, and we would not send to it), so `x@company.com.` is external: unparseable means external.
@@ -29,6 +32,10 @@ _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 # Python's str.splitlines() (used by some header code) also breaks on these, so they could
 # smuggle a new header line just like CR/LF.
 _LINE_SEPARATORS = frozenset("\u2028\u2029")
+
+
+# Route mail onward from the receiving server: never in an internal address.
+_RELAY_CHARACTERS = frozenset("%!")
 
 
 class InvalidAddressError(ValueError):
@@ -89,13 +96,28 @@ def normalize_hostname(raw: str) -> str:
 
 
 def is_internal_address(address: str, internal_domains: Iterable[str]) -> bool:
-    """True only when `address` parses and its domain equals one of `internal_domains`
-    (after normalizing both). Never raises: anything unparseable is external."""
+    """True only when `address` parses, its domain equals one of `internal_domains` (after
+    normalizing both) and its local part cannot relay onward (`%`, `!`). Never raises:
+    anything unparseable is external."""
     try:
-        domain = normalize_address(address).rpartition("@")[2]
+        local, _, domain = normalize_address(address).rpartition("@")
     except (InvalidAddressError, TypeError):
         return False
+    if relays_onward(local):
+        return False
     return domain in _normalized_domains(internal_domains)
+
+
+def relays_onward(local_part: str) -> bool:
+    """True when a server may route the mail on from the local part (`%` or `!`)."""
+    return any(ch in _RELAY_CHARACTERS for ch in local_part)
+
+
+def not_internal_hint(address: str) -> str:
+    """Why an address in an internal domain is still refused, or "" (for messages)."""
+    if isinstance(address, str) and relays_onward(address.rpartition("@")[0]):
+        return " (a % or ! in the local part would relay it to another server)"
+    return ""
 
 
 def _normalized_domains(domains: Iterable[str]) -> set[str]:

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from shared.infra.db import DatabaseUnavailableError
 from shared.infra.logging import configure_logging
+from shared.infra.python_version import warn_if_python_unpatched
 from shared.infra.runtime import Infrastructure, RedisUnavailableError, Worker, run_worker
 from shared.infra.settings import Settings, get_settings
 
@@ -28,6 +29,7 @@ def load_settings_or_exit(service: str) -> Settings:
         print(f"{service}: configuration error: {messages}", file=sys.stderr)
         raise SystemExit(EXIT_CONFIG) from None
     configure_logging(service, settings.log_level, settings.log_format)
+    warn_if_python_unpatched()
     return settings
 
 

@@ -9,10 +9,12 @@ secrets are refused at start-up with a message that says exactly what to set; on
 from __future__ import annotations
 
 import functools
+import ipaddress
+import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Development-only values: fine on a laptop, refused anywhere else.
@@ -22,6 +24,7 @@ DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZmVybmV0LWtleS1jaGFuZ2UtbWUhISE="  # base64 of
 PLACEHOLDER_SECRETS = frozenset(
     {"", "change-me", "changeme", "secret", DEV_JWT_SECRET, DEV_FILE_LINK_SECRET}
 )
+_HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?")
 
 
 class Settings(BaseSettings):
@@ -124,6 +127,9 @@ class Settings(BaseSettings):
     mail_smtp_ca_file: Path | None = None
     # How long `POST /admin/email-settings/test` waits beyond the tenant's SMTP timeout.
     mail_test_wait_margin_seconds: float = Field(default=5.0, ge=0)
+    # Loopback, private and link-local SMTP hosts tenants may use anyway (comma-separated host
+    # names, IP addresses or CIDR networks); empty: public addresses only.
+    smtp_allowed_private_hosts: str = ""
 
     # scheduler-service
     scheduler_tick_seconds: float = Field(default=5.0, gt=0, le=300)
@@ -144,6 +150,23 @@ class Settings(BaseSettings):
     schedules_max_per_user: int = Field(default=50, ge=1, le=100_000)
     schedules_max_per_tenant: int = Field(default=500, ge=1, le=1_000_000)
     schedule_min_interval_minutes: int = Field(default=15, ge=1, le=1440)
+
+    @field_validator("smtp_allowed_private_hosts")
+    @classmethod
+    def _host_list(cls, value: str) -> str:
+        for raw in value.split(","):
+            entry = raw.strip().strip("[]")
+            if not entry:
+                continue
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                if not _HOST_NAME.fullmatch(entry.lower().rstrip(".")):
+                    raise ValueError(
+                        f"SMTP_ALLOWED_PRIVATE_HOSTS: {entry!r} is not a host name, IP address "
+                        "or CIDR network"
+                    ) from None
+        return value
 
     @property
     def is_development(self) -> bool:

@@ -84,6 +84,8 @@ class Stack:
             "OUTBOX_POLL_SECONDS": "1",
             "LOG_FORMAT": "json",
             "LOG_LEVEL": "INFO",
+            # The tests' SMTP sinks listen on loopback, which tenants may not use by default.
+            "SMTP_ALLOWED_PRIVATE_HOSTS": "127.0.0.1,::1",
             **self.extra_env,
         }
         for service, (_, port_var) in SERVICES.items():

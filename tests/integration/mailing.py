@@ -106,6 +106,7 @@ async def queue_email(
     bcc: list[str] | None = None,
     trigger: str = "manual",
     max_attempts: int = 1,
+    subject: str = "Ledger statement: Sharma Traders",
 ) -> uuid.UUID:
     async with infra.uow() as uow:
         email = emails.create_email(
@@ -114,7 +115,7 @@ async def queue_email(
                 tenant_id=tenant_id,
                 requested_by="u1",
                 trigger=trigger,
-                subject="Ledger statement: Sharma Traders",
+                subject=subject,
                 body="Dear Sir,\nPlease find the statement.\nRegards",
                 to=to or ["party@example.in"],
                 cc=cc or [],

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import secrets
 from typing import Any
+from unittest.mock import ANY
 
 import httpx
 import pytest
@@ -17,6 +19,7 @@ from tests.factories import auth_header, create_tenant, token_for
 from .gateway import gateway_client
 
 SETTINGS = "/api/v1/admin/email-settings"
+
 TENANT = "/api/v1/admin/tenant"
 
 
@@ -117,12 +120,13 @@ async def test_password_omitted_keeps_null_clears_string_replaces(
     async with gateway_client(infra) as client:
         await client.put(SETTINGS, json=settings_body(password=first), headers=headers)
 
-        kept = await client.put(SETTINGS, json=settings_body(port=2525), headers=headers)
+        # Kept while the server stays the same (changing it needs the password again).
+        kept = await client.put(SETTINGS, json=settings_body(timeout_seconds=45), headers=headers)
         assert kept.json()["has_password"] is True
         row = await stored_row(infra, tenant_id)
         assert row is not None and row.password_encrypted is not None
         assert box.decrypt(row.password_encrypted) == first
-        assert row.port == 2525
+        assert row.timeout_seconds == 45
 
         replaced = await client.put(SETTINGS, json=settings_body(password=second), headers=headers)
         assert replaced.json()["has_password"] is True
@@ -208,13 +212,65 @@ async def test_unusual_port_and_security_are_accepted_with_a_warning(
     assert read.json()["warnings"] == [warning]
 
 
-async def test_no_encryption_with_credentials_is_a_warning(
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"host": "listener.attacker.example"},
+        {"port": 2525},
+        {"username": "someone-else@example.in"},
+        {"security": "ssl", "port": 465},
+    ],
+)
+async def test_a_changed_server_needs_the_password_again(
+    infra: Infrastructure, tenant_id: str, change: dict[str, Any]
+) -> None:
+    # Otherwise the stored password would follow the settings to any listener.
+    password = new_password()
+    headers = admin_headers(infra, tenant_id)
+    async with gateway_client(infra) as client:
+        await client.put(SETTINGS, json=settings_body(password=password), headers=headers)
+        refused = await client.put(SETTINGS, json=settings_body(**change), headers=headers)
+        retyped = await client.put(
+            SETTINGS, json=settings_body(**change, password=password), headers=headers
+        )
+    assert refused.status_code == 422, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["code"] == "password_required"
+    assert refused.json()["errors"] == [
+        {"field": "password", "code": "password_required", "message": ANY}
+    ]
+    assert retyped.status_code == 200
+    row = await stored_row(infra, tenant_id)
+    assert row is not None and all(getattr(row, k) == v for k, v in change.items())
+
+
+async def test_a_login_over_an_unencrypted_connection_is_refused(
     infra: Infrastructure, tenant_id: str
 ) -> None:
     body = settings_body(security="none", port=25, password=new_password())
     async with gateway_client(infra) as client:
         saved = await client.put(SETTINGS, json=body, headers=admin_headers(infra, tenant_id))
-    assert saved.status_code == 200
+        without_login = await client.put(
+            SETTINGS,
+            json=settings_body(security="none", port=25, username=None, password=None),
+            headers=admin_headers(infra, tenant_id),
+        )
+    assert saved.status_code == 422
+    assert saved.json()["code"] == "unencrypted_login"
+    assert saved.json()["errors"][0]["field"] == "security"
+    assert without_login.status_code == 200  # no login, nothing to overhear
+
+
+async def test_a_loopback_server_may_take_an_unencrypted_login_in_development(
+    infra: Infrastructure, tenant_id: str
+) -> None:
+    development = dataclasses.replace(
+        infra, settings=infra.settings.model_copy(update={"app_env": "development"})
+    )
+    body = settings_body(host="127.0.0.1", security="none", port=1025, password=new_password())
+    async with gateway_client(development) as client:
+        saved = await client.put(SETTINGS, json=body, headers=admin_headers(infra, tenant_id))
+    assert saved.status_code == 200, saved.text
     assert any("unencrypted" in warning for warning in saved.json()["warnings"])
 
 

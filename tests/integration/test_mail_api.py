@@ -184,3 +184,52 @@ async def test_the_stored_password_is_never_offered_to_another_server(
     assert refused.json()["errors"][0]["field"] == "settings.password"
     assert injected.status_code == 422
     assert injected.json()["errors"][0]["field"] == "settings.from_name"
+
+
+async def test_the_stored_password_never_follows_a_change_of_security(
+    infra: Infrastructure, tenant_id: str, smtp_sinks: SinkFactory
+) -> None:
+    sink = await smtp_sinks("starttls", auth=(SMTP_USER, SMTP_PASSWORD))
+    await configure_smtp(infra, tenant_id, sink)  # saved with starttls and the password
+    admin = auth_header(token_for(infra.settings, tenant_id, "admin"))
+    downgraded = _unsaved(sink, security="none")
+    del downgraded["password"]  # "use the stored one", now in cleartext
+    async with gateway_client(infra) as client:
+        refused = await client.post(
+            TEST, json={"to": "me@example.in", "settings": downgraded}, headers=admin
+        )
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "password_required"
+    assert refused.json()["errors"][0]["field"] == "settings.password"
+    assert sink.messages == []
+
+
+async def test_a_login_in_cleartext_is_refused_even_with_the_password_typed(
+    infra: Infrastructure, tenant_id: str, smtp_sinks: SinkFactory
+) -> None:
+    sink = await smtp_sinks("plain", auth=(SMTP_USER, SMTP_PASSWORD))
+    admin = auth_header(token_for(infra.settings, tenant_id, "admin"))
+    async with gateway_client(infra) as client:
+        refused = await client.post(
+            TEST, json={"to": "me@example.in", "settings": _unsaved(sink)}, headers=admin
+        )
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "unencrypted_login"
+    assert refused.json()["errors"][0]["field"] == "settings.security"
+
+
+async def test_the_test_button_says_when_the_server_offers_no_login(
+    infra: Infrastructure, tenant_id: str, smtp_sinks: SinkFactory
+) -> None:
+    sink = await smtp_sinks("plain")  # no AUTH advertised
+    # A cleartext login to loopback is allowed in development only.
+    infra = mail_infra(infra, sink, bus_block_ms=100, app_env="development")
+    admin = auth_header(token_for(infra.settings, tenant_id, "admin"))
+    async with running_mail_service(infra), gateway_client(infra) as client:
+        response = await client.post(
+            TEST, json={"to": "me@example.in", "settings": _unsaved(sink)}, headers=admin
+        )
+    result = response.json()
+    assert response.status_code == 200, result
+    assert (result["ok"], result["error_class"]) == (False, "auth_unsupported")
+    assert "does not offer a login (no AUTH)" in result["reason"]

@@ -29,12 +29,32 @@ if TYPE_CHECKING:
 MB = 1024 * 1024
 
 
+async def test_settings_saved_with_a_cleartext_login_are_not_used_outside_development(
+    infra: Infrastructure, tenant_id: str, pump: Pump, smtp_sinks: SinkFactory
+) -> None:
+    # Saved before the gateway refused them: the password must still not cross in clear.
+    sink = await smtp_sinks("plain", auth=(SMTP_USER, SMTP_PASSWORD))
+    infra = mail_infra(infra, sink)
+    await configure_smtp(infra, tenant_id, sink)
+    email_id = await queue_email(infra, tenant_id, to=["party@example.in"])
+    consumer, _ = mail_worker(infra)
+    await pump(consumer)
+
+    email = await email_row(infra, email_id)
+    assert email.status == "failed"
+    assert email.error is not None and "unencrypted" in email.error
+    [audit] = await audit_rows(infra, email_id)
+    assert audit.error_class == "config"
+    assert sink.messages == [] and sink.connection_count == 0  # never even connected
+
+
 @pytest.mark.parametrize("security", ["plain", "starttls", "ssl"])
 async def test_sends_with_auth_to_cc_and_blind_copies(
     infra: Infrastructure, tenant_id: str, pump: Pump, smtp_sinks: SinkFactory, security: str
 ) -> None:
     sink = await smtp_sinks(security, auth=(SMTP_USER, SMTP_PASSWORD))
-    infra = mail_infra(infra, sink)
+    # A login over an unencrypted connection is only allowed to loopback in development.
+    infra = mail_infra(infra, sink, app_env="development" if security == "plain" else "test")
     await configure_smtp(infra, tenant_id, sink)
     job = await stored_export(infra, tenant_id, "csv", 2048)
     email_id = await queue_email(

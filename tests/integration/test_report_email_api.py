@@ -148,6 +148,30 @@ async def test_outstanding_refuses_every_external_address_and_audits_it(
     assert (audit.status, audit.report, audit.error_class) == ("rejected", "outstanding", "policy")
 
 
+@pytest.mark.parametrize("address", ["x%evil.com@example.in", "x!evil.com@example.in"])
+async def test_outstanding_refuses_local_parts_that_relay_onward(
+    infra: Infrastructure, tenant_id: str, address: str
+) -> None:
+    # An internal server honouring the percent hack or a bang path would send it outside.
+    user = auth_header(token_for(infra.settings, tenant_id))
+    body = {"kind": "receivable", "to": [address]}
+    response = await _post(infra, OUTSTANDING_SEND, body, user)
+    assert response.status_code == 422, response.text
+    [error] = response.json()["errors"]
+    assert error["field"] == "to.0"
+    assert "would relay it to another server" in error["message"]
+
+
+async def test_a_distribution_list_refuses_local_parts_that_relay_onward(
+    infra: Infrastructure, tenant_id: str
+) -> None:
+    admin = auth_header(token_for(infra.settings, tenant_id, "admin"))
+    body = {"name": "Sneaky", "to": ["cfo@example.in"], "cc": ["x%evil.com@example.in"]}
+    response = await _post(infra, "/api/v1/distribution-lists", body, admin)
+    assert response.status_code == 422, response.text
+    assert [e["field"] for e in response.json()["errors"]] == ["cc.0"]
+
+
 async def test_outstanding_accepts_internal_addresses_mixed_case_and_lists(
     infra: Infrastructure, tenant_id: str
 ) -> None:

@@ -175,6 +175,10 @@ INTERNAL = ["company.com", "Example.IN."]
         ("x@company.com.", False),  # refused as an address, so external (fail closed)
         (f"x@{LOOKALIKE}", False),  # IDNA look-alike
         ("x@company.com\r\nBcc: y@evil.com", False),
+        ("x%evil.com@company.com", False),  # the percent hack relays onward
+        ("x!evil.com@company.com", False),  # so does a UUCP bang path
+        ("evil.com!x@company.com", False),
+        ("first.last+tag@company.com", True),
         ("company.com", False),
         ("@company.com", False),
         ("", False),

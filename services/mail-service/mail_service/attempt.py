@@ -10,8 +10,9 @@ from shared.correlation import correlated
 from .claiming import Claimed
 from .compose import build_message, envelope_recipients
 from .deps import MailDeps
+from .failures import SendFailure
 from .outcomes import Outcome
-from .smtp import SendFailure, SendResult
+from .smtp import SendResult
 
 log = logging.getLogger(__name__)
 

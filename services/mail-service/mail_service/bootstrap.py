@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shared.domain.smtp_servers import ServerRules
 from shared.infra.crypto import SecretBox
 from shared.infra.runtime import Infrastructure, Worker
 from shared.infra.storage import LocalStorage
@@ -21,6 +22,7 @@ def build_deps(infra: Infrastructure) -> MailDeps:
             settings.mail_smtp_ca_file,
             settings.mail_connection_idle_seconds,
             settings.mail_connections_per_server,
+            rules=ServerRules.from_settings(settings),
         ),
         box=SecretBox(settings.encryption_key_list),
         parts=AttachmentParts(settings.mail_attachment_cache_mb * 1024 * 1024),

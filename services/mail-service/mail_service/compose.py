@@ -1,6 +1,8 @@
 """Building the MIME message: text and HTML alternatives, the report attached or linked.
 
-BCC recipients never appear in the headers: they are envelope recipients only.
+BCC recipients never appear in the headers: they are envelope recipients only. Headers made of
+stored text (addresses, the sender's name, the subject) are written by `headers.py`, never
+parsed by the email package (which would decode encoded words into line breaks).
 """
 
 from __future__ import annotations
@@ -12,13 +14,21 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
-from email.headerregistry import Address, BaseHeader, HeaderRegistry
+from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
 from shared.infra.db.models import Email
+
+from .headers import (
+    WrittenHeader,
+    address_list_header,
+    mailbox_header,
+    safe_file_name,
+    text_header,
+)
 
 MEDIA_TYPES = {
     "csv": ("text", "csv"),
@@ -28,17 +38,9 @@ MEDIA_TYPES = {
 
 
 # Headers every message and part repeats with a handful of values ("text/plain;
-# charset=\"utf-8\"", "7bit", "1.0", a tenant's From): parsed once. Multipart boundaries are
-# unique: never kept.
+# charset=\"utf-8\"", "7bit", "1.0"): parsed once. Multipart boundaries are unique: never kept.
 _REPEATED_HEADERS = frozenset(
-    {
-        "content-type",
-        "content-transfer-encoding",
-        "content-disposition",
-        "mime-version",
-        "from",
-        "reply-to",
-    }
+    {"content-type", "content-transfer-encoding", "content-disposition", "mime-version"}
 )
 
 
@@ -92,11 +94,6 @@ class Link:
     reason: str  # why a link rather than an attachment, in plain words
 
 
-def _address(email: str, name: str | None = None) -> Address:
-    local, _, domain = email.rpartition("@")
-    return Address(display_name=name or "", username=local, domain=domain)
-
-
 def attachment_part(attachment: Attachment) -> EmailMessage:
     """The report as a base64-encoded MIME part with its readable file name."""
     part = EmailMessage(policy=POLICY)
@@ -106,7 +103,7 @@ def attachment_part(attachment: Attachment) -> EmailMessage:
         maintype=maintype,
         subtype=subtype,
         disposition="attachment",
-        filename=attachment.file_name,
+        filename=safe_file_name(attachment.file_name),
     )
     return part
 
@@ -157,14 +154,13 @@ def build_message(
 ) -> EmailMessage:
     """The whole message; `attachment` is a part from `attachment_part` (or the cache)."""
     message = EmailMessage(policy=POLICY)
-    # From and Reply-To as text: a tenant's are the same in every message, parsed once.
-    message["From"] = str(_address(sender.from_email, sender.from_name))
-    message["To"] = [_address(a) for a in email.to_addresses]
+    message["From"] = _from_header(sender.from_email, sender.from_name)
+    message["To"] = address_list_header("To", email.to_addresses)
     if email.cc_addresses:
-        message["Cc"] = [_address(a) for a in email.cc_addresses]
+        message["Cc"] = address_list_header("Cc", email.cc_addresses)
     if sender.reply_to:
-        message["Reply-To"] = str(_address(sender.reply_to))
-    message["Subject"] = email.subject
+        message["Reply-To"] = _reply_to_header(sender.reply_to)
+    message["Subject"] = text_header("Subject", email.subject)
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = email.message_id
     text = email.body.rstrip() + "\n"
@@ -185,6 +181,17 @@ def build_message(
         message.make_mixed()
         message.attach(attachment)
     return message
+
+
+# A tenant's From and Reply-To are the same in every message: written once.
+@functools.lru_cache(maxsize=256)
+def _from_header(from_email: str, from_name: str | None) -> WrittenHeader:
+    return mailbox_header("From", from_email, from_name)
+
+
+@functools.lru_cache(maxsize=256)
+def _reply_to_header(reply_to: str) -> WrittenHeader:
+    return mailbox_header("Reply-To", reply_to)
 
 
 def envelope_recipients(email: Email) -> list[str]:

@@ -29,7 +29,8 @@ from shared.states import AuditStatus, EmailStatus
 
 from .claiming import Claimed
 from .deps import MailDeps
-from .smtp import SendFailure, SendResult
+from .failures import SendFailure
+from .smtp import SendResult
 
 log = logging.getLogger(__name__)
 

@@ -31,8 +31,8 @@ from shared.infra.db.models import EmailAudit
 from .attempt import attempt
 from .claiming import Claimed
 from .deps import MailDeps
+from .failures import SendFailure
 from .outcomes import Outcome, record_outcomes
-from .smtp import SendFailure
 
 log = logging.getLogger(__name__)
 

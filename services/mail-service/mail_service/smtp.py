@@ -1,4 +1,4 @@
-"""Talking to the tenant's SMTP server with aiosmtplib, and saying plainly what went wrong.
+"""Talking to the tenant's SMTP server with aiosmtplib (what went wrong: `failures.py`).
 
 TLS is always explicit (`none`, `starttls` or `ssl`: never opportunistic), every operation has
 the tenant's timeout and the whole send an overall deadline. Connections are pooled per server
@@ -22,11 +22,9 @@ from pathlib import Path
 
 import aiosmtplib
 
-# How the failure is filed in the audit, and whether trying again could help.
-PERMANENT_CLASSES = frozenset(
-    {"auth", "smtp_5xx", "recipients_refused", "tls", "dns", "config", "compose", "gave_up"}
-)
+from shared.domain.smtp_servers import HostNotAllowedError, ServerRules
 
+from .failures import SendFailure, classify, login_failure
 
 PoolKey = tuple[str, int, str, str, str]  # server, login, and a keyed digest of the password
 Server = tuple[str, int, str]
@@ -64,74 +62,11 @@ class SendResult:
     refused: dict[str, str]  # recipient -> the server's answer, for partial refusals
 
 
-class SendFailure(Exception):
-    """A failed send, classified: `error_class`, a plain-language `reason`, `permanent`."""
-
-    def __init__(
-        self, error_class: str, reason: str, code: int | None = None, reply: str | None = None
-    ) -> None:
-        super().__init__(reason)
-        self.error_class = error_class
-        self.reason = reason
-        self.code = code
-        self.reply = reply
-        # Failed before any message was offered (connect, TLS, login): the server, not the
-        # message, is the problem, and the next message would fare the same.
-        self.at_connect = False
-
-    @property
-    def permanent(self) -> bool:
-        return self.error_class in PERMANENT_CLASSES
-
-
 def tls_context(ca_file: Path | None) -> ssl.SSLContext:
     context = ssl.create_default_context()
     if ca_file is not None:
         context.load_verify_locations(cafile=str(ca_file))
     return context
-
-
-def classify(exc: BaseException, target: SmtpTarget) -> SendFailure:
-    """Turn whatever aiosmtplib or the network raised into a SendFailure an admin understands."""
-    where = f"{target.host}:{target.port}"
-    if isinstance(exc, SendFailure):
-        return exc
-    if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
-        return SendFailure(
-            "auth", "the server rejected the username or password", exc.code, exc.message
-        )
-    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
-        refused = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in exc.recipients)
-        return SendFailure("recipients_refused", f"every recipient was refused ({refused})")
-    if isinstance(exc, aiosmtplib.SMTPResponseException):
-        kind = "smtp_4xx" if 400 <= exc.code < 500 else "smtp_5xx"
-        return SendFailure(
-            kind, f"the server answered {exc.code} {exc.message}", exc.code, exc.message
-        )
-    if isinstance(exc, (aiosmtplib.SMTPTimeoutError, TimeoutError)):
-        return SendFailure(
-            "timeout", f"the server at {where} did not answer within {target.timeout:g} s"
-        )
-    cause = exc.__cause__ or exc.__context__
-    for candidate in (exc, cause):
-        if isinstance(candidate, socket.gaierror):
-            return SendFailure("dns", f"the host name {target.host!r} could not be found (DNS)")
-        if isinstance(candidate, ssl.SSLError):
-            return SendFailure(
-                "tls", f"the TLS handshake with {where} failed: {candidate.reason or candidate}"
-            )
-        if isinstance(candidate, ConnectionRefusedError):
-            return SendFailure("connection_refused", f"{where} refused the connection")
-    text = str(exc)
-    if "Name or service not known" in text or "nodename nor servname" in text:
-        return SendFailure("dns", f"the host name {target.host!r} could not be found (DNS)")
-    if "SSL" in text or "TLS" in text or "certificate" in text:
-        return SendFailure("tls", f"the TLS handshake with {where} failed: {text}")
-    if "refused" in text.lower():
-        return SendFailure("connection_refused", f"{where} refused the connection")
-    if isinstance(exc, (aiosmtplib.SMTPServerDisconnected, ConnectionError, OSError)):
-        return SendFailure("disconnected", f"the connection to {where} was lost: {text}")
-    return SendFailure("unexpected", f"sending failed: {type(exc).__name__}: {text}")
 
 
 class SmtpPool:
@@ -143,7 +78,10 @@ class SmtpPool:
     past their time are closed as the pool is used; `close()` ends the rest.
     """
 
-    def __init__(self, ca_file: Path | None, idle_seconds: float, per_server: int = 1) -> None:
+    def __init__(
+        self, ca_file: Path | None, idle_seconds: float, per_server: int = 1, *, rules: ServerRules
+    ) -> None:
+        self._rules = rules
         self._context = tls_context(ca_file)
         self._idle_seconds = idle_seconds
         self._per_server = per_server
@@ -239,9 +177,23 @@ class SmtpPool:
                 del self._idle[key]
 
     async def _connect(self, target: SmtpTarget) -> aiosmtplib.SMTP:
+        # Settings saved before the gateway refused them must not send a password in clear.
+        refusal = self._rules.unencrypted_login_refusal(
+            target.host, target.security, target.username
+        )
+        if refusal is not None:
+            raise SendFailure("config", f"not sent: {refusal}")
+        # Resolved and checked here, right before connecting, and the socket goes to the
+        # address checked: a name re-pointed at a private address since the settings were
+        # saved (DNS rebinding) is refused, not followed.
+        try:
+            addresses = await self._rules.checked_addresses(target.host, target.port)
+        except HostNotAllowedError as exc:
+            raise SendFailure("host_not_allowed", f"not sent: {exc}") from exc
+        sock = await _open_socket(addresses, target.port, target.timeout)
         client = aiosmtplib.SMTP(
-            hostname=target.host,
-            port=target.port,
+            hostname=target.host,  # what TLS verifies the certificate against
+            sock=sock,
             use_tls=target.security == "ssl",
             start_tls=target.security == "starttls",  # False, not None: never opportunistic
             tls_context=self._context,
@@ -250,8 +202,10 @@ class SmtpPool:
         try:
             await client.connect()
             if target.username:
-                await client.login(target.username, target.password or "")
+                await _login(client, target)
         except BaseException:
+            # The socket belongs to the transport now (closed with it, also when the TLS
+            # handshake fails): closing it here would free its descriptor under a live one.
             _close(client)
             raise
         return client
@@ -261,6 +215,38 @@ class SmtpPool:
         clients = [client for idle in self._idle.values() for client, _ in idle]
         self._idle.clear()
         await asyncio.gather(*(_quit(client) for client in clients))
+
+
+async def _open_socket(addresses: list[str], port: int, seconds_each: float) -> socket.socket:
+    """A TCP connection to the first of `addresses` that answers within `seconds_each`."""
+    loop = asyncio.get_running_loop()
+    failure: OSError | None = None
+    for address in addresses:
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setblocking(False)
+        try:
+            async with asyncio.timeout(seconds_each):
+                await loop.sock_connect(sock, (address, port))
+        except OSError as exc:  # refused, unreachable, timed out: the next address
+            sock.close()
+            failure = exc
+            continue
+        except BaseException:
+            sock.close()
+            raise
+        return sock
+    assert failure is not None  # checked_addresses never answers an empty list
+    raise failure
+
+
+async def _login(client: aiosmtplib.SMTP, target: SmtpTarget) -> None:
+    try:
+        await client.login(target.username or "", target.password or "")
+    except aiosmtplib.SMTPException as exc:
+        if (failure := login_failure(exc, client, target)) is not None:
+            raise failure from exc
+        raise
 
 
 async def _quit(client: aiosmtplib.SMTP) -> None:

@@ -10,7 +10,7 @@ import pytest
 from tests.e2e.stack import free_port
 
 from .actions import go, open_app
-from .harness import WORK_TIMEOUT_MS, Screenshot, WebStack, expect
+from .harness import WORK_TIMEOUT_MS, ConsoleWatch, Screenshot, WebStack, expect
 
 if TYPE_CHECKING:  # without the package the tests skip (see harness.require_browser)
     from playwright.async_api import Page
@@ -56,6 +56,41 @@ async def test_email_settings_smtp_test_success_and_failure(
 
     stored = await web.api("GET", "/admin/email-settings")
     assert stored.json()["port"] == web.smtp_port, "testing unsaved settings saved them"
+
+
+SETTINGS_KEYS = (
+    "host", "port", "security", "username", "from_email", "from_name", "reply_to",
+    "timeout_seconds", "max_attachment_mb", "delivery", "link_ttl_days", "internal_domains",
+)  # fmt: skip
+
+
+async def test_a_changed_server_asks_for_the_stored_password_again(
+    web: WebStack, page: Page, screenshot: Screenshot, console: ConsoleWatch
+) -> None:
+    console.allow_http(422, "/api/v1/admin/email-settings")  # the refusal under test
+    current = (await web.api("GET", "/admin/email-settings")).json()
+    body = {key: current[key] for key in SETTINGS_KEYS}
+    # A stored password (no username, so no login over the unencrypted sink connection).
+    stored = await web.api("PUT", "/admin/email-settings", json={**body, "password": "pw-e2e"})
+    assert stored.status_code == 200, stored.text
+    try:
+        await open_app(page, web, web.admin_token)
+        main = await go(page, "Email settings")
+        settings = main.get_by_test_id("settings-form")
+        await expect(settings.get_by_test_id("password-stored")).to_contain_text("stored")
+        await settings.get_by_label("Port", exact=True).fill(str(free_port()))
+        await settings.get_by_test_id("save-settings").click()
+        # The password field opens, with the server's reason next to it.
+        password = settings.get_by_label("Password", exact=True)
+        await expect(password).to_be_visible()
+        await expect(password).to_have_attribute("aria-invalid", "true")
+        await expect(settings).to_contain_text("type the password again")
+        await screenshot()
+        unchanged = (await web.api("GET", "/admin/email-settings")).json()
+        assert (unchanged["port"], unchanged["has_password"]) == (web.smtp_port, True)
+    finally:
+        restored = await web.api("PUT", "/admin/email-settings", json={**body, "password": None})
+        assert restored.status_code == 200, restored.text
 
 
 # --- an admin-only screen for a user ---------------------------------------------------------

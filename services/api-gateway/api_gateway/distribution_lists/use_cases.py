@@ -23,7 +23,7 @@ from api_gateway.distribution_lists.schemas import (
 )
 from api_gateway.http.problems import ProblemError, field_error
 from shared.domain import tenants
-from shared.domain.addresses import contains_header_unsafe
+from shared.domain.addresses import contains_header_unsafe, not_internal_hint
 from shared.domain.recipients import (
     RecipientError,
     Recipients,
@@ -225,7 +225,8 @@ def _public(row: DistributionList, internal_domains: list[str]) -> DistributionL
 
 
 def _not_internal(address: str, internal_domains: list[str]) -> str:
-    return f"not an internal address: {address!r} (internal domains: {', '.join(internal_domains)})"
+    hint = not_internal_hint(address) or f" (internal domains: {', '.join(internal_domains)})"
+    return f"not an internal address: {address!r}{hint}"
 
 
 def _duplicate(name: str) -> ProblemError:

@@ -73,9 +73,13 @@ class ProblemError(Exception):
 def field_error(
     field: str, message: str, status: int = 422, *, code: str | None = None
 ) -> ProblemError:
-    """A validation problem naming one field (a dotted path such as `params.ledger`)."""
+    """A validation problem naming one field (a dotted path such as `params.ledger`); `code`
+    is a stable word a client can test instead of the message (top level and in the error)."""
+    error = {"field": field, "message": message}
+    if code is None:
+        return ProblemError(status, f"{field}: {message}", errors=[error])
     return ProblemError(
-        status, f"{field}: {message}", errors=[{"field": field, "message": message}], code=code
+        status, f"{field}: {message}", errors=[{**error, "code": code}], code=code
     )
 
 

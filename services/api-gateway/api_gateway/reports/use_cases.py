@@ -24,7 +24,7 @@ from api_gateway.reports.queueing import (
     replayed,
 )
 from shared.domain import tenants
-from shared.domain.addresses import contains_header_unsafe
+from shared.domain.addresses import contains_header_unsafe, not_internal_hint
 from shared.domain.recipients import Recipients
 from shared.domain.reports import AnyReport, EmailRequest, ReportParamError
 from shared.infra.db import UnitOfWork
@@ -114,7 +114,8 @@ async def _internal_recipients(
     if offending:
         await _audit_rejection(uow, principal, definition, to, cc, bcc, offending)
         errors = [
-            {"field": f, "message": f"{a!r} is not an internal address"} for f, a in offending
+            {"field": f, "message": f"{a!r} is not an internal address{not_internal_hint(a)}"}
+            for f, a in offending
         ]
         raise ProblemError(
             422,

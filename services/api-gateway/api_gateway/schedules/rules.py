@@ -24,7 +24,7 @@ from api_gateway.http.tenancy import tenant_timezone
 from api_gateway.schedules.limits import check_interval
 from api_gateway.schedules.schemas import PreviewPublic, RecipientsIn, Recurrence, ScheduleWrite
 from shared.domain import recurrence, tenants
-from shared.domain.addresses import contains_header_unsafe
+from shared.domain.addresses import contains_header_unsafe, not_internal_hint
 from shared.domain.party_directory import entry_for_ledger
 from shared.domain.recipients import RecipientError, Recipients, normalize_recipients
 from shared.domain.recurrence import RecurrenceError
@@ -204,7 +204,7 @@ async def _internal_only(
     named = {field for field, _ in errors}
     typed = Recipients(list(body.to), list(body.cc), list(body.bcc))
     errors.extend(
-        (field, f"{address!r} is not an internal address")
+        (field, f"{address!r} is not an internal address{not_internal_hint(address)}")
         for field, address in policy.outsiders(typed, domains)
         if field not in named
     )

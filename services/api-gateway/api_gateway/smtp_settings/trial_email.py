@@ -17,6 +17,12 @@ from sqlalchemy import select
 
 from api_gateway.exports.schemas import EmailTestStatusField
 from api_gateway.http.problems import field_error
+from api_gateway.smtp_settings.credentials import (
+    check_host,
+    check_login_transport,
+    refuse_password_elsewhere,
+    server_rules,
+)
 from api_gateway.smtp_settings.schemas import SmtpSecurity
 from shared.domain import emails
 from shared.domain.addresses import (
@@ -25,6 +31,7 @@ from shared.domain.addresses import (
     normalize_address,
     normalize_hostname,
 )
+from shared.domain.smtp_servers import ServerRules
 from shared.infra.crypto import SecretBox
 from shared.infra.db.models import Email, EmailAudit, EmailSettings
 from shared.infra.runtime import Infrastructure
@@ -86,7 +93,11 @@ def _valid(field: str, value: str | None) -> str | None:
 
 
 async def _values_to_try(
-    session: Any, tenant_id: str, box: SecretBox, unsaved: SmtpTestSettings | None
+    session: Any,
+    tenant_id: str,
+    box: SecretBox,
+    rules: ServerRules,
+    unsaved: SmtpTestSettings | None,
 ) -> dict[str, Any]:
     stored = await session.scalar(select(EmailSettings).where(EmailSettings.tenant_id == tenant_id))
     stored_password = (
@@ -95,6 +106,8 @@ async def _values_to_try(
     if unsaved is None:
         if stored is None:
             raise field_error("settings", "SMTP is not configured yet: save settings or send them")
+        # Saved before the rule existed, perhaps: the mail-service would refuse it too.
+        check_login_transport(rules, stored.host, stored.security, stored.username, prefix="")
         values = {c.key: getattr(stored, c.key) for c in EmailSettings.__table__.columns}
         values = {k: v for k, v in values.items() if k not in ("password_encrypted", "updated_at")}
         return {**values, "password": stored_password}
@@ -110,25 +123,21 @@ async def _values_to_try(
             raise field_error(
                 f"settings.{name}", "line breaks and control characters are not allowed"
             )
+    login = values.get("username") or None
     if "password" in unsaved.model_fields_set:
-        return {
-            **values,
-            "password": unsaved.password.get_secret_value() if unsaved.password else None,
-        }
-    # The stored password is only ever offered to the server and login it was saved for:
-    # otherwise a test could hand it to any host.
-    same_login = stored is not None and (stored.host, stored.port, stored.username or None) == (
-        values["host"],
-        values["port"],
-        values.get("username") or None,
-    )
-    if stored_password and not same_login:
-        raise field_error(
-            "settings.password",
-            "type the password to test another server or login (the stored one is only used "
-            "with the saved host, port and username)",
+        password = unsaved.password.get_secret_value() if unsaved.password else None
+    else:
+        # The stored password is only ever offered to the server, login and security it was
+        # saved for: otherwise a test could hand it to any host, or in cleartext.
+        refuse_password_elsewhere(
+            stored, values["host"], unsaved.port, login, unsaved.security, field="settings.password"
         )
-    return {**values, "password": stored_password if same_login else None}
+        password = stored_password
+    check_login_transport(rules, values["host"], unsaved.security, login, prefix="settings.")
+    await check_host(
+        rules, values["host"], unsaved.port, within=unsaved.timeout_seconds, field="settings.host"
+    )
+    return {**values, "password": password}
 
 
 async def run_test_email(
@@ -138,7 +147,9 @@ async def run_test_email(
     assert to is not None
     box = SecretBox(settings.encryption_key_list)
     async with infra.uow() as uow:
-        values = await _values_to_try(uow.session, admin.tenant_id, box, request.settings)
+        values = await _values_to_try(
+            uow.session, admin.tenant_id, box, server_rules(settings), request.settings
+        )
         email = emails.create_email(
             uow,
             emails.NewEmail(

@@ -15,6 +15,12 @@ from sqlalchemy import func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from api_gateway.http.problems import ProblemError
+from api_gateway.smtp_settings.credentials import (
+    check_host,
+    check_login_transport,
+    refuse_password_elsewhere,
+    server_rules,
+)
 from api_gateway.smtp_settings.schemas import (
     DeliveryModes,
     EmailSettingsPublic,
@@ -118,6 +124,14 @@ async def save_email_settings(
 ) -> EmailSettingsPublic:
     """Validate and replace the tenant's settings and internal domains (committed)."""
     checked = check_update(body)
+    rules = server_rules(settings)
+    check_login_transport(rules, checked.host, body.security, checked.username, prefix="")
+    await check_host(rules, checked.host, body.port, within=body.timeout_seconds, field="host")
+    if not body.password_given:
+        stored = await uow.session.get(EmailSettings, admin.tenant_id)
+        refuse_password_elsewhere(
+            stored, checked.host, body.port, checked.username, body.security, field="password"
+        )
     values: dict[str, Any] = {
         "tenant_id": admin.tenant_id,
         "host": checked.host,
@@ -135,7 +149,8 @@ async def save_email_settings(
         "updated_at": func.now(),
     }
     if body.password_given:
-        # Omitted keeps the stored password: no key in `values`, so the upsert leaves it alone.
+        # Omitted keeps the stored password (for the same server only, checked above): no key
+        # in `values`, so the upsert leaves it alone.
         secret = body.password.get_secret_value() if body.password is not None else None
         box = SecretBox(settings.encryption_key_list)
         values["password_encrypted"] = box.encrypt(secret) if secret is not None else None

@@ -95,6 +95,14 @@ export const emailSettingsScreen = {
       return undefined;
     }
 
+    // A changed server needs the stored password typed again (password_required): open the
+    // field, so the server's message sits next to it.
+    function revealPassword(fieldErrors) {
+      if (hasPassword && passwordMode === "keep" && fieldErrors.some((e) => e.field === "password")) {
+        renderPassword("change");
+      }
+    }
+
     const note = el("p", { class: "notice", "data-testid": "settings-note" },
       "SMTP is not configured yet: enter your mail server below and save.");
     const warnings = el("div", { "data-testid": "settings-warnings" });
@@ -178,6 +186,7 @@ export const emailSettingsScreen = {
         try {
           stored = await api.put(PATH, collect());
         } catch (error) {
+          revealPassword(error.fieldErrors || []);
           showErrors(form, error);
           return;
         }
@@ -244,6 +253,7 @@ export const emailSettingsScreen = {
           const own = (error.fieldErrors || []).filter((e) => !String(e.field).startsWith("settings."));
           const theirs = (error.fieldErrors || []).filter((e) => String(e.field).startsWith("settings."))
             .map((e) => ({ ...e, field: String(e.field).slice("settings.".length) }));
+          revealPassword(theirs);
           if (theirs.length) showErrors(form, { message: error.message, fieldErrors: theirs });
           showErrors(testForm, { message: error.message, fieldErrors: own });
         } finally {
