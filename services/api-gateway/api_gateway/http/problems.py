@@ -78,9 +78,7 @@ def field_error(
     error = {"field": field, "message": message}
     if code is None:
         return ProblemError(status, f"{field}: {message}", errors=[error])
-    return ProblemError(
-        status, f"{field}: {message}", errors=[{**error, "code": code}], code=code
-    )
+    return ProblemError(status, f"{field}: {message}", errors=[{**error, "code": code}], code=code)
 
 
 def problem_response(
