@@ -38,6 +38,8 @@ def test_every_service_start_warns_on_an_unpatched_python(
     fake_sys = SimpleNamespace(version_info=SimpleNamespace(major=3, minor=11, micro=7))
     monkeypatch.setattr(python_version, "sys", fake_sys)
     monkeypatch.setattr(entrypoint, "configure_logging", lambda *args: None)
+    # A missing APP_ENV means production, which refuses the built-in secrets: name one.
+    monkeypatch.setenv("APP_ENV", "development")
     with caplog.at_level(logging.WARNING, logger=python_version.__name__):
         entrypoint.load_settings_or_exit("mail-service")
     [record] = caplog.records
