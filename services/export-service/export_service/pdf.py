@@ -37,7 +37,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from .document import Column, DocumentHeader, Row, dr_cr, indian_grouping
+from .document import Column, DocumentHeader, Row, dr_cr, indian_grouping, rows_for_print
 
 PAGE_WIDTH: float = landscape(A4)[0]
 PAGE_HEIGHT: float = landscape(A4)[1]
@@ -181,7 +181,7 @@ class PdfReportWriter:
                 self._page += 1
                 self._start_table(self._layout.header_y, self._layout.per_page)
             chunk = rows[start : start + self._left]
-            self._draw_rows(chunk)
+            self._draw_rows(rows_for_print(chunk, self._header))
             self._left -= len(chunk)
             start += len(chunk)
 
