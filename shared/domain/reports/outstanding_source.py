@@ -29,13 +29,13 @@ from shared.domain.reports.ledger_source import BATCH_ROWS, dmy
 ZERO = Decimal("0.00")
 
 OUTSTANDING_COLUMNS = (
-    Column("Party", "text", 30, once_per_group=True),
+    Column("Party", "text", 28, once_per_group=True),
     Column("Bill Ref", "text", 18),
     Column("Bill Date", "date", 11),
     Column("Due Date", "date", 11),
     Column("Bill Amount", "money", 15),
     Column("Pending", "money", 15),
-    Column("Days Overdue", "integer", 8),
+    Column("Days Overdue", "integer", 12),
     Column("Ageing", "text", 9),
 )
 
