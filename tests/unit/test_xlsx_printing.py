@@ -85,3 +85,28 @@ def test_the_party_is_shown_on_its_heading_and_left_blank_on_its_bills(tmp_path:
 def test_rows_for_print_leaves_reports_without_such_a_column_alone() -> None:
     rows = [Row((date(2026, 1, 1), "Sales", None, None, None, None))]
     assert rows_for_print(rows, header()) is rows
+
+
+def test_a_sheet_that_opens_inside_a_group_names_the_party(tmp_path: Path) -> None:
+    d = Decimal
+    rows = [Row(("Alpha Traders", None, None), "group")]
+    rows += [Row(("Alpha Traders", f"INV-{n}", d("1.00"))) for n in range(5)]
+    doc = DocumentHeader(
+        title="Outstanding Receivables",
+        company="Acme",
+        lines=("As of 31-03-2026",),
+        columns=PARTY_COLUMNS,
+        total_rows=len(rows),
+        generated_at=datetime(2026, 4, 2, tzinfo=UTC),
+    )
+    first = 3 + len(doc.lines) + 1  # rows above the data: company, title, lines, blank, header
+    writer = XlsxReportWriter(max_rows_per_sheet=first + 3)
+    writer.begin(tmp_path / "o.xlsx", doc)
+    writer.write_rows(rows)
+    writer.finish()
+    sheets = load_workbook(tmp_path / "o.xlsx").worksheets
+    parties = [
+        [r[0] for r in ws.iter_rows(min_row=first + 1, max_col=1, values_only=True)]
+        for ws in sheets
+    ]
+    assert parties == [["Alpha Traders", None, None], ["Alpha Traders", None, None]]

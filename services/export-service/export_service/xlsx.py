@@ -222,12 +222,12 @@ class XlsxReportWriter:
     def write_rows(self, rows: list[Row]) -> None:
         if self._book is None:
             raise RuntimeError("begin() first")
-        rows = rows_for_print(rows, self._header)
+        shown = rows_for_print(rows, self._header)
         kinds = self._kinds
         width = len(kinds)
         number, string = self._sheet.write_number, self._sheet.write_string
         r = self._next_row
-        for row in rows:
+        for i, row in enumerate(shown):
             values: tuple[Any, ...] = row.values
             if len(values) != width:
                 raise ValueError(f"a row has {len(values)} values for {width} columns")
@@ -236,6 +236,7 @@ class XlsxReportWriter:
                 self._add_sheet()
                 number, string = self._sheet.write_number, self._sheet.write_string
                 r = self._next_row
+                values = rows[i].values  # a new sheet names the party its first bill is of
             style_class = _STYLE_CLASS[row.style]
             fmts = self._cell_fmts[style_class]
             c = 0
