@@ -19,9 +19,10 @@ from .exporting import download, export_and_wait
 from .gateway import gateway_client
 
 AS_OF = date(2026, 3, 31)
-# days overdue at AS_OF -> the bucket it must land in
+# days overdue at AS_OF -> the bucket it must land in (negative: due after AS_OF)
 EDGES = {
-    -5: "0-30",
+    -5: "Not due",
+    -1: "Not due",
     0: "0-30",
     30: "0-30",
     31: "31-60",
@@ -142,9 +143,12 @@ async def test_outstanding_ageing_at_bucket_edges(
     assert len(bills) == len(EDGES) == job["row_count"]
     for row in bills:
         days = (AS_OF - date.fromisoformat(row[3])).days
-        assert int(row[6]) == max(0, days)
+        # not yet due: Days Overdue left blank, not negative
+        assert row[6] == ("" if days < 0 else str(days))
         assert row[7] == EDGES[days]
     assert [r[0] for r in bills] == sorted(r[0] for r in bills)  # grouped by party
+    # CSV rows stand alone: every bill row names its party, unlike in XLSX and PDF
+    assert {r[0] for r in bills} == {"Alpha Traders", "Zeta Agencies"}
 
     [(amount, pending)] = await _sql(
         infra,
@@ -158,8 +162,9 @@ async def test_outstanding_ageing_at_bucket_edges(
     subtotals = [Decimal(r[5]) for r in body if r[0].startswith("Total ")]
     assert len(subtotals) == 2 and sum(subtotals) == pending
     bucket_totals = {r[7]: Decimal(r[5]) for r in body if r[0].startswith("Ageing ")}
+    assert list(bucket_totals) == ["Not due", "0-30", "31-60", "61-90", "90+"]
     assert sum(bucket_totals.values()) == pending
-    for label in ("0-30", "31-60", "61-90", "90+"):
+    for label in bucket_totals:
         expected = sum((Decimal(r[5]) for r in bills if r[7] == label), Decimal("0"))
         assert bucket_totals[label] == expected
 

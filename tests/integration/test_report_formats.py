@@ -179,10 +179,24 @@ async def test_outstanding_totals_match_sql(
         buckets = [
             Decimal(str(r[5]))
             for r in rows
-            if r[7] in ("0-30", "31-60", "61-90", "90+") and r[1] is None
+            if r[7] in ("Not due", "0-30", "31-60", "61-90", "90+") and r[1] is None
         ]
         assert sum(buckets).quantize(CENT) == pending
+        # the party heads its group; its bill rows leave the Party cell blank
+        bills = [r for r in rows if str(r[1]).startswith("PB-")]
+        assert len(bills) == 60 and all(r[0] is None for r in bills)
+        headings = [r[0] for r in rows if str(r[0]).startswith("Party ")]
+        assert headings == [f"Party {n}" for n in range(7)]
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+        assert sheet.oddHeader.center.text == "Outstanding Payables"
+        assert sheet.oddFooter.center.text == "Page &P of &N"
+        assert sheet.print_title_rows == "$6:$6"  # the column header row
     else:
-        everything = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+        pages = PdfReader(io.BytesIO(content)).pages
+        everything = "\n".join(p.extract_text() for p in pages)
         assert "Grand Total" in everything
+        # once per group: the heading and the subtotal name the party, its bills do not (but
+        # a page that opens inside a party's bills names it on its first bill)
+        mentions = [everything.count(f"Party {n}") for n in range(7)]
+        assert min(mentions) >= 2 and sum(mentions) <= 2 * 7 + len(pages) - 1
         assert indian_grouping(amount) in everything and indian_grouping(pending) in everything

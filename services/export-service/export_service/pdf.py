@@ -37,7 +37,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from .document import Column, DocumentHeader, Row, dr_cr, indian_grouping
+from .document import Column, DocumentHeader, Row, dr_cr, indian_grouping, rows_for_print
 
 PAGE_WIDTH: float = landscape(A4)[0]
 PAGE_HEIGHT: float = landscape(A4)[1]
@@ -181,7 +181,11 @@ class PdfReportWriter:
                 self._page += 1
                 self._start_table(self._layout.header_y, self._layout.per_page)
             chunk = rows[start : start + self._left]
-            self._draw_rows(chunk)
+            # a page that opens inside a party's bills names the party on its first bill
+            top = self._left == (
+                self._layout.first_page if self._page == 1 else self._layout.per_page
+            )
+            self._draw_rows(rows_for_print(chunk, self._header, name_first=top))
             self._left -= len(chunk)
             start += len(chunk)
 

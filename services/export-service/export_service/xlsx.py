@@ -35,6 +35,9 @@ same in every spreadsheet. Checked in LibreOffice, not in Excel.
   shows the absolute value with "Cr", and the text matches `document.dr_cr` exactly. Trade-off:
   the grouping is chosen when written, so a balance the user retypes with a different magnitude
   shows stray commas until it is re-formatted.
+
+Printing: A4 landscape, one page wide, the column header row on every page (print titles), a
+page header (company, title, first title line) and a "Page N of M" footer: set once per sheet.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ from typing import Any
 
 import xlsxwriter
 
-from .document import DocumentHeader, Row
+from .document import DocumentHeader, Row, rows_for_print
 
 EXCEL_MAX_ROWS = 1_048_576
 
@@ -80,6 +83,9 @@ _MAX_GROUPS = 7
 _LAKH = 99_999.995  # rounds to 1,00,000.00
 _CRORE = 9_999_999.995
 _HUNDRED_CRORE = 999_999_999.995
+# Excel refuses (and xlsxwriter drops, with a warning) a page header or footer longer than this.
+_HEADER_FOOTER_MAX = 255
+PAGE_FOOTER = "&CPage &P of &N"
 
 
 def indian_number_format(groups: int) -> str:
@@ -92,6 +98,23 @@ def indian_number_format(groups: int) -> str:
 def balance_number_format(groups: int) -> str:
     body = indian_number_format(groups)
     return f'{body} "Dr";{body} "Cr"'
+
+
+def page_header(header: DocumentHeader) -> str:
+    """The printed page header: company (bold) at the left, the title in the middle and the
+    first title line at the right; long names are clipped so that Excel's limit holds."""
+    parts = [header.company, header.title, header.lines[0] if header.lines else ""]
+    limit = max(len(part) for part in parts)
+    while True:
+        # "&" starts a control code in a header (&P, &B...); "&&" prints one ampersand.
+        left, centre, right = (
+            (p if len(p) <= limit else p[: limit - 1].rstrip() + "…").replace("&", "&&")
+            for p in parts
+        )
+        text = f'&L&"-,Bold"{left}&C{centre}&R{right}'
+        if len(text.encode("utf-16-le")) // 2 <= _HEADER_FOOTER_MAX:
+            return text
+        limit -= 5
 
 
 def _groups(magnitude: float) -> int:
@@ -124,6 +147,7 @@ class XlsxReportWriter:
     def begin(self, path: Path, header: DocumentHeader) -> None:
         self._header = header
         self._kinds = [_KIND_CODES[column.kind] for column in header.columns]
+        self._page_header = page_header(header)
         self._header_row = 3 + len(header.lines)  # company, title, lines, one blank row
         if self._header_row + 1 >= self._max_rows:
             raise ValueError(f"max_rows_per_sheet {self._max_rows} leaves no room for data")
@@ -187,20 +211,23 @@ class XlsxReportWriter:
         for c, column in enumerate(header.columns):
             self._write_text(head, c, column.title, self._head_fmts[c])
         ws.freeze_panes(head + 1, 0)
-        ws.repeat_rows(head)
+        ws.repeat_rows(head)  # print titles: the column header row on every printed page
         ws.set_paper(9)  # A4
         ws.set_landscape()
-        ws.fit_to_pages(1, 0)
+        ws.fit_to_pages(1, 0)  # one page wide, as many pages down as the rows need
+        ws.set_header(self._page_header)
+        ws.set_footer(PAGE_FOOTER)
         self._next_row = head + 1
 
     def write_rows(self, rows: list[Row]) -> None:
         if self._book is None:
             raise RuntimeError("begin() first")
+        shown = rows_for_print(rows, self._header)
         kinds = self._kinds
         width = len(kinds)
         number, string = self._sheet.write_number, self._sheet.write_string
         r = self._next_row
-        for row in rows:
+        for i, row in enumerate(shown):
             values: tuple[Any, ...] = row.values
             if len(values) != width:
                 raise ValueError(f"a row has {len(values)} values for {width} columns")
@@ -209,6 +236,7 @@ class XlsxReportWriter:
                 self._add_sheet()
                 number, string = self._sheet.write_number, self._sheet.write_string
                 r = self._next_row
+                values = rows[i].values  # a new sheet names the party its first bill is of
             style_class = _STYLE_CLASS[row.style]
             fmts = self._cell_fmts[style_class]
             c = 0

@@ -6,7 +6,13 @@ reports are `ledger.py` and `outstanding.py`, their SQL in `*_source.py`; `regis
 name to its definition; `document.py` is the shape the export-service's writers draw.
 """
 
-from shared.domain.reports.ageing import AGEING_BUCKETS, BUCKET_LABELS, ageing_bucket, days_overdue
+from shared.domain.reports.ageing import (
+    DEFAULT_BUCKETS,
+    AgeingBuckets,
+    AgeingEdgesError,
+    check_edges,
+    days_overdue,
+)
 from shared.domain.reports.definitions import (
     FORMATS,
     EmailRequest,
@@ -40,10 +46,11 @@ from shared.domain.reports.registry import (
 )
 
 __all__ = [
-    "AGEING_BUCKETS",
-    "BUCKET_LABELS",
+    "DEFAULT_BUCKETS",
     "FORMATS",
     "REGISTRY",
+    "AgeingBuckets",
+    "AgeingEdgesError",
     "AnyReport",
     "CellValue",
     "Column",
@@ -61,7 +68,7 @@ __all__ = [
     "ReportSource",
     "Row",
     "RowStyle",
-    "ageing_bucket",
+    "check_edges",
     "days_overdue",
     "download_name",
     "register",

@@ -31,6 +31,10 @@ class Column:
     kind: ColumnKind
     # Relative width in characters; writers scale it to the page or sheet.
     width: int
+    # The value repeats its group heading's (the outstanding report's party). Formats read by
+    # people (XLSX, PDF) leave it blank on data rows, under the heading that names it; CSV keeps
+    # it on every row, because a machine reads each row on its own.
+    once_per_group: bool = False
 
 
 @dataclass(frozen=True)

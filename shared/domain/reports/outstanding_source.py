@@ -1,7 +1,12 @@
 """The outstanding report's rows: pending bills by party, with ageing, streamed out of PostgreSQL.
 
 Bills are read through a server-side cursor in batches; party subtotals, the grand total and
-the ageing buckets are summed on the way (exact `Decimal`s), so memory stays flat.
+the ageing buckets (the tenant's own, "Not due" first) are summed on the way (exact
+`Decimal`s), so memory stays flat.
+
+A bill not yet due has a blank Days Overdue, not a negative one: in a column headed "Days
+Overdue" a minus sign reads as a typing error or a credit, its Ageing cell already says
+"Not due", and its due date sits two columns to the left.
 """
 
 from __future__ import annotations
@@ -11,27 +16,35 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from shared.domain.reports.ageing import BUCKET_LABELS, ageing_bucket
+from shared.domain.reports.ageing import (
+    AgeingBuckets,
+    AgeingEdgesError,
+    days_overdue,
+    total_title,
+)
+from shared.domain.reports.definitions import ReportParamError
 from shared.domain.reports.document import Column, DocumentHeader, ReportSource, Row
 from shared.domain.reports.ledger_source import BATCH_ROWS, dmy
 
 ZERO = Decimal("0.00")
 
 OUTSTANDING_COLUMNS = (
-    Column("Party", "text", 30),
+    Column("Party", "text", 28, once_per_group=True),
     Column("Bill Ref", "text", 18),
     Column("Bill Date", "date", 11),
     Column("Due Date", "date", 11),
     Column("Bill Amount", "money", 15),
     Column("Pending", "money", 15),
-    Column("Days Overdue", "integer", 8),
-    Column("Ageing", "text", 7),
+    Column("Days Overdue", "integer", 12),
+    Column("Ageing", "text", 9),
 )
 
 _OUTSTANDING_COUNTS = """
 SELECT count(*), count(DISTINCT ledger_name) FROM bills
 WHERE tenant_id = $1 AND kind = $2 AND bill_date <= $3 AND pending_amount > 0
 """
+
+_TENANT_EDGES = "SELECT ageing_buckets FROM tenants WHERE id = $1"
 
 _OUTSTANDING_BILLS = """
 SELECT ledger_name, bill_ref, bill_date, due_date, amount, pending_amount
@@ -44,25 +57,38 @@ ORDER BY ledger_name, bill_date, bill_ref, id
 async def outstanding_source(
     conn: Any, tenant_id: str, company: str, kind: str, as_of: date
 ) -> ReportSource:
+    buckets = await tenant_buckets(conn, tenant_id)
     bills, parties = await conn.fetchrow(_OUTSTANDING_COUNTS, tenant_id, kind, as_of)
     header = DocumentHeader(
         title=f"Outstanding {kind.capitalize()}s",
         company=company,
-        lines=(f"As of {dmy(as_of)}", "Ageing by days past the due date"),
+        lines=(
+            f"As of {dmy(as_of)}",
+            f"Ageing by days past the due date: {', '.join(buckets.labels)}",
+        ),
         columns=OUTSTANDING_COLUMNS,
         # per party: a heading and a subtotal; then the grand total and one row per bucket
-        total_rows=bills + 2 * parties + 1 + len(BUCKET_LABELS),
+        total_rows=bills + 2 * parties + 1 + len(buckets.labels),
         generated_at=datetime.now(UTC),
     )
-    rows = _outstanding_rows(conn, tenant_id, kind, as_of)
+    rows = _outstanding_rows(conn, tenant_id, kind, as_of, buckets)
     file_params = {"as_of": as_of.isoformat(), "kind": kind}
     return ReportSource(header, int(bills), rows, file_params)
 
 
+async def tenant_buckets(conn: Any, tenant_id: str) -> AgeingBuckets:
+    """The tenant's ageing buckets; edges the gateway would refuse fail the export plainly."""
+    edges = await conn.fetchval(_TENANT_EDGES, tenant_id)
+    try:
+        return AgeingBuckets.from_edges(list(edges or ()))
+    except AgeingEdgesError as exc:
+        raise ReportParamError("ageing_buckets", f"the tenant's {exc.message}") from exc
+
+
 async def _outstanding_rows(
-    conn: Any, tenant_id: str, kind: str, as_of: date
+    conn: Any, tenant_id: str, kind: str, as_of: date, ageing: AgeingBuckets
 ) -> AsyncIterator[list[Row]]:
-    buckets = dict.fromkeys(BUCKET_LABELS, ZERO)
+    buckets = dict.fromkeys(ageing.labels, ZERO)
     grand_amount = grand_pending = ZERO
     party: str | None = None
     party_amount = party_pending = ZERO
@@ -84,8 +110,8 @@ async def _outstanding_rows(
                 close_party()
                 party, party_amount, party_pending = ledger, ZERO, ZERO
                 batch.append(Row((ledger, None, None, None, None, None, None, None), "group"))
-            days = max(0, (as_of - due).days)
-            bucket = ageing_bucket(days)
+            days = days_overdue(due, as_of)
+            bucket = ageing.label_for(days)
             batch.append(Row((ledger, ref, bill_date, due, amount, pending, days, bucket)))
             party_amount += amount
             party_pending += pending
@@ -100,7 +126,7 @@ async def _outstanding_rows(
         Row(("Grand Total", None, None, None, grand_amount, grand_pending, None, None), "total")
     )
     batch += [
-        Row((f"Ageing {label} days", None, None, None, None, total, None, label), "total")
+        Row((total_title(label), None, None, None, None, total, None, label), "total")
         for label, total in buckets.items()
     ]
     yield batch

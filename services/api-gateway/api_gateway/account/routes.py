@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api_gateway.account.schemas import MePublic, TenantPublic, TenantSummary
-from api_gateway.account.use_cases import caller_tenant
+from api_gateway.account.schemas import MePublic, TenantPublic, TenantSummary, TenantUpdate
+from api_gateway.account.use_cases import caller_tenant, update_tenant
 from api_gateway.http.deps import AdminUser, CurrentUser, UowDep
+from shared.infra.db.models import Tenant
 
 router = APIRouter(tags=["me"])
 admin_router = APIRouter(prefix="/admin", tags=["admin"])
@@ -26,11 +27,21 @@ async def read_me(user: CurrentUser, uow: UowDep) -> MePublic:
 
 @admin_router.get("/tenant")
 async def read_tenant(admin: AdminUser, uow: UowDep) -> TenantPublic:
-    """The caller's tenant: name, timezone and internal email domains (admins only)."""
-    tenant = await caller_tenant(uow, admin.tenant_id)
+    """The caller's tenant: name, timezone, internal email domains, ageing buckets (admins)."""
+    return _tenant_public(await caller_tenant(uow, admin.tenant_id))
+
+
+@admin_router.put("/tenant")
+async def change_tenant(body: TenantUpdate, admin: AdminUser, uow: UowDep) -> TenantPublic:
+    """Change the tenant's settings (`ageing_buckets`); a field left out keeps its value."""
+    return _tenant_public(await update_tenant(uow, admin.tenant_id, body))
+
+
+def _tenant_public(tenant: Tenant) -> TenantPublic:
     return TenantPublic(
         id=tenant.id,
         name=tenant.name,
         timezone=tenant.timezone,
         internal_domains=list(tenant.internal_domains),
+        ageing_buckets=list(tenant.ageing_buckets),
     )

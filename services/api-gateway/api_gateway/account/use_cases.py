@@ -1,7 +1,9 @@
-"""The caller's own tenant, as the account screens and the app's start-up read it."""
+"""The caller's own tenant, as the account screens and the app's start-up read it, and the
+settings its admin changes."""
 
 from __future__ import annotations
 
+from api_gateway.account.schemas import TenantUpdate
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import Tenant
 
@@ -10,4 +12,13 @@ async def caller_tenant(uow: UnitOfWork, tenant_id: str) -> Tenant:
     """The authenticated caller's tenant; authentication already proved that it exists."""
     tenant = await uow.session.get(Tenant, tenant_id)
     assert tenant is not None
+    return tenant
+
+
+async def update_tenant(uow: UnitOfWork, tenant_id: str, body: TenantUpdate) -> Tenant:
+    """Save the settings the body carries (already checked by its model); keep the others."""
+    tenant = await caller_tenant(uow, tenant_id)
+    if body.ageing_buckets is not None:
+        tenant.ageing_buckets = list(body.ageing_buckets)
+    await uow.commit()
     return tenant

@@ -111,7 +111,12 @@ def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
 
 async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [{"field": _field_path(e["loc"]), "message": str(e["msg"])} for e in exc.errors()]
+    # `code` is pydantic's error type (`int_type`, `ageing_buckets_not_increasing`...): stable
+    # for clients, unlike the message.
+    errors = [
+        {"field": _field_path(e["loc"]), "message": str(e["msg"]), "code": str(e["type"])}
+        for e in exc.errors()
+    ]
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     return problem_response(422, detail, errors=errors)
 

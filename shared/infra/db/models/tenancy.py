@@ -19,6 +19,9 @@ class Tenant(Base):
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), server_default="Asia/Kolkata")
     internal_domains: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    # Upper edges, in days overdue, of the outstanding report's ageing buckets ("Not due"
+    # comes first, an open-ended bucket last); the gateway checks them (reports.ageing).
+    ageing_buckets: Mapped[list[int]] = mapped_column(ARRAY(Integer), server_default="{30,60,90}")
     created_at: Mapped[CreatedAt]
 
 
