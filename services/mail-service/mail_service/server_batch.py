@@ -5,10 +5,10 @@
   server never lets a claim run out under a live worker. An email is only offered to the
   server while this worker knows its claim holds: one taken over (or whose lease could not be
   renewed in time) is handed back instead of sent.
-- Each outcome is recorded as soon as it arrives (those arriving during a recording go together
-  in the next one), and a connection offers its next message only once its previous outcome is
-  recorded: a crash leaves at most one sent-but-unrecorded email per conversation in flight,
-  which is all the crash window can send twice.
+- Each outcome is recorded as soon as it arrives (those of the process's other conversations
+  arriving during a recording go together in the next one: `group_commit`), and a connection
+  offers its next message only once its previous outcome is recorded: a crash leaves at most
+  one sent-but-unrecorded email per conversation in flight, all the crash window can resend.
 - When the server cannot be reached, refuses TLS or refuses our login, the rest of the batch is
   not offered to it. Those emails were never tried, so they are not failed: they go back to the
   queue without using an attempt and are tried again after `mail_not_tried_delay_seconds`. A
@@ -51,27 +51,20 @@ class ServerBatch:
         self._taken_over: set[uuid.UUID] = set()
         self._not_ours: list[Claimed] = []  # popped but not offered: handed back at the end
         self._not_tried: list[Claimed] = []  # the server had just failed: back after a delay
-        self._pending: list[tuple[Outcome, asyncio.Future[None]]] = []
-        self._arrived = asyncio.Event()
-        self._sending_done = asyncio.Event()
-        self._recorded = asyncio.Event()
+        self._done = asyncio.Event()  # every lane has ended: no more renewals
         self._server_failure: SendFailure | None = None
         self._record_failure: BaseException | None = None
 
     async def run(self) -> None:
         settings = self._deps.infra.settings
         renewing = asyncio.create_task(self._renew_leases())
-        recording = asyncio.create_task(self._record_as_they_come())
         try:
             async with asyncio.TaskGroup() as lanes:
                 for _ in range(min(settings.mail_connections_per_server, len(self._queue))):
                     lanes.create_task(self._lane())
         finally:
-            # Whatever happened to the lanes, what was sent is recorded before we leave, and
-            # the leases are kept alive until then.
-            self._sending_done.set()
-            await asyncio.gather(recording, return_exceptions=True)
-            self._recorded.set()
+            # Each lane waited for its outcomes to be recorded: the leases can go now.
+            self._done.set()
             await asyncio.gather(renewing, return_exceptions=True)
         if self._record_failure is not None:
             raise self._record_failure  # the database stayed away (logged with the email ids)
@@ -79,7 +72,6 @@ class ServerBatch:
             await self._hand_back([*self._not_ours, *self._queue], self._not_tried)
 
     async def _lane(self) -> None:
-        loop = asyncio.get_running_loop()
         while self._queue and not self._deps.stopping.is_set() and not self._record_failure:
             item = self._queue.popleft()
             if item.email.id in self._taken_over or time.monotonic() > self._claims_hold_until:
@@ -92,51 +84,33 @@ class ServerBatch:
             failure = outcome.result
             if isinstance(failure, SendFailure) and failure.at_connect:
                 self._server_failure = failure
-            recorded: asyncio.Future[None] = loop.create_future()
-            self._pending.append((outcome, recorded))
-            self._arrived.set()
             # The next message waits for this outcome's commit: a crash now resends at most
             # the one email this conversation has in hand.
-            await recorded
+            try:
+                await self._deps.recordings.submit(outcome, self._record)
+            except Exception as exc:
+                log.error(
+                    "outcome could not be recorded: the email goes out again once its lease "
+                    "runs out",
+                    extra={"email_id": str(item.email.id)},
+                )
+                # The lanes stop offering messages: what is sent now could not be recorded.
+                self._record_failure = exc
+            else:
+                self._unrecorded.pop(item.email.id, None)
 
-    async def _record_as_they_come(self) -> None:
-        while True:
-            await _until(self._arrived, self._sending_done)
-            if not self._pending and self._sending_done.is_set():
-                return
-            await self._flush()
-
-    async def _flush(self) -> None:
-        due, self._pending = self._pending, []
-        self._arrived.clear()
-        if not due:
-            return
-        try:
-            await record_outcomes([outcome for outcome, _ in due], self._deps)
-        except Exception as exc:
-            ids = [str(outcome.claimed.email.id) for outcome, _ in due]
-            log.error(
-                "outcomes could not be recorded: these emails go out again once their "
-                "lease runs out",
-                extra={"email_ids": ids},
-            )
-            # The lanes stop offering messages: anything sent now could not be recorded either.
-            self._record_failure = exc
-        else:
-            for outcome, _ in due:
-                self._unrecorded.pop(outcome.claimed.email.id, None)
-        for _, recorded in due:
-            recorded.set_result(None)
+    async def _record(self, outcomes: list[Outcome]) -> None:
+        await record_outcomes(outcomes, self._deps)
 
     async def _renew_leases(self) -> None:
         """Every third of the lease, extend it for the emails not yet recorded, until they
         are. Never raises: a failed renewal is tried again next time, and lanes stop offering
         emails to the server once the last known lease is within a third of running out."""
         lease = timedelta(seconds=self._lease)
-        while not self._recorded.is_set():
-            await _until(self._recorded, at_most=self._lease / 3)
+        while not self._done.is_set():
+            await _until(self._done, at_most=self._lease / 3)
             claims = [email_claims.claim_of(item.email) for item in self._unrecorded.values()]
-            if self._recorded.is_set() or not claims:
+            if self._done.is_set() or not claims:
                 continue
             started = time.monotonic()
             try:
