@@ -78,6 +78,9 @@ def problem_response(
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 
+_RETRY_SOON = {"Retry-After": "2"}
+
+
 def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
     # Drop FastAPI's leading "body"/"query" so clients see the field as they sent it.
     parts = [str(p) for p in loc]
@@ -111,7 +114,35 @@ async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
     # so it is the caller's mistake (422), not ours.
     if "0x00" in str(exc) or "CharacterNotInRepertoire" in type(getattr(exc, "orig", exc)).__name__:
         return problem_response(422, "text values cannot contain NUL characters (\\u0000)")
+    if _database_unavailable(exc):
+        return await _on_unavailable(request, exc)
     return await _on_unexpected(request, exc)
+
+
+# SQLSTATE classes that mean "the database is not there right now": connection exceptions
+# (08...) and a server shutting down, crashed or starting up (57P01, 57P02, 57P03).
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+
+
+def _database_unavailable(exc: Exception) -> bool:
+    assert isinstance(exc, DBAPIError)
+    sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
+    cause = exc.orig.__cause__ if exc.orig is not None else None
+    return (
+        exc.connection_invalidated
+        or sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
+        or isinstance(cause, OSError)
+    )
+
+
+async def _on_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    # A server we depend on is away (a restart, a failover): the request can be sent again.
+    log.warning(
+        "a server the gateway needs is unavailable: %s", exc, extra={"path": request.url.path}
+    )
+    return problem_response(
+        503, "a server we depend on is unavailable; try again shortly", headers=_RETRY_SOON
+    )
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -125,4 +156,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(HTTPException, _on_http)
     app.add_exception_handler(DBAPIError, _on_database_error)
+    # Connecting to PostgreSQL refused or reset before SQLAlchemy could wrap the error.
+    app.add_exception_handler(ConnectionError, _on_unavailable)
     app.add_exception_handler(Exception, _on_unexpected)
