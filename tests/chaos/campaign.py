@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from shared.infra.db.models import Email, ExportJob, ScheduleRun
 from shared.infra.runtime import Infrastructure
+from shared.infra.settings import Settings
 from shared.states import FINAL_EMAIL_STATES, FINAL_EXPORT_STATES
 from tests.conftest import make_settings
 from tests.e2e.stack import Stack
@@ -48,8 +49,12 @@ TUNING = {
     "SCHEDULER_TICK_SECONDS": "1",
     "SEND_RATE_PER_MINUTE": "10000",  # one clerk sends the whole load
 }
-# Conversations one mail-service process holds with one server at once (the defaults).
-CONVERSATIONS = 2 * 2  # MAIL_CONNECTIONS_PER_SERVER x MAIL_CONCURRENT_BATCHES
+# Conversations one mail-service process holds with one server at once (the defaults):
+# MAIL_CONNECTIONS_PER_SERVER x MAIL_CONCURRENT_BATCHES.
+CONVERSATIONS = (
+    Settings.model_fields["mail_connections_per_server"].default
+    * Settings.model_fields["mail_concurrent_batches"].default
+)
 
 
 @dataclass

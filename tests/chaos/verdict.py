@@ -41,7 +41,8 @@ class Verdict:
 
     @property
     def failed_yet_received(self) -> int:
-        """Crash window, other side: accepted, worker killed, the retry failed (server away)."""
+        """Accepted by the server, but its 250 never reached us (the connection cut, or the
+        worker killed) and the attempt that followed failed: received, recorded failed."""
         return sum(1 for fate in self.emails if fate.status == "failed" and fate.received)
 
     @property
