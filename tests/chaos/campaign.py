@@ -11,13 +11,14 @@ import asyncio
 import random
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 from sqlalchemy import func, select
 
-from shared.infra.db.models import Email, ExportJob, ScheduleRun
+from shared.infra.db.models import Email, ExportJob
 from shared.infra.runtime import Infrastructure
 from shared.infra.settings import Settings
 from shared.states import FINAL_EMAIL_STATES, FINAL_EXPORT_STATES
@@ -29,11 +30,14 @@ from tests.smtp_kit import SmtpSink
 from . import load
 from .faults import FaultLog, inject, supervise
 from .servers import PrivateServers
-from .verdict import FINAL_RUN_STATES, Verdict, read_verdict
+from .verdict import Verdict, read_runs, read_verdict
 
 LOAD_SECONDS = 60.0
 SMTP_AWAY_SECONDS = 30.0
 SETTLE_SECONDS = 90.0  # after the load and the faults, everything must be final by then
+# A run left `exporting` with its export final for this long was stranded (its finished event
+# lost), not merely slow: the scheduler reads events within a second or two.
+STRANDED_AFTER_SECONDS = 10.0
 MANUAL_EMAILS, EXPORTS, SCHEDULES, RUNS = 240, 60, 8, 24
 TUNING = {
     "MAIL_LEASE_SECONDS": "10",
@@ -67,6 +71,7 @@ class Outcome:
     seconds: float
     settled_after: float | None
     taken_over: int  # "email sent under a claim that had been taken over" in the mail log
+    pool_timeouts: int  # the gateway's "QueuePool limit ... timed out" log lines
 
 
 async def run_campaign(seed: int) -> Outcome:
@@ -116,6 +121,7 @@ async def run_campaign(seed: int) -> Outcome:
                 await supervising
             stack.stop()
             taken_over = stack.log("mail-service").count("taken over")
+            pool_timeouts = stack.log("api-gateway").count("QueuePool limit")
         finally:
             stack.stop()
             await sink.stop()
@@ -128,22 +134,32 @@ async def run_campaign(seed: int) -> Outcome:
             time.monotonic() - began,
             settled_after,
             taken_over,
+            pool_timeouts,
         )
     finally:
         await asyncio.to_thread(servers.stop)
 
 
 async def _settle(infra: Infrastructure, tenant_id: str, seconds: float) -> float | None:
-    """Seconds until no job, email or run of the tenant is left unfinished (None: never)."""
+    """Seconds until no job, email or run of the tenant is left unfinished (None: never).
+    Runs stranded by a lost finished event (see `Verdict.stranded_runs`) count as settled once
+    they have stayed so for `STRANDED_AFTER_SECONDS`: nothing will move them."""
     started = time.monotonic()
+    stranded_since: dict[uuid.UUID, float] = {}
     while time.monotonic() - started < seconds:
-        if await _unfinished(infra, tenant_id) == 0:
-            return time.monotonic() - started
+        others, stranded = await _unfinished(infra, tenant_id)
+        now = time.monotonic()
+        stranded_since = {run: stranded_since.get(run, now) for run in stranded}
+        if others == 0 and all(
+            now - since >= STRANDED_AFTER_SECONDS for since in stranded_since.values()
+        ):
+            return now - started - (STRANDED_AFTER_SECONDS if stranded else 0.0)
         await asyncio.sleep(0.5)  # polling the database, bounded by `seconds`
     return None
 
 
-async def _unfinished(infra: Infrastructure, tenant_id: str) -> int:
+async def _unfinished(infra: Infrastructure, tenant_id: str) -> tuple[int, set[uuid.UUID]]:
+    """How many jobs, emails and runs are unfinished, but for the stranded runs; and those."""
     async with infra.sessions() as session:
         jobs = await session.scalar(
             select(func.count()).where(
@@ -155,12 +171,10 @@ async def _unfinished(infra: Infrastructure, tenant_id: str) -> int:
                 Email.tenant_id == tenant_id, Email.status.not_in(FINAL_EMAIL_STATES)
             )
         )
-        runs = await session.scalar(
-            select(func.count()).where(
-                ScheduleRun.tenant_id == tenant_id, ScheduleRun.status.not_in(FINAL_RUN_STATES)
-            )
-        )
-    return (jobs or 0) + (emails or 0) + (runs or 0)
+        runs = Verdict(runs=await read_runs(session, tenant_id))
+    stranded = set(runs.stranded_runs())
+    others = [run for run in runs.unfinished_runs() if run not in stranded]
+    return (jobs or 0) + (emails or 0) + len(others), stranded
 
 
 def _wait_ready(stack: Stack) -> None:

@@ -42,6 +42,7 @@ def figures(outcome: Outcome) -> str:
         f"  failed yet received (the 250 lost, then the next attempt failed): "
         f"{verdict.failed_yet_received}",
         f"  gateway answers: {dict(sorted(answers.items()))}; "
+        f"pool checkout timeouts in its log: {outcome.pool_timeouts}; "
         f"'taken over' sends: {outcome.taken_over}; workers that exited on their own "
         f"(restarted): {outcome.faults.exits}",
     ]

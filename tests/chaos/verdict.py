@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from email.parser import BytesHeaderParser
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.infra.db.models import Email, EmailAudit, ExportJob, ScheduleRun
 from shared.infra.runtime import Infrastructure
@@ -92,14 +93,7 @@ async def read_verdict(infra: Infrastructure, tenant_id: str, sink: SmtpSink) ->
                 select(ExportJob.id, ExportJob.status).where(ExportJob.tenant_id == tenant_id)
             )
         ).all()
-        runs = (
-            await session.execute(
-                select(ScheduleRun.id, ScheduleRun.status, ExportJob.status, Email.status)
-                .outerjoin(ExportJob, ExportJob.id == ScheduleRun.export_job_id)
-                .outerjoin(Email, Email.id == ScheduleRun.email_id)
-                .where(ScheduleRun.tenant_id == tenant_id)
-            )
-        ).all()
+        verdict.runs = await read_runs(session, tenant_id)
     by_email: dict[uuid.UUID, list[tuple[int, str, str | None, str | None]]] = {}
     for email_id, attempt, status, error_class, error in audits:
         by_email.setdefault(email_id, []).append((attempt, status, error_class, error))
@@ -124,5 +118,17 @@ async def read_verdict(infra: Infrastructure, tenant_id: str, sink: SmtpSink) ->
         verdict.jobs[status] += 1
         if status not in (ExportStatus.SUCCEEDED,):
             verdict.unfinished_jobs.append(f"{job_id}: {status}")
-    verdict.runs = [(run_id, status, job, email) for run_id, status, job, email in runs]
     return verdict
+
+
+async def read_runs(
+    session: AsyncSession, tenant_id: str
+) -> list[tuple[uuid.UUID, str, str | None, str | None]]:
+    """Each run with its state, its export job's and its email's."""
+    rows = await session.execute(
+        select(ScheduleRun.id, ScheduleRun.status, ExportJob.status, Email.status)
+        .outerjoin(ExportJob, ExportJob.id == ScheduleRun.export_job_id)
+        .outerjoin(Email, Email.id == ScheduleRun.email_id)
+        .where(ScheduleRun.tenant_id == tenant_id)
+    )
+    return [(run_id, status, job, email) for run_id, status, job, email in rows]
