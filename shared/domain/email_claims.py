@@ -73,14 +73,23 @@ async def renew_leases(
     return set(renewed)
 
 
-async def hand_back(uow: UnitOfWork, untried: Sequence[tuple[Email, str]]) -> set[uuid.UUID]:
-    """Return claimed emails that were never tried (the worker is stopping) to the queue, as if
-    never claimed, and announce each again (with its correlation id) for the next worker."""
+async def hand_back(
+    uow: UnitOfWork, untried: Sequence[tuple[Email, str]], due_in: timedelta | None = None
+) -> set[uuid.UUID]:
+    """Return claimed emails that were never tried to the queue, as if never claimed (the
+    attempt is undone). Announced again at once (with its correlation id) for the next worker,
+    or, with `due_in`, due only after that delay: the reconcile sweep announces it then."""
     now = datetime.now(UTC)
-    values = {"status": EmailStatus.QUEUED, "attempts": Email.attempts - 1, "announced_at": now}
-    moved = await _move_claimed(uow, untried, now, values)
+    values: dict[str, Any] = {
+        "status": EmailStatus.QUEUED,
+        "attempts": Email.attempts - 1,
+        "announced_at": now,
+    }
+    if due_in is not None:
+        values["next_attempt_at"] = now + due_in
+    moved = await _move_claimed(uow, untried, now, values) if untried else set()
     for email, correlation_id in untried:
-        if email.id in moved:
+        if email.id in moved and due_in is None:
             uow.publish(
                 EmailRequested(
                     tenant_id=email.tenant_id, email_id=email.id, correlation_id=correlation_id

@@ -118,9 +118,9 @@ class Settings(BaseSettings):
     # Tries at recording a batch's outcomes when the database hiccups (a lost `sent` means a
     # resend once the lease runs out).
     mail_record_attempts: int = Field(default=3, ge=1, le=10)
-    # Longest a sent email's outcome waits for the rest of its batch before it is recorded:
-    # bounds what a crash would send again when a server is slow.
-    mail_record_max_delay_seconds: float = Field(default=0.5, ge=0, le=60)
+    # An email not offered to its server because an earlier one to that server had just
+    # failed to connect is not an attempt: it goes back to the queue, due after this long.
+    mail_not_tried_delay_seconds: float = Field(default=10.0, ge=0, le=3600)
     # Encoded attachments kept for the next email of the same report (0 turns it off).
     mail_attachment_cache_mb: int = Field(default=32, ge=0, le=1024)
     # Extra CA bundle trusted for tenants' SMTP servers (a private CA); system CAs always apply.

@@ -94,16 +94,30 @@ class Stack:
 
     def start(self) -> None:
         self.ports = {name: free_port() for name, _, _ in self.instances()}
+        for name, _, _ in self.instances():
+            self._spawn(name, "wb")
+
+    def kill(self, name: str) -> None:
+        """SIGKILL one process (no clean-up of any kind: a crash, an OOM kill)."""
+        process = self.processes[name]
+        process.kill()
+        process.wait()
+
+    def restart(self, name: str) -> None:
+        """Start one process again after it stopped; its log goes on in the same file."""
+        self._spawn(name, "ab")
+
+    def _spawn(self, name: str, log_mode: str) -> None:
+        module, port_var = next((m, v) for n, m, v in self.instances() if n == name)
         env = self.environment()
-        for name, module, port_var in self.instances():
-            with (self.log_dir / f"{name}.log").open("wb") as log:
-                # The child keeps its own copy of the descriptor; ours can close at once.
-                self.processes[name] = subprocess.Popen(
-                    [sys.executable, "-m", module],
-                    env={**env, port_var: str(self.ports[name])},
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
+        with (self.log_dir / f"{name}.log").open(log_mode) as log:
+            # The child keeps its own copy of the descriptor; ours can close at once.
+            self.processes[name] = subprocess.Popen(
+                [sys.executable, "-m", module],
+                env={**env, port_var: str(self.ports[name])},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
 
     def wait_ready(self, client: httpx.Client, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout

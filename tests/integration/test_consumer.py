@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -15,7 +16,7 @@ from export_service.bootstrap import build_worker
 from sqlalchemy import select
 
 from shared.events import DEAD_LETTER_PREFIX, Event, ExportRequested, Streams
-from shared.infra.bus import StreamConsumer, Subscription
+from shared.infra.bus import OutboxRelay, StreamConsumer, Subscription
 from shared.infra.db.models import ExportJob
 from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump, wait_until
@@ -135,3 +136,49 @@ async def test_duplicate_delivery_does_not_repeat_the_export(
     assert done.attempts == 1
     files = list(infra.settings.export_dir.rglob("*.csv"))
     assert len(files) == 1
+
+
+async def test_a_stream_deleted_under_a_blocked_read_is_recreated_and_consumed(
+    infra: Infrastructure, tenant_id: str
+) -> None:
+    """A FLUSHALL (here: the stream deleted) while the consumer blocks in XREADGROUP answers
+    "UNBLOCKED the stream key no longer exists": the consumer recreates its group and goes on
+    instead of stopping the worker."""
+    settings = infra.settings.model_copy(update={"bus_block_ms": 30000})
+    seen: list[uuid.UUID] = []
+
+    async def handle(e: ExportRequested) -> None:
+        seen.append(e.event_id)
+
+    consumer = StreamConsumer(
+        infra.redis,
+        settings,
+        group="unblocked-test",
+        consumer="c1",
+        subscriptions=[Subscription(Streams.EXPORT_REQUESTED, handle)],
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(consumer.run(stop))
+
+    async def blocked_in_xreadgroup() -> bool:
+        db = str(infra.redis.get_connection_kwargs().get("db", 0))
+        clients = await infra.redis.client_list()
+        return any(c.get("cmd") == "xreadgroup" and c.get("db") == db for c in clients)
+
+    await wait_until(blocked_in_xreadgroup, what="the consumer blocking on its stream")
+    await infra.redis.delete(settings.stream(Streams.EXPORT_REQUESTED))
+    event = ExportRequested(tenant_id=tenant_id, job_id=uuid.uuid4())
+
+    async def consumed_after_the_flush() -> bool:
+        assert not running.done(), running.exception()
+        stream = settings.stream(Streams.EXPORT_REQUESTED)
+        if await infra.redis.exists(stream) and not await infra.redis.xlen(stream):
+            await _announce(infra, event)  # the group is back (with its stream): publish
+            await OutboxRelay(infra.engine, infra.redis, settings).publish_pending()
+        return seen == [event.event_id]
+
+    try:
+        await wait_until(consumed_after_the_flush, what="the event published after the flush")
+    finally:
+        stop.set()
+        await running

@@ -264,38 +264,36 @@ async def test_losing_the_database_while_recording_is_retried_and_the_email_sent
     assert [a.status for a in await audit_rows(infra, email_id)] == ["sent"]
 
 
-@pytest.mark.parametrize(("max_delay", "first_record"), [(60.0, 3), (0.0, 1)])
-async def test_outcomes_wait_at_most_the_record_delay_for_the_rest_of_their_batch(
+async def test_a_connection_offers_its_next_message_only_once_the_last_is_recorded(
     infra: Infrastructure,
     tenant_id: str,
     pump: Pump,
     smtp_sinks: SinkFactory,
     monkeypatch: pytest.MonkeyPatch,
-    max_delay: float,
-    first_record: int,
 ) -> None:
+    """A worker killed at any moment leaves at most one sent, unrecorded email per conversation:
+    whenever outcomes are being recorded, the server holds nothing beyond them."""
     from mail_service import server_batch
 
     sink = await smtp_sinks("plain")
-    infra = mail_infra(
-        infra, sink, mail_connections_per_server=1, mail_record_max_delay_seconds=max_delay
-    )
+    infra = mail_infra(infra, sink, mail_connections_per_server=1)
     await configure_smtp(infra, tenant_id, sink)
-    email_ids = [await queue_email(infra, tenant_id) for _ in range(3)]
-    recorded: list[int] = []
+    email_ids = [await queue_email(infra, tenant_id) for _ in range(4)]
+    at_the_server: list[tuple[int, int]] = []  # (recorded before + in this call, at the sink)
+    recorded = 0
     real_record = server_batch.record_outcomes
 
     async def counting(outcomes: list[Any], deps: Any) -> None:
-        recorded.append(len(outcomes))
+        nonlocal recorded
+        at_the_server.append((recorded + len(outcomes), len(sink.messages)))
         await real_record(outcomes, deps)
+        recorded += len(outcomes)
 
     monkeypatch.setattr(server_batch, "record_outcomes", counting)
     consumer, _ = mail_worker(infra)
     await pump(consumer)
 
-    # One batch: all three together at the end, or the first on its own as soon as it is sent
-    # (the others, sent while it was being recorded, may then go together).
-    assert (recorded[0], sum(recorded)) == (first_record, 3)
-    assert len(await sink.wait_for_messages(3)) == 3
+    assert len(await sink.wait_for_messages(4)) == 4
+    assert at_the_server == [(1, 1), (2, 2), (3, 3), (4, 4)]
     for email_id in email_ids:
         assert (await email_row(infra, email_id)).status == "sent"

@@ -39,7 +39,9 @@ class SmtpSink:
     reject_data: answer every DATA with this (e.g. 550); nothing is captured.
     refuse_recipients: these addresses (case-insensitive) get "550 5.1.1" at RCPT.
     cert_dir: where TLS variants write ca.pem/cert.pem/key.pem (kept); default a temp dir
-      removed at stop. host: listen address (port is always a free one, see `sink.port`).
+      removed at stop. host: listen address (port is a free one, see `sink.port`; `stop()`
+      then `start()` listens again on the same port, keeping what was captured: a server
+      that went away and came back).
     server_name: the name in the greeting/EHLO. smtputf8: advertise SMTPUTF8 (default True).
 
     The scripts are live: `sink.data_replies.append(451)` between sends works, as does
@@ -121,7 +123,7 @@ class SmtpSink:
         self._server = await loop.create_server(
             lambda: self._new_connection(loop, tls_context),
             self.host,
-            0,
+            self.port,  # 0 the first time: any free port
             ssl=tls_context if self.security == "ssl" else None,
             ssl_handshake_timeout=5.0 if self.security == "ssl" else None,
         )

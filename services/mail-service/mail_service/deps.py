@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from shared.infra.crypto import SecretBox
 from shared.infra.db import UnitOfWork
@@ -11,7 +12,11 @@ from shared.infra.runtime import Infrastructure
 from shared.infra.storage import LocalStorage
 
 from .compose import AttachmentParts
+from .group_commit import GroupCommit
 from .smtp import SmtpPool
+
+if TYPE_CHECKING:
+    from .outcomes import Outcome
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,8 @@ class MailDeps:
     parts: AttachmentParts
     # Set when the worker is told to stop: batches stop taking up new emails and hand them back.
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    # Every batch's outcomes, recorded together as they arrive (see `group_commit`).
+    recordings: GroupCommit[Outcome] = field(default_factory=GroupCommit)
 
     def uow(self) -> UnitOfWork:
         return self.infra.uow()

@@ -95,9 +95,11 @@ class StreamConsumer:
             try:
                 await self._step(block_ms=self._settings.bus_block_ms, stop=stop)
             except ResponseError as exc:
-                if "NOGROUP" not in str(exc):
+                # NOGROUP: the group is gone (Redis restarted without its data). UNBLOCKED: the
+                # stream was deleted under our blocking read (a FLUSHALL): the same recovery.
+                if "NOGROUP" not in str(exc) and "UNBLOCKED" not in str(exc):
                     raise
-                log.warning("consumer group vanished (Redis restarted?); recreating")
+                log.warning("consumer group vanished (Redis restarted or flushed?); recreating")
                 await self.ensure_groups()
             except (ConnectionError, OSError, RedisConnectionError, RedisTimeoutError) as exc:
                 log.warning("Redis unavailable (%s); retrying", exc)

@@ -139,19 +139,32 @@ async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
     # so it is the caller's mistake (422), not ours.
     if "0x00" in str(exc) or "CharacterNotInRepertoire" in type(getattr(exc, "orig", exc)).__name__:
         return problem_response(422, "text values cannot contain NUL characters (\\u0000)")
-    assert isinstance(exc, DBAPIError)
-    # SQLAlchemy's asyncpg adapter wraps the driver's error: the original is its cause.
-    driver_errors = (exc.orig, getattr(exc.orig, "__cause__", None))
-    if exc.connection_invalidated or any(
-        isinstance(e, _UNAVAILABLE_DATABASE) for e in driver_errors
-    ):
+    if _database_unavailable(exc):
         return await _on_busy(request, exc)
     return await _on_unexpected(request, exc)
 
 
+# SQLSTATE classes that mean "the database is not there right now": connection exceptions
+# (08...) and a server shutting down, crashed or starting up (57P01, 57P02, 57P03).
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+
+
+def _database_unavailable(exc: Exception) -> bool:
+    assert isinstance(exc, DBAPIError)
+    # SQLAlchemy's asyncpg adapter wraps the driver's error: the original is its cause.
+    driver_errors = (exc.orig, getattr(exc.orig, "__cause__", None))
+    sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
+    return (
+        exc.connection_invalidated
+        or sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
+        or any(isinstance(e, (*_UNAVAILABLE_DATABASE, OSError)) for e in driver_errors)
+    )
+
+
 async def _on_busy(request: Request, exc: Exception) -> JSONResponse:
-    """A pool that stayed exhausted past its timeout, or a server refusing connections: the
-    request did nothing, and trying again shortly is the right move (503 + Retry-After)."""
+    """A pool that stayed exhausted past its timeout, or a server we depend on refusing
+    connections (a restart, a failover): the request did nothing, and trying again shortly is
+    the right move (503 + Retry-After)."""
     log.warning(
         "busy: answered 503",
         extra={"path": route_template(request), "error": type(exc).__name__},
@@ -180,4 +193,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(PoolTimeoutError, _on_busy)
     app.add_exception_handler(RedisConnectionError, _on_busy)
     app.add_exception_handler(RedisTimeoutError, _on_busy)
+    # Connecting to PostgreSQL refused or reset before SQLAlchemy could wrap the error.
+    app.add_exception_handler(ConnectionError, _on_busy)
     app.add_exception_handler(Exception, _on_unexpected)
