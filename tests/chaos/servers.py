@@ -63,7 +63,9 @@ class PrivateServers:
         assert urls["REDIS_URL"] == self.redis_url, urls
 
     def migrate(self) -> None:
-        env = {**os.environ, "DATABASE_URL": self.database_url}
+        # Migrating needs no secrets: development accepts the built-in ones (a missing APP_ENV
+        # is production, which refuses them).
+        env = {**os.environ, "APP_ENV": "development", "DATABASE_URL": self.database_url}
         command = [sys.executable, "-m", "shared.tools.cli", "migrate"]
         subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True, timeout=120)
 
