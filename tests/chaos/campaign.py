@@ -11,7 +11,6 @@ import asyncio
 import random
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,9 +34,6 @@ from .verdict import Verdict, read_runs, read_verdict
 LOAD_SECONDS = 60.0
 SMTP_AWAY_SECONDS = 30.0
 SETTLE_SECONDS = 90.0  # after the load and the faults, everything must be final by then
-# A run left `exporting` with its export final for this long was stranded (its finished event
-# lost), not merely slow: the scheduler reads events within a second or two.
-STRANDED_AFTER_SECONDS = 10.0
 MANUAL_EMAILS, EXPORTS, SCHEDULES, RUNS = 240, 60, 8, 24
 TUNING = {
     "MAIL_LEASE_SECONDS": "10",
@@ -141,25 +137,17 @@ async def run_campaign(seed: int) -> Outcome:
 
 
 async def _settle(infra: Infrastructure, tenant_id: str, seconds: float) -> float | None:
-    """Seconds until no job, email or run of the tenant is left unfinished (None: never).
-    Runs stranded by a lost finished event (see `Verdict.stranded_runs`) count as settled once
-    they have stayed so for `STRANDED_AFTER_SECONDS`: nothing will move them."""
+    """Seconds until no job, email or run of the tenant is left unfinished (None: never)."""
     started = time.monotonic()
-    stranded_since: dict[uuid.UUID, float] = {}
     while time.monotonic() - started < seconds:
-        others, stranded = await _unfinished(infra, tenant_id)
-        now = time.monotonic()
-        stranded_since = {run: stranded_since.get(run, now) for run in stranded}
-        if others == 0 and all(
-            now - since >= STRANDED_AFTER_SECONDS for since in stranded_since.values()
-        ):
-            return now - started - (STRANDED_AFTER_SECONDS if stranded else 0.0)
+        if await _unfinished(infra, tenant_id) == 0:
+            return time.monotonic() - started
         await asyncio.sleep(0.5)  # polling the database, bounded by `seconds`
     return None
 
 
-async def _unfinished(infra: Infrastructure, tenant_id: str) -> tuple[int, set[uuid.UUID]]:
-    """How many jobs, emails and runs are unfinished, but for the stranded runs; and those."""
+async def _unfinished(infra: Infrastructure, tenant_id: str) -> int:
+    """How many jobs, emails and runs of the tenant are unfinished."""
     async with infra.sessions() as session:
         jobs = await session.scalar(
             select(func.count()).where(
@@ -172,9 +160,7 @@ async def _unfinished(infra: Infrastructure, tenant_id: str) -> tuple[int, set[u
             )
         )
         runs = Verdict(runs=await read_runs(session, tenant_id))
-    stranded = set(runs.stranded_runs())
-    others = [run for run in runs.unfinished_runs() if run not in stranded]
-    return (jobs or 0) + (emails or 0) + len(others), stranded
+    return (jobs or 0) + (emails or 0) + len(runs.unfinished_runs())
 
 
 def _wait_ready(stack: Stack) -> None:

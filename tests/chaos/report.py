@@ -37,8 +37,7 @@ def figures(outcome: Outcome) -> str:
         f"{(mail_kills + restarts) * CONVERSATIONS}), {verdict.strangers} unknown; "
         f"sent but never received: "
         f"{sum(1 for f in verdict.emails if f.status == 'sent' and not f.received)}",
-        f"  export jobs: {dict(verdict.jobs)}; scheduled runs: {dict(runs)}; "
-        f"stranded runs (lost finished event): {len(verdict.stranded_runs())}",
+        f"  export jobs: {dict(verdict.jobs)}; scheduled runs: {dict(runs)}",
         f"  failed yet received (the 250 lost, then the next attempt failed): "
         f"{verdict.failed_yet_received}",
         f"  gateway answers: {dict(sorted(answers.items()))}; "

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.infra.db.models import Email, EmailAudit, ExportJob, ScheduleRun
 from shared.infra.runtime import Infrastructure
-from shared.states import FINAL_EMAIL_STATES, FINAL_EXPORT_STATES, ExportStatus, RunStatus
+from shared.states import FINAL_EMAIL_STATES, ExportStatus, RunStatus
 from tests.smtp_kit import SmtpSink
 
 FINAL_RUN_STATES = {RunStatus.SUCCEEDED, RunStatus.SKIPPED, RunStatus.FAILED, RunStatus.MISSED}
@@ -52,16 +52,6 @@ class Verdict:
 
     def unfinished(self) -> list[EmailFate]:
         return [fate for fate in self.emails if fate.status not in FINAL_EMAIL_STATES]
-
-    def stranded_runs(self) -> list[uuid.UUID]:
-        """Runs left in `exporting`/`sending` although their export or email is final: the
-        finished event was lost (a Redis flush), and the scheduler does not look at rows."""
-        return [
-            run_id
-            for run_id, status, job, email in self.runs
-            if (status == RunStatus.EXPORTING and job in FINAL_EXPORT_STATES)
-            or (status == RunStatus.SENDING and email in FINAL_EMAIL_STATES)
-        ]
 
     def unfinished_runs(self) -> list[uuid.UUID]:
         return [run_id for run_id, status, _, _ in self.runs if status not in FINAL_RUN_STATES]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from shared.infra.runtime import Infrastructure, Worker
 
 from .handlers import subscriptions
-from .runner import SchedulerDeps, announce_due_retries
+from .reconcile import reconcile
+from .runner import SchedulerDeps
 from .ticker import prune_runs, tick
 
 PRUNE_INTERVAL_SECONDS = 3600.0
@@ -20,8 +19,8 @@ def build_worker(infra: Infrastructure) -> tuple[Worker, SchedulerDeps]:
     async def tick_job() -> int:
         return await tick(deps.uow, settings)
 
-    async def retries_job() -> int:
-        return await announce_due_retries(deps, timedelta(seconds=settings.export_lease_seconds))
+    async def reconcile_job() -> int:
+        return await reconcile(deps)
 
     async def prune_job() -> int:
         return await prune_runs(deps.uow, settings)
@@ -33,7 +32,7 @@ def build_worker(infra: Infrastructure) -> tuple[Worker, SchedulerDeps]:
         health_port=settings.scheduler_health_port,
         periodic=[
             (settings.scheduler_tick_seconds, tick_job),
-            (settings.reconcile_interval_seconds, retries_job),
+            (settings.reconcile_interval_seconds, reconcile_job),
             (PRUNE_INTERVAL_SECONDS, prune_job),
         ],
     )

@@ -37,7 +37,7 @@ from .recipients import RunRecipientsError, run_recipients
 log = logging.getLogger(__name__)
 
 # A run starts its export from these: the first time (pending), or again after a failed one.
-_STARTABLE = allowed_sources(SCHEDULE_RUN, RunStatus.EXPORTING)
+STARTABLE = allowed_sources(SCHEDULE_RUN, RunStatus.EXPORTING)
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ async def start_run(event: ScheduleRunDue, deps: SchedulerDeps) -> None:
     """A run is due: create its export job (and nothing, if the run has moved on)."""
     async with deps.uow() as uow:
         loaded = await _load(uow, id=event.run_id)
-        if loaded is None or loaded[0].status not in _STARTABLE:
+        if loaded is None or loaded[0].status not in STARTABLE:
             return
         run, schedule = loaded
         try:
@@ -228,44 +228,6 @@ async def _notify_owner(
         ),
         message_domain=await tenants.message_domain(uow.session, schedule.tenant_id),
     )
-
-
-async def announce_due_retries(deps: SchedulerDeps, stale_after: timedelta) -> int:
-    """Announce retries that are due, and pending runs whose announcement was lost."""
-    now = datetime.now(UTC)
-    async with deps.uow() as uow:
-        due = list(
-            await uow.session.scalars(
-                select(ScheduleRun)
-                .where(
-                    ScheduleRun.status.in_(_STARTABLE),
-                    (
-                        (ScheduleRun.status == RunStatus.RETRYING)
-                        & (ScheduleRun.next_attempt_at <= now)
-                    )
-                    | (
-                        (ScheduleRun.status == RunStatus.PENDING)
-                        & (ScheduleRun.created_at < now - stale_after)
-                        & (
-                            (ScheduleRun.next_attempt_at.is_(None))
-                            | (ScheduleRun.next_attempt_at <= now)
-                        )
-                    ),
-                )
-                .limit(500)
-                .with_for_update(skip_locked=True)
-            )
-        )
-        for run in due:
-            # Not again until the stale period has passed: the runner takes it from here.
-            run.next_attempt_at = now + stale_after
-            uow.publish(
-                ScheduleRunDue(
-                    tenant_id=run.tenant_id, run_id=run.id, idempotency_key=run.idempotency_key
-                )
-            )
-        await uow.commit()
-    return len(due)
 
 
 async def give_up_run(deps: SchedulerDeps, reason: str, **where: Any) -> None:
