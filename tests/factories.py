@@ -55,8 +55,11 @@ async def create_ledger(
     name: str = "Sharma Traders",
     opening: Decimal = Decimal("1000.00"),
     entries: list[tuple[date, Decimal, Decimal]] | None = None,
+    *,
+    gstin: str | None = None,
+    address: list[str] | None = None,
 ) -> str:
-    """A party ledger with the given (date, debit, credit) entries."""
+    """A party ledger with the given (date, debit, credit) entries, GSTIN and address."""
     async with uow:
         uow.session.add(
             Ledger(
@@ -66,6 +69,8 @@ async def create_ledger(
                 party_name=name,
                 opening_balance=opening,
                 opening_date=date(2025, 4, 1),
+                gstin=gstin,
+                address=address or [],
             )
         )
         for n, (day, debit, credit) in enumerate(entries or []):

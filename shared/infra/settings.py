@@ -146,6 +146,11 @@ class Settings(BaseSettings):
     # per user; "run now" on a schedule counts too, since each run sends an email
     send_rate_per_minute: int = Field(default=20, ge=1, le=10000)
 
+    # The company address on the letterhead: lines, and characters per line (an A4 header
+    # prints about 80 in its small font).
+    letterhead_address_max_lines: int = Field(default=5, ge=1, le=20)
+    letterhead_address_line_max_chars: int = Field(default=80, ge=10, le=500)
+
     # Schedules: how many may exist, and how often one may fire (a run is an export + email).
     schedules_max_per_user: int = Field(default=50, ge=1, le=100_000)
     schedules_max_per_tenant: int = Field(default=500, ge=1, le=1_000_000)

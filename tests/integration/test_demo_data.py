@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 
+from shared.domain.tax_ids import check_gstin_matches_pan, normalize_gstin, normalize_pan
 from shared.tools.demo import DemoSummary, generate_chart, generate_vouchers, load_demo_data
 
 # A fixed "today" so every run of these tests generates the same books.
@@ -36,6 +37,16 @@ async def _entries(dsn: str, tenant_id: str) -> list[tuple[object, ...]]:
     columns = "ledger_name, entry_date, voucher_type, voucher_no, narration, debit, credit"
     sql = f"SELECT {columns} FROM ledger_entries WHERE tenant_id = $1 ORDER BY {columns}"
     return [tuple(r) for r in await _fetch(dsn, sql, tenant_id)]
+
+
+def test_parties_are_local_and_inter_state_and_a_few_are_unregistered() -> None:
+    chart = generate_chart(400_000, 42, AS_OF)
+    gstins = [record[6] for record in chart.ledgers if record[3] is not None]
+    registered = [gstin for gstin in gstins if gstin is not None]
+    assert len(gstins) == 200 and 0.8 < len(registered) / len(gstins) < 0.97
+    assert all(normalize_gstin(gstin) == gstin for gstin in registered)
+    states = {gstin[:2] for gstin in registered}
+    assert "27" in states and len(states) > 5  # Maharashtra's own, and other states'
 
 
 def test_generation_is_deterministic_and_near_the_asked_size() -> None:
@@ -109,6 +120,38 @@ async def test_tenant_is_created_with_name_timezone_and_domain(db_dsn: str) -> N
     assert row["name"] == "Kaveri Spinning Mills Pvt Ltd"
     assert row["timezone"] == "Asia/Dubai"
     assert row["internal_domains"] == ["kaveri-spinning-mills.example"]
+
+
+async def test_the_demo_company_has_a_letterhead_and_its_parties_valid_gstins(
+    db_dsn: str,
+) -> None:
+    tenant = _tenant()
+    await _load(db_dsn, tenant, 4_000, tenant_name="Kaveri Spinning Mills Pvt Ltd")
+
+    [company] = await _fetch(db_dsn, "SELECT * FROM tenants WHERE id = $1", tenant)
+    assert company["legal_name"] == "Kaveri Spinning Mills Pvt Ltd"
+    assert company["address"][-1] == "Maharashtra" and len(company["address"]) == 4
+    pan = normalize_pan(company["pan"])
+    check_gstin_matches_pan(normalize_gstin(company["gstin"]), pan)
+    assert company["gstin"].startswith("27") and pan[3] == "C"  # a Pune company
+    assert company["email"] == "accounts@kaveri-spinning-mills.example"
+    parties = await _fetch(
+        db_dsn,
+        "SELECT name, group_name, gstin, address FROM ledgers"
+        " WHERE tenant_id = $1 AND party_name IS NOT NULL",
+        tenant,
+    )
+    registered = [p for p in parties if p["gstin"] is not None]
+    assert len(parties) == 20 and len(registered) > 15
+    assert all(normalize_gstin(p["gstin"]) == p["gstin"] for p in registered)
+    assert all(len(p["address"]) == 3 for p in parties)
+    others = await _fetch(
+        db_dsn,
+        "SELECT count(*) AS n FROM ledgers WHERE tenant_id = $1 AND party_name IS NULL"
+        " AND (gstin IS NOT NULL OR address <> '{}')",
+        tenant,
+    )
+    assert others[0]["n"] == 0  # Cash, Sales and the like have no letterhead party
 
 
 async def test_a_second_load_replaces_the_books_and_keeps_the_tenant(db_dsn: str) -> None:

@@ -82,8 +82,12 @@ async def test_lookup_by_ledger_and_by_party(infra: Infrastructure, tenant_id: s
 
 
 async def test_ledger_picker(infra: Infrastructure, tenant_id: str) -> None:
-    for name in ("Sharma Traders", "Gupta & Sons", "sharma  Brothers", "Cash"):
+    for name in ("Gupta & Sons", "sharma  Brothers", "Cash"):
         await create_ledger(infra.uow(), tenant_id, name=name)
+    sharma_address = ["12 Laxmi Road", "Pune 411030"]
+    await create_ledger(
+        infra.uow(), tenant_id, "Sharma Traders", gstin="27AAPFU0939F1ZV", address=sharma_address
+    )
     headers = admin(infra, tenant_id)
     async with gateway_client(infra) as client:
         body = entry("Sharma Brothers")
@@ -100,12 +104,16 @@ async def test_ledger_picker(infra: Infrastructure, tenant_id: str) -> None:
             "name": "sharma  Brothers",
             "group_name": "Sundry Debtors",
             "party_name": "sharma  Brothers",
+            "gstin": None,
+            "address": [],
             "has_directory_entry": True,
         },
         {
             "name": "Sharma Traders",
             "group_name": "Sundry Debtors",
             "party_name": "Sharma Traders",
+            "gstin": "27AAPFU0939F1ZV",
+            "address": sharma_address,
             "has_directory_entry": False,
         },
     ]

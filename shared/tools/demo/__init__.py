@@ -16,7 +16,8 @@ The output depends only on (rows, seed, as_of); the tenant id only fills the ten
 row is created with one internal domain made up from the company name ("Demo Traders Pvt Ltd" ->
 "demo-traders.example"): `.example` is reserved (RFC 2606), so no demo mail reaches a real inbox.
 
-Modules: `names` (the vocabulary), `chart` (ledgers and openings), `vouchers` (the day-by-day
+Modules: `names` (the vocabulary), `chart` (ledgers and openings), `registrations` (the
+company's letterhead profile, parties' GSTINs and addresses), `vouchers` (the day-by-day
 generator), `load` (the COPY into a tenant), `ledger` (one big party ledger for benchmarks).
 `python -m shared.tools.demo --help` loads from the command line.
 """

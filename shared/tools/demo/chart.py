@@ -13,10 +13,12 @@ from datetime import date
 from decimal import Decimal
 
 from shared.tools.demo import names
+from shared.tools.demo.registrations import party_registration
 
 EntryRecord = tuple[str, str, date, str, str, str, Decimal, Decimal]
 BillRecord = tuple[str, str, str, str, date, date, Decimal, Decimal]
-LedgerRecord = tuple[str, str, str, str | None, Decimal, date]
+# tenant, name, group, party, opening balance, opening date, GSTIN, address lines
+LedgerRecord = tuple[str, str, str, str | None, Decimal, date, str | None, list[str]]
 Party = tuple[str, str, bool]  # ledger name, party name, inter-state supply (IGST)
 
 ZERO = Decimal("0.00")
@@ -100,11 +102,12 @@ def generate_chart(rows: int, seed: int, as_of: date, tenant_id: str = "demo") -
     openings["Share Capital"] = -sum(openings.values())
     start = books_start(as_of)
     records: list[LedgerRecord] = [
-        (tenant_id, name, group, None, money(openings.get(name, 0)), start) for name, group in plain
+        (tenant_id, name, group, None, money(openings.get(name, 0)), start, None, [])
+        for name, group in plain
     ]
     for parties, group in ((customers, "Sundry Debtors"), (suppliers, "Sundry Creditors")):
-        records += [
-            (tenant_id, ledger, group, party, money(openings.get(ledger, 0)), start)
-            for ledger, party, _ in parties
-        ]
+        for ledger, party, interstate in parties:
+            gstin, address = party_registration(seed, ledger, party, interstate)
+            opening = money(openings.get(ledger, 0))
+            records.append((tenant_id, ledger, group, party, opening, start, gstin, address))
     return Chart(records, customers, suppliers, openings)

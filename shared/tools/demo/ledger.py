@@ -36,6 +36,7 @@ from shared.tools.demo.chart import (
     money,
 )
 from shared.tools.demo.load import ENTRY_COLUMNS, LEDGER_COLUMNS, lock_and_ensure_tenant, today_in
+from shared.tools.demo.registrations import party_registration
 from shared.tools.demo.vouchers import payment_mode
 
 OPEN_INVOICES = 40  # receipts speed up above this many open invoices and slow down below half
@@ -148,8 +149,10 @@ async def load_single_ledger(
     start = books_start(as_of)
     rng = random.Random(f"{seed}:ledger-opening:{ledger_name}")
     opening = amount(rng, 40_000, 1.0, 500, 900_000) if rng.random() < 0.6 else 0
+    gstin, address = party_registration(seed, ledger_name, ledger_name, interstate=False)
     ledger: LedgerRecord = (
-        tenant_id, ledger_name, "Sundry Debtors", ledger_name, money(opening), start
+        tenant_id, ledger_name, "Sundry Debtors", ledger_name, money(opening), start, gstin,
+        address,
     )  # fmt: skip
     rows = generate_ledger_entries(tenant_id, ledger_name, entries=entries, seed=seed, as_of=as_of)
     conn = await asyncpg.connect(dsn)

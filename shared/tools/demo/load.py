@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from shared.tools.demo.chart import BillRecord, EntryRecord, generate_chart, tenant_profile
+from shared.tools.demo.registrations import company_profile
 from shared.tools.demo.vouchers import generate_vouchers
 
 LEDGER_COLUMNS = ("tenant_id", "name", "group_name", "party_name", "opening_balance",
-                  "opening_date")  # fmt: skip
+                  "opening_date", "gstin", "address")  # fmt: skip
 ENTRY_COLUMNS = ("tenant_id", "ledger_name", "entry_date", "voucher_type", "voucher_no",
                  "narration", "debit", "credit")  # fmt: skip
 BILL_COLUMNS = ("tenant_id", "ledger_name", "kind", "bill_ref", "bill_date", "due_date", "amount",
@@ -40,13 +41,24 @@ def today_in(timezone: str) -> date:
 async def lock_and_ensure_tenant(
     conn: Any, tenant_id: str, tenant_name: str | None = None, timezone: str = DEFAULT_TIMEZONE
 ) -> None:
-    """Inside a transaction: serialise loads of `tenant_id`, then create its row when missing."""
+    """Inside a transaction: serialise loads of `tenant_id`, then create its row when missing,
+    with a letterhead profile (an existing tenant's profile is the admin's: left alone)."""
     # Two loads of one tenant would otherwise both delete and then both insert.
     lock = "SELECT pg_advisory_xact_lock(hashtextextended('ledgerpost.demo:' || $1, 0))"
     await conn.execute(lock, tenant_id)
     name, domains = tenant_profile(tenant_id, tenant_name)
-    insert = "INSERT INTO tenants (id, name, timezone, internal_domains) VALUES ($1, $2, $3, $4)"
-    await conn.execute(f"{insert} ON CONFLICT (id) DO NOTHING", tenant_id, name, timezone, domains)
+    profile = company_profile(tenant_id, name, domains[0])
+    columns = ("id", "name", "timezone", "internal_domains", *profile)
+    values = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
+    insert = f"INSERT INTO tenants ({', '.join(columns)}) VALUES ({values})"
+    await conn.execute(
+        f"{insert} ON CONFLICT (id) DO NOTHING",
+        tenant_id,
+        name,
+        timezone,
+        domains,
+        *profile.values(),
+    )
 
 
 async def load_demo_data(

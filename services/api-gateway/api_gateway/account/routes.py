@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from api_gateway.account.schemas import MePublic, TenantPublic, TenantSummary, TenantUpdate
 from api_gateway.account.use_cases import caller_tenant, update_tenant
-from api_gateway.http.deps import AdminUser, CurrentUser, UowDep
+from api_gateway.http.deps import AdminUser, CurrentUser, SettingsDep, UowDep
 from shared.infra.db.models import Tenant
 
 router = APIRouter(tags=["me"])
@@ -27,14 +27,18 @@ async def read_me(user: CurrentUser, uow: UowDep) -> MePublic:
 
 @admin_router.get("/tenant")
 async def read_tenant(admin: AdminUser, uow: UowDep) -> TenantPublic:
-    """The caller's tenant: name, timezone, internal email domains, ageing buckets (admins)."""
+    """The caller's tenant: name, timezone, internal email domains, ageing buckets and the
+    company profile printed on the letterhead (admins)."""
     return _tenant_public(await caller_tenant(uow, admin.tenant_id))
 
 
 @admin_router.put("/tenant")
-async def change_tenant(body: TenantUpdate, admin: AdminUser, uow: UowDep) -> TenantPublic:
-    """Change the tenant's settings (`ageing_buckets`); a field left out keeps its value."""
-    return _tenant_public(await update_tenant(uow, admin.tenant_id, body))
+async def change_tenant(
+    body: TenantUpdate, admin: AdminUser, uow: UowDep, settings: SettingsDep
+) -> TenantPublic:
+    """Change the tenant's settings (`ageing_buckets`, the letterhead's company profile); a
+    field left out keeps its value, "" clears a profile field."""
+    return _tenant_public(await update_tenant(uow, admin.tenant_id, body, settings))
 
 
 def _tenant_public(tenant: Tenant) -> TenantPublic:
@@ -44,4 +48,10 @@ def _tenant_public(tenant: Tenant) -> TenantPublic:
         timezone=tenant.timezone,
         internal_domains=list(tenant.internal_domains),
         ageing_buckets=list(tenant.ageing_buckets),
+        legal_name=tenant.legal_name,
+        address=list(tenant.address),
+        gstin=tenant.gstin,
+        pan=tenant.pan,
+        phone=tenant.phone,
+        email=tenant.email,
     )

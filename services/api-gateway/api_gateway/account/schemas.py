@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 from pydantic_core import PydanticCustomError
 
+from api_gateway.account.profile import (
+    check_email,
+    check_gstin,
+    check_pan,
+    check_phone,
+    check_plain_text,
+)
 from shared.domain.reports import DEFAULT_BUCKETS, AgeingEdgesError, check_edges
 from shared.domain.reports.ageing import MAX_EDGE_DAYS, MAX_EDGES
 
@@ -30,6 +37,12 @@ class TenantPublic(BaseModel):
     ageing_buckets: list[int] = Field(
         description="Upper edges, in days overdue, of the outstanding report's ageing buckets"
     )
+    legal_name: str | None = Field(description="The name on the letterhead (default: `name`)")
+    address: list[str] = Field(description="The letterhead's address, line by line")
+    gstin: str | None
+    pan: str | None
+    phone: str | None
+    email: str | None
 
 
 class TenantUpdate(BaseModel):
@@ -49,6 +62,31 @@ class TenantUpdate(BaseModel):
         ),
         examples=[[30, 60, 90]],
     )
+
+    # The company profile printed on every document's letterhead. "" (or [] for the address)
+    # clears a field; the gateway also checks the address against its line limits and that a
+    # GSTIN and a PAN saved together agree (`account.profile`).
+    legal_name: StrictStr | None = Field(default=None, max_length=200)
+    address: list[StrictStr] | None = Field(
+        default=None,
+        description="Lines as printed, top to bottom; blank lines are dropped. Limits: "
+        "`LETTERHEAD_ADDRESS_MAX_LINES` lines of `LETTERHEAD_ADDRESS_LINE_MAX_CHARS` characters.",
+        examples=[["Plot 14, MIDC Bhosari", "Pune 411026", "Maharashtra"]],
+    )
+    gstin: StrictStr | None = Field(
+        default=None,
+        description="15 characters with a valid check character; its PAN part must match `pan`",
+        examples=["27AAPFU0939F1ZV"],
+    )
+    pan: StrictStr | None = Field(default=None, examples=["AAPFU0939F"])
+    phone: StrictStr | None = Field(default=None, max_length=40, examples=["+91 20 2712 3456"])
+    email: StrictStr | None = Field(default=None, max_length=320)
+
+    _plain = field_validator("legal_name")(check_plain_text)
+    _gstin = field_validator("gstin")(check_gstin)
+    _pan = field_validator("pan")(check_pan)
+    _phone = field_validator("phone")(check_phone)
+    _email = field_validator("email")(check_email)
 
     @field_validator("ageing_buckets")
     @classmethod

@@ -22,5 +22,6 @@ async def list_ledgers(
     search: Annotated[str | None, Query(max_length=MAX_NAME_LENGTH)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
 ) -> LedgerOptionsPublic:
-    """Ledgers whose name contains `search` (any case), by name, with `has_directory_entry`."""
+    """Ledgers whose name contains `search` (any case), by name, with the party's GSTIN and
+    address and `has_directory_entry`."""
     return await search_ledgers(uow, user.tenant_id, search=search, limit=limit)

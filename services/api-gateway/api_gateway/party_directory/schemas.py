@@ -147,6 +147,8 @@ class LedgerOptionPublic(BaseModel):
     name: str
     group_name: str
     party_name: str | None
+    gstin: str | None = Field(description="The party's GSTIN, as the books carry it")
+    address: list[str] = Field(description="The party's address, line by line")
     has_directory_entry: bool
 
 

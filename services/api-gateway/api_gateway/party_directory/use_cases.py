@@ -203,9 +203,9 @@ async def search_ledgers(
     uow: UnitOfWork, tenant_id: str, *, search: str | None, limit: int
 ) -> LedgerOptionsPublic:
     """Ledgers whose name contains `search` (any case), by name, marked when in the directory."""
-    query = select(Ledger.name, Ledger.group_name, Ledger.party_name).where(
-        Ledger.tenant_id == tenant_id
-    )
+    query = select(
+        Ledger.name, Ledger.group_name, Ledger.party_name, Ledger.gstin, Ledger.address
+    ).where(Ledger.tenant_id == tenant_id)
     text = (search or "").strip()
     if text:
         query = query.where(Ledger.name.ilike(f"%{_escape_like(text)}%", escape="\\"))
@@ -228,6 +228,8 @@ async def search_ledgers(
                 name=ledger.name,
                 group_name=ledger.group_name,
                 party_name=ledger.party_name,
+                gstin=ledger.gstin,
+                address=list(ledger.address),
                 has_directory_entry=name_key(ledger.name) in listed,
             )
             for ledger in ledgers

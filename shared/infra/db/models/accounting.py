@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import BigInteger, CheckConstraint, Date, Index, String, Text, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.infra.db.models.base import Base, Money
@@ -30,6 +31,9 @@ class Ledger(Base):
     # Positive = Dr, negative = Cr.
     opening_balance: Mapped[Money]
     opening_date: Mapped[date] = mapped_column(Date)
+    # A party's GST registration and postal address, printed on its statement's letterhead.
+    gstin: Mapped[str | None] = mapped_column(String(15))
+    address: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")  # lines
 
 
 class LedgerEntry(Base):

@@ -22,6 +22,14 @@ class Tenant(Base):
     # Upper edges, in days overdue, of the outstanding report's ageing buckets ("Not due"
     # comes first, an open-ended bucket last); the gateway checks them (reports.ageing).
     ageing_buckets: Mapped[list[int]] = mapped_column(ARRAY(Integer), server_default="{30,60,90}")
+    # The company profile on the letterhead of every document (DocumentHeader.letterhead);
+    # all optional: without it the header shows `name` alone.
+    legal_name: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")  # lines
+    gstin: Mapped[str | None] = mapped_column(String(15))  # checked by shared.domain.tax_ids
+    pan: Mapped[str | None] = mapped_column(String(10))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(320))
     created_at: Mapped[CreatedAt]
 
 
