@@ -84,7 +84,9 @@ async def test_export_then_import_round_trip(infra: Infrastructure, tenant_id: s
         exported = await client.get(EXPORT, headers=user(infra, tenant_id))
         assert exported.status_code == 200
         assert exported.headers["content-type"].startswith("text/csv")
-        assert exported.headers["content-disposition"] == 'attachment; filename="party-emails.csv"'
+        assert exported.headers["content-disposition"] == (
+            "attachment; filename=\"party-emails.csv\"; filename*=UTF-8''party-emails.csv"
+        )
         before = await client.get(ENTRIES, headers=headers)
 
         report = await post_csv(client, headers, exported.content)

@@ -158,3 +158,17 @@ def test_an_encoded_word_in_a_file_name_stays_in_its_parameter(tmp_path: Path) -
     assert "Bcc" not in _header_names(data)
     filename = _parsed(data).get_filename()
     assert filename is not None and "\n" not in filename and "=?" not in filename
+
+
+@pytest.mark.parametrize("repeat", [1, 30])
+def test_a_devanagari_file_name_is_rfc_2231_in_short_lines(tmp_path: Path, repeat: int) -> None:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(b"%PDF-1.4\n")
+    tail = "~759c02_2026-04-01_2026-12-04.pdf"
+    name = "Ledger_" + "-".join(["श्री-गणेश"] * repeat) + tail
+    data = attachment_part(Attachment(path, name, "pdf")).as_bytes(policy=email.policy.SMTP)
+    head = data.split(b"\r\n\r\n")[0]
+    assert head.isascii() and max(len(line) for line in head.split(b"\r\n")) <= 78
+    parsed = _parsed(data)
+    assert parsed.get_filename() == name
+    assert parsed.get_param("name") == "Ledger_" + "-".join(["Shri-Ganesh"] * repeat) + tail

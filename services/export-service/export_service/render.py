@@ -113,7 +113,9 @@ async def _render(infra: Infrastructure, storage: LocalStorage, job: ExportJob) 
         else:
             _check_pdf_size(job.format, source.data_rows, infra.settings.export_pdf_max_rows)
             stored, rows = await _draw(source, WRITERS[job.format](), storage, key, progress)
-    file_name = report.file_name({**job.params, **source.file_params}, job.format)
+    file_name = report.file_name(
+        {**job.params, **source.file_params}, job.format, infra.settings.file_name_max_bytes
+    )
     return RenderedFile(stored, file_name, rows)
 
 

@@ -20,13 +20,14 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
+from shared.domain.file_names import ascii_file_name, safe_file_name
 from shared.infra.db.models import Email
 
 from .headers import (
     WrittenHeader,
     address_list_header,
+    attachment_disposition,
     mailbox_header,
-    safe_file_name,
     text_header,
 )
 
@@ -95,16 +96,16 @@ class Link:
 
 
 def attachment_part(attachment: Attachment) -> EmailMessage:
-    """The report as a base64-encoded MIME part with its readable file name."""
+    """The report as a base64-encoded MIME part named as the download is: in its own script
+    in `Content-Disposition` (RFC 2231), and transliterated into ASCII as the Content-Type's
+    `name`, which readers without RFC 2231 fall back to."""
     part = EmailMessage(policy=POLICY)
     maintype, subtype = MEDIA_TYPES[attachment.format]
-    part.set_content(
-        attachment.path.read_bytes(),
-        maintype=maintype,
-        subtype=subtype,
-        disposition="attachment",
-        filename=safe_file_name(attachment.file_name),
-    )
+    part.set_content(attachment.path.read_bytes(), maintype=maintype, subtype=subtype)
+    name = safe_file_name(attachment.file_name)
+    part["Content-Disposition"] = attachment_disposition(name)
+    if not name.isascii():
+        part.set_param("name", ascii_file_name(name))
     return part
 
 

@@ -15,19 +15,17 @@ exactly the text that was typed. Whatever the Python, no decoded character reach
 
 from __future__ import annotations
 
-import re
 from email.header import Header
 from email.headerregistry import Address
 from email.policy import Policy
 from typing import Any
 
 from shared.domain.addresses import contains_header_unsafe
+from shared.domain.file_names import ext_value, safe_file_name
 
 _FOLD_AT = 78  # RFC 5322's recommended line length, when the policy sets none
 # What a reader could take for the start or end of an encoded word.
 _ENCODED_WORD_MARKS = ("=?", "?=")
-# A file name in a MIME parameter: the report registry's own alphabet (`Ledger_Acme_...csv`).
-_UNSAFE_FILE_NAME = re.compile(r"[^A-Za-z0-9._ ()-]+")
 
 
 class WrittenHeader(str):
@@ -114,7 +112,27 @@ def address_list_header(name: str, addresses: list[str]) -> WrittenHeader:
     return WrittenHeader(name, ", ".join(specs), tuple(lines.split("\n")))
 
 
-def safe_file_name(file_name: str) -> str:
-    """A file name fit for a quoted MIME parameter, where encoded words would be decoded too:
-    characters outside the registry's own alphabet become `-`."""
-    return _UNSAFE_FILE_NAME.sub("-", file_name).strip(" -") or "report"
+def attachment_disposition(file_name: str) -> WrittenHeader:
+    """`Content-Disposition: attachment` naming the file in its own script (RFC 2231).
+
+    The stored name is made safe again first (letters, marks, digits, `._-~`), so neither form
+    can hold a quote, an encoded word or a line break. An ASCII name is quoted as it is; any
+    other is percent-encoded UTF-8 in `filename*`, continued over lines of at most 78
+    characters (`filename*0*`, `filename*1*`, ...) without splitting an escape."""
+    name = safe_file_name(file_name)
+    if name.isascii():
+        value = f'attachment; filename="{name}"'
+        return WrittenHeader("Content-Disposition", value, (f"Content-Disposition: {value}",))
+    encoded = ext_value(name)
+    room = _FOLD_AT - len(" filename*00*=;")
+    pieces: list[str] = []
+    while encoded:
+        cut = min(room, len(encoded))
+        percent = encoded.rfind("%", max(cut - 2, 0), cut)
+        if percent != -1 and cut < len(encoded):
+            cut = percent
+        pieces.append(encoded[:cut])
+        encoded = encoded[cut:]
+    params = [f"filename*{index}*={piece}" for index, piece in enumerate(pieces)]
+    lines = ("Content-Disposition: attachment;", *(f" {p};" for p in params[:-1]), f" {params[-1]}")
+    return WrittenHeader("Content-Disposition", "attachment; " + "; ".join(params), lines)

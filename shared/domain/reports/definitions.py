@@ -13,7 +13,6 @@ report's parameters (`from_date`, `ledger`); the caller adds its own prefix (`pa
 
 from __future__ import annotations
 
-import re
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Mapping
@@ -24,6 +23,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.domain.file_names import report_file_name
 from shared.domain.recipients import Recipients, external_addresses
 from shared.domain.reports.document import Column, ReportSource
 
@@ -92,9 +92,6 @@ class EmailRequest:
     distribution_list_id: uuid.UUID | None
     subject: str | None
     message: str | None
-
-
-_UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 class ReportDefinition(ABC, Generic[P, S, E]):
@@ -166,11 +163,17 @@ class ReportDefinition(ABC, Generic[P, S, E]):
     def file_name_parts(self, params: Mapping[str, Any]) -> tuple[object, ...]:
         """What the file name is made of, most telling first (`Ledger`, the ledger, dates)."""
 
-    def file_name(self, params: Mapping[str, Any], extension: str) -> str:
-        """A readable, safe file name: `Ledger_<ledger>_<from>_<to>.csv`."""
+    def file_name_identity(self, params: Mapping[str, Any]) -> str | None:
+        """The part of the file name that tells two files of one period apart (the ledger),
+        or None when the other parts do (see shared.domain.file_names)."""
+        return None
+
+    def file_name(self, params: Mapping[str, Any], extension: str, max_bytes: int) -> str:
+        """A readable, safe file name in the names' own scripts, within `max_bytes` UTF-8
+        bytes: `Ledger_<ledger>_<from>_<to>.csv`."""
         parts = self.file_name_parts(params)
-        stem = "_".join(_UNSAFE_FILENAME.sub("-", str(p)).strip("-") for p in parts if p)
-        return f"{stem}.{extension}"
+        identity = self.file_name_identity(params)
+        return report_file_name(parts, extension, identity, max_bytes)
 
     def no_internal_domains(self) -> str:
         """Why an internal-only report cannot be sent before an admin sets internal domains."""

@@ -168,3 +168,6 @@ class LedgerStatement(ReportDefinition[LedgerParams, LedgerScheduleParams, Ledge
 
     def file_name_parts(self, params: Mapping[str, Any]) -> tuple[object, ...]:
         return ("Ledger", params.get("ledger", ""), params.get("from_date"), params.get("to_date"))
+
+    def file_name_identity(self, params: Mapping[str, Any]) -> str | None:
+        return str(params.get("ledger") or "") or None

@@ -52,9 +52,9 @@ def validate_params(report: str, raw: Mapping[str, Any], max_period_days: int) -
     return params
 
 
-def download_name(report: str, params: Mapping[str, Any], extension: str) -> str:
+def download_name(report: str, params: Mapping[str, Any], extension: str, max_bytes: int) -> str:
     """A readable file name: `Ledger_<ledger>_<from>_<to>.csv`, `Outstanding_<kind>_<as_of>.pdf`."""
-    return report_named(report).file_name(params, extension)
+    return report_named(report).file_name(params, extension, max_bytes)
 
 
 class _RegisteredName:

@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse
 from sqlalchemy import select
 
 from api_gateway.http.problems import ProblemError
+from shared.domain.file_names import content_disposition
 from shared.domain.links import InvalidLinkError, read_file_token
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import ExportJob
@@ -37,9 +38,10 @@ def serve_export_file(request: Request, job: ExportJob, storage: LocalStorage) -
     cache = {"ETag": etag, "Cache-Control": "private, no-transform"}
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=cache)
-    return FileResponse(
-        path, filename=job.file_name, media_type=MEDIA_TYPES[job.format], headers=cache
-    )
+    # The name in its own script with a transliterated ASCII fallback (RFC 6266), not
+    # Starlette's, which drops the fallback for a non-ASCII name.
+    headers = {**cache, "Content-Disposition": content_disposition(job.file_name)}
+    return FileResponse(path, media_type=MEDIA_TYPES[job.format], headers=headers)
 
 
 async def linked_job(uow: UnitOfWork, link_secret: str, token: str) -> ExportJob:

@@ -31,12 +31,14 @@ from api_gateway.party_directory.use_cases import (
     lookup_entry,
     replace_entry,
 )
+from shared.domain.file_names import content_disposition
 
 router = APIRouter(prefix="/party-emails", tags=["party directory"])
 
 MAX_PAGE_SIZE = 100
 # Room for the multipart boundaries and part headers around a file of the largest size.
 MULTIPART_OVERHEAD_BYTES = 16 * 1024
+PARTY_DIRECTORY_FILE_NAME = "party-emails.csv"
 IMPORT_PATH = "/party-emails/import"  # the import route's path below, with the prefix
 # The gateway's body cap for the import: above this route's own, which answers first.
 IMPORT_BODY_CAP = MAX_IMPORT_BYTES + 2 * MULTIPART_OVERHEAD_BYTES
@@ -143,7 +145,7 @@ async def export_party_emails(user: CurrentUser, uow: UowDep) -> Response:
     return Response(
         await export_csv(uow, user.tenant_id),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="party-emails.csv"'},
+        headers={"Content-Disposition": content_disposition(PARTY_DIRECTORY_FILE_NAME)},
     )
 
 

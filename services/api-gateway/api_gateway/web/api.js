@@ -103,16 +103,30 @@ export function idempotencyKey() {
   return crypto.randomUUID();
 }
 
+// The file name a Content-Disposition gives: `filename*` (RFC 6266, the name in its own
+// script) before the quoted ASCII fallback; "" when it names none.
+export function dispositionName(disposition) {
+  const extended = /filename\*\s*=\s*UTF-8''([^;\s]+)/i.exec(disposition);
+  if (extended) {
+    try {
+      return decodeURIComponent(extended[1]);
+    } catch {
+      // A malformed escape: the fallback below still names the file.
+    }
+  }
+  const plain = /filename\s*=\s*"([^"]*)"|filename\s*=\s*([^;\s]+)/i.exec(disposition);
+  return plain ? plain[1] ?? plain[2] : "";
+}
+
 // Download a protected file (the Authorization header rules out a plain link).
 export async function download(path, fallbackName) {
   const response = await api.raw("GET", path);
   const disposition = response.headers.get("content-disposition") || "";
-  const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
   const blob = await response.blob();
   const url = URL.createObjectURL(blob);
   const link = Object.assign(document.createElement("a"), {
     href: url,
-    download: match ? decodeURIComponent(match[1]) : fallbackName,
+    download: dispositionName(disposition) || fallbackName,
   });
   document.body.append(link);
   link.click();
