@@ -76,7 +76,7 @@ async def _real(mode: str, job_id: uuid.UUID, export_dir: Path, prefix: str) -> 
         storage = LocalStorage(export_dir)
         async with infra.uow() as uow:
             lease = timedelta(seconds=settings.export_lease_seconds)
-            job = await exports.claim_job(uow, job_id, lease)
+            job = await exports.claim_job(uow, job_id, lease, settings.export_max_attempts)
             await uow.commit()
         if job is None or job.format != mode:
             raise SystemExit(f"job {job_id} is not a claimable {mode} job")

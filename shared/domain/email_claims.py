@@ -1,10 +1,10 @@
 """A sender's hold on emails: lease-guarded claims, renewed while they wait, handed back on
 shutdown, and the outcomes that only the holder of the claim may record.
 
-A claim is the pair (email id, attempt number): claiming increments `attempts`, so a sender
-whose lease ran out and whose email was taken over holds a claim that no longer matches, and
-every statement here is fenced with it. That is what keeps a slow sender from deciding (or
-extending) the newer attempt's outcome.
+A claim is the pair (email id, attempt number) of `shared.domain.leases`: claiming increments
+`attempts`, so a sender whose lease ran out and whose email was taken over holds a claim that
+no longer matches, and every statement here is fenced with it. That is what keeps a slow
+sender from deciding (or extending) the newer attempt's outcome.
 """
 
 from __future__ import annotations
@@ -14,26 +14,18 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, tuple_, update
+from sqlalchemy import update
 
 from shared.domain.emails import EMAIL_WORK, due_now, final_values
+from shared.domain.leases import Claim
 from shared.events import EmailFinished, EmailRequested
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import Email
 from shared.states import EmailStatus
 
-Claim = tuple[uuid.UUID, int]  # (email id, attempt number it was claimed with)
-
 
 def claim_of(email: Email) -> Claim:
     return (email.id, email.attempts)
-
-
-def _still_claimed(claims: Collection[Claim]) -> Any:
-    return and_(
-        tuple_(Email.id, Email.attempts).in_(list(claims)),
-        Email.status == EmailStatus.SENDING,
-    )
 
 
 async def claim_emails(
@@ -63,14 +55,7 @@ async def renew_leases(
 ) -> set[uuid.UUID]:
     """Extend the lease of emails still held (waiting their turn, or being sent); returns the
     ids whose claim still holds (the others were taken over: not ours to send any more)."""
-    renewed = await uow.session.scalars(
-        update(Email)
-        .where(_still_claimed(claims))
-        .values(lease_expires_at=datetime.now(UTC) + lease)
-        .returning(Email.id)
-        .execution_options(synchronize_session=False)
-    )
-    return set(renewed)
+    return await EMAIL_WORK.renew(uow, claims, lease)
 
 
 async def hand_back(
@@ -128,7 +113,7 @@ async def _move_claimed(
     """Apply `values` (and release the lease) to the emails whose claims still hold."""
     moved = await uow.session.scalars(
         update(Email)
-        .where(_still_claimed([claim_of(email) for email, _ in held]))
+        .where(EMAIL_WORK.held_by([claim_of(email) for email, _ in held]))
         .values(lease_expires_at=None, updated_at=now, **values)
         .returning(Email.id)
         .execution_options(synchronize_session=False)

@@ -31,6 +31,7 @@ EMAIL_WORK = LeasedWork(
     lease_expires_at=Email.lease_expires_at,
     announced_at=Email.announced_at,
     created_at=Email.created_at,
+    attempts=Email.attempts,
     waiting=EmailStatus.QUEUED,
     working=EmailStatus.SENDING,
 )

@@ -30,6 +30,7 @@ EXPORT_WORK = LeasedWork(
     lease_expires_at=ExportJob.lease_expires_at,
     announced_at=ExportJob.announced_at,
     created_at=ExportJob.created_at,
+    attempts=ExportJob.attempts,
     waiting=ExportStatus.QUEUED,
     working=ExportStatus.RUNNING,
 )
@@ -103,11 +104,14 @@ async def create_export_job(uow: UnitOfWork, new: NewExport) -> tuple[ExportJob,
     return job, True
 
 
-async def claim_job(uow: UnitOfWork, job_id: uuid.UUID, lease: timedelta) -> ExportJob | None:
+async def claim_job(
+    uow: UnitOfWork, job_id: uuid.UUID, lease: timedelta, max_attempts: int
+) -> ExportJob | None:
     """Take the job for rendering: queued, or running with an expired lease (a crashed worker).
 
     Returns None when the job is finished or another worker holds a live lease: a duplicate
-    delivery then does nothing.
+    delivery then does nothing. A job that has had `max_attempts` attempts already is failed
+    instead (and announced), with the last attempt's reason: it is not tried for ever.
     """
     now = _now()
     claimed = await uow.session.scalar(
@@ -115,6 +119,7 @@ async def claim_job(uow: UnitOfWork, job_id: uuid.UUID, lease: timedelta) -> Exp
         .where(
             ExportJob.id == job_id,
             EXPORT_WORK.claimable(now),
+            ExportJob.attempts < max_attempts,
         )
         .values(
             status=ExportStatus.RUNNING,
@@ -125,7 +130,32 @@ async def claim_job(uow: UnitOfWork, job_id: uuid.UUID, lease: timedelta) -> Exp
         )
         .returning(ExportJob)
     )
+    if claimed is None:
+        await _give_up_if_exhausted(uow, job_id, max_attempts, now)
     return claimed
+
+
+async def _give_up_if_exhausted(
+    uow: UnitOfWork, job_id: uuid.UUID, max_attempts: int, now: datetime
+) -> None:
+    job = await uow.session.scalar(
+        select(ExportJob)
+        .where(
+            ExportJob.id == job_id,
+            EXPORT_WORK.claimable(now),
+            ExportJob.attempts >= max_attempts,
+        )
+        .with_for_update(skip_locked=True)
+    )
+    if job is None:
+        return
+    # A transient failure left its reason (`release_job`); a worker that died left none.
+    last = job.error or (
+        f"attempt {job.attempts} stopped before finishing (its worker died or was cut off)"
+    )
+    await mark_failed(
+        uow, job.id, job.tenant_id, f"gave up after {job.attempts} attempts: {last}", job.attempts
+    )
 
 
 async def _transition(

@@ -98,7 +98,9 @@ class Settings(BaseSettings):
     health_host: str = "127.0.0.1"
 
     # export-service
-    export_lease_seconds: int = Field(default=300, ge=5)
+    export_lease_seconds: int = Field(default=300, ge=5)  # renewed every third while rendering
+    # Attempts at one job (workers that died or failed transiently) before it fails for good.
+    export_max_attempts: int = Field(default=3, ge=1, le=20)
     export_max_period_days: int = Field(default=5 * 366, ge=1)
     # A PDF is built in memory (about 35 MB per 100,000 rows): past this, CSV or XLSX it is.
     export_pdf_max_rows: int = Field(default=100_000, ge=1)

@@ -101,7 +101,12 @@ async def test_a_worker_crash_mid_render_is_taken_over_and_finishes_once(
     job = await queue_ledger_export(infra.uow(), tenant_id, ledger)
     # A first worker claims the job, then dies before finishing (its message is never acked).
     async with infra.uow() as uow:
-        assert await exports.claim_job(uow, job.id, timedelta(minutes=5)) is not None
+        assert (
+            await exports.claim_job(
+                uow, job.id, timedelta(minutes=5), infra.settings.export_max_attempts
+            )
+            is not None
+        )
         await uow.commit()
     worker = build_worker(infra)[0].consumer()
     await pump(worker)
@@ -275,7 +280,9 @@ async def test_a_worker_that_lost_its_lease_cannot_touch_the_winners_file(
     job = await queue_ledger_export(infra.uow(), tenant_id, ledger)
     storage = LocalStorage(infra.settings.export_dir)
     async with infra.uow() as uow:  # worker A claims, then stalls past its lease
-        slow = await exports.claim_job(uow, job.id, timedelta(seconds=-1))
+        slow = await exports.claim_job(
+            uow, job.id, timedelta(seconds=-1), infra.settings.export_max_attempts
+        )
         await uow.commit()
     assert slow is not None
     await pump(build_worker(infra)[0].consumer())  # worker B takes over and finishes

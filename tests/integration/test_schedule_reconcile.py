@@ -104,7 +104,9 @@ async def test_a_run_whose_export_is_still_rendering_is_left_alone(
     [run] = await runs_of(infra, schedule)
     assert run.export_job_id is not None
     async with infra.uow() as uow:  # a worker is rendering it, under a live lease
-        assert await exports.claim_job(uow, run.export_job_id, timedelta(minutes=5))
+        assert await exports.claim_job(
+            uow, run.export_job_id, timedelta(minutes=5), infra.settings.export_max_attempts
+        )
         await uow.commit()
 
     assert await reconcile(deps) == 0

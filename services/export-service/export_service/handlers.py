@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from shared.domain import exports
+from shared.domain import exports, leases
 from shared.events import ExportRequested, Streams
 from shared.infra import metrics
 from shared.infra.bus import Subscription
@@ -36,19 +36,21 @@ async def render_export(event: ExportRequested, deps: ExportDeps) -> None:
     Idempotent: a job that is finished, or held by a live lease elsewhere, is left alone.
     """
     settings = deps.infra.settings
+    lease = timedelta(seconds=settings.export_lease_seconds)
     async with deps.uow() as uow:
-        job = await exports.claim_job(
-            uow, event.job_id, timedelta(seconds=settings.export_lease_seconds)
-        )
+        job = await exports.claim_job(uow, event.job_id, lease, settings.export_max_attempts)
         await uow.commit()
     if job is None:
         log.info(
-            "export job not claimable (finished or leased); skipping",
+            "export job not claimable (finished, leased or out of attempts); skipping",
             extra={"job_id": str(event.job_id)},
         )
         return
     try:
-        rendered = await render_job(deps.infra, deps.storage, job)
+        # A render may outlast its lease: it is renewed while the render runs, so the job is
+        # never handed to another worker while this one is alive.
+        async with leases.lease_kept(exports.EXPORT_WORK, deps.uow, (job.id, job.attempts), lease):
+            rendered = await render_job(deps.infra, deps.storage, job)
     except RenderError as exc:
         await _fail(deps, job, exc.reason)
         return
@@ -56,7 +58,7 @@ async def render_export(event: ExportRequested, deps: ExportDeps) -> None:
         # Transient (database, disk): free the lease so the bus's redelivery can try again.
         async with deps.uow() as uow:
             await exports.release_job(
-                uow, job.id, f"retrying after: {type(exc).__name__}", job.attempts
+                uow, job.id, f"attempt {job.attempts} failed: {type(exc).__name__}", job.attempts
             )
             await uow.commit()
         raise

@@ -27,7 +27,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete
 
-from shared.domain import email_claims
+from shared.domain import email_claims, leases
 from shared.infra.db.models import EmailAudit
 
 from .attempt import attempt
@@ -106,22 +106,22 @@ class ServerBatch:
         """Every third of the lease, extend it for the emails not yet recorded, until they
         are. Never raises: a failed renewal is tried again next time, and lanes stop offering
         emails to the server once the last known lease is within a third of running out."""
-        lease = timedelta(seconds=self._lease)
-        while not self._done.is_set():
-            await _until(self._done, at_most=self._lease / 3)
-            claims = [email_claims.claim_of(item.email) for item in self._unrecorded.values()]
-            if self._done.is_set() or not claims:
-                continue
-            started = time.monotonic()
-            try:
-                async with self._deps.uow() as uow:
-                    still_ours = await email_claims.renew_leases(uow, claims, lease)
-                    await uow.commit()
-            except Exception:
-                log.exception("renewing the leases of emails in flight failed")
-                continue
-            self._taken_over |= {email_id for email_id, _ in claims} - still_ours
-            self._claims_hold_until = started + self._lease * 2 / 3
+        await leases.renew_periodically(
+            self._renew_once, self._lease / 3, self._done, "emails in flight"
+        )
+
+    async def _renew_once(self) -> None:
+        claims = [email_claims.claim_of(item.email) for item in self._unrecorded.values()]
+        if not claims:
+            return
+        started = time.monotonic()
+        async with self._deps.uow() as uow:
+            still_ours = await email_claims.renew_leases(
+                uow, claims, timedelta(seconds=self._lease)
+            )
+            await uow.commit()
+        self._taken_over |= {email_id for email_id, _ in claims} - still_ours
+        self._claims_hold_until = started + self._lease * 2 / 3
 
     async def _hand_back(self, untried: list[Claimed], server_down: list[Claimed]) -> None:
         """Emails never offered to the server go back to the queue, and their `sending` audit
@@ -142,14 +142,3 @@ class ServerBatch:
             "emails not tried handed back",
             extra={"emails": len(moved), "server_down": len(server_down)},
         )
-
-
-async def _until(*events: asyncio.Event, at_most: float | None = None) -> None:
-    """Return once any of `events` is set, or after `at_most` seconds."""
-    waiters = [asyncio.create_task(event.wait()) for event in events]
-    try:
-        await asyncio.wait(waiters, timeout=at_most, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for waiter in waiters:
-            waiter.cancel()
-        await asyncio.gather(*waiters, return_exceptions=True)
