@@ -88,6 +88,10 @@ class Settings(BaseSettings):
     gateway_port: int = Field(default=8000, ge=1, le=65535)
     # Largest request body the gateway reads (JSON); the CSV import has its own, larger cap.
     gateway_max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
+    # The host application's books sync: the largest body one request may send, and the most
+    # rows (NDJSON lines or array elements) it may hold; over either is a 413 naming it.
+    books_max_body_bytes: int = Field(default=64 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
+    books_max_rows_per_request: int = Field(default=50_000, ge=1, le=1_000_000)
     # The Retry-After of a 503 when a pool (database, Redis) stayed busy past its timeout.
     gateway_busy_retry_after_seconds: int = Field(default=2, ge=1, le=3600)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
@@ -10,7 +10,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from shared.infra.settings import Settings
-from shared.infra.tokens import AuthError, decode_token, mint_token
+from shared.infra.tokens import (
+    AuthError,
+    ServicePrincipal,
+    decode_token,
+    mint_service_token,
+    mint_token,
+)
 
 SECRET = "a-test-secret-that-is-long-enough-for-hs256!!"
 
@@ -67,3 +73,26 @@ def test_expired_token_is_refused_beyond_the_leeway() -> None:
     )
     with pytest.raises(AuthError, match="expired"):
         decode_token(token, settings)
+
+
+def test_service_token_carries_its_scopes_and_no_tenant() -> None:
+    settings = Settings(app_env="development", auth_jwt_secret=SECRET)
+    token = mint_service_token(settings, service_id="host", scopes=("books:write", "books:read"))
+    principal = decode_token(token, settings)
+    assert principal == ServicePrincipal("host", frozenset({"books:write", "books:read"}))
+
+
+def test_service_token_with_a_tenant_or_unknown_scope_is_refused() -> None:
+    settings = Settings(app_env="development", auth_jwt_secret=SECRET)
+    exp = datetime.now(UTC) + timedelta(minutes=5)
+    for extra, words in (({"tenant": "t1"}, "names no tenant"), ({"scope": "root"}, "unknown")):
+        claims = {"sub": "host", "role": "service", "scope": "books:read", "exp": exp, **extra}
+        with pytest.raises(AuthError, match=words):
+            decode_token(jwt.encode(claims, SECRET, "HS256"), settings)
+
+
+def test_user_token_without_tenant_is_refused() -> None:
+    settings = Settings(app_env="development", auth_jwt_secret=SECRET)
+    claims = {"sub": "u", "role": "user", "email": "a@b", "exp": datetime.now(UTC) + timedelta(1)}
+    with pytest.raises(AuthError, match="tenant"):
+        decode_token(jwt.encode(claims, SECRET, "HS256"), settings)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import select
 
 from api_gateway.account import routes as account
+from api_gateway.books import routes as books
 from api_gateway.distribution_lists import routes as distribution_lists
 from api_gateway.emails import routes as emails
 from api_gateway.exports import link_routes as file_links
@@ -21,16 +22,17 @@ from api_gateway.http import health
 from api_gateway.http.access_log import log_request, route_template
 from api_gateway.http.body_limit import BodySizeLimit
 from api_gateway.http.problems import install_problem_handlers
+from api_gateway.http.tenant_status import TenantStatusCache
 from api_gateway.party_directory import ledger_routes as ledgers
 from api_gateway.party_directory import routes as party_directory
 from api_gateway.reports import routes as report_emails
 from api_gateway.schedules import routes as schedules
 from api_gateway.smtp_settings import routes as smtp_settings
 from api_gateway.spa import routes as spa
+from api_gateway.tenants import routes as tenants
 from shared.correlation import correlation_id_var, new_correlation_id
 from shared.infra import metrics
 from shared.infra.bus import OutboxRelay
-from shared.infra.db.models import Tenant
 from shared.infra.runtime import Infrastructure
 from shared.infra.settings import Settings
 from shared.infra.storage import LocalStorage
@@ -49,12 +51,15 @@ API_ROUTERS = (
     account.admin_router,
     smtp_settings.router,
     schedules.router,
+    tenants.router,
+    books.router,
 )
+# The books sync's POST bodies may be larger than any other request's.
+BOOKS_SYNC_PATHS = re.compile(rf"{API_PREFIX}/tenants/[^/]+/books/(ledgers|vouchers|bills)")
 
 log = logging.getLogger(__name__)
 
 CORRELATION_HEADER = "X-Correlation-ID"
-TENANT_CACHE_SECONDS = 60.0
 
 
 def create_app(settings: Settings, infra: Infrastructure | None = None) -> FastAPI:
@@ -86,13 +91,14 @@ def create_app(settings: Settings, infra: Infrastructure | None = None) -> FastA
     # Given connections are usable at once, even by a test client that runs no lifespan.
     app.state.infra = infra
     app.state.storage = LocalStorage(settings.export_dir)
-    app.state.tenant_exists = _tenant_checker()
+    app.state.tenant_status = TenantStatusCache()
     install_problem_handlers(app)
     # Inside the correlation middleware, so a 413 carries the id and is counted.
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.gateway_max_body_bytes,
         larger={f"{API_PREFIX}{party_directory.IMPORT_PATH}": party_directory.IMPORT_BODY_CAP},
+        larger_matching=[(BOOKS_SYNC_PATHS, settings.books_max_body_bytes)],
     )
     app.middleware("http")(_correlation_and_metrics)
     app.include_router(health.router)
@@ -101,24 +107,6 @@ def create_app(settings: Settings, infra: Infrastructure | None = None) -> FastA
     for router in API_ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     return app
-
-
-def _tenant_checker() -> Callable[[Request, str], Awaitable[bool]]:
-    """Known tenants are cached briefly: every request checks, few reach the database."""
-    known: dict[str, float] = {}
-
-    async def tenant_exists(request: Request, tenant_id: str) -> bool:
-        now = time.monotonic()
-        if known.get(tenant_id, 0.0) > now:
-            return True
-        infra: Infrastructure = request.app.state.infra
-        async with infra.sessions() as session:
-            found = await session.scalar(select(Tenant.id).where(Tenant.id == tenant_id))
-        if found is not None:
-            known[tenant_id] = now + TENANT_CACHE_SECONDS
-        return found is not None
-
-    return tenant_exists
 
 
 async def _correlation_and_metrics(

@@ -11,7 +11,8 @@ and keep their exact limit themselves.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -24,17 +25,27 @@ class BodySizeLimit:
     """Answer 413 (problem+json, code `body_too_large`) to request bodies over the cap."""
 
     def __init__(
-        self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] | None = None
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        larger: Mapping[str, int] | None = None,
+        larger_matching: Sequence[tuple[re.Pattern[str], int]] = (),
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.larger = dict(larger or {})
+        # Paths with a parameter in them (the books sync's tenant id), by full match.
+        self.larger_matching = tuple(larger_matching)
+
+    def _cap(self, path: str) -> int:
+        caps = [cap for pattern, cap in self.larger_matching if pattern.fullmatch(path)]
+        return max(self.max_bytes, self.larger.get(path, 0), *caps)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        cap = max(self.max_bytes, self.larger.get(scope["path"], 0))
+        cap = self._cap(scope["path"])
         declared = _content_length(scope)
         if declared is not None and declared > cap:
             await _refuse(send, cap)

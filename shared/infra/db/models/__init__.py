@@ -1,6 +1,6 @@
 """Every table of the design, importable from one place (Alembic reads `Base.metadata`)."""
 
-from shared.infra.db.models.accounting import Bill, Ledger, LedgerEntry
+from shared.infra.db.models.accounting import Bill, BooksChange, Ledger, LedgerEntry
 from shared.infra.db.models.base import Base
 from shared.infra.db.models.exports import ExportJob
 from shared.infra.db.models.mail import Email, EmailAudit
@@ -11,6 +11,7 @@ from shared.infra.db.models.tenancy import DistributionList, EmailSettings, Part
 __all__ = [
     "Base",
     "Bill",
+    "BooksChange",
     "DistributionList",
     "Email",
     "EmailAudit",

@@ -1,15 +1,17 @@
 """The accounting source: the host product syncs its books here and the reports read only these.
 
 Ledger names are unique per tenant compared case-insensitively; entries and bills refer to
-the ledger by its exact (canonical) name, which the report resolves first.
+the ledger by its exact (canonical) name, which the report resolves first. Rows the host
+application syncs carry its own ids (`external_id`, an entry's `voucher_id`), which is how a
+second sync finds them again; the demo generator's rows have none.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, Index, String, Text, text
+from sqlalchemy import BigInteger, CheckConstraint, Date, DateTime, Index, String, Text, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -21,6 +23,7 @@ class Ledger(Base):
     __table_args__ = (
         Index("uq_ledgers_tenant_name", "tenant_id", text("lower(name)"), unique=True),
         Index("ix_ledgers_tenant_party", "tenant_id", "party_name"),
+        Index("uq_ledgers_tenant_external_id", "tenant_id", "external_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -34,6 +37,7 @@ class Ledger(Base):
     # A party's GST registration and postal address, printed on its statement's letterhead.
     gstin: Mapped[str | None] = mapped_column(String(15))
     address: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")  # lines
+    external_id: Mapped[str | None] = mapped_column(String(100))
 
 
 class LedgerEntry(Base):
@@ -42,6 +46,12 @@ class LedgerEntry(Base):
         CheckConstraint("debit >= 0 AND credit >= 0", name="non_negative"),
         # The ledger report reads one ledger's entries in date order: this index serves it.
         Index("ix_ledger_entries_report", "tenant_id", "ledger_name", "entry_date", "id"),
+        Index(
+            "ix_ledger_entries_voucher",
+            "tenant_id",
+            "voucher_id",
+            postgresql_where=text("voucher_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -53,6 +63,8 @@ class LedgerEntry(Base):
     narration: Mapped[str | None] = mapped_column(Text)
     debit: Mapped[Decimal] = mapped_column(server_default="0")
     credit: Mapped[Decimal] = mapped_column(server_default="0")
+    # The host application's voucher id: a synced voucher replaces all its lines at once.
+    voucher_id: Mapped[str | None] = mapped_column(String(100))
 
 
 class Bill(Base):
@@ -69,6 +81,7 @@ class Bill(Base):
             "bill_date",
             postgresql_where="pending_amount > 0",
         ),
+        Index("uq_bills_tenant_external_id", "tenant_id", "external_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -80,3 +93,14 @@ class Bill(Base):
     due_date: Mapped[date] = mapped_column(Date)
     amount: Mapped[Money]
     pending_amount: Mapped[Money]
+    external_id: Mapped[str | None] = mapped_column(String(100))
+
+
+class BooksChange(Base):
+    """When the host application last changed each kind of book row (the sync's status)."""
+
+    __tablename__ = "books_changes"
+
+    tenant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # ledgers|vouchers|bills
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

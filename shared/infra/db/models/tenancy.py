@@ -30,6 +30,11 @@ class Tenant(Base):
     pan: Mapped[str | None] = mapped_column(String(10))
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(320))
+    # The language its users see before they choose one (en | mr | hi).
+    default_language: Mapped[str] = mapped_column(String(8), server_default="en")
+    # Set when the host application disables the company: its users are refused, its
+    # schedules stop; nothing is deleted.
+    disabled_at: Mapped[Timestamp]
     created_at: Mapped[CreatedAt]
 
 

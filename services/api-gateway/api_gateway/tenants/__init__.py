@@ -1,0 +1,1 @@
+"""The host application provisions its companies here (service token, `tenants:write`)."""

@@ -1,0 +1,176 @@
+"""Ledgers from the host application, upserted by its id.
+
+A rename keeps the ledger's history: its entries, bills, party directory entry and the
+schedules that name it follow the new name in the same transaction. A ledger that still has
+entries or bills is not deleted (its vouchers and bills go first). The party directory is
+filled from `emails` only where the tenant has no entry for the ledger yet: what people
+typed here wins over what the host sends.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.domain.books.outcome import Numbered, SyncOutcome
+from shared.domain.books.rows import LedgerRow
+from shared.domain.party_directory import name_key
+from shared.infra.db.models import Bill, Ledger, LedgerEntry, PartyEmail, ReportSchedule
+
+
+async def apply_ledgers(
+    session: AsyncSession, tenant_id: str, rows: list[Numbered[LedgerRow]], outcome: SyncOutcome
+) -> None:
+    ids = [numbered.row.id for numbered in rows]
+    by_id = {
+        ledger.external_id: ledger
+        for ledger in await session.scalars(
+            select(Ledger).where(Ledger.tenant_id == tenant_id, Ledger.external_id.in_(ids))
+        )
+    }
+    wanted = {name_key(n.row.name) for n in rows if n.row.name}
+    # Who holds each name now (by matching key), so a clash is found before the database
+    # refuses it and aborts the whole transaction.
+    holders: dict[str, int] = {
+        name_key(name): ledger_id
+        for ledger_id, name in await session.execute(
+            select(Ledger.id, Ledger.name).where(
+                Ledger.tenant_id == tenant_id, func.lower(Ledger.name).in_(wanted)
+            )
+        )
+    }
+    seen: set[str] = set()
+    for numbered in rows:
+        row = numbered.row
+        if row.id in seen:
+            outcome.refuse(numbered, row.id, "id", "this id appears earlier in the same request")
+            continue
+        seen.add(row.id)
+        ledger = by_id.get(row.id)
+        if row.deleted:
+            await _delete(session, tenant_id, numbered, ledger, outcome, holders)
+            continue
+        assert row.name is not None and row.group is not None  # checked by LedgerRow
+        holder = holders.get(name_key(row.name))
+        if holder is not None and (ledger is None or holder != ledger.id):
+            outcome.refuse(numbered, row.id, "name", f"another ledger is named {row.name!r}")
+            continue
+        if ledger is None:
+            ledger = Ledger(
+                tenant_id=tenant_id,
+                external_id=row.id,
+                name=row.name,
+                group_name=row.group,
+                party_name=row.party_name,
+                opening_balance=row.opening_balance,
+                opening_date=row.opening_date or date.today(),
+            )
+            session.add(ledger)
+            await session.flush()
+            by_id[row.id] = ledger
+            outcome.applied += 1
+        elif _same(ledger, row):
+            outcome.unchanged += 1
+        else:
+            if ledger.name != row.name:
+                holders.pop(name_key(ledger.name), None)
+                await _rename(session, tenant_id, ledger.name, row.name)
+            ledger.name = row.name
+            ledger.group_name = row.group
+            ledger.party_name = row.party_name
+            ledger.opening_balance = row.opening_balance
+            ledger.opening_date = row.opening_date or ledger.opening_date
+            outcome.applied += 1
+        holders[name_key(row.name)] = ledger.id
+        if row.emails is not None and row.emails.to:
+            await _fill_directory(session, tenant_id, row)
+    await session.flush()
+
+
+def _same(ledger: Ledger, row: LedgerRow) -> bool:
+    return (
+        ledger.name == row.name
+        and ledger.group_name == row.group
+        and ledger.party_name == row.party_name
+        and ledger.opening_balance == row.opening_balance
+        and (row.opening_date is None or ledger.opening_date == row.opening_date)
+    )
+
+
+async def _delete(
+    session: AsyncSession,
+    tenant_id: str,
+    numbered: Numbered[LedgerRow],
+    ledger: Ledger | None,
+    outcome: SyncOutcome,
+    holders: dict[str, int],
+) -> None:
+    if ledger is None:
+        outcome.unchanged += 1  # already gone (or never here): deleting it again is a no-op
+        return
+    in_use = await session.scalar(
+        select(
+            exists().where(
+                LedgerEntry.tenant_id == tenant_id, LedgerEntry.ledger_name == ledger.name
+            )
+            | exists().where(Bill.tenant_id == tenant_id, Bill.ledger_name == ledger.name)
+        )
+    )
+    if in_use:
+        outcome.refuse(
+            numbered,
+            numbered.row.id,
+            "deleted",
+            "the ledger has entries or bills; delete them first",
+        )
+        return
+    holders.pop(name_key(ledger.name), None)
+    await session.delete(ledger)
+    outcome.deleted += 1
+
+
+async def _rename(session: AsyncSession, tenant_id: str, old: str, new: str) -> None:
+    """Everything that names the ledger follows it to its new name."""
+    for table in (LedgerEntry, Bill):
+        await session.execute(
+            update(table)
+            .where(table.tenant_id == tenant_id, table.ledger_name == old)
+            .values(ledger_name=new)
+        )
+    await session.execute(
+        update(PartyEmail)
+        .where(PartyEmail.tenant_id == tenant_id, PartyEmail.ledger_key == name_key(old))
+        .values(ledger_name=new, ledger_key=name_key(new))
+    )
+    await session.execute(
+        update(ReportSchedule)
+        .where(
+            ReportSchedule.tenant_id == tenant_id,
+            ReportSchedule.params["ledger"].astext == old,
+        )
+        .values(params=ReportSchedule.params.op("||")(func.jsonb_build_object("ledger", new)))
+    )
+
+
+async def _fill_directory(session: AsyncSession, tenant_id: str, row: LedgerRow) -> None:
+    assert row.name is not None and row.emails is not None
+    key = name_key(row.name)
+    known = await session.scalar(
+        select(PartyEmail.id).where(PartyEmail.tenant_id == tenant_id, PartyEmail.ledger_key == key)
+    )
+    if known is not None:
+        return
+    session.add(
+        PartyEmail(
+            tenant_id=tenant_id,
+            ledger_name=row.name,
+            ledger_key=key,
+            party_name=row.party_name,
+            party_key=name_key(row.party_name) if row.party_name else None,
+            to_addresses=row.emails.to,
+            cc_addresses=row.emails.cc,
+            bcc_addresses=row.emails.bcc,
+        )
+    )

@@ -1,0 +1,57 @@
+"""What a sync did: counts, and the rows it could not take, by line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+Row = TypeVar("Row", covariant=True)
+
+
+@dataclass(frozen=True)
+class Numbered(Generic[Row]):
+    """A row and the line it came on (1-based: an NDJSON line, an array's element)."""
+
+    line: int
+    row: Row
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    id: str | None
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"line": self.line, "id": self.id, "field": self.field, "message": self.message}
+
+
+@dataclass
+class SyncOutcome:
+    """`received` counts every line; each good row is exactly one of applied (inserted or
+    changed), unchanged or deleted; a bad row is one error (or more, naming its fields)."""
+
+    received: int = 0
+    applied: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    def refuse(
+        self, numbered: Numbered[object], row_id: str | None, field: str, message: str
+    ) -> None:
+        self.errors.append(RowError(numbered.line, row_id, field, message))
+
+    @property
+    def changed(self) -> bool:
+        return self.applied > 0 or self.deleted > 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "received": self.received,
+            "applied": self.applied,
+            "unchanged": self.unchanged,
+            "deleted": self.deleted,
+            "errors": [error.as_dict() for error in sorted(self.errors, key=lambda e: e.line)],
+        }
