@@ -5,6 +5,7 @@ downgrade          revert migrations (default: to empty)
 demo-data          load the deterministic demo books for a tenant (creating the tenant)
 token              mint a development JWT
 rotate-keys        re-encrypt every stored secret with the newest ENCRYPTION_KEYS key
+import-tally       import Tally XML exports (masters, Day Book) into a tenant's books
 """
 
 from __future__ import annotations
@@ -100,6 +101,33 @@ async def _rotate_keys(args: argparse.Namespace) -> None:
     print(f"re-encrypted {count} stored secret(s) with the newest key", file=sys.stderr)
 
 
+async def _import_tally(args: argparse.Namespace) -> None:
+    import json
+    from pathlib import Path
+
+    from shared.domain.books.tally.importer import import_tally
+    from shared.domain.books.tally.stream import TallyFileError
+    from shared.infra.db import UnitOfWork, create_engine, create_session_factory
+    from shared.infra.db.models import Tenant
+
+    settings = _settings()
+    engine = create_engine(settings.database_url)
+    try:
+        async with UnitOfWork(create_session_factory(engine), settings.bus_stream_prefix) as uow:
+            if await uow.session.get(Tenant, args.tenant) is None:
+                print(f"no tenant {args.tenant!r}: create it first", file=sys.stderr)
+                raise SystemExit(1)
+            try:
+                report = await import_tally(uow.session, args.tenant, [Path(f) for f in args.files])
+            except (TallyFileError, OSError) as exc:
+                print(f"import refused, nothing changed: {exc}", file=sys.stderr)
+                raise SystemExit(1) from None
+            await uow.commit()
+    finally:
+        await engine.dispose()
+    print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ledgerpost", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -134,6 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rotate.add_argument("--tenant", help="only this tenant's secrets (default: every tenant)")
     rotate.set_defaults(run=_rotate_keys)
+
+    tally = commands.add_parser("import-tally", help="import Tally XML exports into a tenant")
+    tally.add_argument("--tenant", required=True)
+    tally.add_argument("files", nargs="+", metavar="FILE", help="masters and Day Book XML files")
+    tally.set_defaults(run=_import_tally)
     return parser
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+from pydantic import ValidationError
 
 Row = TypeVar("Row", covariant=True)
 
@@ -55,3 +57,17 @@ class SyncOutcome:
             "deleted": self.deleted,
             "errors": [error.as_dict() for error in sorted(self.errors, key=lambda e: e.line)],
         }
+
+
+def validation_errors(line: int, item: Any, exc: ValidationError) -> list[RowError]:
+    """A refused row's errors, one per field, naming the row's `id` when it has one."""
+    row_id = item.get("id") if isinstance(item, dict) else None
+    return [
+        RowError(
+            line,
+            row_id if isinstance(row_id, str) else None,
+            ".".join(str(part) for part in error["loc"]) or "row",
+            str(error["msg"]).removeprefix("Value error, "),
+        )
+        for error in exc.errors(include_url=False)
+    ]

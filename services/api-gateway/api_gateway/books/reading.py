@@ -16,7 +16,7 @@ from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
 from api_gateway.http.problems import ProblemError
-from shared.domain.books.outcome import Numbered, RowError, SyncOutcome
+from shared.domain.books.outcome import Numbered, RowError, SyncOutcome, validation_errors
 
 NDJSON = "application/x-ndjson"
 JSON = "application/json"
@@ -56,7 +56,7 @@ async def read_rows(
         try:
             rows.append(Numbered(line, model.model_validate(item)))
         except ValidationError as exc:
-            outcome.errors.extend(_row_errors(line, item, exc))
+            outcome.errors.extend(validation_errors(line, item, exc))
     return rows, outcome
 
 
@@ -90,17 +90,3 @@ def _parsed(line: int, raw: bytes) -> Any:
         return json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return RowError(line, None, "line", f"not a JSON object: {exc}")
-
-
-def _row_errors(line: int, item: Any, exc: ValidationError) -> list[RowError]:
-    row_id = item.get("id") if isinstance(item, dict) else None
-    shown_id = row_id if isinstance(row_id, str) else None
-    return [
-        RowError(
-            line,
-            shown_id,
-            ".".join(str(part) for part in error["loc"]) or "row",
-            str(error["msg"]).removeprefix("Value error, "),
-        )
-        for error in exc.errors(include_url=False)
-    ]
