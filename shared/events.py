@@ -25,6 +25,7 @@ class Streams:
     EMAIL_REQUESTED = "email.requested"
     EMAIL_FINISHED = "email.finished"
     SCHEDULE_RUN_DUE = "schedule.run_due"
+    BOOKS_IMPORT_REQUESTED = "books.import_requested"
 
 
 DEAD_LETTER_PREFIX = "dead."  # `dead.<stream>` holds messages that exhausted their deliveries
@@ -65,6 +66,12 @@ class ExportFinished(Event):
     status: Literal[ExportStatus.SUCCEEDED, ExportStatus.FAILED]
 
 
+class BooksImportRequested(Event):
+    stream: ClassVar[str] = Streams.BOOKS_IMPORT_REQUESTED
+    type: Literal["BooksImportRequested"] = "BooksImportRequested"
+    import_id: uuid.UUID
+
+
 class EmailRequested(Event):
     stream: ClassVar[str] = Streams.EMAIL_REQUESTED
     type: Literal["EmailRequested"] = "EmailRequested"
@@ -87,7 +94,14 @@ class ScheduleRunDue(Event):
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__name__: cls
-    for cls in (ExportRequested, ExportFinished, EmailRequested, EmailFinished, ScheduleRunDue)
+    for cls in (
+        ExportRequested,
+        ExportFinished,
+        EmailRequested,
+        EmailFinished,
+        ScheduleRunDue,
+        BooksImportRequested,
+    )
 }
 
 

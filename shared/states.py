@@ -48,6 +48,15 @@ class RunStatus(StrEnum):
     MISSED = "missed"  # a slot lost to downtime beyond the catch-up window: never sent
 
 
+class ImportStatus(StrEnum):
+    """A books import (a Tally upload): waits, runs under a lease, ends."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
 class AuditStatus(StrEnum):
     """One attempt's row in `email_audit`: `retrying` when the email went back to the queue."""
 
@@ -79,6 +88,16 @@ EXPORT_JOB: Mapping[ExportStatus, frozenset[ExportStatus]] = {
     ExportStatus.SUCCEEDED: frozenset({ExportStatus.EXPIRED}),
     ExportStatus.FAILED: frozenset(),
     ExportStatus.EXPIRED: frozenset(),
+}
+
+BOOK_IMPORT: Mapping[ImportStatus, frozenset[ImportStatus]] = {
+    ImportStatus.QUEUED: frozenset({ImportStatus.RUNNING, ImportStatus.FAILED}),
+    # running -> queued: released after a transient failure; the bus retries.
+    ImportStatus.RUNNING: frozenset(
+        {ImportStatus.SUCCEEDED, ImportStatus.FAILED, ImportStatus.QUEUED}
+    ),
+    ImportStatus.SUCCEEDED: frozenset(),
+    ImportStatus.FAILED: frozenset(),
 }
 
 EMAIL: Mapping[EmailStatus, frozenset[EmailStatus]] = {

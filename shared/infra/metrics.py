@@ -18,6 +18,9 @@ HTTP_REQUESTS = Counter(
 EXPORTS_FINISHED = Counter(
     "export_jobs_finished_total", "Export jobs finished", ["report", "format", "status"]
 )
+BOOK_IMPORTS_FINISHED = Counter(
+    "book_imports_finished_total", "Books imports (Tally uploads) finished", ["status"]
+)
 RECONCILED = Counter("reconciled_rows_total", "Rows re-announced by reconciliation", ["kind"])
 
 

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     file_link_secret: str = DEV_FILE_LINK_SECRET
 
     export_dir: Path = Path("var/exports")
+    # Where uploaded Tally exports wait for the export-service to import them (shared by
+    # the gateway and the export-service, like EXPORT_DIR); removed once imported.
+    import_dir: Path = Path("var/imports")
     export_ttl_days: int = Field(default=7, ge=1, le=365)
     export_cleanup_interval_seconds: float = Field(default=300.0, gt=0)
     # Files with no live job (and temporary files) older than this are removed as orphans.
@@ -92,6 +95,11 @@ class Settings(BaseSettings):
     # rows (NDJSON lines or array elements) it may hold; over either is a 413 naming it.
     books_max_body_bytes: int = Field(default=64 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
     books_max_rows_per_request: int = Field(default=50_000, ge=1, le=1_000_000)
+    # A Tally upload (POST /admin/imports/tally): all its files together, and how many files.
+    tally_import_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
+    tally_import_max_files: int = Field(default=10, ge=1, le=100)
+    # An import's worker holds it this long, renewed with every progress step.
+    tally_import_lease_seconds: int = Field(default=300, ge=10)
     # The Retry-After of a 503 when a pool (database, Redis) stayed busy past its timeout.
     gateway_busy_retry_after_seconds: int = Field(default=2, ge=1, le=3600)
 

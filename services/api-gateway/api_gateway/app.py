@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from api_gateway.account import routes as account
+from api_gateway.book_imports import routes as book_imports
 from api_gateway.books import routes as books
 from api_gateway.distribution_lists import routes as distribution_lists
 from api_gateway.emails import routes as emails
@@ -49,6 +50,7 @@ API_ROUTERS = (
     party_directory.router,
     distribution_lists.router,
     account.admin_router,
+    book_imports.router,
     smtp_settings.router,
     schedules.router,
     tenants.router,
@@ -97,7 +99,12 @@ def create_app(settings: Settings, infra: Infrastructure | None = None) -> FastA
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.gateway_max_body_bytes,
-        larger={f"{API_PREFIX}{party_directory.IMPORT_PATH}": party_directory.IMPORT_BODY_CAP},
+        larger={
+            f"{API_PREFIX}{party_directory.IMPORT_PATH}": party_directory.IMPORT_BODY_CAP,
+            f"{API_PREFIX}{book_imports.TALLY_PATH}": (
+                settings.tally_import_max_bytes + book_imports.MULTIPART_OVERHEAD_BYTES
+            ),
+        },
         larger_matching=[(BOOKS_SYNC_PATHS, settings.books_max_body_bytes)],
     )
     app.middleware("http")(_correlation_and_metrics)

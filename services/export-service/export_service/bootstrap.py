@@ -7,6 +7,7 @@ from datetime import timedelta
 from shared.infra.runtime import Infrastructure, Worker
 from shared.infra.storage import LocalStorage
 
+from .book_imports import import_subscription, reconcile_imports
 from .cleanup import CleanupReport, run_cleanup
 from .handlers import ExportDeps, reconcile, subscriptions
 
@@ -18,6 +19,9 @@ def build_worker(infra: Infrastructure) -> tuple[Worker, ExportDeps]:
     async def reconcile_job() -> int:
         return await reconcile(deps)
 
+    async def reconcile_imports_job() -> int:
+        return await reconcile_imports(infra)
+
     async def cleanup_job() -> CleanupReport:
         grace = timedelta(seconds=settings.export_orphan_grace_seconds)
         return await run_cleanup(deps.uow, deps.storage, grace)
@@ -25,10 +29,11 @@ def build_worker(infra: Infrastructure) -> tuple[Worker, ExportDeps]:
     worker = Worker(
         service="export-service",
         infra=infra,
-        subscriptions=subscriptions(deps),
+        subscriptions=[*subscriptions(deps), import_subscription(infra)],
         health_port=settings.export_health_port,
         periodic=[
             (settings.reconcile_interval_seconds, reconcile_job),
+            (settings.reconcile_interval_seconds, reconcile_imports_job),
             (settings.export_cleanup_interval_seconds, cleanup_job),
         ],
     )

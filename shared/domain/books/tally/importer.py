@@ -10,7 +10,7 @@ take are reported like the API's (`line` is the object's number among its kind).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,9 @@ from shared.domain.party_directory import name_key
 from shared.infra.db.models import Ledger
 
 VOUCHER_BATCH = 1000
-Progress = Callable[[str, int], None]
+# Told after each batch of vouchers: the kind and how many have been read (it may raise to
+# stop the import, e.g. when its worker lost the lease).
+Progress = Callable[[str, int], Awaitable[None]]
 
 
 @dataclass
@@ -111,7 +113,7 @@ async def import_tally(
                     await _apply_vouchers(session, tenant_id, batch, report)
                     batch = []
                     if progress is not None:
-                        progress("vouchers", number)
+                        await progress("vouchers", number)
     await _apply_vouchers(session, tenant_id, batch, report)
     bill_rows = [Numbered(n, row) for n, row in enumerate(bills.rows(receivable), start=1)]
     await _apply(session, tenant_id, "bills", bill_rows, BillRow, apply_bills, report.bills)

@@ -3,6 +3,7 @@
 from shared.infra.db.models.accounting import Bill, BooksChange, Ledger, LedgerEntry
 from shared.infra.db.models.base import Base
 from shared.infra.db.models.exports import ExportJob
+from shared.infra.db.models.imports import BookImport
 from shared.infra.db.models.mail import Email, EmailAudit
 from shared.infra.db.models.outbox import OutboxMessage
 from shared.infra.db.models.schedules import ReportSchedule, ScheduleRun
@@ -11,6 +12,7 @@ from shared.infra.db.models.tenancy import DistributionList, EmailSettings, Part
 __all__ = [
     "Base",
     "Bill",
+    "BookImport",
     "BooksChange",
     "DistributionList",
     "Email",

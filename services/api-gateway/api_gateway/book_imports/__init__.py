@@ -1,0 +1,1 @@
+"""Admins upload Tally exports; the export-service imports them in the background."""
