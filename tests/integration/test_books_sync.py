@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from shared.domain.reports.ledger_source import ledger_figures
-from shared.infra.db.models import Bill, PartyEmail, ReportSchedule
+from shared.infra.db.models import Bill, Ledger, PartyEmail, ReportSchedule
 from shared.infra.runtime import Infrastructure
 
 from .books_helpers import ndjson, provision, service_headers, sync
@@ -21,6 +21,8 @@ LEDGERS: list[dict[str, Any]] = [
         "name": "श्री गणेश ट्रेडर्स",
         "group": "Sundry Debtors",
         "party_name": "गणेश",
+        "gstin": "27aapfu0939f1zv",
+        "address": ["12, Laxmi Road", "Pune 411030"],
         "opening_balance": "1500.00",
         "emails": {"to": ["accounts@ganesh.example"], "cc": ["owner@ganesh.example"]},
     },
@@ -99,6 +101,14 @@ async def test_a_full_sync_reports_what_was_sent(infra: Infrastructure) -> None:
             select(PartyEmail).where(PartyEmail.tenant_id == tenant_id)
         )
     assert bill is not None and (bill.kind, bill.pending_amount) == ("receivable", Decimal("680"))
+    async with infra.uow() as uow:
+        ledger = await uow.session.scalar(
+            select(Ledger).where(Ledger.tenant_id == tenant_id, Ledger.external_id == "L1")
+        )
+    assert ledger is not None and (ledger.gstin, ledger.address) == (
+        "27AAPFU0939F1ZV",
+        ["12, Laxmi Road", "Pune 411030"],
+    )
     assert entry is not None and entry.to_addresses == ["accounts@ganesh.example"]
     assert entry.cc_addresses == ["owner@ganesh.example"]
     counts = status.json()
@@ -238,3 +248,13 @@ async def test_a_user_token_cannot_sync(infra: Infrastructure, tenant_id: str) -
             f"/api/v1/tenants/{tenant_id}/books/ledgers", json=LEDGERS, headers=admin
         )
     assert response.status_code == 403
+
+
+async def test_a_bad_gstin_refuses_only_its_ledger(infra: Infrastructure) -> None:
+    bad = {**LEDGERS[1], "id": "L9", "name": "Typo Traders", "gstin": "27AAPFU0939F1ZX"}
+    async with gateway_client(infra) as client:
+        tenant_id = await provision(client, infra.settings)
+        result = await sync(client, infra.settings, tenant_id, "ledgers", [LEDGERS[2], bad])
+    assert result["applied"] == 1
+    (error,) = result["errors"]
+    assert (error["line"], error["id"], error["field"]) == (2, "L9", "gstin")

@@ -90,3 +90,32 @@ async def test_tokens_stay_on_their_side(infra: Infrastructure, tenant_id: str) 
     assert missing_scope.json()["code"] == "scope_missing"
     assert unknown.status_code == 404
     assert unknown.json()["code"] == "tenant_not_found"
+
+
+async def test_the_host_sets_the_letterhead_profile(infra: Infrastructure) -> None:
+    settings = infra.settings
+    profile = {
+        "legal_name": "Shree Ganesh Traders LLP",
+        "address": ["12, Laxmi Road", "Pune 411030"],
+        "gstin": "27AAPFU0939F1ZV",
+        "pan": "AAPFU0939F",
+        "phone": "+91 20 2712 3456",
+        "email": "accounts@ganesh.example",
+    }
+    async with gateway_client(infra) as client:
+        tenant_id = await provision(client, settings, **profile)
+        path = f"/api/v1/tenants/{tenant_id}"
+        read = (await client.get(path, headers=service_headers(settings))).json()
+        mismatch = await client.put(
+            path,
+            json={"name": "x", **profile, "pan": "AAACB1234C"},
+            headers=service_headers(settings),
+        )
+        bad = await client.put(
+            path, json={"name": "x", "gstin": "27AAPFU0939F1ZX"}, headers=service_headers(settings)
+        )
+        cleared = await client.put(path, json={"name": "x"}, headers=service_headers(settings))
+    assert {key: read[key] for key in profile} == profile
+    assert (mismatch.status_code, mismatch.json()["code"]) == (422, "gstin_pan_mismatch")
+    assert bad.status_code == 422 and bad.json()["errors"][0]["code"] == "gstin_checksum"
+    assert (cleared.json()["gstin"], cleared.json()["address"]) == (None, [])

@@ -76,6 +76,7 @@ async def test_masters_and_day_book_become_books(
     }
     # A ledger under a sub-group of Sundry Debtors is a party ledger.
     assert ganesh is not None and ganesh.group_name == "Sundry Debtors"
+    assert (ganesh.gstin, ganesh.address) == ("27AAPFU0939F1ZV", ["12, Laxmi Road", "Pune 411030"])
     assert entry is not None and (entry.to_addresses, entry.cc_addresses) == (
         ["accounts@ganesh.example"],
         ["ca@ganesh.example"],

@@ -64,6 +64,8 @@ async def apply_ledgers(
                 name=row.name,
                 group_name=row.group,
                 party_name=row.party_name,
+                gstin=row.gstin,
+                address=row.address,
                 opening_balance=row.opening_balance,
                 opening_date=row.opening_date or date.today(),
             )
@@ -80,6 +82,8 @@ async def apply_ledgers(
             ledger.name = row.name
             ledger.group_name = row.group
             ledger.party_name = row.party_name
+            ledger.gstin = row.gstin
+            ledger.address = row.address
             ledger.opening_balance = row.opening_balance
             ledger.opening_date = row.opening_date or ledger.opening_date
             outcome.applied += 1
@@ -94,6 +98,8 @@ def _same(ledger: Ledger, row: LedgerRow) -> bool:
         ledger.name == row.name
         and ledger.group_name == row.group
         and ledger.party_name == row.party_name
+        and ledger.gstin == row.gstin
+        and list(ledger.address) == row.address
         and ledger.opening_balance == row.opening_balance
         and (row.opening_date is None or ledger.opening_date == row.opening_date)
     )

@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from shared.domain.addresses import contains_header_unsafe, normalize_address
+from shared.domain.tax_ids import normalize_gstin
 
 # Far beyond any real book, inside numeric(18, 2).
 MAX_ABS_AMOUNT = Decimal("9999999999999999.99")
@@ -56,6 +57,9 @@ def _one_line(text: str) -> str:
 HostId = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_one_line)]
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_one_line)]
 EmailAddress = Annotated[str, Field(max_length=320), AfterValidator(normalize_address)]
+# The party's GST registration: shape and check character (`shared.domain.tax_ids`).
+Gstin = Annotated[str, Field(max_length=20), AfterValidator(normalize_gstin)]
+AddressLine = Annotated[str, Field(max_length=200), AfterValidator(_one_line)]
 
 
 def _non_negative(amount: Decimal, field: str) -> Decimal:
@@ -83,6 +87,8 @@ class LedgerRow(_Row):
     name: Name | None = None
     group: Name | None = None
     party_name: Name | None = None
+    gstin: Gstin | None = None
+    address: list[AddressLine] = Field(default_factory=list, max_length=10)
     emails: PartyEmails | None = None
     # Positive is Dr, negative Cr.
     opening_balance: Amount = Decimal(0)

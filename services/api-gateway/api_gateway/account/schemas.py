@@ -45,27 +45,14 @@ class TenantPublic(BaseModel):
     email: str | None
 
 
-class TenantUpdate(BaseModel):
-    """The tenant settings an admin may change. A field left out (or null) keeps its saved
-    value, so the body can grow with more settings without a client that does not know them
-    resetting them."""
+class CompanyProfileChange(BaseModel):
+    """The company profile printed on every document's letterhead (the admin's tenant
+    settings and the host application's tenant both carry it)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    ageing_buckets: list[StrictInt] | None = Field(
-        default=None,
-        description=(
-            "Upper edges, in days overdue, of the outstanding report's ageing buckets: "
-            f"1 to {MAX_EDGES} whole days, strictly increasing, each 1 to {MAX_EDGE_DAYS}. "
-            f"{list(DEFAULT_BUCKETS.edges)} (the default) makes Not due, "
-            f"{', '.join(DEFAULT_BUCKETS.labels[1:])}."
-        ),
-        examples=[[30, 60, 90]],
-    )
-
-    # The company profile printed on every document's letterhead. "" (or [] for the address)
-    # clears a field; the gateway also checks the address against its line limits and that a
-    # GSTIN and a PAN saved together agree (`account.profile`).
+    # "" (or [] for the address) clears a field; the gateway also checks the address against
+    # its line limits and that a GSTIN and a PAN saved together agree (`account.profile`).
     legal_name: StrictStr | None = Field(default=None, max_length=200)
     address: list[StrictStr] | None = Field(
         default=None,
@@ -87,6 +74,25 @@ class TenantUpdate(BaseModel):
     _pan = field_validator("pan")(check_pan)
     _phone = field_validator("phone")(check_phone)
     _email = field_validator("email")(check_email)
+
+
+class TenantUpdate(CompanyProfileChange):
+    """The tenant settings an admin may change. A field left out (or null) keeps its saved
+    value, so the body can grow with more settings without a client that does not know them
+    resetting them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ageing_buckets: list[StrictInt] | None = Field(
+        default=None,
+        description=(
+            "Upper edges, in days overdue, of the outstanding report's ageing buckets: "
+            f"1 to {MAX_EDGES} whole days, strictly increasing, each 1 to {MAX_EDGE_DAYS}. "
+            f"{list(DEFAULT_BUCKETS.edges)} (the default) makes Not due, "
+            f"{', '.join(DEFAULT_BUCKETS.labels[1:])}."
+        ),
+        examples=[[30, 60, 90]],
+    )
 
     @field_validator("ageing_buckets")
     @classmethod

@@ -11,8 +11,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import func
 
+from api_gateway.account.profile import apply_profile
 from api_gateway.http.auth import service_principal
-from api_gateway.http.deps import UowDep
+from api_gateway.http.deps import SettingsDep, UowDep
 from api_gateway.http.problems import ProblemError
 from api_gateway.http.tenant_status import TenantStatusCache
 from api_gateway.tenants.schemas import TenantHostView, TenantIdPath, TenantWrite
@@ -40,10 +41,12 @@ async def put_tenant(
     body: TenantWrite,
     service: TenantsWriter,
     uow: UowDep,
+    settings: SettingsDep,
     request: Request,
     response: Response,
 ) -> TenantHostView:
-    """Create the company, or replace its settings (200); enables a disabled one."""
+    """Create the company, or replace its settings and profile (200); enables a disabled
+    one. GSTIN, PAN, phone, email and address are checked as in `PUT /admin/tenant`."""
     tenant = await uow.session.get(Tenant, tenant_id)
     if tenant is None:
         tenant = Tenant(id=tenant_id)
@@ -54,6 +57,13 @@ async def put_tenant(
     tenant.default_language = body.default_language
     tenant.internal_domains = body.internal_domains
     tenant.disabled_at = None
+    # A replace: what the host leaves out is cleared ("" and [] clear in `apply_profile`).
+    profile = dict.fromkeys(("legal_name", "gstin", "pan", "phone", "email"), "")
+    apply_profile(
+        tenant,
+        body.model_copy(update={**profile, "address": [], **body.model_dump(exclude_none=True)}),
+        settings,
+    )
     await uow.commit()
     await uow.session.refresh(tenant)
     _cache(request).forget(tenant_id)
@@ -93,6 +103,12 @@ def _view(tenant: Tenant) -> TenantHostView:
         timezone=tenant.timezone,
         default_language=tenant.default_language,
         internal_domains=list(tenant.internal_domains),
+        legal_name=tenant.legal_name,
+        address=list(tenant.address),
+        gstin=tenant.gstin,
+        pan=tenant.pan,
+        phone=tenant.phone,
+        email=tenant.email,
         disabled=tenant.disabled_at is not None,
         disabled_at=tenant.disabled_at,
         created_at=tenant.created_at,

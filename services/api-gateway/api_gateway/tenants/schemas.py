@@ -9,6 +9,7 @@ from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from api_gateway.account.schemas import CompanyProfileChange
 from shared.domain.addresses import InvalidDomainError, normalize_domain
 from shared.domain.recurrence import RecurrenceError, validate_timezone
 
@@ -28,8 +29,9 @@ TenantIdPath = Annotated[
 Language = Literal["en", "mr", "hi"]
 
 
-class TenantWrite(BaseModel):
-    """A company as the host application describes it; PUT creates or replaces it."""
+class TenantWrite(CompanyProfileChange):
+    """A company as the host application describes it; PUT creates or replaces it (a profile
+    field left out is cleared), checked like the admin's own tenant settings."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -68,6 +70,12 @@ class TenantHostView(BaseModel):
     timezone: str
     default_language: str
     internal_domains: list[str]
+    legal_name: str | None
+    address: list[str]
+    gstin: str | None
+    pan: str | None
+    phone: str | None
+    email: str | None
     disabled: bool
     disabled_at: datetime | None
     created_at: datetime

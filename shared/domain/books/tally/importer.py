@@ -30,6 +30,7 @@ from shared.domain.books.tally.masters import TallyLedger, primary_group, read_g
 from shared.domain.books.tally.stream import tally_objects
 from shared.domain.books.vouchers import apply_vouchers
 from shared.domain.party_directory import name_key
+from shared.domain.tax_ids import TaxIdError, normalize_gstin
 from shared.infra.db.models import Ledger
 
 VOUCHER_BATCH = 1000
@@ -126,12 +127,24 @@ def _ledger_row(ledger: TallyLedger, group: str) -> Numbered[dict[str, Any]]:
         "name": ledger.name,
         "group": group,
         "party_name": ledger.party_name,
+        "address": [line[:200] for line in ledger.address[:10]],
         # Tally writes a debit balance negative; ours is positive.
         "opening_balance": str(-ledger.opening),
     }
+    if ledger.gstin and _valid_gstin(ledger.gstin):
+        # An invalid one is left out rather than refusing the ledger and all its vouchers.
+        row["gstin"] = ledger.gstin
     if ledger.to:
         row["emails"] = {"to": ledger.to, "cc": ledger.cc}
     return Numbered(0, row)
+
+
+def _valid_gstin(gstin: str) -> bool:
+    try:
+        normalize_gstin(gstin)
+    except TaxIdError:
+        return False
+    return True
 
 
 def _voucher_row(
