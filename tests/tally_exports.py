@@ -5,77 +5,9 @@ credit periods as day counts and as dates, advances, cancelled and optional vouc
 
 from __future__ import annotations
 
-from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
+from shared.tools.tally_sample import bill, group, ledger, line, voucher, write_export
 
-ENVELOPE = """<?xml version="1.0" encoding="{encoding}"?>
-<ENVELOPE>
- <HEADER><TALLYREQUEST>Import Data</TALLYREQUEST></HEADER>
- <BODY><IMPORTDATA>
-  <REQUESTDESC><REPORTNAME>{report}</REPORTNAME>
-   <STATICVARIABLES><SVCURRENTCOMPANY>Demo Company</SVCURRENTCOMPANY></STATICVARIABLES>
-  </REQUESTDESC>
-  <REQUESTDATA>
-{messages}
-  </REQUESTDATA>
- </IMPORTDATA></BODY>
-</ENVELOPE>
-"""
-
-
-def message(body: str) -> str:
-    return f'   <TALLYMESSAGE xmlns:UDF="TallyUDF">\n{body}\n   </TALLYMESSAGE>'
-
-
-def group(name: str, parent: str) -> str:
-    return message(
-        f'<GROUP NAME={quoteattr(name)} ACTION="Create"><PARENT>{escape(parent)}</PARENT>'
-        f"<ISSUBLEDGER>No</ISSUBLEDGER></GROUP>"
-    )
-
-
-def ledger(guid: str, name: str, parent: str, opening: str = "0", extra: str = "") -> str:
-    return message(
-        f'<LEDGER NAME={quoteattr(name)} RESERVEDNAME="">'
-        f"<GUID>{guid}</GUID><PARENT>{escape(parent)}</PARENT>"
-        f"<OPENINGBALANCE>{opening}</OPENINGBALANCE>{extra}"
-        f'<LANGUAGENAME.LIST><NAME.LIST TYPE="String"><NAME>{escape(name)}</NAME></NAME.LIST>'
-        f"</LANGUAGENAME.LIST></LEDGER>"
-    )
-
-
-def line(
-    ledger_name: str,
-    amount: str,
-    deemed_positive: bool,
-    bills: str = "",
-    tag: str = "ALLLEDGERENTRIES.LIST",
-) -> str:
-    return (
-        f"<{tag}><LEDGERNAME>{escape(ledger_name)}</LEDGERNAME>"
-        f"<ISDEEMEDPOSITIVE>{'Yes' if deemed_positive else 'No'}</ISDEEMEDPOSITIVE>"
-        f"<AMOUNT>{amount}</AMOUNT>{bills}</{tag}>"
-    )
-
-
-def bill(name: str, kind: str, amount: str, credit_period: str = "") -> str:
-    period = f"<BILLCREDITPERIOD>{credit_period}</BILLCREDITPERIOD>" if credit_period else ""
-    return (
-        f"<BILLALLOCATIONS.LIST><NAME>{escape(name)}</NAME><BILLTYPE>{kind}</BILLTYPE>"
-        f"{period}<AMOUNT>{amount}</AMOUNT></BILLALLOCATIONS.LIST>"
-    )
-
-
-def voucher(
-    guid: str, day: str, kind: str, number: str, lines: str, narration: str = "", flags: str = ""
-) -> str:
-    return message(
-        f'<VOUCHER REMOTEID="{guid}" VCHTYPE="{kind}" ACTION="Create">'
-        f"<DATE>{day}</DATE><GUID>{guid}</GUID><NARRATION>{narration}</NARRATION>"
-        f"<VOUCHERTYPENAME>{kind}</VOUCHERTYPENAME><VOUCHERNUMBER>{number}</VOUCHERNUMBER>"
-        f"{flags}{lines}</VOUCHER>"
-    )
-
+__all__ = ["write_export"]
 
 GANESH = "श्री गणेश ट्रेडर्स"
 MASTERS = [
@@ -172,10 +104,3 @@ DAY_BOOK = [
 GANESH_OPENING, GANESH_DEBIT, GANESH_CREDIT = "5000.00", "12800.00", "6600.00"
 RECEIVABLE_PENDING = {"OB/1": "5000.00", "S/1": "5700.00", "S/2": "1000.00"}
 PAYABLE_PENDING = {"P/77": "3000.00"}
-
-
-def write_export(path: Path, report: str, messages: list[str], encoding: str) -> Path:
-    """`encoding` "utf-16" writes Tally's default (UTF-16 little-endian with a BOM)."""
-    text = ENVELOPE.format(encoding=encoding.upper(), report=report, messages="\n".join(messages))
-    path.write_bytes(text.encode(encoding))
-    return path

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import unicodedata
 from collections.abc import Iterable
 
 import idna
@@ -31,7 +30,9 @@ MAX_DOMAIN_LENGTH = 253
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 # Python's str.splitlines() (used by some header code) also breaks on these, so they could
 # smuggle a new header line just like CR/LF.
-_LINE_SEPARATORS = frozenset("\u2028\u2029")
+# Unicode's "Cc" characters (C0, DEL and C1 controls: CR, LF, NUL, TAB...) and the line and
+# paragraph separators, as one character class: searched in C, not character by character.
+_HEADER_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 # Route mail onward from the receiving server: never in an internal address.
@@ -50,7 +51,7 @@ def contains_header_unsafe(text: str) -> bool:
     """True when `text` holds a character that could break or inject a mail header line:
     any control character (CR, LF, NUL, TAB and the rest of Unicode "Cc") or a line separator.
     """
-    return any(ch in _LINE_SEPARATORS or unicodedata.category(ch) == "Cc" for ch in text)
+    return _HEADER_UNSAFE.search(text) is not None
 
 
 def normalize_address(raw: str) -> str:

@@ -37,8 +37,11 @@ def tally_amount(raw: str) -> Decimal | None:
 
 
 def tally_date(raw: str) -> date | None:
+    text = raw.strip()
+    if len(text) != 8 or not text.isdigit():
+        return None
     try:
-        return datetime.strptime(raw.strip(), "%Y%m%d").date()
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
         return None
 

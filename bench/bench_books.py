@@ -1,0 +1,225 @@
+"""Books sync throughput: voucher lines per second through the host API (NDJSON) and through
+the Tally import, against binary COPY of the same rows (the demo loader's way), with the peak
+memory of each. Records "## Books sync" in RESULTS.md.
+
+Each way runs in its own child process (so its peak RSS is its own) on a fresh scratch tenant
+whose ledgers are synced first (not timed), `--repeat` times, in rotation so a noisy moment of
+the shared machine hits each way alike. Target: the API at least 0.5x COPY.
+
+    DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/ledgerpost \\
+        .venv/bin/python bench/bench_books.py --vouchers 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+from results_file import record_section
+
+SECTION = "## Books sync"
+WAYS = ("copy", "api", "tally")
+REQUEST_VOUCHERS = 10_000  # vouchers per API request (under BOOKS_MAX_ROWS_PER_REQUEST)
+
+
+async def _fresh_tenant(dsn: str, tenant_id: str) -> None:
+    conn = await asyncpg.connect(dsn)
+    try:
+        async with conn.transaction():
+            for table in ("ledger_entries", "bills", "ledgers", "books_changes"):
+                await conn.execute(f"DELETE FROM {table} WHERE tenant_id = $1", tenant_id)
+            await conn.execute("DELETE FROM tenants WHERE id = $1", tenant_id)
+            await conn.execute(
+                "INSERT INTO tenants (id, name) VALUES ($1, 'Books bench')", tenant_id
+            )
+    finally:
+        await conn.close()
+
+
+async def _run_way(way: str, tenant_id: str, vouchers: int) -> dict[str, Any]:
+    from api_gateway.app import create_app
+
+    from shared.domain.books.tally.importer import import_tally
+    from shared.infra.runtime import Infrastructure
+    from shared.infra.settings import Settings
+    from shared.infra.tokens import mint_service_token
+    from shared.tools.tally_sample import (
+        generated_books,
+        tally_day_book,
+        tally_masters,
+        write_export,
+    )
+
+    settings = Settings(app_env="development")
+    dsn = settings.database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    await _fresh_tenant(dsn, tenant_id)
+    ledgers, rows = generated_books(vouchers)
+    lines = sum(len(row["lines"]) for row in rows)
+    infra = await Infrastructure.connect(settings)
+    token = mint_service_token(settings, service_id="bench", scopes=("books:write",))
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/x-ndjson"}
+    app = create_app(settings, infra=infra)
+    client = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://gateway", timeout=600
+    )
+    base = f"/api/v1/tenants/{tenant_id}/books"
+
+    def ndjson(items: list[dict[str, Any]]) -> bytes:
+        return "".join(json.dumps(item) + "\n" for item in items).encode()
+
+    try:
+        if way != "tally":
+            synced = await client.post(f"{base}/ledgers", content=ndjson(ledgers), headers=headers)
+            assert synced.json()["applied"] == len(ledgers), synced.text
+        names = {row["id"]: row["name"] for row in ledgers}
+        with tempfile.TemporaryDirectory() as scratch:
+            files = []
+            if way == "tally":
+                files = [
+                    write_export(
+                        Path(scratch) / "m.xml", "All Masters", tally_masters(ledgers), "utf-16"
+                    ),
+                    write_export(
+                        Path(scratch) / "d.xml", "Day Book", tally_day_book(rows, names), "utf-16"
+                    ),
+                ]
+            bodies = (
+                [
+                    ndjson(rows[n : n + REQUEST_VOUCHERS])
+                    for n in range(0, len(rows), REQUEST_VOUCHERS)
+                ]
+                if way == "api"
+                else []
+            )
+            records = _entry_records(tenant_id, rows, names) if way == "copy" else []
+            started = time.perf_counter()
+            if way == "api":
+                for body in bodies:
+                    answer = await client.post(f"{base}/vouchers", content=body, headers=headers)
+                    assert answer.status_code == 200 and not answer.json()["errors"], answer.text
+            elif way == "tally":
+                async with infra.uow() as uow:
+                    report = await import_tally(uow.session, tenant_id, files)
+                    await uow.commit()
+                assert report.vouchers.applied == vouchers, report.as_dict()
+            else:
+                conn = await asyncpg.connect(dsn)
+                try:
+                    await conn.copy_records_to_table(
+                        "ledger_entries", records=records, columns=ENTRY_COLUMNS
+                    )
+                finally:
+                    await conn.close()
+            seconds = time.perf_counter() - started
+    finally:
+        await client.aclose()
+        await infra.close()
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"way": way, "lines": lines, "seconds": seconds, "peak_mib": peak_kib / 1024}
+
+
+ENTRY_COLUMNS = (
+    "tenant_id", "voucher_id", "ledger_name", "entry_date", "voucher_type", "voucher_no",
+    "narration", "debit", "credit",
+)  # fmt: skip
+
+
+def _entry_records(
+    tenant_id: str, rows: list[dict[str, Any]], names: dict[str, str]
+) -> list[tuple[Any, ...]]:
+    from decimal import Decimal
+
+    records = []
+    for row in rows:
+        day = date.fromisoformat(row["date"])
+        for line in row["lines"]:
+            debit, credit = Decimal(line.get("debit", "0")), Decimal(line.get("credit", "0"))
+            records.append(
+                (
+                    tenant_id, row["id"], names[line["ledger"]], day, row["type"], row["number"],
+                    row["narration"], debit, credit,
+                )
+            )  # fmt: skip
+    return records
+
+
+def _child(way: str, vouchers: int, tenant: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", way, "--vouchers", str(vouchers), "--tenant", tenant],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _section(vouchers: int, runs: dict[str, list[dict[str, Any]]]) -> str:
+    def rate(run: dict[str, Any]) -> float:
+        return float(run["lines"]) / float(run["seconds"])
+
+    copy_median = statistics.median(rate(r) for r in runs["copy"])
+    lines = [
+        SECTION,
+        "",
+        f"`bench/bench_books.py --vouchers {vouchers}` on {date.today().isoformat()}: "
+        f"{os.cpu_count()} CPUs (shared, noisy), Python {platform.python_version()}; "
+        f"{runs['copy'][0]['lines']:,} voucher lines (2-4 per voucher) into a fresh tenant, "
+        f"each way {len(runs['copy'])} times in rotation, each run in its own process. The API "
+        "runs in process (ASGI, no network), NDJSON in requests of "
+        f"{REQUEST_VOUCHERS:,} vouchers; the Tally import reads the same books from UTF-16 "
+        "masters and Day Book files. Target: the API at least 0.5x COPY.",
+        "",
+        "| way | lines/s (median) | spread (min-max) | x COPY | peak RSS MiB |",
+        "| --- | ---: | --- | ---: | ---: |",
+    ]
+    for way in WAYS:
+        rates = [rate(r) for r in runs[way]]
+        median = statistics.median(rates)
+        lines.append(
+            f"| {way} | {median:,.0f} | {min(rates):,.0f}-{max(rates):,.0f} "
+            f"| {median / copy_median:.2f} | {max(r['peak_mib'] for r in runs[way]):.0f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--vouchers", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--tenant", default="bench-books")
+    parser.add_argument("--child", choices=WAYS, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(asyncio.run(_run_way(args.child, args.tenant, args.vouchers))))
+        return
+    if not os.environ.get("DATABASE_URL"):
+        parser.error("DATABASE_URL is required (postgresql+asyncpg://...)")
+    runs: dict[str, list[dict[str, Any]]] = {way: [] for way in WAYS}
+    for attempt in range(args.repeat):
+        for way in WAYS:
+            run = _child(way, args.vouchers, args.tenant)
+            runs[way].append(run)
+            print(
+                f"run {attempt + 1} {way}: {run['lines']:,} lines in {run['seconds']:.2f} s = "
+                f"{run['lines'] / run['seconds']:,.0f} lines/s, peak {run['peak_mib']:.0f} MiB"
+            )
+    record_section(SECTION, _section(args.vouchers, runs))
+
+
+if __name__ == "__main__":
+    main()
