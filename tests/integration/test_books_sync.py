@@ -258,3 +258,14 @@ async def test_a_bad_gstin_refuses_only_its_ledger(infra: Infrastructure) -> Non
     assert result["applied"] == 1
     (error,) = result["errors"]
     assert (error["line"], error["id"], error["field"]) == (2, "L9", "gstin")
+
+
+async def test_an_id_sent_twice_in_one_request_is_refused_the_second_time(
+    infra: Infrastructure,
+) -> None:
+    async with gateway_client(infra) as client:
+        tenant_id = await provision(client, infra.settings)
+        twice = [LEDGERS[2], {**LEDGERS[2], "name": "Cash (again)"}]
+        result = await sync(client, infra.settings, tenant_id, "ledgers", twice)
+    assert result["applied"] == 1
+    assert [(e["line"], e["field"]) for e in result["errors"]] == [(2, "id")]

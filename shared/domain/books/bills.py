@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.domain.books.outcome import Numbered, SyncOutcome
+from shared.domain.books.outcome import Numbered, SyncOutcome, first_of_each_id
 from shared.domain.books.rows import BillRow
 from shared.domain.party_directory import name_key
 from shared.infra.db.models import Bill, Ledger
@@ -39,13 +39,8 @@ async def apply_bills(
         )
     }
     gone: list[str] = []
-    seen: set[str] = set()
-    for numbered in rows:
+    for numbered in first_of_each_id(rows, outcome):
         row = numbered.row
-        if row.id in seen:
-            outcome.refuse(numbered, row.id, "id", "this id appears earlier in the same request")
-            continue
-        seen.add(row.id)
         bill = held.get(row.id)
         if row.deleted:
             if bill is None:

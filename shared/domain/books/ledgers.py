@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.domain.books.outcome import Numbered, SyncOutcome
+from shared.domain.books.outcome import Numbered, SyncOutcome, first_of_each_id
 from shared.domain.books.rows import LedgerRow
 from shared.domain.party_directory import name_key
 from shared.infra.db.models import Bill, Ledger, LedgerEntry, PartyEmail, ReportSchedule
@@ -41,13 +41,8 @@ async def apply_ledgers(
             )
         )
     }
-    seen: set[str] = set()
-    for numbered in rows:
+    for numbered in first_of_each_id(rows, outcome):
         row = numbered.row
-        if row.id in seen:
-            outcome.refuse(numbered, row.id, "id", "this id appears earlier in the same request")
-            continue
-        seen.add(row.id)
         ledger = by_id.get(row.id)
         if row.deleted:
             await _delete(session, tenant_id, numbered, ledger, outcome, holders)

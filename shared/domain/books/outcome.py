@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import ValidationError
 
@@ -57,6 +58,30 @@ class SyncOutcome:
             "deleted": self.deleted,
             "errors": [error.as_dict() for error in sorted(self.errors, key=lambda e: e.line)],
         }
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+HasId = TypeVar("HasId", bound=_HasId)
+
+
+def first_of_each_id(
+    rows: list[Numbered[HasId]], outcome: SyncOutcome
+) -> Iterator[Numbered[HasId]]:
+    """The rows in order, each id once: a later row with an id already seen is refused (one
+    request says one thing about each row)."""
+    seen: set[str] = set()
+    for numbered in rows:
+        if numbered.row.id in seen:
+            outcome.refuse(
+                numbered, numbered.row.id, "id", "this id appears earlier in the request"
+            )
+            continue
+        seen.add(numbered.row.id)
+        yield numbered
 
 
 def validation_errors(line: int, item: Any, exc: ValidationError) -> list[RowError]:

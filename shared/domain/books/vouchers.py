@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.domain.books.outcome import Numbered, SyncOutcome
+from shared.domain.books.outcome import Numbered, SyncOutcome, first_of_each_id
 from shared.domain.books.rows import VoucherRow
 from shared.infra.db.models import Ledger, LedgerEntry
 
@@ -47,13 +47,8 @@ async def apply_vouchers(
     held = await _held_entries(session, tenant_id, [n.row.id for n in rows])
     to_delete: list[str] = []
     to_insert: list[EntryRecord] = []
-    seen: set[str] = set()
-    for numbered in rows:
+    for numbered in first_of_each_id(rows, outcome):
         row = numbered.row
-        if row.id in seen:
-            outcome.refuse(numbered, row.id, "id", "this id appears earlier in the same request")
-            continue
-        seen.add(row.id)
         if row.deleted:
             if row.id in held:
                 to_delete.append(row.id)

@@ -124,44 +124,41 @@ _SYNC_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post("/ledgers", openapi_extra=_sync_doc(LedgerRow), responses=_SYNC_RESPONSES)
-async def sync_ledgers(
-    tenant_id: TenantIdPath,
-    request: Request,
-    service: BooksWriter,
-    uow: UowDep,
-    settings: SettingsDep,
-) -> SyncResult:
-    """Upsert ledgers by the host's `id`; a rename keeps the ledger's history."""
-    limit = settings.books_max_rows_per_request
-    return await _sync(request, uow, tenant_id, limit, "ledgers", LedgerRow, apply_ledgers)
+def _sync_route(kind: BookKind, model: type[R], apply: Apply[R], summary: str) -> None:
+    async def sync_rows(
+        tenant_id: TenantIdPath,
+        request: Request,
+        service: BooksWriter,
+        uow: UowDep,
+        settings: SettingsDep,
+    ) -> SyncResult:
+        limit = settings.books_max_rows_per_request
+        return await _sync(request, uow, tenant_id, limit, kind, model, apply)
+
+    router.add_api_route(
+        f"/{kind}",
+        sync_rows,
+        methods=["POST"],
+        name=f"sync_{kind}",
+        summary=f"Sync {kind}",
+        description=summary,
+        openapi_extra=_sync_doc(model),
+        responses=_SYNC_RESPONSES,
+    )
 
 
-@router.post("/vouchers", openapi_extra=_sync_doc(VoucherRow), responses=_SYNC_RESPONSES)
-async def sync_vouchers(
-    tenant_id: TenantIdPath,
-    request: Request,
-    service: BooksWriter,
-    uow: UowDep,
-    settings: SettingsDep,
-) -> SyncResult:
-    """Upsert vouchers by the host's `id`; a voucher replaces its lines, which must balance
-    and name ledgers already synced."""
-    limit = settings.books_max_rows_per_request
-    return await _sync(request, uow, tenant_id, limit, "vouchers", VoucherRow, apply_vouchers)
-
-
-@router.post("/bills", openapi_extra=_sync_doc(BillRow), responses=_SYNC_RESPONSES)
-async def sync_bills(
-    tenant_id: TenantIdPath,
-    request: Request,
-    service: BooksWriter,
-    uow: UowDep,
-    settings: SettingsDep,
-) -> SyncResult:
-    """Upsert bills by the host's `id`; receivable or payable follows the ledger's group."""
-    limit = settings.books_max_rows_per_request
-    return await _sync(request, uow, tenant_id, limit, "bills", BillRow, apply_bills)
+_sync_route(
+    "ledgers", LedgerRow, apply_ledgers, "Upsert ledgers by the host's `id`; a rename keeps "
+    "the ledger's history.",
+)  # fmt: skip
+_sync_route(
+    "vouchers", VoucherRow, apply_vouchers, "Upsert vouchers by the host's `id`; a voucher "
+    "replaces its lines, which must balance and name ledgers already synced.",
+)  # fmt: skip
+_sync_route(
+    "bills", BillRow, apply_bills, "Upsert bills by the host's `id`; receivable or payable "
+    "follows the ledger's group.",
+)  # fmt: skip
 
 
 @router.get("/status", responses={404: {"description": "No such tenant"}})
