@@ -27,6 +27,7 @@ IMPORT_WORK = LeasedWork(
     lease_expires_at=BookImport.lease_expires_at,
     announced_at=BookImport.announced_at,
     created_at=BookImport.created_at,
+    attempts=BookImport.attempts,
     waiting=ImportStatus.QUEUED,
     working=ImportStatus.RUNNING,
 )
