@@ -18,6 +18,8 @@ from shared.domain.reports.document import (
     Column,
     ColumnKind,
     DocumentHeader,
+    Letterhead,
+    PartyDetails,
     Row,
     RowStyle,
 )
@@ -27,6 +29,8 @@ __all__ = [
     "Column",
     "ColumnKind",
     "DocumentHeader",
+    "Letterhead",
+    "PartyDetails",
     "Row",
     "RowStyle",
     "TabularWriter",

@@ -38,6 +38,7 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from .document import Column, DocumentHeader, Row, dr_cr, indian_grouping, rows_for_print
+from .pdf_letterhead import draw_letterhead, letterhead_block
 
 PAGE_WIDTH: float = landscape(A4)[0]
 PAGE_HEIGHT: float = landscape(A4)[1]
@@ -92,8 +93,9 @@ class _Layout:
         self.size = size
         self.leading = round(size * 1.375, 2)
         top = PAGE_HEIGHT - MARGIN
-        # company, title, each line, "Generated ...", then a gap before the table
-        title_height = 14 + 16 + 12 * len(header.lines) + 12 + 14
+        self.letterhead = letterhead_block(header, MARGIN, PAGE_WIDTH - 2 * MARGIN)
+        # letterhead, title, each line, "Generated ...", then a gap before the table
+        title_height = self.letterhead.height + 16 + 12 * len(header.lines) + 12 + 14
         self.header_y = top - size  # baseline of the column header row
         self.first_header_y = self.header_y - title_height
         self.per_page = self._rows_below(self.header_y)
@@ -200,10 +202,9 @@ class PdfReportWriter:
 
     def _draw_title_block(self) -> None:
         c, h = self._canvas, self._header
-        y = PAGE_HEIGHT - MARGIN - 14
-        c.setFont(BOLD, 14)
-        c.drawString(MARGIN, y, h.company)
-        y -= 16
+        top = PAGE_HEIGHT - MARGIN
+        draw_letterhead(c, self._layout.letterhead, top)
+        y = top - self._layout.letterhead.height - 16
         c.setFont(FONT, 11)
         c.drawString(MARGIN, y, h.title)
         c.setFont(FONT, 9)

@@ -15,7 +15,7 @@ import errno
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -29,7 +29,7 @@ from shared.infra.storage import LocalStorage, StoredFile
 from shared.states import ExportStatus
 
 from .csv_writer import CsvReportWriter, copy_csv
-from .document import TabularWriter, indian_grouping
+from .document import Letterhead, TabularWriter, indian_grouping
 from .pdf import PdfReportWriter
 from .xlsx import XlsxReportWriter
 
@@ -102,10 +102,12 @@ async def _render(infra: Infrastructure, storage: LocalStorage, job: ExportJob) 
     async with infra.engine.connect() as sa_conn:
         raw: Any = await sa_conn.get_raw_connection()
         conn = raw.driver_connection
-        company = await conn.fetchval("SELECT name FROM tenants WHERE id = $1", job.tenant_id)
-        if company is None:
+        tenant = await conn.fetchrow(_TENANT_PROFILE, job.tenant_id)
+        if tenant is None:
             raise RenderError("the tenant no longer exists")
-        source = await report.open_source(conn, job.tenant_id, company, params)
+        letterhead = _letterhead(tenant)
+        source = await report.open_source(conn, job.tenant_id, letterhead.name, params)
+        source = replace(source, header=replace(source.header, letterhead=letterhead))
         if job.format == "csv" and source.csv_copy is not None:
             with storage.write_atomically(key) as out:
                 await copy_csv(conn, out, source.header.columns, source.csv_copy, progress)
@@ -117,6 +119,23 @@ async def _render(infra: Infrastructure, storage: LocalStorage, job: ExportJob) 
         {**job.params, **source.file_params}, job.format, infra.settings.file_name_max_bytes
     )
     return RenderedFile(stored, file_name, rows)
+
+
+_TENANT_PROFILE = (
+    "SELECT name, legal_name, address, gstin, pan, phone, email FROM tenants WHERE id = $1"
+)
+
+
+def _letterhead(tenant: Any) -> Letterhead:
+    """The company block every document opens with: the tenant's profile, or its name alone."""
+    return Letterhead(
+        name=tenant["legal_name"] or tenant["name"],
+        address=tuple(tenant["address"] or ()),
+        gstin=tenant["gstin"],
+        pan=tenant["pan"],
+        phone=tenant["phone"],
+        email=tenant["email"],
+    )
 
 
 def _check_pdf_size(fmt: str, rows: int, limit: int) -> None:

@@ -38,6 +38,7 @@ same in every spreadsheet. Checked in LibreOffice, not in Excel.
 
 Printing: A4 landscape, one page wide, the column header row on every page (print titles), a
 page header (company, title, first title line) and a "Page N of M" footer: set once per sheet.
+Each sheet opens with the letterhead (`xlsx_letterhead`): the company block, and the party's.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from typing import Any
 import xlsxwriter
 
 from .document import DocumentHeader, Row, rows_for_print
+from .xlsx_letterhead import letterhead_cells, letterhead_formats
 
 EXCEL_MAX_ROWS = 1_048_576
 
@@ -148,7 +150,9 @@ class XlsxReportWriter:
         self._header = header
         self._kinds = [_KIND_CODES[column.kind] for column in header.columns]
         self._page_header = page_header(header)
-        self._header_row = 3 + len(header.lines)  # company, title, lines, one blank row
+        self._letterhead = letterhead_cells(header)
+        # letterhead, title, lines, one blank row
+        self._header_row = self._letterhead.rows + 2 + len(header.lines)
         if self._header_row + 1 >= self._max_rows:
             raise ValueError(f"max_rows_per_sheet {self._max_rows} leaves no room for data")
         options: dict[str, Any] = {"constant_memory": True}
@@ -164,7 +168,7 @@ class XlsxReportWriter:
         self._add_sheet()
 
     def _make_formats(self, book: Any) -> None:
-        self._company_fmt = book.add_format({"bold": True, "font_size": 14})
+        self._letterhead_fmts = letterhead_formats(book)
         self._title_fmt = book.add_format({"bold": True, "font_size": 12})
         numeric = (_DATE, _MONEY, _BALANCE, _INTEGER)
         self._head_fmts = [
@@ -203,9 +207,11 @@ class XlsxReportWriter:
         for c, column in enumerate(header.columns):
             ws.set_column(c, c, _column_width(column.kind, column.width, column.title))
         ws.set_row(0, 20)
-        self._write_text(0, 0, header.company, self._company_fmt)
-        self._write_text(1, 0, header.title, self._title_fmt)
-        for r, line in enumerate(header.lines, start=2):
+        for r, c, text, style in self._letterhead.cells:  # in row order: constant_memory
+            self._write_text(r, c, text, self._letterhead_fmts[style])
+        title_row = self._letterhead.rows
+        self._write_text(title_row, 0, header.title, self._title_fmt)
+        for r, line in enumerate(header.lines, start=title_row + 1):
             self._write_text(r, 0, line, None)
         head = self._header_row
         for c, column in enumerate(header.columns):

@@ -44,6 +44,44 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Letterhead:
+    """Who sends the document: the company block at the top (the tenant's profile).
+
+    Without a profile it is the tenant's name alone, as documents always showed it."""
+
+    name: str  # the legal name, else the tenant's name
+    address: tuple[str, ...] = ()
+    gstin: str | None = None
+    pan: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+    @property
+    def detail_lines(self) -> tuple[str, ...]:
+        """Under the name: the address lines, then the tax ids, then how to reach the company."""
+        tax = _joined(("GSTIN", self.gstin), ("PAN", self.pan))
+        contact = _joined(("Phone", self.phone), ("Email", self.email))
+        return (*self.address, *(line for line in (tax, contact) if line))
+
+
+@dataclass(frozen=True)
+class PartyDetails:
+    """Whom a party ledger's statement concerns: the party's name, address and GSTIN."""
+
+    name: str
+    address: tuple[str, ...] = ()
+    gstin: str | None = None
+
+    @property
+    def detail_lines(self) -> tuple[str, ...]:
+        return (*self.address, *((f"GSTIN: {self.gstin}",) if self.gstin else ()))
+
+
+def _joined(*labelled: tuple[str, str | None]) -> str:
+    return " \u00b7 ".join(f"{label}: {value}" for label, value in labelled if value)
+
+
+@dataclass(frozen=True)
 class DocumentHeader:
     title: str  # "Ledger statement", "Outstanding receivables"
     company: str  # the tenant's name
@@ -53,6 +91,10 @@ class DocumentHeader:
     # count up front ("Page N of M") rely on it.
     total_rows: int
     generated_at: datetime
+    # The company block on top (None: the tenant's name alone, `company`), set by the render
+    # from the tenant's profile; the party's block, set by a report about one party.
+    letterhead: Letterhead | None = None
+    party: PartyDetails | None = None
 
 
 @dataclass(frozen=True)

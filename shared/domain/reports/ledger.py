@@ -28,6 +28,7 @@ from shared.domain.reports.ledger_source import (
     canonical_ledger,
     dmy,
     ledger_figures,
+    ledger_party,
     ledger_source,
 )
 from shared.infra.db.models import Ledger
@@ -113,7 +114,8 @@ class LedgerStatement(ReportDefinition[LedgerParams, LedgerScheduleParams, Ledge
             raise ReportParamError("ledger", f"no ledger named {params.ledger!r}")
         figures = await ledger_figures(conn, tenant_id, ledger, params.from_date, params.to_date)
         file_params = {**params.model_dump(mode="json"), "ledger": ledger}
-        return ledger_source(conn, tenant_id, company, figures, file_params)
+        party = await ledger_party(conn, tenant_id, ledger)
+        return ledger_source(conn, tenant_id, company, figures, file_params, party=party)
 
     async def schedule_params(
         self, saved: LedgerScheduleParams, ctx: ParamsContext

@@ -13,7 +13,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from shared.domain.reports.document import Column, CsvCopy, DocumentHeader, ReportSource, Row
+from shared.domain.reports.document import (
+    Column,
+    CsvCopy,
+    DocumentHeader,
+    PartyDetails,
+    ReportSource,
+    Row,
+)
 
 BATCH_ROWS = 5000
 
@@ -28,6 +35,8 @@ LEDGER_COLUMNS = (
 )
 
 _CANONICAL_NAME = "SELECT name FROM ledgers WHERE tenant_id = $1 AND lower(name) = lower($2)"
+
+_LEDGER_PARTY = "SELECT party_name, gstin, address FROM ledgers WHERE tenant_id = $1 AND name = $2"
 
 _LEDGER_OPENING = """
 SELECT l.opening_balance + COALESCE((
@@ -85,12 +94,27 @@ async def ledger_figures(
     )
 
 
+async def ledger_party(conn: Any, tenant_id: str, ledger: str) -> PartyDetails | None:
+    """The party a ledger is kept for, as its statement's letterhead names it; None for a
+    ledger that is no party's (Cash, Sales, a bank)."""
+    row = await conn.fetchrow(_LEDGER_PARTY, tenant_id, ledger)
+    if row is None or not (row["party_name"] or row["gstin"] or row["address"]):
+        return None
+    return PartyDetails(row["party_name"] or ledger, tuple(row["address"] or ()), row["gstin"])
+
+
 def dmy(day: date) -> str:
     return day.strftime("%d-%m-%Y")
 
 
 def ledger_source(
-    conn: Any, tenant_id: str, company: str, figures: LedgerFigures, file_params: dict[str, Any]
+    conn: Any,
+    tenant_id: str,
+    company: str,
+    figures: LedgerFigures,
+    file_params: dict[str, Any],
+    *,
+    party: PartyDetails | None = None,
 ) -> ReportSource:
     f = figures
     header = DocumentHeader(
@@ -100,6 +124,7 @@ def ledger_source(
         columns=LEDGER_COLUMNS,
         total_rows=f.entries + 3,  # opening, entries, period total, closing
         generated_at=datetime.now(UTC),
+        party=party,
     )
     copy = CsvCopy(
         before=(_opening(f),),
