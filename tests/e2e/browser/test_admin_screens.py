@@ -1,4 +1,5 @@
-"""The admin screens in Chromium: the SMTP test on email settings, and a user kept out."""
+"""The admin screens in Chromium: the SMTP test on email settings, the company profile's
+GSTIN refusal next to its field, and a user kept out."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:  # without the package the tests skip (see harness.require_bro
 pytestmark = pytest.mark.e2e
 
 
-ADMIN_SCREENS = ("Email settings", "Party directory", "Distribution lists")
+ADMIN_SCREENS = ("Email settings", "Company profile", "Party directory", "Distribution lists")
 
 
 # --- SMTP test from the email settings screen --------------------------------------------------
@@ -90,6 +91,46 @@ async def test_a_changed_server_asks_for_the_stored_password_again(
         assert (unchanged["port"], unchanged["has_password"]) == (web.smtp_port, True)
     finally:
         restored = await web.api("PUT", "/admin/email-settings", json={**body, "password": None})
+        assert restored.status_code == 200, restored.text
+
+
+# --- the company profile (letterhead) ---------------------------------------------------------
+
+PROFILE_KEYS = ("legal_name", "address", "gstin", "pan", "phone", "email")
+
+
+async def test_company_profile_shows_a_gstin_refusal_by_its_field_then_saves(
+    web: WebStack, page: Page, screenshot: Screenshot, console: ConsoleWatch
+) -> None:
+    console.allow_http(422, "/api/v1/admin/tenant")  # the refusal under test
+    before = (await web.api("GET", "/admin/tenant")).json()
+    try:
+        await open_app(page, web, web.admin_token)
+        main = await go(page, "Company profile")
+        form = main.get_by_test_id("profile-form")
+        await form.get_by_label("Legal name").fill("श्री गणेश ट्रेडर्स Pvt Ltd")
+        await form.get_by_label("Address").fill("Office 402, Shreenath Plaza\nPune 411005")
+        gstin = form.get_by_label("GSTIN")
+        await gstin.fill("27AAPFU0939F1ZW")  # one character off: the check character differs
+        await form.get_by_label("PAN").fill("aapfu0939f")
+        await form.get_by_test_id("save-profile").click()
+        await expect(gstin).to_have_attribute("aria-invalid", "true")
+        await expect(form).to_contain_text("does not match the others")
+        await screenshot("refused")
+        assert (await web.api("GET", "/admin/tenant")).json()["gstin"] == before["gstin"]
+
+        await gstin.fill("27aapfu0939f1zv")
+        await form.get_by_test_id("save-profile").click()
+        await expect(page.locator("#status")).to_contain_text("Company profile saved")
+        await expect(gstin).to_have_value("27AAPFU0939F1ZV")  # as the server keeps it
+        await expect(form.get_by_label("PAN")).to_have_value("AAPFU0939F")
+        await screenshot()
+        saved = (await web.api("GET", "/admin/tenant")).json()
+        assert saved["address"] == ["Office 402, Shreenath Plaza", "Pune 411005"]
+        assert saved["legal_name"] == "श्री गणेश ट्रेडर्स Pvt Ltd"
+    finally:
+        body = {key: before[key] if before[key] is not None else "" for key in PROFILE_KEYS}
+        restored = await web.api("PUT", "/admin/tenant", json=body)
         assert restored.status_code == 200, restored.text
 
 

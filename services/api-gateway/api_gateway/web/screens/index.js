@@ -8,6 +8,7 @@ import { schedulesScreen } from "/app/screens/schedules.js";
 import { scheduleDetailScreen } from "/app/screens/schedule-detail.js";
 import { auditScreen } from "/app/screens/audit.js";
 import { emailSettingsScreen } from "/app/screens/email-settings.js";
+import { companyProfileScreen } from "/app/screens/company-profile.js";
 import { partyDirectoryScreen } from "/app/screens/party-directory.js";
 import { distributionListsScreen } from "/app/screens/distribution-lists.js";
 
@@ -19,6 +20,7 @@ export const SCREENS = [
   scheduleDetailScreen,
   auditScreen,
   emailSettingsScreen,
+  companyProfileScreen,
   partyDirectoryScreen,
   distributionListsScreen,
 ];
