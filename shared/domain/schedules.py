@@ -8,11 +8,12 @@ database), so two scheduler replicas ticking at once can never create the same r
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import text, update
 
 from shared.events import ScheduleRunDue
 from shared.infra.db import UnitOfWork
@@ -28,43 +29,89 @@ def slot_key(schedule_id: uuid.UUID, scheduled_for: datetime) -> str:
     return f"{schedule_id}:{scheduled_for.astimezone(UTC).isoformat()}"
 
 
+@dataclass(frozen=True, slots=True)
+class NewRun:
+    """A run to insert. Its key defaults to the slot's (schedule id + scheduled instant)."""
+
+    tenant_id: str
+    schedule_id: uuid.UUID
+    scheduled_for: datetime
+    status: RunStatus = RunStatus.PENDING
+    error: str | None = None
+    trigger: str = "scheduled"
+    key: str | None = None
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    @property
+    def idempotency_key(self) -> str:
+        return self.key or slot_key(self.schedule_id, self.scheduled_for)
+
+
+# One statement for a whole batch: arrays in, one row per element out. A key that exists
+# already (another replica's run for the same slot) inserts nothing and returns nothing.
+_INSERT_RUNS = text(
+    """
+    INSERT INTO schedule_runs (id, tenant_id, schedule_id, idempotency_key, trigger,
+                               scheduled_for, status, error, finished_at)
+    SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:tenants AS varchar[]),
+                         CAST(:schedules AS uuid[]), CAST(:keys AS varchar[]),
+                         CAST(:triggers AS varchar[]), CAST(:scheduled_for AS timestamptz[]),
+                         CAST(:statuses AS varchar[]), CAST(:errors AS text[]),
+                         CAST(:finished_at AS timestamptz[]))
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id
+    """
+)
+
+
+async def create_runs(uow: UnitOfWork, runs: Sequence[NewRun]) -> set[uuid.UUID]:
+    """Insert runs with one statement, announcing each inserted `pending` one (a `missed` run
+    is recorded, never sent); returns the ids inserted. A run whose key exists already
+    (another replica got there first) is left out. Caller commits."""
+    if not runs:
+        return set()
+    finished_at = _now()
+    result = await uow.session.execute(
+        _INSERT_RUNS,
+        {
+            "ids": [run.id for run in runs],
+            "tenants": [run.tenant_id for run in runs],
+            "schedules": [run.schedule_id for run in runs],
+            "keys": [run.idempotency_key for run in runs],
+            "triggers": [run.trigger for run in runs],
+            "scheduled_for": [run.scheduled_for for run in runs],
+            "statuses": [run.status.value for run in runs],
+            "errors": [run.error for run in runs],
+            "finished_at": [
+                finished_at if run.status in FINAL_RUN_STATES else None for run in runs
+            ],
+        },
+    )
+    inserted = set(result.scalars())
+    await uow.publish_all(
+        [
+            ScheduleRunDue(
+                tenant_id=run.tenant_id, run_id=run.id, idempotency_key=run.idempotency_key
+            )
+            for run in runs
+            if run.id in inserted and run.status == RunStatus.PENDING
+        ]
+    )
+    return inserted
+
+
 async def create_run(
     uow: UnitOfWork,
     schedule: ReportSchedule,
     scheduled_for: datetime,
     *,
     trigger: str = "scheduled",
-    status: RunStatus = RunStatus.PENDING,
-    error: str | None = None,
     key: str | None = None,
 ) -> uuid.UUID | None:
-    """Insert a run (announcing it unless it is recorded as `missed`); None when a run with the
-    same key exists already (another replica got there first). Caller commits."""
-    run_id = uuid.uuid4()
-    key = key or slot_key(schedule.id, scheduled_for)
-    inserted = await uow.session.scalar(
-        insert(ScheduleRun)
-        .values(
-            id=run_id,
-            tenant_id=schedule.tenant_id,
-            schedule_id=schedule.id,
-            idempotency_key=key,
-            trigger=trigger,
-            scheduled_for=scheduled_for,
-            status=status,
-            error=error,
-            finished_at=_now() if status in FINAL_RUN_STATES else None,
-        )
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        .returning(ScheduleRun.id)
-    )
-    if inserted is None:
-        return None
-    if status == RunStatus.PENDING:
-        uow.publish(
-            ScheduleRunDue(tenant_id=schedule.tenant_id, run_id=run_id, idempotency_key=key)
-        )
-    return run_id
+    """Insert one pending run and announce it; None when a run with the same key exists
+    already. Caller commits."""
+    run = NewRun(schedule.tenant_id, schedule.id, scheduled_for, trigger=trigger, key=key)
+    return run.id if await create_runs(uow, [run]) else None
 
 
 async def transition_run(

@@ -1,28 +1,56 @@
 """The ticker: turn due schedules into runs, exactly once, whatever the number of replicas.
 
-Due schedules are locked with `FOR UPDATE SKIP LOCKED` over the `(enabled, next_run_at)` index,
-so an idle tick reads nothing and replicas split the work. Each schedule's run row (unique key:
-schedule id + scheduled instant), its advanced `next_run_at` and the `schedule.run_due` event
-commit together. After downtime, only the latest missed slot runs, and only if it is within the
-catch-up window; older slots are recorded as `missed`, never sent in a burst.
+Due schedules are locked in batches with `FOR UPDATE SKIP LOCKED` over the
+`(enabled, next_run_at)` index, so an idle tick reads nothing and replicas split the work.
+A batch is handled as a set: the catch-up rules (`catch_up.py`) are evaluated once per
+recurrence, then one statement inserts every run (unique key: schedule id + scheduled instant,
+`ON CONFLICT DO NOTHING`), one records the `schedule.run_due` events in the outbox and one
+moves every `next_run_at`; all commit together. After downtime, only the latest missed slot
+runs, and only if it is within the catch-up window; older slots are recorded as `missed`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select, text, update
 
 from shared.domain import schedules
-from shared.domain.recurrence import latest_run_at_or_before, next_run
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import ReportSchedule, ScheduleRun
 from shared.infra.settings import Settings
-from shared.states import FINAL_RUN_STATES, RunStatus
+from shared.states import FINAL_RUN_STATES
+
+from .catch_up import Advance, CatchUp, DueSchedule
 
 log = logging.getLogger(__name__)
+
+_MOVE_NEXT_RUNS = text(
+    "UPDATE report_schedules AS s SET next_run_at = m.next_run_at "
+    "FROM unnest(CAST(:ids AS uuid[]), CAST(:next_run_at AS timestamptz[])) AS m(id, next_run_at) "
+    "WHERE s.id = m.id"
+)
+
+
+def due_schedules(now: datetime, limit: int) -> Select[uuid.UUID, str, str, str, datetime | None]:
+    """The next batch of due schedules, locked, skipping those another replica holds."""
+    return (
+        select(
+            ReportSchedule.id,
+            ReportSchedule.tenant_id,
+            ReportSchedule.cron,
+            ReportSchedule.timezone,
+            ReportSchedule.next_run_at,
+        )
+        .where(ReportSchedule.enabled.is_(True), ReportSchedule.next_run_at <= now)
+        .order_by(ReportSchedule.next_run_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
 
 
 async def tick(
@@ -30,65 +58,52 @@ async def tick(
 ) -> int:
     """Advance every due schedule; returns how many were advanced. `now` is injectable."""
     now = now or datetime.now(UTC)
-    window = timedelta(seconds=settings.scheduler_catch_up_seconds)
+    catch_up = CatchUp(now, timedelta(seconds=settings.scheduler_catch_up_seconds))
     advanced = 0
     while True:
         async with uow() as work:
-            due = list(
-                await work.session.scalars(
-                    select(ReportSchedule)
-                    .where(ReportSchedule.enabled.is_(True), ReportSchedule.next_run_at <= now)
-                    .order_by(ReportSchedule.next_run_at)
-                    .limit(settings.scheduler_tick_batch)
-                    .with_for_update(skip_locked=True)
-                )
-            )
+            rows = await work.session.execute(due_schedules(now, settings.scheduler_tick_batch))
+            due = [
+                DueSchedule(row.id, row.tenant_id, row.cron, row.timezone, row.next_run_at)
+                for row in rows
+            ]
             if not due:
                 return advanced
-            # Without autoflush each run's INSERT would first flush the previous schedule's
-            # UPDATE and outbox row, one round trip each; at commit they go out together.
-            with work.session.no_autoflush:
-                for schedule in due:
-                    await _advance(work, schedule, now, window)
+            await _advance(work, due, catch_up)
             await work.commit()
         advanced += len(due)
 
 
-async def _advance(
-    uow: UnitOfWork, schedule: ReportSchedule, now: datetime, window: timedelta
-) -> None:
-    slot = schedule.next_run_at
-    assert slot is not None
-    try:
-        latest = latest_run_at_or_before(schedule.cron, schedule.timezone, now, slot) or slot
-        following = next_run(schedule.cron, schedule.timezone, now)
-    except ValueError as exc:
-        # A schedule whose recurrence no longer parses must not block the others.
-        schedule.enabled = False
-        schedule.next_run_at = None
-        schedule.paused_reason = f"paused: its recurrence cannot be computed ({exc})"
-        log.error("schedule paused: bad recurrence", extra={"schedule_id": str(schedule.id)})
-        return
-    if latest > slot:
-        await schedules.create_run(
-            uow,
-            schedule,
-            slot,
-            status=RunStatus.MISSED,
-            error=f"missed while the scheduler was not running (slots from {slot.isoformat()} "
-            f"to before {latest.isoformat()})",
+async def _advance(work: UnitOfWork, due: Sequence[DueSchedule], catch_up: CatchUp) -> None:
+    runs: list[schedules.NewRun] = []
+    moved: list[tuple[uuid.UUID, datetime]] = []
+    paused: defaultdict[str, list[uuid.UUID]] = defaultdict(list)
+    for schedule in due:
+        outcome = catch_up.outcome(schedule)
+        if not isinstance(outcome, Advance):
+            # A schedule whose recurrence no longer computes must not block the others.
+            paused[outcome.reason].append(schedule.id)
+            continue
+        runs += [
+            schedules.NewRun(
+                schedule.tenant_id, schedule.id, run.scheduled_for, run.status, run.error
+            )
+            for run in outcome.runs
+        ]
+        moved.append((schedule.id, outcome.next_run_at))
+    await schedules.create_runs(work, runs)
+    if moved:
+        ids, next_runs = zip(*moved, strict=True)
+        await work.session.execute(_MOVE_NEXT_RUNS, {"ids": ids, "next_run_at": next_runs})
+    for reason, paused_ids in paused.items():
+        await work.session.execute(
+            update(ReportSchedule)
+            .where(ReportSchedule.id.in_(paused_ids))
+            .values(enabled=False, next_run_at=None, paused_reason=reason)
         )
-    if now - latest <= window:
-        await schedules.create_run(uow, schedule, latest)
-    else:
-        await schedules.create_run(
-            uow,
-            schedule,
-            latest,
-            status=RunStatus.MISSED,
-            error=f"more than {window} late when the scheduler came back; not sent",
+        log.error(
+            "schedules paused: bad recurrence", extra={"schedule_ids": [str(i) for i in paused_ids]}
         )
-    schedule.next_run_at = following
 
 
 async def prune_runs(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Self
 
@@ -13,6 +15,11 @@ from shared.infra.db.models import OutboxMessage
 
 # Channel the outbox relay LISTENs on; NOTIFY is transactional, so it fires only on commit.
 OUTBOX_CHANNEL = "outbox"
+_INSERT_OUTBOX = text(
+    "INSERT INTO outbox (stream, payload) "
+    "SELECT stream, CAST(payload AS jsonb) FROM unnest(CAST(:streams AS varchar[]), "
+    "CAST(:payloads AS text[])) WITH ORDINALITY AS e(stream, payload, n) ORDER BY n"
+)
 
 
 class UnitOfWork:
@@ -57,6 +64,20 @@ class UnitOfWork:
         """Record `event` in the outbox, inside this transaction."""
         stream = self._stream_prefix + event.stream
         self.session.add(OutboxMessage(stream=stream, payload=encode_event(event)))
+        self._published = True
+
+    async def publish_all(self, events: Sequence[Event]) -> None:
+        """Record many events in the outbox with one statement (a burst's worth, in the order
+        given), inside this transaction; `publish()` one by one costs a row object each."""
+        if not events:
+            return
+        await self.session.execute(
+            _INSERT_OUTBOX,
+            {
+                "streams": [self._stream_prefix + event.stream for event in events],
+                "payloads": [json.dumps(encode_event(event)) for event in events],
+            },
+        )
         self._published = True
 
     async def commit(self) -> None:
