@@ -1,8 +1,9 @@
 """The child side of bench_exports.py: one render, or one baseline, in a fresh interpreter.
 
 `python bench/bench_exports.py --child MODE ...` runs `child()`, which prints one JSON line:
-`seconds` (the timed part only), `start_mb` and `peak_mb` (`ru_maxrss` before and after it, in
-MB of 10^6 bytes), `bytes` (file size) and `rows`. A fresh process per measurement makes the
+`seconds` (the timed part only), `cpu` (its CPU seconds, this process's and PostgreSQL's: see
+`_cpu_clock.py`; not for `pdf-canvas`), `start_mb` and `peak_mb` (`ru_maxrss` before and after
+it, in MB of 10^6 bytes), `bytes` (file size) and `rows`. A fresh process per measurement makes the
 peak RSS that measurement's own: the real modes are an export worker rendering one job.
 
 Real modes (`csv`, `xlsx`, `pdf`) claim the job as the handler does, time
@@ -11,6 +12,8 @@ rows with the same query (`shared.domain.reports.ledger_source.LEDGER_ENTRIES`, 
 are timed as follows:
 
 - `csv-copy`: asyncpg `copy_from_query(..., output=path, format="csv")`, nothing else.
+- `csv-copy-cells`: the same over `LEDGER_ENTRIES_CSV`, the query the CSV fast path copies
+  (text cells neutralised by PostgreSQL): what the neutralising expression alone costs.
 - `xlsx-openpyxl`: an asyncpg cursor into openpyxl `write_only`, plain values (dates, Decimals
   as floats, strings); fetching is timed, as in the real path.
 - `pdf-canvas`: the report's rows fetched and formatted beforehand (untimed); timed is a bare
@@ -31,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from _cpu_clock import CpuClock
 
 from shared.domain.reports import LedgerParams
 from shared.infra.db import asyncpg_dsn
@@ -40,7 +44,9 @@ DEFAULT_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/ledgerpost"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 REAL_MODES = ("csv", "xlsx", "pdf")
 BASELINES = {"csv": "csv-copy", "xlsx": "xlsx-openpyxl", "pdf": "pdf-canvas"}
-MODES = (*REAL_MODES, *BASELINES.values())
+# Measured besides a format's baseline, alternated with it: format -> {name: mode}.
+VARIANTS = {"csv": {"COPY of the neutralised query": "csv-copy-cells"}}
+MODES = (*REAL_MODES, *BASELINES.values(), *(m for v in VARIANTS.values() for m in v.values()))
 
 
 def database_url() -> str:
@@ -81,9 +87,12 @@ async def _real(mode: str, job_id: uuid.UUID, export_dir: Path, prefix: str) -> 
         if job is None or job.format != mode:
             raise SystemExit(f"job {job_id} is not a claimable {mode} job")
         start_mb = _peak_mb()
+        clock = CpuClock(asyncpg_dsn(database_url()))
+        await clock.start()
         started = time.perf_counter()
         rendered = await render_job(infra, storage, job)
         seconds = time.perf_counter() - started
+        cpu = await clock.stop()
         peak_mb = _peak_mb()
         async with infra.uow() as uow:
             await exports.mark_succeeded(
@@ -102,6 +111,7 @@ async def _real(mode: str, job_id: uuid.UUID, export_dir: Path, prefix: str) -> 
         await infra.close()
     return {
         "seconds": seconds,
+        "cpu": cpu,
         "start_mb": start_mb,
         "peak_mb": peak_mb,
         "bytes": rendered.stored.size,
@@ -110,7 +120,13 @@ async def _real(mode: str, job_id: uuid.UUID, export_dir: Path, prefix: str) -> 
 
 
 async def _baseline(mode: str, params: LedgerParams, tenant: str, path: Path) -> dict[str, Any]:
-    from shared.domain.reports.ledger_source import LEDGER_ENTRIES, ledger_figures
+    from shared.domain.reports.ledger_source import (
+        LEDGER_ENTRIES,
+        LEDGER_ENTRIES_CSV,
+        ledger_figures,
+    )
+
+    copies = {"csv-copy": LEDGER_ENTRIES, "csv-copy-cells": LEDGER_ENTRIES_CSV}
 
     conn = await asyncpg.connect(asyncpg_dsn(database_url()))
     try:
@@ -120,16 +136,20 @@ async def _baseline(mode: str, params: LedgerParams, tenant: str, path: Path) ->
             company = await conn.fetchval("SELECT name FROM tenants WHERE id = $1", tenant)
             return await _pdf_canvas(conn, tenant, company, f, path)
         start_mb = _peak_mb()
+        clock = CpuClock(asyncpg_dsn(database_url()))
+        await clock.start()
         started = time.perf_counter()
-        if mode == "csv-copy":
-            await conn.copy_from_query(LEDGER_ENTRIES, *args, output=str(path), format="csv")
+        if mode in copies:
+            await conn.copy_from_query(copies[mode], *args, output=str(path), format="csv")
         else:
             await _xlsx_openpyxl(conn, LEDGER_ENTRIES, args, path)
         seconds = time.perf_counter() - started
+        cpu = await clock.stop()
     finally:
         await conn.close()
     return {
         "seconds": seconds,
+        "cpu": cpu,
         "start_mb": start_mb,
         "peak_mb": _peak_mb(),
         "rows": f.entries,

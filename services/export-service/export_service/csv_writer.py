@@ -4,17 +4,19 @@ Headings are the column titles in snake case (`Bill Amount` -> `bill_amount`), s
 spreadsheet or a script reads them alike. Group headings are left out: every CSV row
 already names its party. A report whose rows PostgreSQL can write as CSV itself (the ledger's
 entries) takes `copy_csv`, the fast path.
+
+Text cells that a spreadsheet would run as a formula are neutralised (`shared.domain.csv_cells`,
+in SQL on the fast path); amounts, dates and counts are written as numbers and left alone.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
+from shared.domain import csv_cells
 from shared.domain.reports import CsvCopy
 from shared.infra.storage import HashingWriter
 
@@ -24,19 +26,19 @@ from .document import CellValue, Column, DocumentHeader, Row
 def _cell(value: CellValue) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return csv_cells.neutralise_cell(value)
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
 
 
-def csv_header(columns: Iterable[Column]) -> bytes:
-    return csv_line(tuple(c.title.lower().replace(" ", "_") for c in columns))
+def _line(values: Iterable[CellValue]) -> str:
+    return csv_cells.csv_line(_cell(v) for v in values)
 
 
-def csv_line(values: tuple[CellValue, ...]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow([_cell(v) for v in values])
-    return buffer.getvalue().encode()
+def csv_header(columns: Iterable[Column]) -> str:
+    return _line(c.title.lower().replace(" ", "_") for c in columns)
 
 
 class CsvReportWriter:
@@ -47,12 +49,11 @@ class CsvReportWriter:
 
     def begin(self, path: Path, header: DocumentHeader) -> None:
         self._file = path.open("w", encoding="utf-8", newline="")
-        self._file.write(csv_header(header.columns).decode())
+        self._file.write(csv_header(header.columns))
 
     def write_rows(self, rows: list[Row]) -> None:
         assert self._file is not None
-        writer = csv.writer(self._file, lineterminator="\n")
-        writer.writerows([_cell(v) for v in row.values] for row in rows if row.style != "group")
+        self._file.writelines(_line(row.values) for row in rows if row.style != "group")
 
     def finish(self) -> None:
         assert self._file is not None
@@ -67,9 +68,9 @@ async def copy_csv(
 ) -> None:
     """Write a report's CSV to `out` over a raw asyncpg connection: the framing rows drawn
     here, the data rows as PostgreSQL's own CSV (`COPY ... TO STDOUT`), never parsed by Python."""
-    out.write(csv_header(columns))
+    out.write(csv_header(columns).encode())
     for row in copy.before:
-        out.write(csv_line(row.values))
+        out.write(_line(row.values).encode())
     lines = 0
 
     async def sink(chunk: bytes) -> None:
@@ -82,4 +83,4 @@ async def copy_csv(
 
     await conn.copy_from_query(copy.query, *copy.args, output=sink, format="csv")
     for row in copy.after:
-        out.write(csv_line(row.values))
+        out.write(_line(row.values).encode())

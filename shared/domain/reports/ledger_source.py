@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from shared.domain.csv_cells import neutralised_sql
 from shared.domain.reports.document import (
     Column,
     CsvCopy,
@@ -51,13 +52,18 @@ WHERE tenant_id = $1 AND ledger_name = $2 AND entry_date BETWEEN $3 AND $4
 """
 
 # $5 is the opening balance; the window sum over exact numerics gives the running balance.
-LEDGER_ENTRIES = """
-SELECT entry_date, voucher_type, voucher_no, narration, debit, credit,
+_ENTRIES = """
+SELECT entry_date, {voucher_type}, {voucher_no}, {narration}, debit, credit,
        $5::numeric(18,2) + sum(debit - credit) OVER (ORDER BY entry_date, id) AS balance
 FROM ledger_entries
 WHERE tenant_id = $1 AND ledger_name = $2 AND entry_date BETWEEN $3 AND $4
 ORDER BY entry_date, id
 """
+_TEXT_COLUMNS = ("voucher_type", "voucher_no", "narration")
+LEDGER_ENTRIES = _ENTRIES.format_map({name: name for name in _TEXT_COLUMNS})
+# The same rows for the CSV fast path, text cells neutralised by PostgreSQL (see csv_cells);
+# dates and amounts are not text and are written as they are.
+LEDGER_ENTRIES_CSV = _ENTRIES.format_map({name: neutralised_sql(name) for name in _TEXT_COLUMNS})
 
 
 @dataclass(frozen=True)
@@ -128,7 +134,7 @@ def ledger_source(
     )
     copy = CsvCopy(
         before=(_opening(f),),
-        query=LEDGER_ENTRIES,
+        query=LEDGER_ENTRIES_CSV,
         args=(tenant_id, f.ledger, f.from_date, f.to_date, f.opening),
         after=_closing(f),
     )

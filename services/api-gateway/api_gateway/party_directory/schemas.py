@@ -31,6 +31,7 @@ from pydantic_core import PydanticCustomError
 from api_gateway.exports.schemas import RowPublic
 from api_gateway.http.problems import ProblemError, field_error
 from shared.domain.addresses import InvalidAddressError, contains_header_unsafe, normalize_address
+from shared.domain.csv_cells import neutralise_cell, restore_cell
 from shared.domain.party_directory import name_key
 from shared.infra.db.models import PartyEmail
 
@@ -165,8 +166,9 @@ MAX_IMPORT_ROWS = 10_000
 
 
 def csv_record(row: PartyEmail) -> list[str]:
-    """One exported row, in `CSV_COLUMNS` order."""
-    return [
+    """One exported row, in `CSV_COLUMNS` order, neutralised for spreadsheets (the import
+    restores each cell: `restore_cell`)."""
+    cells = [
         row.ledger_name,
         row.party_name or "",
         *(
@@ -174,6 +176,7 @@ def csv_record(row: PartyEmail) -> list[str]:
             for addresses in (row.to_addresses, row.cc_addresses, row.bcc_addresses)
         ),
     ]
+    return [neutralise_cell(cell) for cell in cells]
 
 
 def read_csv_rows(text: str) -> Iterator[tuple[int, PartyEmailWrite | str]]:
@@ -191,7 +194,8 @@ def read_csv_rows(text: str) -> Iterator[tuple[int, PartyEmailWrite | str]]:
             if len(record) > len(header):
                 yield row_number, f"{len(record)} values, but the header has {len(header)} columns"
                 continue
-            values = dict(zip(header, [*record, *[""] * (len(header) - len(record))], strict=True))
+            cells = [restore_cell(value) for value in record]
+            values = dict(zip(header, [*cells, *[""] * (len(header) - len(cells))], strict=True))
             key = name_key(values["ledger_name"])
             if key in seen:
                 yield row_number, f"duplicate: row {seen[key]} already names this ledger"

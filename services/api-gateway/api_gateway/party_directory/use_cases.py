@@ -17,8 +17,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-import csv
-import io
 import uuid
 from typing import Any
 
@@ -38,6 +36,7 @@ from api_gateway.party_directory.schemas import (
     csv_record,
     read_csv_rows,
 )
+from shared.domain.csv_cells import csv_line
 from shared.domain.party_directory import lookup_party_emails, name_key
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import Ledger, PartyEmail
@@ -192,11 +191,8 @@ async def export_csv(uow: UnitOfWork, tenant_id: str) -> str:
     rows = await uow.session.scalars(
         select(PartyEmail).where(PartyEmail.tenant_id == tenant_id).order_by(PartyEmail.ledger_key)
     )
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_record(row) for row in rows)
-    return out.getvalue()
+    lines = [csv_line(CSV_COLUMNS), *(csv_line(csv_record(row)) for row in rows)]
+    return "".join(lines)
 
 
 async def search_ledgers(
