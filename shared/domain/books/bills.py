@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.domain.books.outcome import Numbered, SyncOutcome, first_of_each_id
 from shared.domain.books.rows import BillRow
 from shared.domain.party_directory import name_key
+from shared.infra.db.arrays import is_any_of
 from shared.infra.db.models import Bill, Ledger
 
 KIND_OF_GROUP = {"sundry debtors": "receivable", "sundry creditors": "payable"}
@@ -26,7 +27,7 @@ async def apply_bills(
         for external_id, name, group in await session.execute(
             select(Ledger.external_id, Ledger.name, Ledger.group_name).where(
                 Ledger.tenant_id == tenant_id,
-                Ledger.external_id.in_({n.row.ledger for n in rows if n.row.ledger}),
+                is_any_of(Ledger.external_id, {n.row.ledger for n in rows if n.row.ledger}),
             )
         )
     }
@@ -34,7 +35,7 @@ async def apply_bills(
         bill.external_id: bill
         for bill in await session.scalars(
             select(Bill).where(
-                Bill.tenant_id == tenant_id, Bill.external_id.in_([n.row.id for n in rows])
+                Bill.tenant_id == tenant_id, is_any_of(Bill.external_id, [n.row.id for n in rows])
             )
         )
     }
@@ -83,6 +84,6 @@ async def apply_bills(
             outcome.applied += 1
     if gone:
         await session.execute(
-            delete(Bill).where(Bill.tenant_id == tenant_id, Bill.external_id.in_(gone))
+            delete(Bill).where(Bill.tenant_id == tenant_id, is_any_of(Bill.external_id, gone))
         )
     await session.flush()

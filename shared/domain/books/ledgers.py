@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.domain.books.outcome import Numbered, SyncOutcome, first_of_each_id
 from shared.domain.books.rows import LedgerRow
 from shared.domain.party_directory import name_key
+from shared.infra.db.arrays import is_any_of
 from shared.infra.db.models import Bill, Ledger, LedgerEntry, PartyEmail, ReportSchedule
 
 
@@ -27,7 +28,7 @@ async def apply_ledgers(
     by_id = {
         ledger.external_id: ledger
         for ledger in await session.scalars(
-            select(Ledger).where(Ledger.tenant_id == tenant_id, Ledger.external_id.in_(ids))
+            select(Ledger).where(Ledger.tenant_id == tenant_id, is_any_of(Ledger.external_id, ids))
         )
     }
     wanted = {name_key(n.row.name) for n in rows if n.row.name}
@@ -37,7 +38,7 @@ async def apply_ledgers(
         name_key(name): ledger_id
         for ledger_id, name in await session.execute(
             select(Ledger.id, Ledger.name).where(
-                Ledger.tenant_id == tenant_id, func.lower(Ledger.name).in_(wanted)
+                Ledger.tenant_id == tenant_id, is_any_of(func.lower(Ledger.name), wanted)
             )
         )
     }

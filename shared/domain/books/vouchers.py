@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.domain.books.outcome import Numbered, SyncOutcome, first_of_each_id
 from shared.domain.books.rows import VoucherRow
+from shared.infra.db.arrays import is_any_of
 from shared.infra.db.models import Ledger, LedgerEntry
 
 ENTRY_COLUMNS = (
@@ -39,7 +40,7 @@ async def apply_vouchers(
         (
             await session.execute(
                 select(Ledger.external_id, Ledger.name).where(
-                    Ledger.tenant_id == tenant_id, Ledger.external_id.in_(ledger_ids)
+                    Ledger.tenant_id == tenant_id, is_any_of(Ledger.external_id, ledger_ids)
                 )
             )
         ).all()
@@ -77,7 +78,7 @@ async def apply_vouchers(
     if to_delete:
         await session.execute(
             delete(LedgerEntry).where(
-                LedgerEntry.tenant_id == tenant_id, LedgerEntry.voucher_id.in_(to_delete)
+                LedgerEntry.tenant_id == tenant_id, is_any_of(LedgerEntry.voucher_id, to_delete)
             )
         )
     if to_insert:
@@ -128,7 +129,7 @@ async def _held_entries(
             LedgerEntry.narration,
             LedgerEntry.debit,
             LedgerEntry.credit,
-        ).where(LedgerEntry.tenant_id == tenant_id, LedgerEntry.voucher_id.in_(voucher_ids))
+        ).where(LedgerEntry.tenant_id == tenant_id, is_any_of(LedgerEntry.voucher_id, voucher_ids))
     )
     for voucher_id, *entry in result:
         key: EntryKey = (*entry,)  # type: ignore[assignment]  # the columns selected above

@@ -50,14 +50,28 @@ async def read_rows(
                 code="too_many_rows",
                 extra={"limit": max_rows},
             )
-        if isinstance(item, RowError):
-            outcome.errors.append(item)
-            continue
         try:
-            rows.append(Numbered(line, model.model_validate(item)))
+            # An NDJSON line is parsed and checked in one pass by pydantic-core.
+            row = (
+                model.model_validate_json(item)
+                if isinstance(item, bytes)
+                else model.model_validate(item)
+            )
         except ValidationError as exc:
-            outcome.errors.extend(validation_errors(line, item, exc))
+            outcome.errors.extend(_refusals(line, item, exc))
+            continue
+        rows.append(Numbered(line, row))
     return rows, outcome
+
+
+def _refusals(line: int, item: Any, exc: ValidationError) -> list[RowError]:
+    if not isinstance(item, bytes):
+        return validation_errors(line, item, exc)
+    try:
+        parsed = json.loads(item)
+    except (UnicodeDecodeError, json.JSONDecodeError) as not_json:
+        return [RowError(line, None, "line", f"not a JSON object: {not_json}")]
+    return validation_errors(line, parsed, exc)
 
 
 async def _ndjson_items(request: Request) -> AsyncIterator[tuple[int, Any]]:
@@ -69,9 +83,9 @@ async def _ndjson_items(request: Request) -> AsyncIterator[tuple[int, Any]]:
         for raw in complete:
             line += 1
             if raw.strip():
-                yield line, _parsed(line, raw)
+                yield line, raw
     if pending.strip():
-        yield line + 1, _parsed(line + 1, pending)
+        yield line + 1, pending
 
 
 async def _array_items(body: bytes) -> AsyncIterator[tuple[int, Any]]:
@@ -83,10 +97,3 @@ async def _array_items(body: bytes) -> AsyncIterator[tuple[int, Any]]:
         raise ProblemError(422, "the body must be a JSON array of rows", code="body_not_array")
     for index, item in enumerate(items, start=1):
         yield index, item
-
-
-def _parsed(line: int, raw: bytes) -> Any:
-    try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return RowError(line, None, "line", f"not a JSON object: {exc}")
