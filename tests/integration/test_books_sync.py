@@ -11,6 +11,7 @@ from sqlalchemy import select
 from shared.domain.reports.ledger_source import ledger_figures
 from shared.infra.db.models import Bill, Ledger, PartyEmail, ReportSchedule
 from shared.infra.runtime import Infrastructure
+from tests.factories import create_ledger
 
 from .books_helpers import ndjson, provision, service_headers, sync
 from .gateway import gateway_client
@@ -269,3 +270,20 @@ async def test_an_id_sent_twice_in_one_request_is_refused_the_second_time(
         result = await sync(client, infra.settings, tenant_id, "ledgers", twice)
     assert result["applied"] == 1
     assert [(e["line"], e["field"]) for e in result["errors"]] == [(2, "id")]
+
+
+async def test_a_ledger_no_sync_has_claimed_is_adopted_by_name(infra: Infrastructure) -> None:
+    async with gateway_client(infra) as client:
+        tenant_id = await provision(client, infra.settings)
+        await create_ledger(
+            infra.uow(),
+            tenant_id,
+            "Sharma Traders",
+            entries=[(date(2026, 4, 2), Decimal("250.00"), Decimal(0))],
+        )
+        row = {"id": "S1", "name": "sharma traders", "group": "Sundry Debtors"}
+        first = await sync(client, infra.settings, tenant_id, "ledgers", [row])
+        again = await sync(client, infra.settings, tenant_id, "ledgers", [row])
+    assert (first["applied"], first["errors"], again["unchanged"]) == (1, [], 1)
+    figures = await _figures(infra, tenant_id, "sharma traders")
+    assert (figures.entries, figures.debit) == (1, Decimal("250.00"))

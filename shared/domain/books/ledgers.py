@@ -31,13 +31,13 @@ async def apply_ledgers(
             select(Ledger).where(Ledger.tenant_id == tenant_id, is_any_of(Ledger.external_id, ids))
         )
     }
-    wanted = {name_key(n.row.name) for n in rows if n.row.name}
-    # Who holds each name now (by matching key), so a clash is found before the database
-    # refuses it and aborts the whole transaction.
-    holders: dict[str, int] = {
-        name_key(name): ledger_id
-        for ledger_id, name in await session.execute(
-            select(Ledger.id, Ledger.name).where(
+    wanted = {n.row.name.lower() for n in rows if n.row.name}
+    # Who holds each name now (compared as the unique index compares them), so a clash is
+    # found before the database refuses it and aborts the whole transaction.
+    holders: dict[str, Ledger] = {
+        ledger.name.lower(): ledger
+        for ledger in await session.scalars(
+            select(Ledger).where(
                 Ledger.tenant_id == tenant_id, is_any_of(func.lower(Ledger.name), wanted)
             )
         )
@@ -49,8 +49,15 @@ async def apply_ledgers(
             await _delete(session, tenant_id, numbered, ledger, outcome, holders)
             continue
         assert row.name is not None and row.group is not None  # checked by LedgerRow
-        holder = holders.get(name_key(row.name))
-        if holder is not None and (ledger is None or holder != ledger.id):
+        holder = holders.get(row.name.lower())
+        adopted = ledger is None and holder is not None and holder.external_id is None
+        if adopted:
+            assert holder is not None
+            # A ledger of that name that no sync has claimed yet (made before the host synced,
+            # or by the demo loader): it is this one, and keeps its entries.
+            holder.external_id = row.id
+            ledger = by_id[row.id] = holder
+        if holder is not None and holder is not ledger:
             outcome.refuse(numbered, row.id, "name", f"another ledger is named {row.name!r}")
             continue
         if ledger is None:
@@ -69,11 +76,11 @@ async def apply_ledgers(
             await session.flush()
             by_id[row.id] = ledger
             outcome.applied += 1
-        elif _same(ledger, row):
+        elif _same(ledger, row) and not adopted:
             outcome.unchanged += 1
         else:
             if ledger.name != row.name:
-                holders.pop(name_key(ledger.name), None)
+                holders.pop(ledger.name.lower(), None)
                 await _rename(session, tenant_id, ledger.name, row.name)
             ledger.name = row.name
             ledger.group_name = row.group
@@ -83,7 +90,7 @@ async def apply_ledgers(
             ledger.opening_balance = row.opening_balance
             ledger.opening_date = row.opening_date or ledger.opening_date
             outcome.applied += 1
-        holders[name_key(row.name)] = ledger.id
+        holders[row.name.lower()] = ledger
         if row.emails is not None and row.emails.to:
             await _fill_directory(session, tenant_id, row)
     await session.flush()
@@ -107,7 +114,7 @@ async def _delete(
     numbered: Numbered[LedgerRow],
     ledger: Ledger | None,
     outcome: SyncOutcome,
-    holders: dict[str, int],
+    holders: dict[str, Ledger],
 ) -> None:
     if ledger is None:
         outcome.unchanged += 1  # already gone (or never here): deleting it again is a no-op
@@ -128,7 +135,7 @@ async def _delete(
             "the ledger has entries or bills; delete them first",
         )
         return
-    holders.pop(name_key(ledger.name), None)
+    holders.pop(ledger.name.lower(), None)
     await session.delete(ledger)
     outcome.deleted += 1
 

@@ -4,10 +4,12 @@ GSTIN refusal next to its field, and a user kept out."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from tests import tally_exports as tally
 from tests.e2e.stack import free_port
 
 from .actions import go, open_app
@@ -19,7 +21,13 @@ if TYPE_CHECKING:  # without the package the tests skip (see harness.require_bro
 pytestmark = pytest.mark.e2e
 
 
-ADMIN_SCREENS = ("Email settings", "Company profile", "Party directory", "Distribution lists")
+ADMIN_SCREENS = (
+    "Email settings",
+    "Company profile",
+    "Import from Tally",
+    "Party directory",
+    "Distribution lists",
+)
 
 
 # --- SMTP test from the email settings screen --------------------------------------------------
@@ -132,6 +140,33 @@ async def test_company_profile_shows_a_gstin_refusal_by_its_field_then_saves(
         body = {key: before[key] if before[key] is not None else "" for key in PROFILE_KEYS}
         restored = await web.api("PUT", "/admin/tenant", json=body)
         assert restored.status_code == 200, restored.text
+
+
+# --- the Tally import ---------------------------------------------------------------------------
+
+
+async def test_tally_exports_are_imported_with_progress_and_a_report(
+    web: WebStack, page: Page, screenshot: Screenshot, tmp_path: Path
+) -> None:
+    masters = tally.write_export(tmp_path / "Master.xml", "All Masters", tally.MASTERS, "utf-16")
+    day_book = tally.write_export(tmp_path / "DayBook.xml", "Day Book", tally.DAY_BOOK, "utf-16")
+    await open_app(page, web, web.admin_token)
+    main = await go(page, "Import from Tally")
+    form = main.get_by_test_id("tally-form")
+    await form.get_by_test_id("tally-files").set_input_files([masters, day_book])
+    await form.get_by_test_id("tally-upload").click()
+    await expect(form.get_by_test_id("tally-status")).to_have_text(
+        "Imported.", timeout=WORK_TIMEOUT_MS
+    )
+    done = form.get_by_test_id("tally-report")
+    vouchers = done.get_by_role("row", name=re.compile(r"^Vouchers"))
+    await expect(vouchers).to_contain_text("5")
+    await expect(done).to_contain_text("2 cancelled or optional vouchers were skipped")
+    await expect(main.get_by_test_id("tally-history")).to_contain_text("Master.xml, DayBook.xml")
+    await screenshot()
+    found = await web.api("GET", "/ledgers", params={"search": "गणेश"})
+    (ganesh,) = found.json()["items"]
+    assert (ganesh["name"], ganesh["gstin"]) == (tally.GANESH, "27AAPFU0939F1ZV")
 
 
 # --- an admin-only screen for a user ---------------------------------------------------------

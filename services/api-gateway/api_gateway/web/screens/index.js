@@ -9,6 +9,7 @@ import { scheduleDetailScreen } from "/app/screens/schedule-detail.js";
 import { auditScreen } from "/app/screens/audit.js";
 import { emailSettingsScreen } from "/app/screens/email-settings.js";
 import { companyProfileScreen } from "/app/screens/company-profile.js";
+import { booksImportScreen } from "/app/screens/books-import.js";
 import { partyDirectoryScreen } from "/app/screens/party-directory.js";
 import { distributionListsScreen } from "/app/screens/distribution-lists.js";
 
@@ -21,6 +22,7 @@ export const SCREENS = [
   auditScreen,
   emailSettingsScreen,
   companyProfileScreen,
+  booksImportScreen,
   partyDirectoryScreen,
   distributionListsScreen,
 ];
