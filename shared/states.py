@@ -190,6 +190,12 @@ STATUS_GROUPS: Mapping[str, StatusGroups] = {
         good=frozenset({AuditStatus.SENT}),
         bad=frozenset({AuditStatus.FAILED, AuditStatus.REJECTED}),  # retrying: it goes again
     ),
+    "import": StatusGroups(
+        ImportStatus,
+        final=frozenset({ImportStatus.SUCCEEDED, ImportStatus.FAILED}),
+        good=frozenset({ImportStatus.SUCCEEDED}),
+        bad=frozenset({ImportStatus.FAILED}),
+    ),
     "email_test": StatusGroups(
         EmailTestStatus,
         final=frozenset({EmailTestStatus.SENT, EmailTestStatus.FAILED}),

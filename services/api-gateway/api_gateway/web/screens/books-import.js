@@ -6,16 +6,19 @@
 
 import { api } from "/app/api.js";
 import { dateTime } from "/app/format.js";
+import { STATES } from "/app/states.js";
 import { announce, busy, clearErrors, el, field, showErrors, table } from "/app/ui.js";
 
 const PATH = "/api/v1/admin/imports";
-const FINAL = new Set(["succeeded", "failed"]);
+const IMPORT = STATES.import.statuses;
+const FINAL = new Set(STATES.import.final);
+const GOOD = new Set(STATES.import.good);
 const POLL_MS = 1000;
 const KINDS = [["ledgers", "Ledgers"], ["vouchers", "Vouchers"], ["bills", "Bills"]];
 const SHOWN_ERRORS = 50;
 
 function reportView(item) {
-  if (item.status === "failed") {
+  if (!GOOD.has(item.status)) {
     return el("p", { class: "notice error" }, `The import failed: ${item.error}`);
   }
   if (!item.report) return null;
@@ -71,15 +74,15 @@ export const booksImportScreen = {
 
     async function follow(item) {
       while (!FINAL.has(item.status) && container.isConnected) {
-        status.textContent = item.status === "queued" ? "Waiting for the importer…"
+        status.textContent = item.status === IMPORT.QUEUED ? "Waiting for the importer…"
           : `Importing: ${item.vouchers_read.toLocaleString("en-IN")} vouchers read…`;
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
         item = await api.get(`${PATH}/${item.id}`);
       }
-      status.textContent = item.status === "succeeded" ? "Imported." : "";
+      const good = GOOD.has(item.status);
+      status.textContent = good ? "Imported." : "";
       report.replaceChildren(reportView(item) ?? "");
-      announce(item.status === "succeeded" ? "The Tally import finished." : "The Tally import failed.",
-        item.status === "succeeded" ? "success" : "error");
+      announce(good ? "The Tally import finished." : "The Tally import failed.", good ? "success" : "error");
       await loadHistory();
     }
 
