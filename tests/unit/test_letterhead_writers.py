@@ -1,10 +1,10 @@
 """The letterhead in the PDF and XLSX writers: the company block (name, address, GSTIN, PAN,
 phone, email) and a party's block (name, address, GSTIN), read back with pdftotext and openpyxl;
-nothing cut, and the rows below still paged as the footer says."""
+nothing cut, names in Devanagari drawn with real glyphs, and the rows below still paged as the
+footer says."""
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -16,6 +16,8 @@ from export_service.pdf import PdfReportWriter, page_count
 from export_service.xlsx import XlsxReportWriter
 from export_service.xlsx_letterhead import party_column
 from openpyxl import load_workbook
+
+from tests.pdf_inspect import notdef_uses, pdffonts, pdftotext
 
 COMPANY = Letterhead(
     name="Ganesh Traders Pvt Ltd",
@@ -67,8 +69,7 @@ def _pdf(path: Path, header: DocumentHeader, rows: list[Row]) -> list[str]:
     writer.begin(path, header)
     writer.write_rows(rows)
     writer.finish()
-    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True)
-    return done.stdout.decode().split("\f")[:-1]
+    return pdftotext(path, layout=True).split("\f")[:-1]
 
 
 def test_page_one_shows_the_company_and_the_party(tmp_path: Path) -> None:
@@ -117,6 +118,19 @@ def test_a_long_address_line_wraps_instead_of_being_cut(tmp_path: Path) -> None:
     assert "…" not in pages[0]
     assert all(word in words for word in long_line.split())
     assert "END" in words and "Bhiwandi 421302" in words
+
+
+def test_devanagari_names_are_shaped_and_read_back(tmp_path: Path) -> None:
+    company = replace(COMPANY, name="श्री गणेश ट्रेडर्स प्रा. लि.")
+    address = ("१२, मार्केट यार्ड", "नाशिक 422001")
+    party = replace(PARTY, name="महालक्ष्मी किराणा स्टोअर्स", address=address)
+    path = tmp_path / "d.pdf"
+    [page] = _pdf(path, _header(3, letterhead=company, party=party), _rows(3))
+    assert notdef_uses(path) == []
+    for words in (company.name, party.name, *party.address, "GSTIN: 27AAGCB7383J1Z4"):
+        assert words in page, words
+    fonts = pdffonts(path)
+    assert fonts["NotoSansDevanagari-Bold"] and fonts["NotoSansDevanagari-Regular"]  # embedded
 
 
 def test_without_a_profile_the_pdf_shows_the_company_name_alone(tmp_path: Path) -> None:

@@ -2,10 +2,12 @@
 statement, whom it concerns.
 
 The company block (name, address lines, GSTIN and PAN, phone and email) takes the left part of
-the page; the party's block (name, address lines, GSTIN) the right. A line longer than its
-column wraps onto the next (nothing an accountant needs is cut), so the block's height is known
-before drawing: `pdf._Layout` adds it to the title block's to count the first page's rows.
-A tenant without a profile gets what documents always had: its name alone.
+the page; the party's block (name, address lines, GSTIN) the right. Names and addresses may be
+in any script of India, so every line is measured and drawn through `pdf_text` (shipped Noto
+fonts, shaped, extractable). A line longer than its column wraps at spaces onto the next
+(nothing an accountant needs is cut), so the block's height is known before drawing:
+`pdf._Layout` adds it to the title block's to count the first page's rows. A tenant without a
+profile gets what documents always had: its name alone.
 """
 
 from __future__ import annotations
@@ -13,11 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from reportlab.lib.utils import simpleSplit
-
 from .document import DocumentHeader, Letterhead
+from .pdf_text import draw_text, text_width
 
-FONT, BOLD = "Helvetica", "Helvetica-Bold"
 NAME_SIZE, NAME_LEADING = 14.0, 16.0  # the company's name, as the title block always had it
 PARTY_NAME_SIZE = 11.0
 DETAIL_SIZE, DETAIL_LEADING = 8.5, 10.5
@@ -32,9 +32,8 @@ class PlacedLine:
     x: float
     depth: float  # the baseline's distance below the top of the block
     text: str
-    font: str
     size: float
-    grey: bool
+    bold: bool
 
 
 @dataclass(frozen=True)
@@ -44,13 +43,18 @@ class LetterheadBlock:
     height: float
 
 
-def draw_text(canvas: Any, x: float, y: float, text: str, font: str, size: float) -> None:
-    canvas.setFont(font, size)
-    canvas.drawString(x, y, text)
-
-
-def _wrapped(text: str, font: str, size: float, width: float) -> list[str]:
-    return [line for line in simpleSplit(text, font, size, width) if line] or [text]
+def wrapped(text: str, size: float, bold: bool, width: float) -> list[str]:
+    """`text` in lines at most `width` points wide, broken at spaces (a single word wider than
+    the column keeps its line: a GSTIN or an e-mail address is not split)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if line and text_width(candidate, size, bold) > width:
+            lines.append(line)
+            candidate = word
+        line = candidate
+    return [*lines, line] if line else lines or [text]
 
 
 def _column(
@@ -58,15 +62,15 @@ def _column(
 ) -> list[PlacedLine]:
     placed: list[PlacedLine] = []
     depth = name_size
-    for n, line in enumerate(_wrapped(name, BOLD, name_size, width)):
+    for n, line in enumerate(wrapped(name, name_size, True, width)):
         depth += NAME_LEADING * (n > 0)
-        placed.append(PlacedLine(x, depth, line, BOLD, name_size, grey=False))
+        placed.append(PlacedLine(x, depth, line, name_size, bold=True))
     step = GAP_AFTER_NAME
     for detail in details:
-        for line in _wrapped(detail, FONT, DETAIL_SIZE, width):
+        for line in wrapped(detail, DETAIL_SIZE, False, width):
             depth += step
             step = DETAIL_LEADING
-            placed.append(PlacedLine(x, depth, line, FONT, DETAIL_SIZE, grey=True))
+            placed.append(PlacedLine(x, depth, line, DETAIL_SIZE, bold=False))
     return placed
 
 
@@ -85,6 +89,6 @@ def letterhead_block(header: DocumentHeader, left: float, width: float) -> Lette
 def draw_letterhead(canvas: Any, block: LetterheadBlock, top: float) -> None:
     """Draw `block` with its top at `top`; the canvas's fill colour is black again afterwards."""
     for line in block.lines:
-        canvas.setFillGray(DETAIL_GREY if line.grey else 0)
-        draw_text(canvas, line.x, top - line.depth, line.text, line.font, line.size)
+        canvas.setFillGray(0 if line.bold else DETAIL_GREY)
+        draw_text(canvas, line.x, top - line.depth, line.text, line.size, line.bold)
     canvas.setFillGray(0)
