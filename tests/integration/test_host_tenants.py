@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+from scheduler_service.ticker import tick
+
 from shared.infra.runtime import Infrastructure
 from tests.factories import auth_header, token_for
 
 from .books_helpers import provision, service_headers
 from .gateway import gateway_client
+from .scheduling import create_schedule, runs_of
 
 
 async def test_put_creates_then_updates_and_get_reads(infra: Infrastructure) -> None:
@@ -119,3 +124,20 @@ async def test_the_host_sets_the_letterhead_profile(infra: Infrastructure) -> No
     assert (mismatch.status_code, mismatch.json()["code"]) == (422, "gstin_pan_mismatch")
     assert bad.status_code == 422 and bad.json()["errors"][0]["code"] == "gstin_checksum"
     assert (cleared.json()["gstin"], cleared.json()["address"]) == (None, [])
+
+
+async def test_a_disabled_tenants_schedules_wait(infra: Infrastructure) -> None:
+    now = datetime(2026, 5, 4, 3, 30, tzinfo=UTC)
+    async with gateway_client(infra) as client:
+        tenant_id = await provision(client, infra.settings)
+        schedule = await create_schedule(infra, tenant_id, next_run_at=now)
+        await client.delete(f"/api/v1/tenants/{tenant_id}", headers=service_headers(infra.settings))
+        await tick(infra.uow, infra.settings, now + timedelta(seconds=5))
+        assert await runs_of(infra, schedule) == []
+        await client.put(
+            f"/api/v1/tenants/{tenant_id}",
+            json={"name": "Back"},
+            headers=service_headers(infra.settings),
+        )
+    await tick(infra.uow, infra.settings, now + timedelta(seconds=6))
+    assert len(await runs_of(infra, schedule)) == 1

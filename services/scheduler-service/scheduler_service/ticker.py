@@ -17,11 +17,11 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Select, delete, select, text, update
+from sqlalchemy import Select, delete, exists, select, text, update
 
 from shared.domain import schedules
 from shared.infra.db import UnitOfWork
-from shared.infra.db.models import ReportSchedule, ScheduleRun
+from shared.infra.db.models import ReportSchedule, ScheduleRun, Tenant
 from shared.infra.settings import Settings
 from shared.states import FINAL_RUN_STATES
 
@@ -37,7 +37,12 @@ _MOVE_NEXT_RUNS = text(
 
 
 def due_schedules(now: datetime, limit: int) -> Select[uuid.UUID, str, str, str, datetime | None]:
-    """The next batch of due schedules, locked, skipping those another replica holds."""
+    """The next batch of due schedules, locked, skipping those another replica holds. A
+    disabled tenant's schedules wait (its slots are missed, by the catch-up rules, if it is
+    enabled again)."""
+    disabled = exists().where(
+        Tenant.id == ReportSchedule.tenant_id, Tenant.disabled_at.is_not(None)
+    )
     return (
         select(
             ReportSchedule.id,
@@ -46,7 +51,7 @@ def due_schedules(now: datetime, limit: int) -> Select[uuid.UUID, str, str, str,
             ReportSchedule.timezone,
             ReportSchedule.next_run_at,
         )
-        .where(ReportSchedule.enabled.is_(True), ReportSchedule.next_run_at <= now)
+        .where(ReportSchedule.enabled.is_(True), ReportSchedule.next_run_at <= now, ~disabled)
         .order_by(ReportSchedule.next_run_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
