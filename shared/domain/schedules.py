@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,41 +40,39 @@ class NewRun:
     error: str | None = None
     trigger: str = "scheduled"
     key: str | None = None
-    id: uuid.UUID = field(default_factory=uuid.uuid4)
 
     @property
     def idempotency_key(self) -> str:
         return self.key or slot_key(self.schedule_id, self.scheduled_for)
 
 
-# One statement for a whole batch: arrays in, one row per element out. A key that exists
-# already (another replica's run for the same slot) inserts nothing and returns nothing.
+# One statement for a whole batch: arrays in, one row per element out, ids drawn by the
+# database. A key that exists already (another replica's run for the same slot) inserts
+# nothing and returns nothing.
 _INSERT_RUNS = text(
     """
     INSERT INTO schedule_runs (id, tenant_id, schedule_id, idempotency_key, trigger,
                                scheduled_for, status, error, finished_at)
-    SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:tenants AS varchar[]),
-                         CAST(:schedules AS uuid[]), CAST(:keys AS varchar[]),
-                         CAST(:triggers AS varchar[]), CAST(:scheduled_for AS timestamptz[]),
-                         CAST(:statuses AS varchar[]), CAST(:errors AS text[]),
-                         CAST(:finished_at AS timestamptz[]))
+    SELECT gen_random_uuid(), * FROM unnest(
+        CAST(:tenants AS varchar[]), CAST(:schedules AS uuid[]), CAST(:keys AS varchar[]),
+        CAST(:triggers AS varchar[]), CAST(:scheduled_for AS timestamptz[]),
+        CAST(:statuses AS varchar[]), CAST(:errors AS text[]), CAST(:finished_at AS timestamptz[]))
     ON CONFLICT (idempotency_key) DO NOTHING
-    RETURNING id
+    RETURNING id, tenant_id, idempotency_key, status
     """
 )
 
 
-async def create_runs(uow: UnitOfWork, runs: Sequence[NewRun]) -> set[uuid.UUID]:
+async def create_runs(uow: UnitOfWork, runs: Sequence[NewRun]) -> list[uuid.UUID]:
     """Insert runs with one statement, announcing each inserted `pending` one (a `missed` run
     is recorded, never sent); returns the ids inserted. A run whose key exists already
     (another replica got there first) is left out. Caller commits."""
     if not runs:
-        return set()
+        return []
     finished_at = _now()
     result = await uow.session.execute(
         _INSERT_RUNS,
         {
-            "ids": [run.id for run in runs],
             "tenants": [run.tenant_id for run in runs],
             "schedules": [run.schedule_id for run in runs],
             "keys": [run.idempotency_key for run in runs],
@@ -87,17 +85,17 @@ async def create_runs(uow: UnitOfWork, runs: Sequence[NewRun]) -> set[uuid.UUID]
             ],
         },
     )
-    inserted = set(result.scalars())
+    inserted = result.all()
     await uow.publish_all(
         [
             ScheduleRunDue(
-                tenant_id=run.tenant_id, run_id=run.id, idempotency_key=run.idempotency_key
+                tenant_id=row.tenant_id, run_id=row.id, idempotency_key=row.idempotency_key
             )
-            for run in runs
-            if run.id in inserted and run.status == RunStatus.PENDING
+            for row in inserted
+            if row.status == RunStatus.PENDING
         ]
     )
-    return inserted
+    return [row.id for row in inserted]
 
 
 async def create_run(
@@ -111,7 +109,8 @@ async def create_run(
     """Insert one pending run and announce it; None when a run with the same key exists
     already. Caller commits."""
     run = NewRun(schedule.tenant_id, schedule.id, scheduled_for, trigger=trigger, key=key)
-    return run.id if await create_runs(uow, [run]) else None
+    inserted = await create_runs(uow, [run])
+    return inserted[0] if inserted else None
 
 
 async def transition_run(

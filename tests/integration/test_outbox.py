@@ -23,11 +23,16 @@ async def _stream_event_ids(infra: Infrastructure) -> list[str]:
     return [json.loads(fields[b"data"])["event_id"] for _, fields in entries]
 
 
-async def _publish_events(infra: Infrastructure, tenant_id: str, count: int) -> list[str]:
+async def _publish_events(
+    infra: Infrastructure, tenant_id: str, count: int, *, bulk: bool = False
+) -> list[str]:
     events = [ExportRequested(tenant_id=tenant_id, job_id=uuid.uuid4()) for _ in range(count)]
     async with infra.uow() as uow:
-        for event in events:
-            uow.publish(event)
+        if bulk:  # one statement for all of them, as the scheduler's ticker records a burst
+            await uow.publish_all(events)
+        else:
+            for event in events:
+                uow.publish(event)
         await uow.commit()
     return [str(e.event_id) for e in events]
 
@@ -83,7 +88,20 @@ async def test_relay_restarted_mid_batch_publishes_each_event_once(
     assert sorted(await _stream_event_ids(infra)) == sorted(event_ids)
 
 
-async def test_relay_wakes_on_notify(infra: Infrastructure, tenant_id: str) -> None:
+async def test_events_recorded_together_are_published_in_order_once(
+    infra: Infrastructure, tenant_id: str
+) -> None:
+    relay = OutboxRelay(infra.engine, infra.redis, infra.settings)
+    await relay.publish_pending()  # other tests' leftovers
+    event_ids = await _publish_events(infra, tenant_id, 250, bulk=True)
+
+    await relay.publish_pending()
+
+    assert await _stream_event_ids(infra) == event_ids
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["publish", "publish_all"])
+async def test_relay_wakes_on_notify(infra: Infrastructure, tenant_id: str, bulk: bool) -> None:
     """The running relay is woken by the commit's NOTIFY, long before its polling interval."""
     slow_poll = infra.settings.model_copy(update={"outbox_poll_seconds": 60.0})
     relay = OutboxRelay(infra.engine, infra.redis, slow_poll)
@@ -91,7 +109,7 @@ async def test_relay_wakes_on_notify(infra: Infrastructure, tenant_id: str) -> N
     task = asyncio.create_task(relay.run(stop))
     try:
         await wait_until(lambda: _listening(infra), what="relay to LISTEN")
-        [event_id] = await _publish_events(infra, tenant_id, 1)
+        [event_id] = await _publish_events(infra, tenant_id, 1, bulk=bulk)
 
         async def published() -> bool:
             return await _stream_event_ids(infra) == [event_id]

@@ -15,10 +15,13 @@ from shared.infra.db.models import OutboxMessage
 
 # Channel the outbox relay LISTENs on; NOTIFY is transactional, so it fires only on commit.
 OUTBOX_CHANNEL = "outbox"
+# Many events in one statement, and the relay's wake-up in the same round trip (NOTIFY is
+# transactional: it fires on commit, and once however often it is repeated).
 _INSERT_OUTBOX = text(
-    "INSERT INTO outbox (stream, payload) "
+    "WITH recorded AS (INSERT INTO outbox (stream, payload) "
     "SELECT stream, CAST(payload AS jsonb) FROM unnest(CAST(:streams AS varchar[]), "
-    "CAST(:payloads AS text[])) WITH ORDINALITY AS e(stream, payload, n) ORDER BY n"
+    "CAST(:payloads AS text[])) WITH ORDINALITY AS e(stream, payload, n) ORDER BY n) "
+    "SELECT pg_notify(:channel, '')"
 )
 
 
@@ -76,9 +79,9 @@ class UnitOfWork:
             {
                 "streams": [self._stream_prefix + event.stream for event in events],
                 "payloads": [json.dumps(encode_event(event)) for event in events],
+                "channel": OUTBOX_CHANNEL,
             },
         )
-        self._published = True
 
     async def commit(self) -> None:
         if self._published:
