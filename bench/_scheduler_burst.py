@@ -5,8 +5,9 @@ back at T with no runs, no outbox rows and an empty stream. Three ways through t
 - `ticker`: the real `tick(uow, settings, now=T)` in one or two Infrastructures at once
   (asyncio.gather) until each returns. The relays either start once the ticks returned
   (`relays_alongside=False`: the tick's own speed, then the relay's drain alone) or run from
-  the start next to the ticks, as in the service process (`True`). Either way the clock stops
-  when every `schedule.run_due` is in the stream (XLEN).
+  the start next to the ticks, as in the service process (`True`), with OUTBOX_BATCH_SIZE or
+  another relay batch. Either way the clock stops when every `schedule.run_due` is in the
+  stream (XLEN).
 - `pure_sql`: the floor. The same batches (`SCHEDULER_TICK_BATCH`, one transaction each), the
   same rows (a run, an outbox row, the moved `next_run_at`) written by one SQL statement per
   batch that computes everything in PostgreSQL (`next_run_at + 1 day`; no cron), no Python
@@ -145,8 +146,11 @@ async def _stream_filled(infra: Infrastructure, due: int, deadline_s: float) -> 
 
 
 async def ticker(label: str, infras: list[Infrastructure], conn: asyncpg.Connection,
-                 tenant: str, t: datetime, due: int, relays_alongside: bool) -> Burst:  # fmt: skip
-    relays = [OutboxRelay(i.engine, i.redis, i.settings) for i in infras]
+                 tenant: str, t: datetime, due: int, relays_alongside: bool,
+                 relay_batch: int | None = None) -> Burst:  # fmt: skip
+    """`relay_batch`: the relays' OUTBOX_BATCH_SIZE, when not the setting's."""
+    batch = {"outbox_batch_size": relay_batch} if relay_batch else {}
+    relays = [OutboxRelay(i.engine, i.redis, i.settings.model_copy(update=batch)) for i in infras]
     stop = asyncio.Event()
     running = [asyncio.create_task(r.run(stop)) for r in relays] if relays_alongside else []
     await asyncio.sleep(0.2)  # let the relays LISTEN and find the outbox empty first

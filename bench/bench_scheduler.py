@@ -54,7 +54,8 @@ BEFORE = (
 BEFORE_BEST_RATE = 1030.0  # one ticker, the better of the two
 Times = dict[str, list[float]]
 PLANS = ("plan_idle", "plan_vacuumed")
-PASSES = ("pure SQL", "one ticker", "two tickers", "one ticker, relay alongside")
+PASSES = ("pure SQL", "one ticker", "two tickers", "one ticker, relay alongside",
+          "one ticker, relay alongside, relay batch 500")  # fmt: skip
 
 
 async def explain(conn: asyncpg.Connection, now: datetime, infra: Infrastructure) -> list[str]:
@@ -76,7 +77,8 @@ async def one_pass(name: str, infras: list[Infrastructure], conn: asyncpg.Connec
     if name == "pure SQL":
         return await burst.pure_sql(infras[0], conn, tenant, t)
     tickers = infras[:2] if name.startswith("two") else infras[:1]
-    return await burst.ticker(name, tickers, conn, tenant, t, due, "alongside" in name)
+    relay_batch = 500 if name.endswith("batch 500") else None
+    return await burst.ticker(name, tickers, conn, tenant, t, due, "alongside" in name, relay_batch)
 
 
 async def rounds(infras: list[Infrastructure], conn: asyncpg.Connection, tenant: str,
@@ -257,7 +259,8 @@ def report(args: argparse.Namespace, out: dict[str, Any]) -> None:
         f"{out['load_s']:.2f} s (INSERT ... SELECT generate_series, VACUUM ANALYZE); {args.due:,}"
         f" due at T = {t:%Y-%m-%d %H:%M} UTC "
         f"({t.astimezone(ZoneInfo(burst.ZONE)):%H:%M} Asia/Kolkata), in {len(burst.crons(t)[0])} "
-        f"(cron, timezone) groups. Ticker batch {args.batch}, relay batch {args.relay_batch}. "
+        f"(cron, timezone) groups. Ticker batch {args.batch}, {args.concurrent} batches at once "
+        f"(SCHEDULER_CONCURRENT_BATCHES); relay batch {args.relay_batch} unless named. "
         "Two tickers: two Infrastructure instances (and two relays) in one process, "
         "asyncio.gather. The relay starts once the ticks returned, except in the pass with the "
         "relay alongside, where it runs from the start as in the service's process."
@@ -283,6 +286,7 @@ def main() -> None:
     args.load = os.getloadavg()[0]
     defaults = Settings(app_env="development")
     args.batch, args.relay_batch = defaults.scheduler_tick_batch, defaults.outbox_batch_size
+    args.concurrent = defaults.scheduler_concurrent_batches
     report(args, asyncio.run(bench(args)))
 
 

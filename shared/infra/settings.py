@@ -151,6 +151,9 @@ class Settings(BaseSettings):
     # scheduler-service
     scheduler_tick_seconds: float = Field(default=5.0, gt=0, le=300)
     scheduler_tick_batch: int = Field(default=500, ge=1, le=10000)
+    # Batches a ticker advances at once, each in its own transaction: one waits on the database
+    # while another is prepared (a burst is bound by round trips, not by the ticker's CPU).
+    scheduler_concurrent_batches: int = Field(default=2, ge=1, le=8)
     # A run missed by downtime is still made if its slot is at most this old; older: `missed`.
     scheduler_catch_up_seconds: int = Field(default=3600, ge=0)
     scheduler_run_max_attempts: int = Field(default=3, ge=1, le=20)

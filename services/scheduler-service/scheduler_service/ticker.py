@@ -11,6 +11,7 @@ runs, and only if it is within the catch-up window; older slots are recorded as 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections import defaultdict
@@ -62,21 +63,45 @@ async def tick(
     uow: Callable[[], UnitOfWork], settings: Settings, now: datetime | None = None
 ) -> int:
     """Advance every due schedule; returns how many were advanced. `now` is injectable."""
-    now = now or datetime.now(UTC)
-    catch_up = CatchUp(now, timedelta(seconds=settings.scheduler_catch_up_seconds))
+    catch_up = CatchUp(
+        now or datetime.now(UTC), timedelta(seconds=settings.scheduler_catch_up_seconds)
+    )
+    first = await _advance_batch(uow, settings, catch_up)
+    if first < settings.scheduler_tick_batch:
+        return first  # an idle tick, or the usual few: one query, one transaction
+    # A burst: like replicas, the loops split the rest through SKIP LOCKED.
+    loops = (
+        _advance_batches(uow, settings, catch_up)
+        for _ in range(settings.scheduler_concurrent_batches)
+    )
+    return first + sum(await asyncio.gather(*loops))
+
+
+async def _advance_batches(
+    uow: Callable[[], UnitOfWork], settings: Settings, catch_up: CatchUp
+) -> int:
     advanced = 0
-    while True:
-        async with uow() as work:
-            rows = await work.session.execute(due_schedules(now, settings.scheduler_tick_batch))
-            due = [
-                DueSchedule(row.id, row.tenant_id, row.cron, row.timezone, row.next_run_at)
-                for row in rows
-            ]
-            if not due:
-                return advanced
+    while advanced_now := await _advance_batch(uow, settings, catch_up):
+        advanced += advanced_now
+    return advanced
+
+
+async def _advance_batch(
+    uow: Callable[[], UnitOfWork], settings: Settings, catch_up: CatchUp
+) -> int:
+    """Lock the next batch of due schedules, advance it, commit; returns its size."""
+    async with uow() as work:
+        rows = await work.session.execute(
+            due_schedules(catch_up.now, settings.scheduler_tick_batch)
+        )
+        due = [
+            DueSchedule(row.id, row.tenant_id, row.cron, row.timezone, row.next_run_at)
+            for row in rows
+        ]
+        if due:
             await _advance(work, due, catch_up)
             await work.commit()
-        advanced += len(due)
+    return len(due)
 
 
 async def _advance(work: UnitOfWork, due: Sequence[DueSchedule], catch_up: CatchUp) -> None:
