@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from export_service.bootstrap import build_worker
 
+from shared.domain.csv_cells import UTF8_BYTE_ORDER_MARK
 from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 from tests.factories import auth_header, create_ledger, token_for
@@ -58,7 +59,8 @@ async def test_export_is_queued_rendered_and_downloaded(
         "Ledger_Sharma-Traders_2025-04-01_2025-04-30.csv" in download.headers["content-disposition"]
     )
     assert len(download.content) == polled["file_size"]
-    rows = list(csv.reader(io.StringIO(download.text)))
+    assert download.content.startswith(UTF8_BYTE_ORDER_MARK)  # Excel reads it as UTF-8
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
     assert rows[0] == [
         "date",
         "voucher_type",

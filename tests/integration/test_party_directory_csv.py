@@ -98,7 +98,7 @@ async def test_export_then_import_round_trip(infra: Infrastructure, tenant_id: s
     assert [
         {k: v for k, v in item.items() if k not in strip} for item in after.json()["items"]
     ] == [{k: v for k, v in item.items() if k not in strip} for item in before.json()["items"]]
-    records = list(csv.reader(io.StringIO(exported.text)))
+    records = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert records[0] == HEADER.split(",")
     assert records[1] == ['Quote "Q" Traders, Pune', "", "accounts@sharma.in", "", ""]
     assert records[2] == [

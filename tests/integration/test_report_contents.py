@@ -35,7 +35,7 @@ EDGES = {
 
 
 def _rows(content: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(content.decode("utf-8"))))
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 async def _sql(infra: Infrastructure, query: str, **params: object) -> list[tuple[object, ...]]:

@@ -11,6 +11,7 @@ import pytest
 from export_service.bootstrap import build_worker as build_export_worker
 from sqlalchemy import select, update
 
+from shared.domain.csv_cells import UTF8_BYTE_ORDER_MARK
 from shared.infra.db.models import EmailAudit, Tenant
 from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
@@ -85,6 +86,7 @@ async def test_ledger_to_is_auto_filled_and_cc_bcc_are_delivered(
     assert received.message["Cc"] == "owner@sharma.in"
     [attachment] = list(received.message.iter_attachments())
     assert attachment.get_filename() == "Ledger_Sharma-Traders_2025-04-01_2025-06-30.csv"
+    assert attachment.get_payload(decode=True).startswith(UTF8_BYTE_ORDER_MARK)
     async with gateway_client(infra) as client:
         email = (await client.get(response.headers["location"], headers=user)).json()
     assert email["status"] == "sent"

@@ -148,7 +148,7 @@ async def test_a_registered_report_exports_to_every_format(
             files[fmt] = await download(client, job, headers)
 
     # CSV: PostgreSQL's own rows between the framing rows the definition draws.
-    assert list(csv.reader(io.StringIO(files["csv"].decode()))) == [
+    assert list(csv.reader(io.StringIO(files["csv"].decode("utf-8-sig")))) == [
         ["ledger", "party", "opening_balance"],
         ["Agarwal Stores", "Agarwal Stores", "-250.00"],
         ["Sharma Traders", "Sharma Traders", "1500.50"],

@@ -15,6 +15,7 @@ from export_service.document import Column, DocumentHeader, Row
 
 from shared.domain.csv_cells import (
     FORMULA_TRIGGERS,
+    UTF8_BYTE_ORDER_MARK,
     csv_field,
     csv_line,
     neutralise_cell,
@@ -66,7 +67,7 @@ COLUMNS = (
 )
 
 
-def _written(tmp_path: Path, rows: list[Row]) -> list[list[str]]:
+def _written(tmp_path: Path, rows: list[Row], byte_order_mark: bool = True) -> bytes:
     header = DocumentHeader(
         title="Test",
         company="Acme",
@@ -75,26 +76,40 @@ def _written(tmp_path: Path, rows: list[Row]) -> list[list[str]]:
         total_rows=len(rows),
         generated_at=datetime(2026, 4, 2, tzinfo=UTC),
     )
-    writer = CsvReportWriter()
+    writer = CsvReportWriter(byte_order_mark)
     path = tmp_path / "out.csv"
     writer.begin(path, header)
     writer.write_rows(rows)
     writer.finish()
-    return list(csv.reader(io.StringIO(path.read_bytes().decode(), newline="")))
+    return path.read_bytes()
+
+
+def _records(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
 
 
 @pytest.mark.parametrize("trigger", FORMULA_TRIGGERS)
 def test_the_report_writer_neutralises_text_and_keeps_numbers(tmp_path: Path, trigger: str) -> None:
     day = date(2026, 4, 1)
     rows = [Row((day, f"{trigger}cmd|' /C calc'!A0", Decimal("-500.00"), -3))]
-    [header, row] = _written(tmp_path, rows)
+    [header, row] = _records(_written(tmp_path, rows))
     assert header == ["date", "narration", "amount", "days"]
     assert row == ["2026-04-01", f"'{trigger}cmd|' /C calc'!A0", "-500.00", "-3"]
 
 
 def test_the_report_writer_quotes_a_carriage_return(tmp_path: Path) -> None:
     rows = [Row((None, "cheque\r\nno. 12", Decimal("1.00"), None)), Row((None, "next", None, 1))]
-    assert _written(tmp_path, rows)[1:] == [
+    assert _records(_written(tmp_path, rows))[1:] == [
         ["", "cheque\r\nno. 12", "1.00", ""],
         ["", "next", "", "1"],
     ]
+
+
+@pytest.mark.parametrize("byte_order_mark", [True, False])
+def test_the_report_writer_starts_with_a_byte_order_mark_unless_told_not_to(
+    tmp_path: Path, byte_order_mark: bool
+) -> None:
+    content = _written(tmp_path, [Row((None, "श्री", None, None))], byte_order_mark)
+    assert content.startswith(UTF8_BYTE_ORDER_MARK) is byte_order_mark
+    expected = "date,narration,amount,days\n,श्री,,\n".encode()
+    assert content.removeprefix(UTF8_BYTE_ORDER_MARK) == expected

@@ -28,7 +28,7 @@ from shared.infra.runtime import Infrastructure
 from shared.infra.storage import LocalStorage, StoredFile
 from shared.states import ExportStatus
 
-from .csv_writer import CsvReportWriter, copy_csv
+from .csv_writer import CsvReportWriter, copy_csv, tenant_byte_order_mark
 from .document import Letterhead, TabularWriter, indian_grouping
 from .pdf import PdfReportWriter
 from .xlsx import XlsxReportWriter
@@ -108,10 +108,8 @@ async def _render(infra: Infrastructure, storage: LocalStorage, job: ExportJob) 
         letterhead = _letterhead(tenant)
         source = await report.open_source(conn, job.tenant_id, letterhead.name, params)
         source = replace(source, header=replace(source.header, letterhead=letterhead))
-        if job.format == "csv" and source.csv_copy is not None:
-            with storage.write_atomically(key) as out:
-                await copy_csv(conn, out, source.header.columns, source.csv_copy, progress)
-            stored, rows = storage.stored(key, out), source.data_rows
+        if job.format == "csv":
+            stored, rows = await _render_csv(conn, job.tenant_id, source, storage, key, progress)
         else:
             _check_pdf_size(job.format, source.data_rows, infra.settings.export_pdf_max_rows)
             stored, rows = await _draw(source, WRITERS[job.format](), storage, key, progress)
@@ -136,6 +134,24 @@ def _letterhead(tenant: Any) -> Letterhead:
         phone=tenant["phone"],
         email=tenant["email"],
     )
+
+
+async def _render_csv(
+    conn: Any,
+    tenant_id: str,
+    source: ReportSource,
+    storage: LocalStorage,
+    key: str,
+    progress: ProgressReporter,
+) -> tuple[StoredFile, int]:
+    """PostgreSQL's own CSV when the report offers it (`csv_copy`), else the CSV writer."""
+    byte_order_mark = await tenant_byte_order_mark(conn, tenant_id)
+    if source.csv_copy is None:
+        return await _draw(source, CsvReportWriter(byte_order_mark), storage, key, progress)
+    with storage.write_atomically(key) as out:
+        columns = source.header.columns
+        await copy_csv(conn, out, columns, source.csv_copy, progress, byte_order_mark)
+    return storage.stored(key, out), source.data_rows
 
 
 def _check_pdf_size(fmt: str, rows: int, limit: int) -> None:

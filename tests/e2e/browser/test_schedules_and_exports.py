@@ -98,7 +98,7 @@ async def test_export_followed_to_its_download(
     assert download.suggested_filename.endswith(".csv"), download.suggested_filename
     saved = tmp_path / download.suggested_filename
     await download.save_as(saved)
-    header = saved.read_text(encoding="utf-8").splitlines()[0]
+    header = saved.read_text(encoding="utf-8-sig").splitlines()[0]  # after the byte-order mark
     assert header.startswith("date,") and "balance" in header, header
 
     # The same job on "My exports", downloadable from there too; the file is the job's own.

@@ -27,8 +27,8 @@ async def read_me(user: CurrentUser, uow: UowDep) -> MePublic:
 
 @admin_router.get("/tenant")
 async def read_tenant(admin: AdminUser, uow: UowDep) -> TenantPublic:
-    """The caller's tenant: name, timezone, internal email domains, ageing buckets and the
-    company profile printed on the letterhead (admins)."""
+    """The caller's tenant: name, timezone, internal email domains, its settings (ageing
+    buckets, CSV byte-order mark) and the company profile printed on the letterhead (admins)."""
     return _tenant_public(await caller_tenant(uow, admin.tenant_id))
 
 
@@ -36,8 +36,8 @@ async def read_tenant(admin: AdminUser, uow: UowDep) -> TenantPublic:
 async def change_tenant(
     body: TenantUpdate, admin: AdminUser, uow: UowDep, settings: SettingsDep
 ) -> TenantPublic:
-    """Change the tenant's settings (`ageing_buckets`, the letterhead's company profile); a
-    field left out keeps its value, "" clears a profile field."""
+    """Change the tenant's settings (`ageing_buckets`, `csv_byte_order_mark`, the letterhead's
+    company profile); a field left out keeps its value, "" clears a profile field."""
     return _tenant_public(await update_tenant(uow, admin.tenant_id, body, settings))
 
 
@@ -54,4 +54,5 @@ def _tenant_public(tenant: Tenant) -> TenantPublic:
         pan=tenant.pan,
         phone=tenant.phone,
         email=tenant.email,
+        csv_byte_order_mark=tenant.csv_byte_order_mark,
     )

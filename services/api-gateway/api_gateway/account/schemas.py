@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
 from pydantic_core import PydanticCustomError
 
 from api_gateway.account.profile import (
@@ -29,6 +29,13 @@ class MePublic(BaseModel):
     tenant: TenantSummary
 
 
+_BYTE_ORDER_MARK = (
+    "Whether every CSV the tenant downloads or sends (reports, the party directory) starts "
+    "with a UTF-8 byte-order mark, which Excel needs to read UTF-8 (Devanagari, ₹) rather "
+    "than the machine's legacy code page. On by default; off for programs that read the files."
+)
+
+
 class TenantPublic(BaseModel):
     id: str
     name: str
@@ -43,6 +50,7 @@ class TenantPublic(BaseModel):
     pan: str | None
     phone: str | None
     email: str | None
+    csv_byte_order_mark: bool = Field(description=_BYTE_ORDER_MARK)
 
 
 class CompanyProfileChange(BaseModel):
@@ -92,6 +100,10 @@ class TenantUpdate(CompanyProfileChange):
             f"{', '.join(DEFAULT_BUCKETS.labels[1:])}."
         ),
         examples=[[30, 60, 90]],
+    )
+
+    csv_byte_order_mark: StrictBool | None = Field(
+        default=None, description=f"{_BYTE_ORDER_MARK} `true` or `false`.", examples=[True]
     )
 
     @field_validator("ageing_buckets")

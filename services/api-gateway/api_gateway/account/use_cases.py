@@ -25,6 +25,8 @@ async def update_tenant(
     tenant = await caller_tenant(uow, tenant_id)
     if body.ageing_buckets is not None:
         tenant.ageing_buckets = list(body.ageing_buckets)
+    if body.csv_byte_order_mark is not None:
+        tenant.csv_byte_order_mark = body.csv_byte_order_mark
     apply_profile(tenant, body, settings)
     await uow.commit()
     return tenant

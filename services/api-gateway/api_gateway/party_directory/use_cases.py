@@ -36,10 +36,10 @@ from api_gateway.party_directory.schemas import (
     csv_record,
     read_csv_rows,
 )
-from shared.domain.csv_cells import csv_line
+from shared.domain.csv_cells import UTF8_BYTE_ORDER_MARK, csv_line
 from shared.domain.party_directory import lookup_party_emails, name_key
 from shared.infra.db import UnitOfWork
-from shared.infra.db.models import Ledger, PartyEmail
+from shared.infra.db.models import Ledger, PartyEmail, Tenant
 
 _UNIQUE_LEDGER = "uq_party_email_directory_ledger"
 _WRITTEN_COLUMNS = (
@@ -187,11 +187,14 @@ async def import_csv(uow: UnitOfWork, tenant_id: str, data: bytes) -> ImportRepo
 
 
 async def export_csv(uow: UnitOfWork, tenant_id: str) -> str:
-    """The tenant's directory as the CSV `import_csv` reads back unchanged."""
+    """The tenant's directory as the CSV `import_csv` reads back unchanged, with a byte-order
+    mark first unless the tenant turned it off (the import reads either)."""
+    tenant = await uow.session.get(Tenant, tenant_id)
+    mark = UTF8_BYTE_ORDER_MARK.decode() if tenant is None or tenant.csv_byte_order_mark else ""
     rows = await uow.session.scalars(
         select(PartyEmail).where(PartyEmail.tenant_id == tenant_id).order_by(PartyEmail.ledger_key)
     )
-    lines = [csv_line(CSV_COLUMNS), *(csv_line(csv_record(row)) for row in rows)]
+    lines = [mark, csv_line(CSV_COLUMNS), *(csv_line(csv_record(row)) for row in rows)]
     return "".join(lines)
 
 

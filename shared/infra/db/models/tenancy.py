@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, func, true
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -35,6 +35,9 @@ class Tenant(Base):
     # Set when the host application disables the company: its users are refused, its
     # schedules stop; nothing is deleted.
     disabled_at: Mapped[Timestamp]
+    # CSV files start with a UTF-8 byte-order mark, without which Excel reads them in the
+    # machine's legacy code page; off for tenants whose CSVs are read by programs.
+    csv_byte_order_mark: Mapped[bool] = mapped_column(Boolean, server_default=true())
     created_at: Mapped[CreatedAt]
 
 
