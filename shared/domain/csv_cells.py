@@ -16,7 +16,7 @@ really named `'=x` would come back from an export and import as `=x`.
 as CSV itself (`COPY ... TO STDOUT`). It tests the first character's code (`ascii()`) and
 first against 65 ("A"), above every trigger: most ledger text starts with a letter (Latin or
 Devanagari) and costs one comparison. Measured on a 1,000,000-entry ledger, this costs
-PostgreSQL about 5% more CPU than the bare COPY, against 10% for the same `IN` list without
+PostgreSQL about 6% more CPU than the bare COPY, against 11% for the same `IN` list without
 the pre-check and 30% for `left(x, 1) IN (...)` or a regular expression (bench/RESULTS.md).
 """
 
