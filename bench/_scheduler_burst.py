@@ -8,10 +8,11 @@ back at T with no runs, no outbox rows and an empty stream. Three ways through t
   the start next to the ticks, as in the service process (`True`), with OUTBOX_BATCH_SIZE or
   another relay batch. Either way the clock stops when every `schedule.run_due` is in the
   stream (XLEN).
-- `pure_sql`: the floor. The same batches (`SCHEDULER_TICK_BATCH`, one transaction each), the
-  same rows (a run, an outbox row, the moved `next_run_at`) written by one SQL statement per
-  batch that computes everything in PostgreSQL (`next_run_at + 1 day`; no cron), no Python
-  per schedule at all. Its outbox rows are counted, not published.
+- `pure_sql`: the floor. The same due query and batches (`SCHEDULER_TICK_BATCH`, one
+  transaction each, one at a time), the same rows (a run, an outbox row, the moved
+  `next_run_at`) written by one SQL statement per batch that computes everything in
+  PostgreSQL (`next_run_at + 1 day`; no cron), no Python per schedule at all. Its outbox rows
+  are counted, not published.
 """
 
 from __future__ import annotations
@@ -51,7 +52,9 @@ FROM generate_series(1, $2) AS g, LATERAL (SELECT $3 > 0 AND g % $4 = 0 AND g <=
 PURE_SQL_BATCH = """
 WITH due AS (
   SELECT id, tenant_id, next_run_at FROM report_schedules
-  WHERE enabled AND next_run_at <= $1 ORDER BY next_run_at LIMIT $2 FOR UPDATE SKIP LOCKED),
+  WHERE enabled AND next_run_at <= $1
+    AND tenant_id NOT IN (SELECT id FROM tenants WHERE disabled_at IS NOT NULL)
+  ORDER BY next_run_at LIMIT $2 FOR UPDATE SKIP LOCKED),
 runs AS (
   INSERT INTO schedule_runs (id, tenant_id, schedule_id, idempotency_key, trigger, scheduled_for,
                              status)

@@ -215,7 +215,10 @@ def table(args: argparse.Namespace, out: dict[str, Any]) -> list[list[str]]:
     ms = {name: statistics.median(values) * 1000 for name, values in out["idle"].items()}
     plans = [*out["plan_idle"], *out["plan_vacuumed"], *out["plan_due"]]
     index = "Index Scan using ix_report_schedules_due"
-    scan_ok = not any("Seq Scan" in line for line in plans) and any(index in p for p in plans)
+    # The disabled tenants' list is a hashed subplan over the small tenants table: a Seq Scan
+    # there is read once per query; one on report_schedules would grow with the table.
+    seq = "Seq Scan on report_schedules"
+    scan_ok = not any(seq in line for line in plans) and any(index in p for p in plans)
     rows = [["measure", "figure", "target", "verdict"], ["---", "---:", "---", "---"]]
     rows += burst_rows(args, out["rounds"])
     passes = ("big", "small", "right after the burst"), ("big vacuumed", "small 2", "after VACUUM")
@@ -231,7 +234,7 @@ def table(args: argparse.Namespace, out: dict[str, Any]) -> list[list[str]]:
         ]  # fmt: skip
     verdict = "PASS" if scan_ok else "MISS"
     rows.append(["due query plans (big table)", "Index Scan" if scan_ok else "not an Index Scan",
-                 f"{index}, no Seq Scan", verdict])  # fmt: skip
+                 f"{index}, no {seq}", verdict])  # fmt: skip
     return rows
 
 
