@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.infra.db.models import DistributionList, EmailSettings, Tenant
@@ -52,6 +52,9 @@ async def message_domain(session: AsyncSession, tenant_id: str) -> str:
 
 
 async def company_name(session: AsyncSession, tenant_id: str) -> str:
-    """The tenant's name as documents and emails show it (its id when the row is gone)."""
-    name: str | None = await session.scalar(select(Tenant.name).where(Tenant.id == tenant_id))
+    """The tenant's name as documents and emails show it: the legal name of its letterhead
+    profile, else its name (its id when the row is gone)."""
+    name: str | None = await session.scalar(
+        select(func.coalesce(Tenant.legal_name, Tenant.name)).where(Tenant.id == tenant_id)
+    )
     return name or tenant_id

@@ -4,15 +4,17 @@ a field left out keeps its value, "" clears one; a bad GSTIN, PAN, phone, email 
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
 
 from shared.domain.tax_ids import gstin_check_character
 from shared.infra.runtime import Infrastructure
-from tests.factories import auth_header, token_for
+from tests.factories import auth_header, create_ledger, token_for
 
 from .gateway import gateway_client
+from .mailing import email_row
 
 TENANT = "/api/v1/admin/tenant"
 PAN = "AAPFU0939F"
@@ -127,6 +129,23 @@ async def test_a_pan_changed_alone_must_still_agree_with_the_saved_gstin(
     }
     assert moved.status_code == 200, moved.text
     assert moved.json()["gstin"] == _other_state_gstin("AAGCB7383J")
+
+
+async def test_a_statement_email_signs_with_the_legal_name(
+    infra: Infrastructure, tenant_id: str
+) -> None:
+    ledger = await create_ledger(infra.uow(), tenant_id)
+    headers = admin(infra, tenant_id)
+    body = {"ledger": ledger, "from_date": "2025-04-01", "to_date": "2025-06-30"}
+    async with gateway_client(infra) as client:
+        saved = await client.put(TENANT, json={"legal_name": "Ganesh Traders LLP"}, headers=headers)
+        assert saved.status_code == 200, saved.text
+        sent = await client.post(
+            "/api/v1/reports/ledger/email", json={**body, "to": ["p@party.in"]}, headers=headers
+        )
+    assert sent.status_code == 202, sent.text
+    email = await email_row(infra, uuid.UUID(sent.json()["email_id"]))
+    assert "Regards,\nGanesh Traders LLP" in email.body
 
 
 async def test_only_an_admin_reads_or_changes_the_profile(
