@@ -19,6 +19,7 @@ from shared.domain.leases import LeasedWork
 from shared.events import EmailFinished, EmailRequested
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import Email, EmailAudit
+from shared.languages import Language
 from shared.states import EMAIL, FINAL_EMAIL_STATES, AuditStatus, EmailStatus, allowed_sources
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -59,6 +60,8 @@ class NewEmail:
     request_hash: str | None = None
     schedule_run_id: uuid.UUID | None = None
     recipient_source: str | None = None
+    # A report email's language: its body is then a template (shared.domain.report_emails).
+    language: Language | None = None
 
 
 def message_id_for(email_id: uuid.UUID, domain: str) -> str:
@@ -89,6 +92,7 @@ def create_email(uow: UnitOfWork, new: NewEmail, message_domain: str) -> Email:
         idempotency_key=new.idempotency_key,
         request_hash=new.request_hash,
         schedule_run_id=new.schedule_run_id,
+        language=new.language,
         announced_at=_now(),
     )
     uow.session.add(email)

@@ -20,6 +20,7 @@ from shared.domain.leases import LeasedWork
 from shared.events import ExportFinished, ExportRequested
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import ExportJob
+from shared.languages import DEFAULT_LANGUAGE, Language
 from shared.states import EXPORT_JOB, FILE_KEEPING_EXPORT_STATES, ExportStatus, allowed_sources
 
 # A job waits `queued` and is rendered `running` under a lease.
@@ -45,6 +46,7 @@ class NewExport:
     params: dict[str, Any]
     idempotency_key: str | None = None
     schedule_run_id: uuid.UUID | None = None
+    language: Language = DEFAULT_LANGUAGE  # of the document's fixed labels
 
 
 def _now() -> datetime:
@@ -89,6 +91,7 @@ async def create_export_job(uow: UnitOfWork, new: NewExport) -> tuple[ExportJob,
         idempotency_key=new.idempotency_key,
         request_hash=fingerprint,
         schedule_run_id=new.schedule_run_id,
+        language=new.language,
         announced_at=_now(),
     )
     try:

@@ -176,6 +176,11 @@ class Settings(BaseSettings):
     schedules_max_per_tenant: int = Field(default=500, ge=1, le=1_000_000)
     schedule_min_interval_minutes: int = Field(default=15, ge=1, le=1440)
 
+    # Report email templates an admin saves: a subject fits one header line (998 characters
+    # with every name filled), a body is a letter, not a document.
+    email_template_subject_max_chars: int = Field(default=200, ge=20, le=500)
+    email_template_body_max_chars: int = Field(default=5000, ge=100, le=50_000)
+
     @field_validator("smtp_allowed_private_hosts")
     @classmethod
     def _host_list(cls, value: str) -> str:

@@ -76,7 +76,7 @@ async def test_export_then_import_round_trip(infra: Infrastructure, tenant_id: s
     bodies = [
         entry("Sharma Traders", to=["a@sharma.in", "b@sharma.in"], bcc=["audit@example.in"]),
         entry('Quote "Q" Traders, Pune', party_name=None, cc=[]),
-        entry("Ünicode Stores", party_name="Ü Group", to=["ü@example.in"]),
+        entry("Ünicode Stores", party_name="Ü Group", to=["ü@example.in"], language="mr"),
     ]
     async with gateway_client(infra) as client:
         for body in bodies:
@@ -99,15 +99,37 @@ async def test_export_then_import_round_trip(infra: Infrastructure, tenant_id: s
         {k: v for k, v in item.items() if k not in strip} for item in after.json()["items"]
     ] == [{k: v for k, v in item.items() if k not in strip} for item in before.json()["items"]]
     records = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
-    assert records[0] == HEADER.split(",")
-    assert records[1] == ['Quote "Q" Traders, Pune', "", "accounts@sharma.in", "", ""]
+    assert records[0] == [*HEADER.split(","), "language"]
+    assert records[1] == ['Quote "Q" Traders, Pune', "", "accounts@sharma.in", "", "", "en"]
     assert records[2] == [
         "Sharma Traders",
         "Sharma Group",
         "a@sharma.in;b@sharma.in",
         "owner@sharma.in",
         "audit@example.in",
+        "en",
     ]
+    assert records[3][-1] == "mr"
+
+
+async def test_import_reads_each_partys_language(infra: Infrastructure, tenant_id: str) -> None:
+    body = (
+        f"{HEADER},language\r\n"
+        "Sharma Traders,,a@sharma.in,,,mr\r\n"
+        "Gupta & Sons,,g@gupta.in,,,HI\r\n"
+        "Iyer Stores,,i@iyer.in,,,\r\n"
+        "Khan Traders,,k@khan.in,,,fr\r\n"
+    ).encode()
+    async with gateway_client(infra) as client:
+        report = (await post_csv(client, admin(infra, tenant_id), body)).json()
+    assert (report["created"], [r["row"] for r in report["rejected"]]) == (3, [5])
+    assert "language" in report["rejected"][0]["reason"]
+    rows = await stored(infra, tenant_id)
+    assert {key: row.language for key, row in rows.items()} == {
+        "sharma traders": "mr",
+        "gupta & sons": "hi",
+        "iyer stores": "en",  # blank: English
+    }
 
 
 @pytest.mark.skipif(not multipart_installed, reason="python-multipart is not installed")

@@ -108,9 +108,6 @@ class LedgerList(ReportDefinition[LedgerListParams, LedgerListSchedule, BaseMode
     def run_params(self, saved: Mapping[str, Any], local_day: date) -> dict[str, Any]:
         return {"as_of": local_day.isoformat()}
 
-    def email_texts(self, company: str, params: LedgerListParams) -> tuple[str, str]:
-        return f"Ledger list of {company}", "The ledger list."
-
     def file_name_parts(self, params: Mapping[str, Any]) -> tuple[object, ...]:
         return ("Ledgers", params.get("as_of"))
 

@@ -16,6 +16,7 @@ from api_gateway.account import routes as account
 from api_gateway.book_imports import routes as book_imports
 from api_gateway.books import routes as books
 from api_gateway.distribution_lists import routes as distribution_lists
+from api_gateway.email_templates import routes as email_templates
 from api_gateway.emails import routes as emails
 from api_gateway.exports import link_routes as file_links
 from api_gateway.exports import routes as exports
@@ -52,6 +53,7 @@ API_ROUTERS = (
     account.admin_router,
     book_imports.router,
     smtp_settings.router,
+    email_templates.router,
     schedules.router,
     tenants.router,
     books.router,

@@ -2,17 +2,18 @@
 
 The document itself (`DocumentHeader`, `Column`, `Row`) is defined with the reports in
 `shared.domain.reports.document`, re-exported here for the writers; a report definition produces a
-header and batches of rows, and the CSV, XLSX and PDF writers turn them into files. Writers
-are synchronous (xlsxwriter and reportlab are), so the render loop hands each batch to a
-worker thread and the event loop stays free.
+header and batches of rows, and the CSV, XLSX and PDF writers turn them into files. Amounts
+are formatted by `shared.domain.reports.amounts` (re-exported here), which the emails share.
+Writers are synchronous (xlsxwriter and reportlab are), so the render loop hands each batch to
+a worker thread and the event loop stays free.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
 
+from shared.domain.reports.amounts import dr_cr, indian_grouping
 from shared.domain.reports.document import (
     CellValue,
     Column,
@@ -48,27 +49,6 @@ class TabularWriter(Protocol):
     def write_rows(self, rows: list[Row]) -> None: ...
 
     def finish(self) -> None: ...
-
-
-def indian_grouping(amount: Decimal) -> str:
-    """12,34,567.89: the last three digits, then groups of two (lakh, crore)."""
-    sign = "-" if amount < 0 else ""
-    whole, _, fraction = f"{abs(amount):.2f}".partition(".")
-    if len(whole) > 3:
-        head, tail = whole[:-3], whole[-3:]
-        groups: list[str] = []
-        while len(head) > 2:
-            groups.insert(0, head[-2:])
-            head = head[:-2]
-        if head:
-            groups.insert(0, head)
-        whole = ",".join([*groups, tail])
-    return f"{sign}{whole}.{fraction}"
-
-
-def dr_cr(balance: Decimal) -> str:
-    """A balance as accountants write it: the amount in Indian grouping with Dr or Cr."""
-    return f"{indian_grouping(abs(balance))} {'Dr' if balance >= 0 else 'Cr'}"
 
 
 def rows_for_print(

@@ -46,6 +46,7 @@ async def _send(item: Claimed, deps: MailDeps) -> SendResult:
             config.sender,
             await deps.parts.get(attachment) if attachment else None,
             delivery.link if delivery else None,
+            item.timezone,
         )
     except (OSError, ValueError) as exc:
         # The file vanished (expired, cleaned up) or a stored value cannot go in a header:

@@ -41,8 +41,10 @@ from .deps import MailDeps
 
 log = logging.getLogger(__name__)
 
+DEFAULT_TIMEZONE = "Asia/Kolkata"  # the tenants table's default, for a tenant row gone
+
 _BATCH = (
-    select(Email, ExportJob, EmailSettings, Tenant.internal_domains)
+    select(Email, ExportJob, EmailSettings, Tenant.internal_domains, Tenant.timezone)
     .outerjoin(ExportJob, ExportJob.id == Email.export_job_id)
     .outerjoin(EmailSettings, EmailSettings.tenant_id == Email.tenant_id)
     .outerjoin(Tenant, Tenant.id == Email.tenant_id)
@@ -59,6 +61,7 @@ class Claimed:
     delivery: Delivery | None
     audit_id: uuid.UUID
     correlation_id: str
+    timezone: str  # the tenant's: a link's expiry is written in it
 
 
 @dataclass(frozen=True)
@@ -131,10 +134,11 @@ async def claim_batch(requests: Sequence[EmailRequested], deps: MailDeps) -> lis
     wanted = {request.email_id: request for request in requests}
     configs = _Configs(deps.box)
     sendable: dict[uuid.UUID, tuple[ExportJob | None, SmtpConfig]] = {}
+    zones: dict[uuid.UUID, str] = {}
     now = datetime.now(UTC)
     async with deps.uow() as uow:
         rows = (await uow.session.execute(_BATCH.where(Email.id.in_(wanted)))).all()
-        for email, job, stored, domains in rows:
+        for email, job, stored, domains, zone in rows:
             request = wanted[email.id]
             if email.tenant_id != request.tenant_id or email.status in FINAL_EMAIL_STATES:
                 continue
@@ -150,10 +154,14 @@ async def claim_batch(requests: Sequence[EmailRequested], deps: MailDeps) -> lis
                     await _settle(uow, email, refusal)
                 elif config is not None:
                     sendable[email.id] = (job, config)
+                    zones[email.id] = zone or DEFAULT_TIMEZONE
         lease = timedelta(seconds=deps.infra.settings.mail_lease_seconds)
         # Left out of the claim: sent meanwhile, leased by a live worker, or not yet due.
         claimed = await email_claims.claim_emails(uow, sendable, lease) if sendable else []
-        batch = [_with_audit(uow, email, *sendable[email.id], wanted, deps) for email in claimed]
+        batch = [
+            _with_audit(uow, email, *sendable[email.id], zones[email.id], wanted, deps)
+            for email in claimed
+        ]
         await uow.commit()
     return batch
 
@@ -163,6 +171,7 @@ def _with_audit(
     email: Email,
     job: ExportJob | None,
     config: SmtpConfig,
+    timezone: str,
     requests: dict[uuid.UUID, EmailRequested],
     deps: MailDeps,
 ) -> Claimed:
@@ -178,4 +187,4 @@ def _with_audit(
     )
     uow.session.add(audit)
     correlation_id = requests[email.id].correlation_id
-    return Claimed(email, job, config, delivery, audit.id, correlation_id)
+    return Claimed(email, job, config, delivery, audit.id, correlation_id, timezone)

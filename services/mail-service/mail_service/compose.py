@@ -21,7 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from shared.domain.file_names import ascii_file_name, safe_file_name
+from shared.domain.report_emails import finished_body, link_expiry_text
+from shared.domain.reports.labels import Labels, labels_for
 from shared.infra.db.models import Email
+from shared.languages import DEFAULT_LANGUAGE, Language
 
 from .headers import (
     WrittenHeader,
@@ -87,12 +90,35 @@ class Attachment:
     format: str
 
 
+MEGABYTE = 1024 * 1024
+
+
+def megabytes(size: int) -> str:
+    return f"{size / MEGABYTE:.1f}".rstrip("0").rstrip(".") + " MB"
+
+
+@dataclass(frozen=True)
+class LinkReason:
+    """Why a link rather than an attachment: the format's rule, or a file above the limit."""
+
+    format: str
+    file_size: int | None = None  # set with `limit`: the file was too large to attach
+    limit: int | None = None
+
+    def in_words(self, labels: Labels) -> str:
+        if self.file_size is not None and self.limit is not None:
+            return labels.link_reason_size.format(
+                size=megabytes(self.file_size), limit=megabytes(self.limit)
+            )
+        return labels.link_reason_format.format(format=self.format.upper())
+
+
 @dataclass(frozen=True)
 class Link:
     url: str
     file_name: str
     expires_at: datetime
-    reason: str  # why a link rather than an attachment, in plain words
+    reason: LinkReason
 
 
 def attachment_part(attachment: Attachment) -> EmailMessage:
@@ -151,9 +177,16 @@ def _held_bytes(file_size: int) -> int:
 
 
 def build_message(
-    email: Email, sender: Sender, attachment: EmailMessage | None = None, link: Link | None = None
+    email: Email,
+    sender: Sender,
+    attachment: EmailMessage | None = None,
+    link: Link | None = None,
+    timezone: str = "Asia/Kolkata",
 ) -> EmailMessage:
-    """The whole message; `attachment` is a part from `attachment_part` (or the cache)."""
+    """The whole message; `attachment` is a part from `attachment_part` (or the cache).
+
+    A report email (`email.language` set) has its body's `{link_expiry}` filled here, where
+    the link is made, in the tenant's `timezone`; the link's paragraph is in its language."""
     message = EmailMessage(policy=POLICY)
     message["From"] = _from_header(sender.from_email, sender.from_name)
     message["To"] = address_list_header("To", email.to_addresses)
@@ -164,18 +197,22 @@ def build_message(
     message["Subject"] = text_header("Subject", email.subject)
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = email.message_id
-    text = email.body.rstrip() + "\n"
-    body_html = "<br>\n".join(html.escape(line) for line in email.body.rstrip().splitlines())
+    language = Language(email.language or DEFAULT_LANGUAGE)
+    until = link_expiry_text(link.expires_at, timezone) if link is not None else None
+    body = finished_body(email.body, language, until) if email.language else email.body
+    text = body.rstrip() + "\n"
+    body_html = "<br>\n".join(html.escape(line) for line in body.rstrip().splitlines())
     if link is not None:
-        until = link.expires_at.strftime("%d %b %Y %H:%M UTC")
-        text += (
-            f"\nDownload {link.file_name}: {link.url}\n"
-            f"(The link works until {until}; {link.reason}.)\n"
-        )
-        body_html += (
-            f'<p>Download <a href="{html.escape(link.url)}">{html.escape(link.file_name)}</a>'
-            f"<br><small>The link works until {until}; {html.escape(link.reason)}.</small></p>"
-        )
+        labels = labels_for(language)
+        words = {"link_expiry": until or "", "reason": link.reason.in_words(labels)}
+        text += "\n" + labels.link_note.format(file_name=link.file_name, url=link.url, **words)
+        text += "\n"
+        # In HTML the file name is the link; the label's own words are escaped, then filled.
+        anchor = f'<a href="{html.escape(link.url)}">{html.escape(link.file_name)}</a>'
+        filled = {"file_name": anchor, "url": "", **{k: html.escape(v) for k, v in words.items()}}
+        first, _, rest = labels.link_note.partition("\n")
+        lead = html.escape(first.replace(": {url}", "")).format(**filled)
+        body_html += f"<p>{lead}<br><small>{html.escape(rest).format(**filled)}</small></p>"
     message.set_content(text)
     message.add_alternative(f"<html><body><p>{body_html}</p></body></html>", subtype="html")
     if attachment is not None:

@@ -15,10 +15,9 @@ from shared.infra.db.models import ExportJob
 from shared.infra.settings import Settings
 from shared.infra.storage import LocalStorage
 
-from .compose import Attachment, Link
+from .compose import Attachment, Link, LinkReason
 
 DEFAULT_DELIVERY = {"csv": "attach", "xlsx": "link", "pdf": "link"}
-MEGABYTE = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -38,10 +37,6 @@ class Delivery:
     link: Link | None = None
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / MEGABYTE:.1f}".rstrip("0").rstrip(".") + " MB"
-
-
 def choose_delivery(
     job: ExportJob, rule: DeliveryRule, storage: LocalStorage, settings: Settings
 ) -> Delivery:
@@ -52,12 +47,9 @@ def choose_delivery(
             "attachment", attachment=Attachment(storage.resolve(job.file_path), job.file_name, fmt)
         )
     if rule.mode_for(fmt) == "attach":
-        reason = (
-            f"the file is {_megabytes(job.file_size)}, above the "
-            f"{_megabytes(rule.max_attachment_bytes)} attachment limit"
-        )
+        reason = LinkReason(fmt, job.file_size, rule.max_attachment_bytes)
     else:
-        reason = f"{fmt.upper()} reports are sent as links"
+        reason = LinkReason(fmt)
     expires = datetime.now(UTC) + timedelta(days=rule.link_ttl_days)
     if job.expires_at is not None:
         expires = min(expires, job.expires_at)

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from shared.domain import emails, exports, schedules, tenants
+from shared.domain import emails, exports, report_emails, schedules, tenants
 from shared.domain.periods import PeriodError
 from shared.domain.reports import ReportParamError, report_named
 from shared.events import EmailFinished, ExportFinished, ScheduleRunDue
@@ -86,6 +86,10 @@ async def start_run(event: ScheduleRunDue, deps: SchedulerDeps) -> None:
             )
             await uow.commit()
             return
+        # A statement goes out in its party's language, the document's labels included.
+        language = await report_emails.recipient_language(
+            uow.session, schedule.tenant_id, report_named(schedule.report), params
+        )
         job, _ = await exports.create_export_job(
             uow,
             exports.NewExport(
@@ -95,6 +99,7 @@ async def start_run(event: ScheduleRunDue, deps: SchedulerDeps) -> None:
                 format=schedule.format,
                 params=params,
                 schedule_run_id=run.id,
+                language=language,
             ),
         )
         await schedules.transition_run(
@@ -149,14 +154,25 @@ async def _queue_email(
     except RunRecipientsError as exc:
         await _finish(uow, deps, run, schedule, RunStatus.FAILED, str(exc))
         return
+    # The schedule's own subject and message where it has them, else the tenant's template.
+    definition = report_named(schedule.report)
+    texts = await report_emails.report_email_texts(
+        uow.session,
+        schedule.tenant_id,
+        definition,
+        definition.params_model.model_validate(job.params),
+        job.language,
+        subject=schedule.subject,
+        message=schedule.message,
+    )
     email = emails.create_email(
         uow,
         emails.NewEmail(
             tenant_id=schedule.tenant_id,
             requested_by=schedule.owner,
             trigger="scheduled",
-            subject=schedule.subject or f"{schedule.name}: {job.file_name}",
-            body=schedule.message or f"Please find the scheduled report {schedule.name!r}.",
+            subject=texts.subject,
+            body=texts.body,
             to=recipients.to,
             cc=recipients.cc,
             bcc=recipients.bcc,
@@ -165,6 +181,7 @@ async def _queue_email(
             max_attempts=settings.mail_max_attempts,
             schedule_run_id=run.id,
             recipient_source=source,
+            language=texts.language,
         ),
         message_domain=await tenants.message_domain(uow.session, schedule.tenant_id),
     )

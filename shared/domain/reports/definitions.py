@@ -2,10 +2,10 @@
 
 Its parameters (the model, the checks that need the books, the defaults that need the tenant),
 its source (SQL and rows in the shape every writer draws, plus PostgreSQL's own CSV where it
-can write the file), how a schedule's saved parameters become a run's, who may receive it, its
-default email texts and its file name. The gateway, the renderers, the scheduler and the
-mail-service look a definition up in the registry (`registry.py`) and call it; none of them
-compares a report's name.
+can write the file), how a schedule's saved parameters become a run's, who may receive it, the
+placeholders its email templates may use and their values, and its file name. The gateway, the
+renderers, the scheduler and the mail-service look a definition up in the registry
+(`registry.py`) and call it; none of them compares a report's name.
 
 Errors a requester can act on are `ReportParamError`s naming the field, relative to the
 report's parameters (`from_date`, `ledger`); the caller adds its own prefix (`params.`).
@@ -26,6 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.domain.file_names import report_file_name
 from shared.domain.recipients import Recipients, external_addresses
 from shared.domain.reports.document import Column, ReportSource
+from shared.domain.reports.labels import Labels
+from shared.languages import Language
 
 FORMATS = frozenset({"csv", "xlsx", "pdf"})
 
@@ -92,6 +94,7 @@ class EmailRequest:
     distribution_list_id: uuid.UUID | None
     subject: str | None
     message: str | None
+    language: Language | None = None  # None: the recipient's (party directory), else English
 
 
 class ReportDefinition(ABC, Generic[P, S, E]):
@@ -104,6 +107,8 @@ class ReportDefinition(ABC, Generic[P, S, E]):
     columns: tuple[Column, ...]
     recipients: RecipientPolicy
     formats: frozenset[str] = FORMATS
+    # The placeholders the report's email templates may use (`{link_expiry}`: the body only).
+    email_placeholders: tuple[str, ...] = ("company", "link_expiry")
     # The body of `POST /reports/{name}/email` and its one-line description (None: no endpoint).
     email_body: type[E] | None = None
     email_description: str = ""
@@ -151,9 +156,17 @@ class ReportDefinition(ABC, Generic[P, S, E]):
         Raises shared.domain.periods.PeriodError or KeyError when the saved ones no longer
         make sense."""
 
-    @abstractmethod
-    def email_texts(self, company: str, params: P) -> tuple[str, str]:
-        """The default subject and message of a manual email."""
+    async def email_values(
+        self, conn: Any, tenant_id: str, company: str, params: P, labels: Labels
+    ) -> dict[str, str]:
+        """What the email's placeholders say (`email_placeholders`, but `{link_expiry}`, which
+        the mail-service fills), in the words of `labels`; read over a raw asyncpg
+        connection, as `open_source` reads. Only the company by default."""
+        return {"company": company}
+
+    def sample_email_values(self, company: str, labels: Labels) -> dict[str, str]:
+        """Made-up values for a template's preview, in the words of `labels`."""
+        return {"company": company}
 
     def email_request(self, body: E) -> EmailRequest:
         """The email endpoint's body split up; only reports with an `email_body` have one."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.domain.periods import PeriodError, resolve_period
+from shared.domain.reports.amounts import dr_cr
 from shared.domain.reports.definitions import (
     EmailRequest,
     ParamsContext,
@@ -23,6 +25,7 @@ from shared.domain.reports.definitions import (
 )
 from shared.domain.reports.document import ReportSource
 from shared.domain.reports.email_bodies import MAX_LIST, Address, EmailFormat
+from shared.domain.reports.labels import Labels
 from shared.domain.reports.ledger_source import (
     LEDGER_COLUMNS,
     canonical_ledger,
@@ -32,6 +35,10 @@ from shared.domain.reports.ledger_source import (
     ledger_source,
 )
 from shared.infra.db.models import Ledger
+from shared.languages import Language
+
+# The ledger's party as the books name it (the email's `{party}`; the ledger's name without one).
+_PARTY_NAME = "SELECT party_name FROM ledgers WHERE tenant_id = $1 AND name = $2"
 
 
 class LedgerParams(BaseModel):
@@ -68,6 +75,10 @@ class LedgerEmailCreate(BaseModel):
     bcc: list[Address] = Field(default_factory=list, max_length=MAX_LIST)
     subject: str | None = Field(default=None, max_length=300)
     message: str | None = Field(default=None, max_length=10_000)
+    language: Language | None = Field(
+        default=None,
+        description="The email's language; omit for the party's (its directory entry's).",
+    )
 
 
 async def resolve_ledger_name(session: AsyncSession, tenant_id: str, name: str) -> str | None:
@@ -87,6 +98,14 @@ class LedgerStatement(ReportDefinition[LedgerParams, LedgerScheduleParams, Ledge
     schedule_params_model = LedgerScheduleParams
     columns = LEDGER_COLUMNS
     recipients = RecipientPolicy(internal_only=False, directory_param="ledger")
+    email_placeholders = (
+        "company",
+        "party",
+        "ledger",
+        "period",
+        "closing_balance",
+        "link_expiry",
+    )
     email_body = LedgerEmailCreate
     email_description = (
         "Email a ledger statement; To is auto-filled from the party directory when omitted."
@@ -146,15 +165,40 @@ class LedgerStatement(ReportDefinition[LedgerParams, LedgerScheduleParams, Ledge
             "to_date": end.isoformat(),
         }
 
-    def email_texts(self, company: str, params: LedgerParams) -> tuple[str, str]:
-        ledger, start, end = params.ledger, dmy(params.from_date), dmy(params.to_date)
-        subject = f"Statement of account: {ledger}, {start} to {end}"
-        message = (
-            f"Dear Sir/Madam,\n\nPlease find the statement of your account ({ledger}) with "
-            f"{company} for the period {start} to {end}.\n\n"
-            f"Kindly let us know of any differences.\n\nRegards,\n{company}"
+    async def email_values(
+        self, conn: Any, tenant_id: str, company: str, params: LedgerParams, labels: Labels
+    ) -> dict[str, str]:
+        figures = await ledger_figures(
+            conn, tenant_id, params.ledger, params.from_date, params.to_date
         )
-        return subject, message
+        party = await conn.fetchval(_PARTY_NAME, tenant_id, params.ledger)
+        return self._values(company, params.ledger, party, figures.closing, params, labels)
+
+    def sample_email_values(self, company: str, labels: Labels) -> dict[str, str]:
+        sample = LedgerParams(
+            ledger="Arora Stores Pvt Ltd", from_date=date(2026, 4, 1), to_date=date(2026, 6, 30)
+        )
+        return self._values(
+            company, sample.ledger, "Arora Stores", Decimal("1234567.00"), sample, labels
+        )
+
+    def _values(
+        self,
+        company: str,
+        ledger: str,
+        party: str | None,
+        closing: Decimal,
+        params: LedgerParams,
+        labels: Labels,
+    ) -> dict[str, str]:
+        period = labels.period.format(start=dmy(params.from_date), end=dmy(params.to_date))
+        return {
+            "company": company,
+            "party": party or ledger,
+            "ledger": ledger,
+            "period": period,
+            "closing_balance": "\u20b9" + dr_cr(closing, labels.debit, labels.credit),
+        }
 
     def email_request(self, body: LedgerEmailCreate) -> EmailRequest:
         return EmailRequest(
@@ -166,6 +210,7 @@ class LedgerStatement(ReportDefinition[LedgerParams, LedgerScheduleParams, Ledge
             distribution_list_id=None,
             subject=body.subject,
             message=body.message,
+            language=body.language,
         )
 
     def file_name_parts(self, params: Mapping[str, Any]) -> tuple[object, ...]:

@@ -22,8 +22,10 @@ from shared.domain.reports.definitions import (
 )
 from shared.domain.reports.document import ReportSource
 from shared.domain.reports.email_bodies import MAX_LIST, Address, EmailFormat
+from shared.domain.reports.labels import Labels
 from shared.domain.reports.ledger_source import dmy
 from shared.domain.reports.outstanding_source import OUTSTANDING_COLUMNS, outstanding_source
+from shared.languages import Language
 
 
 class OutstandingParams(BaseModel):
@@ -54,6 +56,9 @@ class OutstandingEmailCreate(BaseModel):
     distribution_list_id: uuid.UUID | None = None
     subject: str | None = Field(default=None, max_length=300)
     message: str | None = Field(default=None, max_length=10_000)
+    language: Language = Field(
+        default=Language.EN, description="The language of the email (internal: English)."
+    )
 
 
 class OutstandingReport(
@@ -65,6 +70,7 @@ class OutstandingReport(
     schedule_params_model = OutstandingScheduleParams
     columns = OUTSTANDING_COLUMNS
     recipients = RecipientPolicy(internal_only=True)
+    email_placeholders = ("company", "kind", "as_of", "link_expiry")
     email_body = OutstandingEmailCreate
     email_description = (
         "Email the outstanding report to internal addresses only (typed or a distribution list)."
@@ -88,14 +94,18 @@ class OutstandingReport(
     def run_params(self, saved: Mapping[str, Any], local_day: date) -> dict[str, Any]:
         return {"as_of": local_day.isoformat(), "kind": saved["kind"]}
 
-    def email_texts(self, company: str, params: OutstandingParams) -> tuple[str, str]:
-        kind, as_of = params.kind, dmy(params.as_of)
-        subject = f"Outstanding {kind}s as of {as_of}"
-        message = (
-            f"Hello,\n\nThe outstanding {kind}s report of {company} as of {as_of}, with ageing, "
-            "is ready.\n\nThis report is for internal use only.\n\nRegards,\nLedgerPost"
+    async def email_values(
+        self, conn: Any, tenant_id: str, company: str, params: OutstandingParams, labels: Labels
+    ) -> dict[str, str]:
+        return self._values(company, params, labels)
+
+    def sample_email_values(self, company: str, labels: Labels) -> dict[str, str]:
+        return self._values(
+            company, OutstandingParams(as_of=date(2026, 12, 1), kind="receivable"), labels
         )
-        return subject, message
+
+    def _values(self, company: str, params: OutstandingParams, labels: Labels) -> dict[str, str]:
+        return {"company": company, "kind": labels.kind(params.kind), "as_of": dmy(params.as_of)}
 
     def email_request(self, body: OutstandingEmailCreate) -> EmailRequest:
         return EmailRequest(
@@ -107,6 +117,7 @@ class OutstandingReport(
             distribution_list_id=body.distribution_list_id,
             subject=body.subject,
             message=body.message,
+            language=body.language,
         )
 
     def file_name_parts(self, params: Mapping[str, Any]) -> tuple[object, ...]:

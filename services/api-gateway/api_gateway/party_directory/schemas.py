@@ -34,6 +34,7 @@ from shared.domain.addresses import InvalidAddressError, contains_header_unsafe,
 from shared.domain.csv_cells import neutralise_cell, restore_cell
 from shared.domain.party_directory import name_key
 from shared.infra.db.models import PartyEmail
+from shared.languages import Language
 
 # One email's recipients, to, cc and bcc together: more is a mailing list, not a party.
 MAX_ADDRESSES_PER_ENTRY = 50
@@ -77,6 +78,10 @@ class PartyEmailWrite(BaseModel):
     to: AddressList = Field(description="At least one address.")
     cc: AddressList = Field(default_factory=list)
     bcc: AddressList = Field(default_factory=list)
+    language: Language = Field(
+        default=Language.EN,
+        description="The party's language (en, mr, hi): its statements' emails and labels.",
+    )
 
     @field_validator("ledger_name")
     @classmethod
@@ -118,6 +123,7 @@ class PartyEmailPublic(RowPublic):
     to: list[str] = Field(validation_alias="to_addresses")
     cc: list[str] = Field(validation_alias="cc_addresses")
     bcc: list[str] = Field(validation_alias="bcc_addresses")
+    language: str
     created_at: datetime
     updated_at: datetime | None = Field(description="When last replaced; null until then.")
 
@@ -158,8 +164,10 @@ class LedgerOptionsPublic(BaseModel):
 
 
 # The CSV form, read by the import and written by the export: one entry per row, addresses
-# separated by ";" within a cell, the header naming all five columns (in any order).
-CSV_COLUMNS = ("ledger_name", "party_name", "to", "cc", "bcc")
+# separated by ";" within a cell, the header naming the columns in any order. `language` came
+# later: a file without it (written before) imports with English for every party.
+CSV_COLUMNS = ("ledger_name", "party_name", "to", "cc", "bcc", "language")
+OPTIONAL_CSV_COLUMNS = frozenset({"language"})
 ADDRESS_SEPARATOR = ";"
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 10_000
@@ -175,6 +183,7 @@ def csv_record(row: PartyEmail) -> list[str]:
             ADDRESS_SEPARATOR.join(addresses)
             for addresses in (row.to_addresses, row.cc_addresses, row.bcc_addresses)
         ),
+        row.language,
     ]
     return [neutralise_cell(cell) for cell in cells]
 
@@ -210,8 +219,10 @@ def read_csv_rows(text: str) -> Iterator[tuple[int, PartyEmailWrite | str]]:
 
 
 def _check_header(header: list[str]) -> None:
-    if sorted(header) != sorted(CSV_COLUMNS):
-        missing = [name for name in CSV_COLUMNS if name not in header]
+    required = [name for name in CSV_COLUMNS if name not in OPTIONAL_CSV_COLUMNS]
+    expected = [*required, *(name for name in OPTIONAL_CSV_COLUMNS if name in header)]
+    if sorted(header) != sorted(expected):
+        missing = [name for name in required if name not in header]
         unknown = sorted({name for name in header if name not in CSV_COLUMNS})
         repeated = sorted({name for name in header if header.count(name) > 1})
         problems = [
@@ -221,7 +232,8 @@ def _check_header(header: list[str]) -> None:
         ]
         raise field_error(
             "file",
-            f"the header must be {','.join(CSV_COLUMNS)} ({'; '.join(problems)})",
+            f"the header must be {','.join(CSV_COLUMNS)}, language optional "
+            f"({'; '.join(problems)})",
         )
 
 
@@ -232,6 +244,7 @@ def _check_row(values: dict[str, str]) -> PartyEmailWrite | str:
                 "ledger_name": values["ledger_name"],
                 "party_name": values["party_name"],
                 **{name: _split_addresses(values[name]) for name in ("to", "cc", "bcc")},
+                "language": values.get("language", "").strip().lower() or Language.EN,
             }
         )
     except ValidationError as exc:

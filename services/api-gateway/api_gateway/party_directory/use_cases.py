@@ -256,6 +256,7 @@ def _columns(body: PartyEmailWrite) -> dict[str, Any]:
         "to_addresses": body.to,
         "cc_addresses": body.cc,
         "bcc_addresses": body.bcc,
+        "language": body.language,
     }
 
 

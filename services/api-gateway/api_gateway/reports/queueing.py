@@ -20,6 +20,7 @@ from shared.domain import emails, exports, tenants
 from shared.domain.idempotency import request_fingerprint
 from shared.domain.party_directory import entry_for_ledger
 from shared.domain.recipients import RecipientError, Recipients, normalize_recipients
+from shared.domain.report_emails import ReportEmailTexts
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import Email
 from shared.infra.settings import Settings
@@ -35,8 +36,7 @@ class ReportEmail:
     params: dict[str, Any]
     recipients: Recipients
     recipient_source: str
-    subject: str
-    message: str
+    texts: ReportEmailTexts
 
 
 def accepted(email: Email) -> ReportEmailAccepted:
@@ -117,6 +117,7 @@ async def queue_report_email(
             report=request.report,
             format=request.format,
             params=request.params,
+            language=request.texts.language,
         ),
     )
     email = emails.create_email(
@@ -125,8 +126,8 @@ async def queue_report_email(
             tenant_id=principal.tenant_id,
             requested_by=principal.user_id,
             trigger="manual",
-            subject=request.subject,
-            body=request.message,
+            subject=request.texts.subject,
+            body=request.texts.body,
             to=request.recipients.to,
             cc=request.recipients.cc,
             bcc=request.recipients.bcc,
@@ -135,6 +136,7 @@ async def queue_report_email(
             idempotency_key=idempotency_key,
             request_hash=request_fingerprint(body),
             recipient_source=request.recipient_source,
+            language=request.texts.language,
         ),
         message_domain=await tenants.message_domain(uow.session, principal.tenant_id),
     )

@@ -2,7 +2,8 @@
 
 The report's parameters are checked and resolved as an export's are; the recipients follow its
 recipient policy (the party directory may fill To; internal-only reports refuse any outside
-address, typed or listed, and the refusal is audited); the texts default to the report's own.
+address, typed or listed, and the refusal is audited); what is not typed of the subject and
+message comes from the tenant's email template, in the party's language (`report_emails`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from api_gateway.reports.queueing import (
     queue_report_email,
     replayed,
 )
-from shared.domain import tenants
+from shared.domain import report_emails, tenants
 from shared.domain.addresses import contains_header_unsafe, not_internal_hint
 from shared.domain.recipients import Recipients
 from shared.domain.reports import AnyReport, EmailRequest, ReportParamError
@@ -32,13 +33,6 @@ from shared.infra.db.models import DistributionList, Email, EmailAudit
 from shared.infra.settings import Settings
 from shared.infra.tokens import Principal
 from shared.states import AuditStatus
-
-
-def _texts(subject: str | None, message: str | None, defaults: tuple[str, str]) -> tuple[str, str]:
-    subject = subject or defaults[0]
-    if contains_header_unsafe(subject):
-        raise field_error("subject", "line breaks and control characters are not allowed")
-    return subject, message or defaults[1]
 
 
 async def send_report_email(
@@ -72,9 +66,19 @@ async def send_report_email(
     elif not to:
         raise field_error("to", "no recipient: type an address")
     recipients = checked_recipients(to, cc, bcc, settings)
-    company = await tenants.company_name(uow.session, principal.tenant_id)
-    subject, message = _texts(
-        request.subject, request.message, definition.email_texts(company, params)
+    if request.subject and contains_header_unsafe(request.subject):
+        raise field_error("subject", "line breaks and control characters are not allowed")
+    language = request.language or await report_emails.recipient_language(
+        uow.session, principal.tenant_id, definition, params.model_dump()
+    )
+    texts = await report_emails.report_email_texts(
+        uow.session,
+        principal.tenant_id,
+        definition,
+        params,
+        language,
+        subject=request.subject,
+        message=request.message,
     )
     email = await queue_report_email(
         uow,
@@ -85,8 +89,7 @@ async def send_report_email(
             params=params.model_dump(mode="json"),
             recipients=recipients,
             recipient_source=source,
-            subject=subject,
-            message=message,
+            texts=texts,
         ),
         idempotency_key=idempotency_key,
         body=raw,

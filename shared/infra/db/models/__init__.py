@@ -4,7 +4,7 @@ from shared.infra.db.models.accounting import Bill, BooksChange, Ledger, LedgerE
 from shared.infra.db.models.base import Base
 from shared.infra.db.models.exports import ExportJob
 from shared.infra.db.models.imports import BookImport
-from shared.infra.db.models.mail import Email, EmailAudit
+from shared.infra.db.models.mail import Email, EmailAudit, EmailTemplate
 from shared.infra.db.models.outbox import OutboxMessage
 from shared.infra.db.models.schedules import ReportSchedule, ScheduleRun
 from shared.infra.db.models.tenancy import DistributionList, EmailSettings, PartyEmail, Tenant
@@ -18,6 +18,7 @@ __all__ = [
     "Email",
     "EmailAudit",
     "EmailSettings",
+    "EmailTemplate",
     "ExportJob",
     "Ledger",
     "LedgerEntry",

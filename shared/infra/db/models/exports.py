@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.infra.db.models.base import Base, CreatedAt, StatusColumn, TenantId, Timestamp, UuidPk
+from shared.languages import Language
 from shared.states import ExportStatus
 
 
@@ -53,6 +54,10 @@ class ExportJob(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     request_hash: Mapped[str | None] = mapped_column(String(64))
     schedule_run_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    # The language of the document's fixed labels (a statement to a Marathi party: Marathi).
+    language: Mapped[Language] = mapped_column(
+        StatusColumn(Language), server_default=Language.EN.value
+    )
     created_at: Mapped[CreatedAt]
     started_at: Mapped[Timestamp]
     finished_at: Mapped[Timestamp]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.infra.db.models.base import Base, CreatedAt, StatusColumn, TenantId, Timestamp, UuidPk
+from shared.languages import Language
 from shared.states import AuditStatus, EmailStatus
 
 
@@ -61,6 +62,10 @@ class Email(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     request_hash: Mapped[str | None] = mapped_column(String(64))
     schedule_run_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    # A report email's language; set, the body is a template whose only placeholder left is
+    # `{link_expiry}`, which the mail-service fills when it makes the link
+    # (shared.domain.report_emails). Null for other emails (tests, failure notices).
+    language: Mapped[Language | None] = mapped_column(StatusColumn(Language))
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[Timestamp]
     sent_at: Mapped[datetime | None]
@@ -98,3 +103,18 @@ class EmailAudit(Base):
     duration_ms: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[CreatedAt]
     finished_at: Mapped[Timestamp]
+
+
+class EmailTemplate(Base):
+    """A tenant's own subject and body for one report in one language; without a row the
+    default of `shared.domain.report_emails.defaults` applies."""
+
+    __tablename__ = "email_templates"
+
+    tenant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    report: Mapped[str] = mapped_column(String(32), primary_key=True)
+    language: Mapped[Language] = mapped_column(StatusColumn(Language), primary_key=True)
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())

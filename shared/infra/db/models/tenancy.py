@@ -9,7 +9,15 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, func, 
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.infra.db.models.base import Base, CreatedAt, TenantId, Timestamp, UuidPk
+from shared.infra.db.models.base import (
+    Base,
+    CreatedAt,
+    StatusColumn,
+    TenantId,
+    Timestamp,
+    UuidPk,
+)
+from shared.languages import Language
 
 
 class Tenant(Base):
@@ -81,6 +89,10 @@ class PartyEmail(Base):
     to_addresses: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     cc_addresses: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     bcc_addresses: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    # The party's language: its statements' emails and documents are written in it.
+    language: Mapped[Language] = mapped_column(
+        StatusColumn(Language), server_default=Language.EN.value
+    )
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[Timestamp]
 

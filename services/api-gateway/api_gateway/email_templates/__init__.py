@@ -1,0 +1,1 @@
+"""Admins edit the report email templates: per report and language, a subject and a body."""
