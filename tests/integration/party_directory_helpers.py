@@ -16,7 +16,8 @@ LOOKUP = f"{ENTRIES}/lookup"
 IMPORT = f"{ENTRIES}/import"
 EXPORT = f"{ENTRIES}/export"
 LEDGERS = "/api/v1/ledgers"
-HEADER = "ledger_name,party_name,to,cc,bcc"
+HEADER = "ledger_name,party_name,to,cc,bcc"  # what an import needs (language may be left out)
+EXPORT_HEADER = f"{HEADER},language"
 
 
 def admin(infra: Infrastructure, tenant_id: str) -> dict[str, str]:

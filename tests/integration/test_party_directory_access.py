@@ -9,7 +9,7 @@ from .gateway import gateway_client
 from .party_directory_helpers import (
     ENTRIES,
     EXPORT,
-    HEADER,
+    EXPORT_HEADER,
     IMPORT,
     LEDGERS,
     LOOKUP,
@@ -69,7 +69,7 @@ async def test_another_tenant_sees_nothing(infra: Infrastructure, tenant_id: str
         )
         assert (await client.get(ENTRIES, headers=theirs)).json()["items"] == []
         exported = await client.get(EXPORT, headers=theirs)
-        assert exported.content.decode("utf-8-sig").strip() == HEADER
+        assert exported.content.decode("utf-8-sig").strip() == EXPORT_HEADER
         assert (await client.get(LEDGERS, headers=theirs)).json()["items"] == []
 
         # The same ledger name is free in another tenant, and importing there touches only it.
