@@ -25,6 +25,7 @@ from shared.domain.report_emails.store import BODY_ONLY, LINK_EXPIRY, tenant_tem
 from shared.domain.report_emails.templates import as_template, render
 from shared.domain.reports import AnyReport
 from shared.domain.reports.labels import labels_for
+from shared.infra.db.driver_queries import SessionQueries
 from shared.languages import DEFAULT_LANGUAGE, Language
 
 SUBJECT_MAX = 998  # the subject column; a template full of long names is cut, not refused
@@ -78,9 +79,8 @@ async def email_values(
     """The values of the report's placeholders (but `{link_expiry}`) for `params`, read from
     the books in the session's transaction, in the words of `language`."""
     company = await tenants.company_name(session, tenant_id)
-    raw: Any = await (await session.connection()).get_raw_connection()
-    labels = labels_for(language)
-    return await definition.email_values(raw.driver_connection, tenant_id, company, params, labels)
+    queries = SessionQueries(session)
+    return await definition.email_values(queries, tenant_id, company, params, labels_for(language))
 
 
 def link_expiry_text(expires_at: datetime, timezone: str) -> str:

@@ -160,8 +160,9 @@ class ReportDefinition(ABC, Generic[P, S, E]):
         self, conn: Any, tenant_id: str, company: str, params: P, labels: Labels
     ) -> dict[str, str]:
         """What the email's placeholders say (`email_placeholders`, but `{link_expiry}`, which
-        the mail-service fills), in the words of `labels`; read over a raw asyncpg
-        connection, as `open_source` reads. Only the company by default."""
+        the mail-service fills), in the words of `labels`. `conn` offers asyncpg's `fetchval`
+        and `fetchrow` (`$1` parameters), in the caller's transaction. Only the company by
+        default."""
         return {"company": company}
 
     def sample_email_values(self, company: str, labels: Labels) -> dict[str, str]:
