@@ -3,10 +3,13 @@ in the tenant's time, typed texts stay as typed, schedules use the templates too
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import openpyxl
 from export_service.bootstrap import build_worker as build_export_worker
 from scheduler_service.ticker import tick
 from sqlalchemy import select
@@ -159,3 +162,40 @@ async def test_a_scheduled_statement_uses_the_template_not_the_file_name(
     [received] = await sink.wait_for_messages(1)
     assert received.message["Subject"] == f"खाते उतारा: {PARTY}, 01-04-2026 ते 30-04-2026"
     assert "अखेरची शिल्लक ₹3,500.00 नावे आहे." in _text(received.message)
+
+
+async def test_a_marathi_partys_documents_carry_marathi_labels(
+    infra: Infrastructure, tenant_id: str, pump: Pump, smtp_sinks: SinkFactory
+) -> None:
+    sink = await smtp_sinks("plain")
+    infra = mail_infra(infra, sink)
+    attach = {"csv": "attach", "xlsx": "attach", "pdf": "attach"}
+    await configure_smtp(infra, tenant_id, sink, delivery=attach)
+    await create_ledger(infra.uow(), tenant_id, PARTY, Decimal("0"), entries=ENTRIES)
+    await _party(infra, tenant_id, "mr")
+    user = auth_header(token_for(infra.settings, tenant_id))
+    async with gateway_client(infra) as client:
+        for fmt in ("csv", "xlsx"):
+            response = await client.post(
+                LEDGER_SEND,
+                json={"ledger": PARTY, **PERIOD, "format": fmt, "subject": fmt},
+                headers=user,
+            )
+            assert response.status_code == 202, response.text
+
+    await pump(build_export_worker(infra)[0].consumer(), mail_worker(infra)[0])
+
+    files = {
+        m.message["Subject"]: next(m.message.iter_attachments()).get_payload(decode=True)
+        for m in await sink.wait_for_messages(2)
+    }
+    rows = list(csv.reader(io.StringIO(files["csv"].decode("utf-8-sig"))))
+    assert rows[0][:4] == ["दिनांक", "व्हाउचर_प्रकार", "व्हाउचर_क्र.", "तपशील"]
+    assert rows[1][1] == "आरंभीची शिल्लक"
+    assert [row[1] for row in rows[-2:]] == ["कालावधीची एकूण रक्कम", "अखेरची शिल्लक"]
+    sheet = openpyxl.load_workbook(io.BytesIO(files["xlsx"])).active
+    assert sheet is not None
+    cells = {str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value}
+    assert {"खाते उतारा", f"खाते: {PARTY}", "कालावधी: 01-04-2025 ते 30-06-2025"} <= cells
+    assert {"दिनांक", "नावे", "जमा", "शिल्लक", "आरंभीची शिल्लक", "अखेरची शिल्लक"} <= cells
+    assert sheet.oddFooter.center.text == "&N पैकी पृष्ठ &P"

@@ -32,6 +32,7 @@ from shared.domain.reports import (
     register,
     unregister,
 )
+from shared.domain.reports.labels import Labels
 from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 from tests.factories import auth_header, create_ledger, token_for
@@ -78,7 +79,7 @@ class LedgerList(ReportDefinition[LedgerListParams, LedgerListSchedule, BaseMode
     recipients = RecipientPolicy(internal_only=False)
 
     async def open_source(
-        self, conn: Any, tenant_id: str, company: str, params: LedgerListParams
+        self, conn: Any, tenant_id: str, company: str, params: LedgerListParams, labels: Labels
     ) -> ReportSource:
         count, total = await conn.fetchrow(_TOTAL, tenant_id, params.as_of)
         header = DocumentHeader(

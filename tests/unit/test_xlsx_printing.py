@@ -9,9 +9,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from export_service.document import Column, DocumentHeader, Row, rows_for_print
-from export_service.xlsx import PAGE_FOOTER, XlsxReportWriter, page_header
+from export_service.xlsx import XlsxReportWriter, page_footer, page_header
 from openpyxl import load_workbook
 
+from shared.domain.reports.labels import ENGLISH, MARATHI
 from tests.unit.test_xlsx_writer import HEADER_ROW, header, ledger_rows, write
 
 PARTY_COLUMNS = (
@@ -37,7 +38,8 @@ def test_every_sheet_prints_with_header_footer_and_titles(tmp_path: Path) -> Non
         assert ws.page_setup.paperSize == 9  # A4
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0)
-    assert PAGE_FOOTER == "&CPage &P of &N"
+    assert page_footer(ENGLISH) == "&CPage &P of &N"
+    assert page_footer(MARATHI) == "&C&N पैकी पृष्ठ &P"
 
 
 def test_ampersands_are_escaped_and_long_names_clipped_to_excels_limit() -> None:

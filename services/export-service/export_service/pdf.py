@@ -214,7 +214,7 @@ class PdfReportWriter:
         y -= 12
         c.setFont(FONT, 8)
         stamp = h.generated_at.strftime("%d-%m-%Y %H:%M %Z").strip()
-        c.drawString(MARGIN, y, f"Generated {stamp}")
+        c.drawString(MARGIN, y, h.labels.generated.format(when=stamp))
 
     def _start_table(self, header_y: float, capacity: int) -> None:
         c, size = self._canvas, self._size
@@ -282,9 +282,8 @@ class PdfReportWriter:
         c.setFont(FONT, 7)
         c.setFillGray(0.35)
         c.drawString(MARGIN, MARGIN - 14, f"{h.company} \u2014 {h.title}")
-        c.drawRightString(
-            PAGE_WIDTH - MARGIN, MARGIN - 14, f"Page {self._page} of {self._layout.pages}"
-        )
+        page = h.labels.page_of.format(page=self._page, pages=self._layout.pages)
+        c.drawRightString(PAGE_WIDTH - MARGIN, MARGIN - 14, page)
         c.showPage()
 
     def _deflate_last_page(self, _page_number: int) -> None:

@@ -23,6 +23,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.domain.reports import ReportParamError, ReportSource, report_named
+from shared.domain.reports.labels import labels_for
 from shared.infra.db.models import ExportJob
 from shared.infra.runtime import Infrastructure
 from shared.infra.storage import LocalStorage, StoredFile
@@ -106,7 +107,8 @@ async def _render(infra: Infrastructure, storage: LocalStorage, job: ExportJob) 
         if tenant is None:
             raise RenderError("the tenant no longer exists")
         letterhead = _letterhead(tenant)
-        source = await report.open_source(conn, job.tenant_id, letterhead.name, params)
+        labels = labels_for(job.language)  # a statement to a Marathi party: Marathi labels
+        source = await report.open_source(conn, job.tenant_id, letterhead.name, params, labels)
         source = replace(source, header=replace(source.header, letterhead=letterhead))
         if job.format == "csv":
             stored, rows = await _render_csv(conn, job.tenant_id, source, storage, key, progress)

@@ -49,6 +49,8 @@ from typing import Any
 
 import xlsxwriter
 
+from shared.domain.reports.labels import Labels
+
 from .document import DocumentHeader, Row, rows_for_print
 from .xlsx_letterhead import letterhead_cells, letterhead_formats
 
@@ -87,7 +89,12 @@ _CRORE = 9_999_999.995
 _HUNDRED_CRORE = 999_999_999.995
 # Excel refuses (and xlsxwriter drops, with a warning) a page header or footer longer than this.
 _HEADER_FOOTER_MAX = 255
-PAGE_FOOTER = "&CPage &P of &N"
+
+
+def page_footer(labels: Labels) -> str:
+    """The printed footer, centred: "Page N of M" in the document's language (Excel's
+    `&P` and `&N` count the pages when printed)."""
+    return "&C" + labels.page_of.format(page="&P", pages="&N")
 
 
 def indian_number_format(groups: int) -> str:
@@ -222,7 +229,7 @@ class XlsxReportWriter:
         ws.set_landscape()
         ws.fit_to_pages(1, 0)  # one page wide, as many pages down as the rows need
         ws.set_header(self._page_header)
-        ws.set_footer(PAGE_FOOTER)
+        ws.set_footer(page_footer(self._header.labels))
         self._next_row = head + 1
 
     def write_rows(self, rows: list[Row]) -> None:

@@ -143,8 +143,12 @@ class ReportDefinition(ABC, Generic[P, S, E]):
         return await self.resolved(params, ctx)
 
     @abstractmethod
-    async def open_source(self, conn: Any, tenant_id: str, company: str, params: P) -> ReportSource:
-        """The document over a raw asyncpg connection; rows stream in batches when iterated."""
+    async def open_source(
+        self, conn: Any, tenant_id: str, company: str, params: P, labels: Labels
+    ) -> ReportSource:
+        """The document over a raw asyncpg connection; rows stream in batches when iterated.
+        Its fixed words (title, column titles, balance lines) are in `labels`' language where
+        the report has them in it (English otherwise)."""
 
     @abstractmethod
     async def schedule_params(self, saved: S, ctx: ParamsContext) -> dict[str, Any]:

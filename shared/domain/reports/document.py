@@ -13,6 +13,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
+from shared.domain.reports.labels import ENGLISH, Labels
+
 # text: plain string; date: a `date`; money: a non-negative or signed `Decimal` amount;
 # balance: a signed `Decimal` shown as an absolute amount with Dr (>= 0) or Cr (< 0);
 # integer: an `int` (days overdue).
@@ -95,6 +97,9 @@ class DocumentHeader:
     # from the tenant's profile; the party's block, set by a report about one party.
     letterhead: Letterhead | None = None
     party: PartyDetails | None = None
+    # The language of the writers' own words ("Page N of M", "Generated ..."); the source
+    # wrote the title, lines, column titles and balance rows in it already.
+    labels: Labels = ENGLISH
 
 
 @dataclass(frozen=True)

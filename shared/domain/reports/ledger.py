@@ -126,7 +126,7 @@ class LedgerStatement(ReportDefinition[LedgerParams, LedgerScheduleParams, Ledge
         return params.model_copy(update={"ledger": canonical})
 
     async def open_source(
-        self, conn: Any, tenant_id: str, company: str, params: LedgerParams
+        self, conn: Any, tenant_id: str, company: str, params: LedgerParams, labels: Labels
     ) -> ReportSource:
         ledger = await canonical_ledger(conn, tenant_id, params.ledger)
         if ledger is None:
@@ -134,7 +134,9 @@ class LedgerStatement(ReportDefinition[LedgerParams, LedgerScheduleParams, Ledge
         figures = await ledger_figures(conn, tenant_id, ledger, params.from_date, params.to_date)
         file_params = {**params.model_dump(mode="json"), "ledger": ledger}
         party = await ledger_party(conn, tenant_id, ledger)
-        return ledger_source(conn, tenant_id, company, figures, file_params, party=party)
+        return ledger_source(
+            conn, tenant_id, company, figures, file_params, party=party, labels=labels
+        )
 
     async def schedule_params(
         self, saved: LedgerScheduleParams, ctx: ParamsContext

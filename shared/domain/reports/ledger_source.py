@@ -8,7 +8,7 @@ entries query is also the CSV fast path's: PostgreSQL writes those rows as CSV i
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -22,6 +22,7 @@ from shared.domain.reports.document import (
     ReportSource,
     Row,
 )
+from shared.domain.reports.labels import ENGLISH, Labels
 
 BATCH_ROWS = 5000
 
@@ -121,40 +122,51 @@ def ledger_source(
     file_params: dict[str, Any],
     *,
     party: PartyDetails | None = None,
+    labels: Labels = ENGLISH,
 ) -> ReportSource:
+    """The statement, its fixed words (title, lines, column titles, balance rows) in
+    `labels`' language; names, narrations and amounts as the books have them."""
     f = figures
+    start, end = dmy(f.from_date), dmy(f.to_date)
     header = DocumentHeader(
-        title="Ledger Statement",
+        title=labels.ledger_title,
         company=company,
-        lines=(f"Ledger: {f.ledger}", f"Period: {dmy(f.from_date)} to {dmy(f.to_date)}"),
-        columns=LEDGER_COLUMNS,
+        lines=(
+            labels.ledger_line.format(ledger=f.ledger),
+            labels.period_line.format(start=start, end=end),
+        ),
+        columns=tuple(replace(c, title=labels.column(c.title)) for c in LEDGER_COLUMNS),
         total_rows=f.entries + 3,  # opening, entries, period total, closing
         generated_at=datetime.now(UTC),
         party=party,
+        labels=labels,
     )
     copy = CsvCopy(
-        before=(_opening(f),),
+        before=(_opening(f, labels),),
         query=LEDGER_ENTRIES_CSV,
         args=(tenant_id, f.ledger, f.from_date, f.to_date, f.opening),
-        after=_closing(f),
+        after=_closing(f, labels),
     )
-    rows = _ledger_rows(conn, tenant_id, f)
+    rows = _ledger_rows(conn, tenant_id, f, labels)
     return ReportSource(header, f.entries, rows, file_params, csv_copy=copy)
 
 
-def _opening(f: LedgerFigures) -> Row:
-    return Row((f.from_date, "Opening Balance", None, None, None, None, f.opening), "opening")
+def _opening(f: LedgerFigures, labels: Labels) -> Row:
+    opening = labels.opening_balance
+    return Row((f.from_date, opening, None, None, None, None, f.opening), "opening")
 
 
-def _closing(f: LedgerFigures) -> tuple[Row, ...]:
+def _closing(f: LedgerFigures, labels: Labels) -> tuple[Row, ...]:
     return (
-        Row((f.to_date, "Period Total", None, None, f.debit, f.credit, None), "total"),
-        Row((f.to_date, "Closing Balance", None, None, None, None, f.closing), "closing"),
+        Row((f.to_date, labels.period_total, None, None, f.debit, f.credit, None), "total"),
+        Row((f.to_date, labels.closing_balance, None, None, None, None, f.closing), "closing"),
     )
 
 
-async def _ledger_rows(conn: Any, tenant_id: str, f: LedgerFigures) -> AsyncIterator[list[Row]]:
-    yield [_opening(f)]
+async def _ledger_rows(
+    conn: Any, tenant_id: str, f: LedgerFigures, labels: Labels
+) -> AsyncIterator[list[Row]]:
+    yield [_opening(f, labels)]
     async with conn.transaction():  # server-side cursors live inside a transaction
         cursor = conn.cursor(
             LEDGER_ENTRIES,
@@ -173,4 +185,4 @@ async def _ledger_rows(conn: Any, tenant_id: str, f: LedgerFigures) -> AsyncIter
                 batch = []
         if batch:
             yield batch
-    yield list(_closing(f))
+    yield list(_closing(f, labels))

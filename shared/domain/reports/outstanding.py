@@ -82,8 +82,9 @@ class OutstandingReport(
         return dict(raw)
 
     async def open_source(
-        self, conn: Any, tenant_id: str, company: str, params: OutstandingParams
+        self, conn: Any, tenant_id: str, company: str, params: OutstandingParams, labels: Labels
     ) -> ReportSource:
+        # Internal: its document stays in English whatever the email's language.
         return await outstanding_source(conn, tenant_id, company, params.kind, params.as_of)
 
     async def schedule_params(
