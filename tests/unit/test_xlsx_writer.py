@@ -27,7 +27,8 @@ COLUMNS = (
     Column("Days", "integer", 5),
 )
 LINES = ("Ledger: Sharma Traders", "Period: 01-04-2025 to 31-03-2026")
-HEADER_ROW = 3 + len(LINES) + 1  # 1-based: company, title, lines, blank, then the header
+# 1-based: company, title, lines, "Generated ...", then the header
+HEADER_ROW = 3 + len(LINES) + 1
 
 
 def header(lines: tuple[str, ...] = LINES, total_rows: int = 0) -> DocumentHeader:
@@ -78,7 +79,10 @@ def test_title_rows_and_a_bold_frozen_header(tmp_path: Path) -> None:
     assert ws["A1"].font.b and ws["A1"].font.sz > 11
     assert ws["A2"].value == "Ledger statement"
     assert [ws.cell(3 + i, 1).value for i in range(len(LINES))] == list(LINES)
-    assert all(c.value is None for c in ws[HEADER_ROW - 1])
+    # The writer prints the moment in the zone it carries (render puts it in the tenant's).
+    stamp_row = [c.value for c in ws[HEADER_ROW - 1]]
+    assert stamp_row[0] == "Generated 02-04-2026 10:30 UTC"
+    assert all(value is None for value in stamp_row[1:])
     head = ws[HEADER_ROW]
     assert [c.value for c in head] == [c.title for c in COLUMNS]
     assert all(c.font.b for c in head)

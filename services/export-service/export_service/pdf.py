@@ -37,6 +37,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
+from shared.domain.local_time import stamp
+
 from .document import Column, DocumentHeader, Row, dr_cr, indian_grouping, rows_for_print
 from .pdf_letterhead import draw_letterhead, letterhead_block
 
@@ -213,8 +215,7 @@ class PdfReportWriter:
             c.drawString(MARGIN, y, line)
         y -= 12
         c.setFont(FONT, 8)
-        stamp = h.generated_at.strftime("%d-%m-%Y %H:%M %Z").strip()
-        c.drawString(MARGIN, y, h.labels.generated.format(when=stamp))
+        c.drawString(MARGIN, y, h.labels.generated.format(when=stamp(h.generated_at)))
 
     def _start_table(self, header_y: float, capacity: int) -> None:
         c, size = self._canvas, self._size

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared.domain.local_time import local_moment
 from shared.domain.reports import ReportParamError, ReportSource, report_named
 from shared.domain.reports.labels import labels_for
 from shared.infra.db.models import ExportJob
@@ -110,6 +111,7 @@ async def _render(infra: Infrastructure, storage: LocalStorage, job: ExportJob) 
         labels = labels_for(job.language)  # a statement to a Marathi party: Marathi labels
         source = await report.open_source(conn, job.tenant_id, letterhead.name, params, labels)
         source = replace(source, header=replace(source.header, letterhead=letterhead))
+        source = in_tenant_time(source, tenant["timezone"])
         if job.format == "csv":
             stored, rows = await _render_csv(conn, job.tenant_id, source, storage, key, progress)
         else:
@@ -122,7 +124,8 @@ async def _render(infra: Infrastructure, storage: LocalStorage, job: ExportJob) 
 
 
 _TENANT_PROFILE = (
-    "SELECT name, legal_name, address, gstin, pan, phone, email FROM tenants WHERE id = $1"
+    "SELECT name, legal_name, address, gstin, pan, phone, email, timezone FROM tenants"
+    " WHERE id = $1"
 )
 
 
@@ -154,6 +157,13 @@ async def _render_csv(
         columns = source.header.columns
         await copy_csv(conn, out, columns, source.csv_copy, progress, byte_order_mark)
     return storage.stored(key, out), source.data_rows
+
+
+def in_tenant_time(source: ReportSource, timezone: str) -> ReportSource:
+    """The source with its `generated_at` in the tenant's zone: every writer prints the
+    moment it carries (`shared.domain.local_time.stamp`), so the document reads IST."""
+    generated_at = local_moment(source.header.generated_at, timezone)
+    return replace(source, header=replace(source.header, generated_at=generated_at))
 
 
 def _check_pdf_size(fmt: str, rows: int, limit: int) -> None:

@@ -49,6 +49,7 @@ from typing import Any
 
 import xlsxwriter
 
+from shared.domain.local_time import stamp
 from shared.domain.reports.labels import Labels
 
 from .document import DocumentHeader, Row, rows_for_print
@@ -220,7 +221,10 @@ class XlsxReportWriter:
         self._write_text(title_row, 0, header.title, self._title_fmt)
         for r, line in enumerate(header.lines, start=title_row + 1):
             self._write_text(r, 0, line, None)
+        # In the row left blank above the table, as the PDF prints it (the tenant's time).
         head = self._header_row
+        generated = header.labels.generated.format(when=stamp(header.generated_at))
+        self._write_text(head - 1, 0, generated, None)
         for c, column in enumerate(header.columns):
             self._write_text(head, c, column.title, self._head_fmts[c])
         ws.freeze_panes(head + 1, 0)

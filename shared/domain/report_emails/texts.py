@@ -15,11 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.domain import tenants
+from shared.domain.local_time import local_stamp
 from shared.domain.party_directory import entry_for_ledger
 from shared.domain.report_emails.store import BODY_ONLY, LINK_EXPIRY, tenant_template
 from shared.domain.report_emails.templates import as_template, render
@@ -86,7 +86,7 @@ async def email_values(
 def link_expiry_text(expires_at: datetime, timezone: str) -> str:
     """When a link stops working, in the tenant's time with its abbreviation:
     `12-12-2026 18:30 IST`."""
-    return expires_at.astimezone(ZoneInfo(timezone)).strftime("%d-%m-%Y %H:%M %Z")
+    return local_stamp(expires_at, timezone)
 
 
 def finished_body(body: str, language: Language, link_expiry: str | None) -> str:
