@@ -70,6 +70,7 @@ _PURE_CONSONANTS = {
 }  # fmt: skip
 _EXTRA_CONSONANTS = {0x09F0: "r", 0x09F1: "w", 0x0B71: "w", 0x0C58: "t", 0x0C59: "dz"}
 _EXTRA_TEXT = {0x0950: "om", 0x0964: ".", 0x0965: ".", 0x0970: "."}
+_JOINERS = frozenset("\u200c\u200d")
 _GURMUKHI_TIPPI = 0x0A70  # a nasal, like the anusvara
 _GURMUKHI_ADDAK = 0x0A71  # doubles the next consonant
 
@@ -126,6 +127,8 @@ def transliterate(text: str) -> str:
     word = _Word()
     for index, ch in enumerate(text):
         code = ord(ch)
+        if ch in _JOINERS:
+            continue  # they choose a glyph's shape (eyelash ra, half forms), not a sound
         if not is_indic(ch):
             out.append(word.end())
             out.append(ch)

@@ -54,6 +54,7 @@ def disposition_names(value: str) -> tuple[str, str]:
         ("മലയാളം അവൻ", "Malayalam Avan"),  # chillu n
         ("বাংলা", "Banla"),
         ("Acme श्री 12 ४५", "Acme Shri 12 45"),  # Latin and digits untouched, Indic digits
+        ("आर\u094d\u200dया", "Arya"),  # a joiner (eyelash ra) is silent
     ],
 )
 def test_indian_scripts_are_spelt_in_ascii(text: str, ascii: str) -> None:
