@@ -100,6 +100,8 @@ class Settings(BaseSettings):
     tally_import_max_files: int = Field(default=10, ge=1, le=100)
     # An import's worker holds it this long, renewed with every progress step.
     tally_import_lease_seconds: int = Field(default=300, ge=10)
+    # Attempts at one import (a worker that dies, a database that fails) before it fails.
+    tally_import_max_attempts: int = Field(default=3, ge=1, le=20)
     # The Retry-After of a 503 when a pool (database, Redis) stayed busy past its timeout.
     gateway_busy_retry_after_seconds: int = Field(default=2, ge=1, le=3600)
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from export_service.bootstrap import build_worker
+from sqlalchemy import update
 
+from shared.infra.db.models import BookImport
 from shared.infra.runtime import Infrastructure
 from shared.infra.storage import LocalStorage
 from tests import tally_exports as tally
@@ -76,3 +79,33 @@ async def test_uploads_are_for_admins_and_capped(infra: Infrastructure, tenant_i
     assert too_large.status_code == 413
     assert (no_files.status_code, no_files.json()["errors"][0]["field"]) == (422, "files")
     assert not_multipart.status_code == 415
+
+
+async def test_an_import_whose_worker_keeps_dying_gives_up_readably(
+    infra: Infrastructure, tenant_id: str, pump: Pump, tmp_path: Path
+) -> None:
+    masters = tally.write_export(tmp_path / "m.xml", "All Masters", tally.MASTERS, "utf-8")
+    admin = auth_header(token_for(infra.settings, tenant_id, role="admin"))
+    async with gateway_client(infra) as client:
+        queued = await client.post(
+            UPLOAD, files=[("files", ("m.xml", masters.read_bytes(), "text/xml"))], headers=admin
+        )
+        import_id = queued.json()["id"]
+        # Three attempts whose workers died mid-import: running, the last lease run out.
+        async with infra.uow() as uow:
+            await uow.session.execute(
+                update(BookImport)
+                .where(BookImport.id == import_id)
+                .values(
+                    status="running",
+                    attempts=infra.settings.tally_import_max_attempts,
+                    lease_expires_at=datetime.now(UTC) - timedelta(seconds=1),
+                )
+            )
+            await uow.commit()
+        await pump(build_worker(infra)[0].consumer())
+        done = (await client.get(queued.headers["location"], headers=admin)).json()
+    assert done["status"] == "failed"
+    assert done["error"] == (
+        "gave up after 3 attempts: attempt 3 stopped before finishing (its worker died)"
+    )

@@ -14,6 +14,7 @@ import logging
 from datetime import timedelta
 
 from shared.domain.books.imports import (
+    IMPORT_WORK,
     claim_import,
     finish_import,
     reannounce_stale_imports,
@@ -21,6 +22,7 @@ from shared.domain.books.imports import (
 )
 from shared.domain.books.tally.importer import Progress, import_tally
 from shared.domain.books.tally.stream import TallyFileError
+from shared.domain.leases import lease_kept
 from shared.events import BooksImportRequested, Streams
 from shared.infra import metrics
 from shared.infra.bus import Subscription
@@ -39,7 +41,9 @@ class LeaseLostError(Exception):
 async def run_import(event: BooksImportRequested, infra: Infrastructure) -> None:
     lease = timedelta(seconds=infra.settings.tally_import_lease_seconds)
     async with infra.uow() as uow:
-        row = await claim_import(uow, event.import_id, lease)
+        row = await claim_import(
+            uow, event.import_id, lease, infra.settings.tally_import_max_attempts
+        )
         await uow.commit()
     if row is None:
         log.info("book import not claimable; skipping", extra={"import_id": str(event.import_id)})
@@ -47,7 +51,12 @@ async def run_import(event: BooksImportRequested, infra: Infrastructure) -> None
     files = LocalStorage(infra.settings.import_dir)
     try:
         paths = [files.resolve(key) for key in row.file_keys]
-        async with infra.uow() as uow:
+        # The lease is renewed on a clock as well as with each progress step: reading a large
+        # masters file reports no progress for a while.
+        async with (
+            lease_kept(IMPORT_WORK, infra.uow, (row.id, row.attempts), lease),
+            infra.uow() as uow,
+        ):
             progress = _progress_recorder(infra, row, lease)
             report = await import_tally(uow.session, row.tenant_id, paths, progress)
             await uow.commit()
@@ -59,7 +68,7 @@ async def run_import(event: BooksImportRequested, infra: Infrastructure) -> None
         return
     except Exception as exc:
         async with infra.uow() as uow:
-            reason = f"retrying after: {type(exc).__name__}"
+            reason = f"attempt {row.attempts} failed: {type(exc).__name__}"
             await finish_import(uow, row.id, ImportStatus.QUEUED, row.attempts, error=reason)
             await uow.commit()
         raise

@@ -12,7 +12,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from shared.domain.leases import LeasedWork
 from shared.events import BooksImportRequested
@@ -64,12 +64,18 @@ def request_import(
 
 
 async def claim_import(
-    uow: UnitOfWork, import_id: uuid.UUID, lease: timedelta
+    uow: UnitOfWork, import_id: uuid.UUID, lease: timedelta, max_attempts: int
 ) -> BookImport | None:
+    """Take the import: waiting, or lost by its worker. One that has had `max_attempts`
+    attempts fails instead, with the last attempt's reason: it is not tried for ever."""
     now = _now()
     claimed: BookImport | None = await uow.session.scalar(
         update(BookImport)
-        .where(BookImport.id == import_id, IMPORT_WORK.claimable(now))
+        .where(
+            BookImport.id == import_id,
+            IMPORT_WORK.claimable(now),
+            BookImport.attempts < max_attempts,
+        )
         .values(
             status=ImportStatus.RUNNING,
             attempts=BookImport.attempts + 1,
@@ -80,7 +86,29 @@ async def claim_import(
         )
         .returning(BookImport)
     )
+    if claimed is None:
+        await _give_up_if_exhausted(uow, import_id, max_attempts, now)
     return claimed
+
+
+async def _give_up_if_exhausted(
+    uow: UnitOfWork, import_id: uuid.UUID, max_attempts: int, now: datetime
+) -> None:
+    row = await uow.session.scalar(
+        select(BookImport)
+        .where(
+            BookImport.id == import_id,
+            IMPORT_WORK.claimable(now),
+            BookImport.attempts >= max_attempts,
+        )
+        .with_for_update(skip_locked=True)
+    )
+    if row is None:
+        return
+    last = row.error or f"attempt {row.attempts} stopped before finishing (its worker died)"
+    await finish_import(
+        uow, row.id, ImportStatus.FAILED, error=f"gave up after {row.attempts} attempts: {last}"
+    )
 
 
 async def record_progress(
