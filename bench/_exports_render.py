@@ -16,9 +16,10 @@ are timed as follows:
   (text cells neutralised by PostgreSQL): what the neutralising expression alone costs.
 - `xlsx-openpyxl`: an asyncpg cursor into openpyxl `write_only`, plain values (dates, Decimals
   as floats, strings); fetching is timed, as in the real path.
-- `pdf-canvas`: the report's rows fetched and formatted beforehand (untimed); timed is a bare
-  reportlab canvas (pageCompression=1) drawing each cell with drawString/drawRightString and
-  calling showPage after as many rows as the writer puts on each page.
+- `pdf-canvas`: the report's rows fetched, formatted and wrapped into the writer's own lines
+  beforehand (untimed); timed is a bare reportlab canvas (pageCompression=1, the writer's
+  fonts) drawing each cell line with drawString and calling showPage when a page is full
+  (`bench/_pdf_bare.py`).
 """
 
 from __future__ import annotations
@@ -178,65 +179,24 @@ async def _xlsx_openpyxl(conn: Any, query: str, args: tuple[Any, ...], path: Pat
 async def _pdf_canvas(
     conn: Any, tenant: str, company: str, figures: Any, path: Path
 ) -> dict[str, Any]:
-    from export_service.pdf import (
-        _FORMATTERS,
-        _RIGHT_ALIGNED,
-        BOLD,
-        FONT,
-        PAD,
-        PAGE_HEIGHT,
-        PAGE_WIDTH,
-        _Layout,
-        clip,
-    )
-    from reportlab.pdfgen.canvas import Canvas
+    import _pdf_bare
+    from export_service.pdf_layout import TableLayout
 
     from shared.domain.reports.ledger_source import ledger_source
 
     source = ledger_source(conn, tenant, company, figures, {})
-    layout = _Layout(source.header, 8.0)
-    size, leading = layout.size, layout.leading
-    cells = []
-    for column, x, width in layout.columns:
-        right = column.kind in _RIGHT_ALIGNED
-        edge = x + width - PAD if right else x + PAD
-        cells.append((edge, right, _FORMATTERS[column.kind], width - 2 * PAD))
-    lines: list[tuple[str, list[str]]] = []  # (font, one string per cell), formatted untimed
-    async for batch in source.rows:
-        for row in batch:
-            font = FONT if row.style == "normal" else BOLD
-            strings = []
-            for (_, right, fmt, avail), value in zip(cells, row.values, strict=True):
-                s = "" if value is None else fmt(value)
-                strings.append(s if right else clip(s, avail, font, size))
-            lines.append((font, strings))
+    layout = TableLayout(source.header, 8.0)
+    prepared = [_pdf_bare.prepare(layout, batch) async for batch in source.rows]
     start_mb = _peak_mb()
     started = time.perf_counter()
-    canvas = Canvas(str(path), pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1)
-    y, left, font = layout.first_header_y - 3, layout.first_page, ""
-    for row_font, strings in lines:
-        if not left:
-            canvas.showPage()
-            y, left, font = layout.header_y - 3, layout.per_page, ""
-        if row_font != font:
-            font = row_font
-            canvas.setFont(font, size)
-        y -= leading
-        left -= 1
-        for (edge, right, _, _), s in zip(cells, strings, strict=True):
-            if right:
-                canvas.drawRightString(edge, y, s)
-            else:
-                canvas.drawString(edge, y, s)
-    canvas.showPage()
-    canvas.save()
+    pages = _pdf_bare.draw(path, layout, prepared)
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
         "start_mb": start_mb,
         "peak_mb": _peak_mb(),
         "rows": figures.entries,
-        "pages": layout.pages,
+        "pages": pages,
     }
 
 

@@ -84,7 +84,8 @@ def test_title_rows_and_a_bold_frozen_header(tmp_path: Path) -> None:
     assert stamp_row[0] == "Generated 02-04-2026 10:30 UTC"
     assert all(value is None for value in stamp_row[1:])
     head = ws[HEADER_ROW]
-    assert [c.value for c in head] == [c.title for c in COLUMNS]
+    assert [c.value for c in head] == [c.heading for c in COLUMNS]
+    assert "Debit (\u20b9)" in [c.value for c in head]  # amount columns name the currency
     assert all(c.font.b for c in head)
     assert ws.freeze_panes == f"A{HEADER_ROW + 1}"
     widths = {c: ws.column_dimensions[c].width for c in "ABCDEF"}
@@ -165,7 +166,7 @@ def test_a_full_sheet_continues_on_the_next_with_the_header_repeated(tmp_path: P
     for ws in book.worksheets:
         assert ws.max_row <= 10
         assert ws["A1"].value == "Acme Industries Pvt Ltd"
-        assert [c.value for c in ws[HEADER_ROW]] == [c.title for c in COLUMNS]
+        assert [c.value for c in ws[HEADER_ROW]] == [c.heading for c in COLUMNS]
         assert ws.freeze_panes == f"A{HEADER_ROW + 1}"
         seen.extend(data_rows(ws))
     assert [r[1] for r in seen] == [f"entry {i}" for i in range(10)]

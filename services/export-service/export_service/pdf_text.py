@@ -3,17 +3,20 @@
 Every string is split into runs of characters, each drawn in the font that has them: Noto Sans
 for Latin, digits, punctuation and `₹`; Noto Sans Devanagari, Bengali, Gurmukhi, Gujarati,
 Oriya, Tamil, Telugu, Kannada or Malayalam for the letters of that script (the fonts are in
-`fonts/`, with their licence; nothing depends on the machine's fonts). Spaces, digits and
-punctuation stay in the run they are in when its font has them, so "श्री गणेश (2)" is one run.
+`fonts/`, with their licence; nothing depends on the machine's fonts). Inside a word, digits,
+punctuation and marks stay in the run they are in when its font has them ("क्र.2" is one run);
+a word of its own ("123", "(Pune)") is Latin.
 
 Only Indic runs are shaped (reportlab's harfbuzz shaping: conjuncts, vowel signs placed and
-reordered). A shaped run's glyphs no longer spell its characters (a conjunct is one glyph, the
-vowel sign ि is drawn before its consonant), so it is wrapped in a `/Span /ActualText` marked
-content with the original characters: `pdftotext` and copy-paste give back the words.
-A character that no shipped font has is drawn as U+FFFD (�), never as a missing glyph.
+reordered), word by word: Indic shaping never acts across a space. A shaped word's glyphs no
+longer spell its characters (a conjunct is one glyph, the vowel sign ि is drawn before its
+consonant), so it is wrapped in a `/Span /ActualText` marked content with the original
+characters: `pdftotext` and copy-paste give back the words. A character that no shipped font
+has is drawn as U+FFFD (�), never as a missing glyph.
 
-Cost: a printable ASCII string is one unshaped Noto Sans run, as cheap as a base-14 font; runs
-of any string are cached (`layout`), so a repeated party name is split and shaped once.
+Cost: a printable ASCII string is one unshaped Noto Sans run, as cheap as a base-14 font. Other
+strings are laid out word by word with each word's runs cached (`layout`), and each run's PDF
+operators are cached per document (`add_text`): a ledger's words are shaped and formatted once.
 The letterhead and the table writer draw through `draw_text` / `add_text`, measure through
 `text_width`, and break cells into lines through `wrap` (in `pdf_wrap`).
 """
@@ -21,7 +24,9 @@ The letterhead and the table writer draw through `draw_text` / `add_text`, measu
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -71,18 +76,25 @@ def font_name(family: str, bold: bool) -> str:
 
 
 @functools.cache
+def _registered(family: str, bold: bool) -> dict[int, int]:
+    """Registers one shipped font with reportlab (once per process); returns its character map
+    (code point -> glyph id). A font is read only when a string needs it: 4-8 MB and 20-40 ms
+    less per script a process never draws."""
+    name = font_name(family, bold)
+    path = FONT_DIR / f"{family}-{'Bold' if bold else 'Regular'}.ttf"
+    font = TTFont(name, str(path))
+    pdfmetrics.registerFont(font)
+    return font.face.charToGlyph  # type: ignore[no-any-return]
+
+
 def register_fonts() -> None:
-    """Registers the shipped fonts with reportlab, once per process (about 40 ms)."""
-    for family in FAMILIES:
-        for bold in (False, True):
-            name = font_name(family, bold)
-            path = FONT_DIR / f"{family}-{'Bold' if bold else 'Regular'}.ttf"
-            pdfmetrics.registerFont(TTFont(name, str(path)))
+    """Registers Noto Sans, regular and bold, with reportlab: what a caller needs before
+    drawing with `LATIN` itself. Fonts for the Indic scripts follow when a string needs them."""
+    _registered(LATIN, False)
+    _registered(LATIN, True)
 
 
-@functools.cache
 def _cmap(name: str) -> dict[int, int]:
-    register_fonts()
     font: Any = pdfmetrics.getFont(name)
     return font.face.charToGlyph  # type: ignore[no-any-return]
 
@@ -96,13 +108,9 @@ def _indic_family(code: int) -> str | None:
     return None
 
 
-def _joins_current_run(ch: str) -> bool:
-    """Spaces, digits, punctuation, symbols and marks: drawn by whichever font is drawing."""
-    return not unicodedata.category(ch).startswith("L")
-
-
 def _runs_of_families(text: str, bold: bool) -> list[tuple[str, str]]:
-    """(family, characters) pairs covering `text`, every character in its family's font."""
+    """(family, characters) pairs covering `text`, every character in its family's font.
+    Spaces, digits, punctuation, symbols and marks stay with the font that is drawing."""
     pieces: list[tuple[str, list[str]]] = []
     current: str | None = None
     for ch in text:
@@ -110,11 +118,15 @@ def _runs_of_families(text: str, bold: bool) -> list[tuple[str, str]]:
         if code < 0x20 or 0x7F <= code < 0xA0:
             ch, code = " ", 0x20  # control characters: a tab or a stray CR prints as a space
         family = _indic_family(code)
-        if family is None or code not in _cmap(font_name(family, bold)):
-            if current and _joins_current_run(ch) and code in _cmap(font_name(current, bold)):
+        if family is None or code not in _registered(family, bold):
+            if (
+                current
+                and code in _registered(current, bold)
+                and unicodedata.category(ch)[0] != "L"
+            ):
                 family = current
             else:
-                family = next((f for f in FAMILIES if code in _cmap(font_name(f, bold))), None)
+                family = next((f for f in FAMILIES if code in _registered(f, bold)), None)
                 if family is None:
                     family, ch = LATIN, REPLACEMENT
         if family != current:
@@ -124,34 +136,55 @@ def _runs_of_families(text: str, bold: bool) -> list[tuple[str, str]]:
     return [(family, "".join(chars)) for family, chars in pieces]
 
 
-def _shaped(text: str, name: str) -> Run:
-    shaped = shapeStr(text, name, 1000)
-    data = getattr(shaped, "__shapeData__", None)
-    if data is None:  # harfbuzz changed nothing: the characters are the glyphs
-        return Run(name, text, pdfmetrics.stringWidth(text, name, 1.0))
-    charmap = _cmap(name)
-    if any(charmap.get(ord(ch), 0) == 0 for ch in shaped):
-        # harfbuzz reached for a glyph the font lacks: the characters themselves (each in the
-        # font, `_runs_of_families` made sure) look worse but are all there
-        return Run(name, text, pdfmetrics.stringWidth(text, name, 1.0))
-    width = sum(sd.x_advance for sd in data) / 1000.0
-    return Run(name, shaped, width, actual=text)
+def _actual_text(text: str) -> str:
+    return f"/Span <</ActualText <FEFF{text.encode('utf-16-be').hex().upper()}>>> BDC"
 
 
 @functools.lru_cache(maxsize=_LAYOUT_CACHE_SIZE)
-def layout(text: str, bold: bool = False) -> tuple[Run, ...]:
-    """`text` as runs of one font each, shaped where the script needs it."""
-    if text.isascii() and text.isprintable():
-        name = font_name(LATIN, bold)
-        register_fonts()
-        return (Run(name, text, pdfmetrics.stringWidth(text, name, 1.0)),)
+def _shaped(word: str, name: str) -> Run:
+    """One word (and the spaces after it) of an Indic run, shaped: Indic shaping never acts
+    across a space, so a word shaped once serves every line it appears in."""
+    shaped = shapeStr(word, name, 1000)
+    data = getattr(shaped, "__shapeData__", None)
+    if data is not None and all(_cmap(name).get(ord(ch), 0) for ch in shaped):
+        return Run(name, shaped, sum(sd.x_advance for sd in data) / 1000.0, word)
+    # harfbuzz changed nothing (the characters are the glyphs), or it reached for a glyph the
+    # font lacks: then the characters themselves, each in the font, look worse but are there
+    return Run(name, word, pdfmetrics.stringWidth(word, name, 1.0))
+
+
+_WORDS = re.compile(r"\s*\S+\s*|\s+")
+
+
+@functools.lru_cache(maxsize=_LAYOUT_CACHE_SIZE)
+def _word_runs(word: str, bold: bool) -> tuple[Run, ...]:
     runs = []
-    for family, chars in _runs_of_families(text, bold):
+    for family, chars in _runs_of_families(word, bold):
         name = font_name(family, bold)
         if family == LATIN:
             runs.append(Run(name, chars, pdfmetrics.stringWidth(chars, name, 1.0)))
         else:
             runs.append(_shaped(chars, name))
+    return tuple(runs)
+
+
+@functools.lru_cache(maxsize=_LAYOUT_CACHE_SIZE)
+def layout(text: str, bold: bool = False) -> tuple[Run, ...]:
+    """`text` as runs of one font each, shaped where the script needs it. Built word by word
+    (each word's runs cached: a ledger's narrations repeat their words); neighbouring unshaped
+    runs in one font are joined."""
+    register_fonts()
+    if text.isascii() and text.isprintable():
+        name = font_name(LATIN, bold)
+        return (Run(name, text, pdfmetrics.stringWidth(text, name, 1.0)),)
+    runs: list[Run] = []
+    for word in _WORDS.findall(text):
+        for run in _word_runs(word, bold):
+            last = runs[-1] if runs else None
+            if last and last.font == run.font and last.actual is None and run.actual is None:
+                runs[-1] = Run(run.font, last.text + run.text, last.width + run.width)
+            else:
+                runs.append(run)
     return tuple(runs)
 
 
@@ -163,26 +196,36 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return sum(run.width for run in layout(text, bold)) * size
 
 
-def _actual_text(text: str) -> str:
-    return f"/Span <</ActualText <FEFF{text.encode('utf-16-be').hex().upper()}>>> BDC"
+# Per document: a run's text operators, as reportlab formats them (glyph codes are fixed within
+# a document once assigned), a shaped run's in its /ActualText span. Formatting TrueType text,
+# shaped text above all, is reportlab's slowest step; a ledger's narrations repeat their words.
+_OPERATORS: weakref.WeakKeyDictionary[Any, dict[tuple[str, float, str], str]] = (
+    weakref.WeakKeyDictionary()
+)
+_OPERATORS_PER_DOCUMENT = 50_000  # then that document's cache starts over: memory stays bounded
 
 
 def add_text(textobject: Any, x: float, y: float, text: str, size: float, bold: bool) -> None:
     """Adds `text` to a reportlab text object with its left edge at x, baseline at y.
 
-    The text object's font is left as the last run's: a caller that goes on with plain
-    `textLine`s sets its font again."""
+    The text object's font is left undefined: a caller that goes on with plain `textLine`s
+    sets its font again."""
     code: list[str] = textobject._code  # reportlab has no public way to add marked content
+    textobject.setTextOrigin(x, y)  # then each run moves the pen on by its own advance
+    operators = _OPERATORS.setdefault(textobject._canvas._doc, {})
     for run in layout(text, bold):
-        textobject.setFont(run.font, size)
-        textobject.setTextOrigin(x, y)
-        if run.actual is not None:
-            code.append(_actual_text(run.actual))
-            textobject.textOut(run.text)
-            code.append("EMC")
-        else:
-            textobject.textOut(run.text)
-        x += run.width * size
+        key = (run.font, size, run.text)
+        ops = operators.get(key)
+        if ops is None:
+            if len(operators) >= _OPERATORS_PER_DOCUMENT:
+                operators.clear()
+            textobject.setFont(run.font, size)  # and so a font operator opens `ops`
+            ops = textobject._formatText(run.text)
+            if run.actual is not None:
+                ops = f"{_actual_text(run.actual)} {ops} EMC"
+            operators[key] = ops
+        code.append(ops)
+    textobject._curSubset = -1  # the next text selects its font again
 
 
 Align = Literal["left", "right", "centre"]
@@ -195,6 +238,7 @@ def draw_text(
     text: str,
     size: float,
     bold: bool = False,
+    *,
     align: Align = "left",
 ) -> float:
     """Draws `text` on `canvas` at baseline y: from x (left), ending at x (right) or centred

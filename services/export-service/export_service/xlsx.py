@@ -213,7 +213,7 @@ class XlsxReportWriter:
         self._sheet_count += 1
         ws = self._sheet = self._book.add_worksheet(f"Sheet {self._sheet_count}")
         for c, column in enumerate(header.columns):
-            ws.set_column(c, c, _column_width(column.kind, column.width, column.title))
+            ws.set_column(c, c, _column_width(column.kind, column.width, column.heading))
         ws.set_row(0, 20)
         for r, c, text, style in self._letterhead.cells:  # in row order: constant_memory
             self._write_text(r, c, text, self._letterhead_fmts[style])
@@ -226,7 +226,7 @@ class XlsxReportWriter:
         generated = header.labels.generated.format(when=stamp(header.generated_at))
         self._write_text(head - 1, 0, generated, None)
         for c, column in enumerate(header.columns):
-            self._write_text(head, c, column.title, self._head_fmts[c])
+            self._write_text(head, c, column.heading, self._head_fmts[c])
         ws.freeze_panes(head + 1, 0)
         ws.repeat_rows(head)  # print titles: the column header row on every printed page
         ws.set_paper(9)  # A4

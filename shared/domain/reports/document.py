@@ -38,6 +38,12 @@ class Column:
     # it on every row, because a machine reads each row on its own.
     once_per_group: bool = False
 
+    @property
+    def heading(self) -> str:
+        """The title as people read it (XLSX, PDF): amount columns say their currency,
+        "Debit (₹)". CSV keeps the bare title, which its snake-case headings are made of."""
+        return f"{self.title} (\u20b9)" if self.kind in ("money", "balance") else self.title
+
 
 @dataclass(frozen=True)
 class Row:
