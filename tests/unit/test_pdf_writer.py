@@ -320,3 +320,17 @@ def test_empty_report_is_one_page(tmp_path: Path) -> None:
     reader = PdfReader(tmp_path / "empty.pdf")
     assert len(reader.pages) == 1
     assert "Page 1 of \n1" in reader.pages[0].extract_text()  # the count is a form
+
+
+def test_a_row_taller_than_a_page_goes_on_over_the_next(tmp_path: Path) -> None:
+    header, rows = _ledger(3)
+    lines = [f"line {n:03d} of a very long note" for n in range(150)]
+    rows[2] = Row((*rows[2].values[:NARRATION], "\n".join(lines), *rows[2].values[4:]))
+    writer = PdfReportWriter()
+    writer.begin(tmp_path / "tall.pdf", header)
+    writer.write_rows(rows)
+    writer.finish()
+    text = "\n".join(p.extract_text() for p in PdfReader(tmp_path / "tall.pdf").pages)
+    assert writer.page_count >= 3
+    found = [line for line in text.splitlines() if line.startswith("line ")]
+    assert found == lines  # every line once, in order, across the pages

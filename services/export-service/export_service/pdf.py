@@ -162,6 +162,7 @@ class PdfReportWriter:
         for line in lines:
             if not self._left:  # a row taller than a whole page goes on over the next
                 self._next_page()
+                text = self._text
             self._y -= leading
             self._left -= 1
             y = self._y
