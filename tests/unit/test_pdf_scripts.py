@@ -11,7 +11,7 @@ import pytest
 from export_service.pdf import PdfReportWriter
 from export_service.pdf_text import FONT_DIR
 
-from shared.domain.reports.document import DocumentHeader, Row
+from shared.domain.reports.document import DocumentHeader, Letterhead, PartyDetails, Row
 from shared.domain.reports.ledger_source import LEDGER_COLUMNS
 from shared.domain.reports.outstanding_source import OUTSTANDING_COLUMNS
 from tests.pdf_inspect import notdef_uses, pdffonts, pdftotext
@@ -25,6 +25,8 @@ NARRATIONS = (
     "Goods sold as per bill {n}",
     "भाडे ₹ 1,200 + हमाली, बिल्टी क्र. {n}",
 )
+ADDRESS = ("कार्यालय 402, श्रीनाथ प्लाझा", "फर्ग्युसन रस्ता, शिवाजीनगर, पुणे 411005")
+PARTY_ADDRESS = ("12, मार्केट यार्ड", "नाशिक 422001")
 PARTIES = ("श्री गणेश ट्रेडर्स", "महालक्ष्मी कापड भांडार आणि होलसेल वस्त्र विक्रेते, कोल्हापूर")
 
 
@@ -66,6 +68,8 @@ def ledger(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Row]]:
         LEDGER_COLUMNS,
         len(rows),
         datetime(2026, 7, 1, 10, 30, tzinfo=IST),
+        letterhead=Letterhead(COMPANY, ADDRESS, gstin="27AAPFU0939F1ZV"),
+        party=PartyDetails(PARTIES[0], PARTY_ADDRESS, gstin="27AAGCB7383J1Z4"),
     )
     path = tmp_path_factory.mktemp("scripts") / "ledger.pdf"
     assert _write(path, header, rows) >= 2
@@ -115,6 +119,8 @@ def test_ledger_reads_back_word_for_word(ledger: tuple[Path, list[Row]]) -> None
     path, rows = ledger
     text = _words(pdftotext(path))
     assert COMPANY in text and f"Ledger: {PARTIES[0]}" in text
+    for line in (*ADDRESS, *PARTY_ADDRESS):  # the letterhead, in Devanagari too
+        assert line in text, line
     for heading in ("Debit (₹)", "Credit (₹)", "Balance (₹)", "Opening Balance", "Closing Balance"):
         assert heading in text
     for row in rows[1:-2]:
