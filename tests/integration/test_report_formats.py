@@ -116,7 +116,7 @@ async def test_ledger_pdf_pages_and_totals_match_sql(
     pages = [page.extract_text() for page in reader.pages]
     assert len(pages) > 2
     for number, page in enumerate(pages, start=1):
-        assert f"Page {number} of {len(pages)}" in " ".join(page.split())  # M is a form
+        assert f"Page {number} of {len(pages)}" in page
         assert "Voucher No" in page  # the header repeats on every page
     everything = "\n".join(pages)
     assert dr_cr(opening) in everything

@@ -12,6 +12,7 @@ from export_service.pdf import PdfReportWriter
 from export_service.pdf_text import FONT_DIR
 
 from shared.domain.reports.document import DocumentHeader, Letterhead, PartyDetails, Row
+from shared.domain.reports.labels import MARATHI
 from shared.domain.reports.ledger_source import LEDGER_COLUMNS
 from shared.domain.reports.outstanding_source import OUTSTANDING_COLUMNS
 from tests.pdf_inspect import notdef_uses, pdffonts, pdftotext
@@ -154,3 +155,21 @@ def test_outstanding_with_devanagari_parties(outstanding: Path) -> None:
         assert party in text
         assert f"एकूण {party}" in text
     assert "बिल-0039" in text
+
+
+def test_a_marathi_footer_puts_the_page_count_where_its_language_does(tmp_path: Path) -> None:
+    day = date(2026, 4, 1)
+    rows = [Row((day, "जमा", f"V/{n}", "नोंद", None, None, Decimal(n))) for n in range(80)]
+    header = DocumentHeader(
+        "खातेउतारा",
+        COMPANY,
+        (),
+        LEDGER_COLUMNS,
+        len(rows),
+        datetime(2026, 7, 1, 10, 30, tzinfo=IST),
+        labels=MARATHI,
+    )
+    pages = _write(tmp_path / "mr.pdf", header, rows)
+    text = pdftotext(tmp_path / "mr.pdf").split("\f")
+    for page in range(1, pages + 1):
+        assert f"{pages} पैकी पृष्ठ {page}" in _words(text[page - 1])
