@@ -197,5 +197,6 @@ async def test_a_marathi_partys_documents_carry_marathi_labels(
     assert sheet is not None
     cells = {str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value}
     assert {"खाते उतारा", f"खाते: {PARTY}", "कालावधी: 01-04-2025 ते 30-06-2025"} <= cells
-    assert {"दिनांक", "नावे", "जमा", "शिल्लक", "आरंभीची शिल्लक", "अखेरची शिल्लक"} <= cells
+    amounts = {"नावे (\u20b9)", "जमा (\u20b9)", "शिल्लक (\u20b9)"}  # headings say the currency
+    assert {"दिनांक", *amounts, "आरंभीची शिल्लक", "अखेरची शिल्लक"} <= cells
     assert sheet.oddFooter.center.text == "&N पैकी पृष्ठ &P"
