@@ -135,3 +135,33 @@ async def test_a_slot_that_has_its_run_already_gets_no_second_one(
         )
     assert (runs, events) == (1, 0)
     assert moved == datetime(2026, 4, 1, 3, 30, tzinfo=UTC)
+
+
+async def test_a_schedule_whose_recurrence_fails_is_paused_and_the_others_advance(
+    infra: Infrastructure, burst_tenant: str
+) -> None:
+    broken, fine = await add_schedules(
+        infra,
+        burst_tenant,
+        [("0 9 1 * *", "Mars/Olympus", NOW), ("0 9 1 * *", "Asia/Kolkata", NOW)],
+    )
+
+    assert await tick(infra.uow, infra.settings, NOW) == 2
+
+    async with infra.sessions() as session:
+        rows = {
+            row.id: row
+            for row in await session.scalars(
+                select(ReportSchedule).where(ReportSchedule.id.in_([broken, fine]))
+            )
+        }
+        runs = Counter(
+            await session.scalars(
+                select(ScheduleRun.schedule_id).where(ScheduleRun.tenant_id == burst_tenant)
+            )
+        )
+    assert (rows[broken].enabled, rows[broken].next_run_at) == (False, None)
+    reason = rows[broken].paused_reason
+    assert reason is not None and reason.startswith("paused: its recurrence cannot be computed")
+    assert rows[fine].next_run_at == datetime(2026, 4, 1, 3, 30, tzinfo=UTC)
+    assert runs == Counter({fine: 1})
