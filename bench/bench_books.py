@@ -102,7 +102,7 @@ async def _run_way(way: str, tenant_id: str, folder: Path) -> dict[str, Any]:
         if way != "tally":  # the ledgers first (not timed); the import reads its own masters
             body = (folder / "ledgers.ndjson").read_bytes()
             synced = await client.post(f"{base}/ledgers", content=body, headers=headers)
-            assert not synced.json()["errors"], synced.text
+            assert synced.status_code == 200 and not synced.json()["errors"], synced.text
         records = _entry_records(tenant_id, folder) if way == "copy" else []
         started = time.perf_counter()
         if way == "api":
