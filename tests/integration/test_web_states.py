@@ -29,7 +29,11 @@ async def test_the_app_gets_every_status_and_its_groups_without_signing_in(
     assert response.headers["content-type"].startswith("text/javascript")
     assert response.headers["cache-control"] == "no-cache"
     states = _states(response.text)
-    assert set(states) == set(STATUS_GROUPS) == {"export", "email", "run", "audit", "import", "email_test"}
+    assert (
+        set(states)
+        == set(STATUS_GROUPS)
+        == {"export", "email", "run", "audit", "import", "email_test"}
+    )
     for kind, groups in STATUS_GROUPS.items():
         assert states[kind]["statuses"] == {s.name: s.value for s in groups.statuses}
     # the words and groups the screens rely on, as the API sends them
