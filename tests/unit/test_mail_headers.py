@@ -11,6 +11,7 @@ from __future__ import annotations
 import email
 import email.policy
 import uuid
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -172,3 +173,12 @@ def test_a_devanagari_file_name_is_rfc_2231_in_short_lines(tmp_path: Path, repea
     parsed = _parsed(data)
     assert parsed.get_filename() == name
     assert parsed.get_param("name") == "Ledger_" + "-".join(["Shri-Ganesh"] * repeat) + tail
+
+
+@pytest.mark.parametrize(("zone", "offset"), [("Asia/Kolkata", 330), ("Asia/Dubai", 240)])
+def test_the_date_is_written_in_the_tenants_zone(zone: str, offset: int) -> None:
+    sender = Sender("reports@example.in", None, None)
+    data = flatten_message(build_message(_email("Statement"), sender, timezone=zone))
+    date = _parsed(data)["Date"].datetime
+    assert date.utcoffset() == timedelta(minutes=offset)
+    assert abs(date - datetime.now(UTC)) < timedelta(minutes=1)

@@ -12,7 +12,7 @@ import functools
 import html
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from email import policy
 from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage
@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.domain.file_names import ascii_file_name, safe_file_name
+from shared.domain.local_time import now_in
 from shared.domain.report_emails import finished_body, link_expiry_text
 from shared.domain.reports.labels import Labels, labels_for
 from shared.infra.db.models import Email
@@ -195,7 +196,8 @@ def build_message(
     if sender.reply_to:
         message["Reply-To"] = _reply_to_header(sender.reply_to)
     message["Subject"] = text_header("Subject", email.subject)
-    message["Date"] = format_datetime(datetime.now(UTC))
+    # In the tenant's zone (`+0530`): a reader that shows the header as written shows IST.
+    message["Date"] = format_datetime(now_in(timezone))
     message["Message-ID"] = email.message_id
     language = Language(email.language or DEFAULT_LANGUAGE)
     until = link_expiry_text(link.expires_at, timezone) if link is not None else None
