@@ -23,6 +23,7 @@ from api_gateway.exports import routes as exports
 from api_gateway.http import health
 from api_gateway.http.access_log import log_request, route_template
 from api_gateway.http.body_limit import BodySizeLimit
+from api_gateway.http.openapi import install_openapi
 from api_gateway.http.problems import install_problem_handlers
 from api_gateway.http.tenant_status import TenantStatusCache
 from api_gateway.party_directory import ledger_routes as ledgers
@@ -97,6 +98,7 @@ def create_app(settings: Settings, infra: Infrastructure | None = None) -> FastA
     app.state.storage = LocalStorage(settings.export_dir)
     app.state.tenant_status = TenantStatusCache()
     install_problem_handlers(app)
+    install_openapi(app)
     # Inside the correlation middleware, so a 413 carries the id and is counted.
     app.add_middleware(
         BodySizeLimit,

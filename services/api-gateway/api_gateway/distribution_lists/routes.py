@@ -19,6 +19,7 @@ from api_gateway.distribution_lists.use_cases import (
     update_distribution_list,
 )
 from api_gateway.http.deps import AdminUser, CurrentUser, UowDep
+from api_gateway.http.openapi import problems
 
 router = APIRouter(prefix="/distribution-lists", tags=["distribution lists"])
 
@@ -29,13 +30,13 @@ async def list_lists(user: CurrentUser, uow: UowDep) -> DistributionListCollecti
     return await list_distribution_lists(uow, user)
 
 
-@router.get("/{list_id}")
+@router.get("/{list_id:uuid}", responses=problems(404))
 async def read_list(list_id: uuid.UUID, user: CurrentUser, uow: UowDep) -> DistributionListPublic:
     """One list; `external` flags addresses that are no longer internal."""
     return await read_distribution_list(uow, user, list_id)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=problems(409))
 async def create_list(
     body: DistributionListWrite, admin: AdminUser, uow: UowDep, response: Response
 ) -> DistributionListPublic:
@@ -45,7 +46,7 @@ async def create_list(
     return created
 
 
-@router.put("/{list_id}")
+@router.put("/{list_id:uuid}", responses=problems(404, 409))
 async def replace_list(
     list_id: uuid.UUID, body: DistributionListWrite, admin: AdminUser, uow: UowDep
 ) -> DistributionListPublic:
@@ -53,7 +54,7 @@ async def replace_list(
     return await update_distribution_list(uow, admin, list_id, body)
 
 
-@router.delete("/{list_id}", status_code=204)
+@router.delete("/{list_id:uuid}", status_code=204, responses=problems(404))
 async def delete_list(list_id: uuid.UUID, admin: AdminUser, uow: UowDep) -> Response:
     """Delete a list (admins only)."""
     await delete_distribution_list(uow, admin, list_id)

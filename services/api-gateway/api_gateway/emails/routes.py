@@ -12,13 +12,15 @@ from api_gateway.emails.schemas import AuditPage, EmailPublic, EmailTrigger
 from api_gateway.emails.use_cases import AuditFilters, find_email, list_audit
 from api_gateway.exports.schemas import AuditStatusField
 from api_gateway.http.deps import CurrentUser, UowDep
+from api_gateway.http.openapi import problems
+from api_gateway.http.pagination import Cursor
 
 router = APIRouter(tags=["emails"])
 
 MAX_PAGE_SIZE = 100
 
 
-@router.get("/emails/{email_id}")
+@router.get("/emails/{email_id:uuid}", responses=problems(404))
 async def read_email(email_id: uuid.UUID, user: CurrentUser, uow: UowDep) -> EmailPublic:
     """One email's status (queued, sending, sent, failed, rejected), attempts and last error."""
     return EmailPublic.from_row(await find_email(uow, user, email_id))
@@ -29,7 +31,7 @@ async def read_email_audit(
     user: CurrentUser,
     uow: UowDep,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
-    cursor: str | None = None,
+    cursor: Cursor = None,
     status: AuditStatusField | None = None,
     trigger: EmailTrigger | None = None,
     report: str | None = None,

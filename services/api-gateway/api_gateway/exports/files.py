@@ -4,11 +4,13 @@ the job behind a signed public link."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from fastapi import Request, Response
 from fastapi.responses import FileResponse
 from sqlalchemy import select
 
+from api_gateway.http.openapi import problems
 from api_gateway.http.problems import ProblemError
 from shared.domain.file_names import content_disposition
 from shared.domain.links import InvalidLinkError, read_file_token
@@ -21,6 +23,16 @@ MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
+}
+_FILE = {"schema": {"type": "string", "format": "binary"}}
+# What a download answers, for the OpenAPI document of the routes that serve files.
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The file, under its readable name (Content-Disposition)",
+        "content": {media.split(";")[0]: _FILE for media in MEDIA_TYPES.values()},
+    },
+    304: {"description": "Not modified: the If-None-Match ETag is the file's"},
+    **problems(404, 409, 410),
 }
 
 

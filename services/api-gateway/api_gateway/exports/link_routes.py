@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import FileResponse
 
-from api_gateway.exports.files import linked_job, serve_export_file
+from api_gateway.exports.files import FILE_RESPONSES, linked_job, serve_export_file
 from api_gateway.http.deps import SettingsDep, StorageDep, UowDep
 
 router = APIRouter(prefix="/files", tags=["files"])
 
 
-@router.get("/{token}")
+@router.get("/{token}", response_class=FileResponse, responses=FILE_RESPONSES)
 async def download_by_link(
     token: str, request: Request, uow: UowDep, settings: SettingsDep, storage: StorageDep
 ) -> Response:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse
 
-from api_gateway.exports.files import serve_export_file
+from api_gateway.exports.files import FILE_RESPONSES, serve_export_file
 from api_gateway.exports.schemas import (
     ExportJobCreate,
     ExportJobPage,
@@ -17,13 +17,15 @@ from api_gateway.exports.schemas import (
 )
 from api_gateway.exports.use_cases import find_job, list_jobs, submit_export
 from api_gateway.http.deps import CurrentUser, IdempotencyKey, SettingsDep, StorageDep, UowDep
+from api_gateway.http.openapi import problems
+from api_gateway.http.pagination import Cursor
 
 router = APIRouter(prefix="/exports/jobs", tags=["exports"])
 
 MAX_PAGE_SIZE = 100
 
 
-@router.post("", status_code=202)
+@router.post("", status_code=202, responses=problems(409))
 async def create_job(
     body: ExportJobCreate,
     user: CurrentUser,
@@ -51,7 +53,7 @@ async def list_export_jobs(
     user: CurrentUser,
     uow: UowDep,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
-    cursor: str | None = None,
+    cursor: Cursor = None,
     status: ExportStatusField | None = None,
     report: str | None = None,
 ) -> ExportJobPage:
@@ -62,13 +64,13 @@ async def list_export_jobs(
     return ExportJobPage(items=[ExportJobPublic.from_job(j) for j in jobs], next_cursor=next_cursor)
 
 
-@router.get("/{job_id}")
+@router.get("/{job_id:uuid}", responses=problems(404))
 async def read_job(job_id: uuid.UUID, user: CurrentUser, uow: UowDep) -> ExportJobPublic:
     """One job's status, progress and, once succeeded, its download URL."""
     return ExportJobPublic.from_job(await find_job(uow, user, job_id))
 
 
-@router.get("/{job_id}/download", response_class=FileResponse)
+@router.get("/{job_id:uuid}/download", response_class=FileResponse, responses=FILE_RESPONSES)
 async def download_job(
     job_id: uuid.UUID, user: CurrentUser, uow: UowDep, storage: StorageDep, request: Request
 ) -> Response:

@@ -17,7 +17,24 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+_READINESS = {
+    "type": "object",
+    "required": ["status", "checks"],
+    "properties": {
+        "status": {"type": "string", "enum": ["ready", "unavailable"]},
+        "checks": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+}
+
+
+@router.get(
+    "/readyz",
+    response_class=JSONResponse,
+    responses={
+        200: {"description": "Ready", "content": {"application/json": {"schema": _READINESS}}},
+        503: {"description": "Not ready", "content": {"application/json": {"schema": _READINESS}}},
+    },
+)
 async def readyz(infra: InfraDep) -> JSONResponse:
     """PostgreSQL and Redis answer."""
     checks = await infra.readiness()
@@ -26,7 +43,11 @@ async def readyz(infra: InfraDep) -> JSONResponse:
     return JSONResponse(body, status_code=200 if ready else 503)
 
 
-@router.get("/metrics")
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+)
 async def prometheus_metrics() -> Response:
     """Prometheus exposition."""
     body, content_type = metrics.render_latest()

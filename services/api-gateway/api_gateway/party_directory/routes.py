@@ -12,6 +12,7 @@ from starlette.datastructures import Headers
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from api_gateway.http.deps import AdminUser, CurrentUser, UowDep
+from api_gateway.http.openapi import problems
 from api_gateway.http.problems import ProblemError, field_error
 from api_gateway.party_directory.schemas import (
     MAX_IMPORT_BYTES,
@@ -102,6 +103,11 @@ async def _multipart_file(headers: Headers, body: bytes) -> bytes:
 
 # Declared after `AdminUser` in a route, so a caller without the role is refused before the read.
 CsvUpload = Annotated[bytes, Depends(_csv_upload)]
+# The last ledger key of the previous page, as UTF-8 in hex (any such text is a position).
+PartyCursor = Annotated[
+    str | None,
+    Query(pattern=r"^([0-9a-f]{2}){1,1024}$", description="`next_cursor` of the previous page."),
+]
 LookupName = Annotated[str | None, Query(max_length=MAX_NAME_LENGTH)]
 
 
@@ -111,7 +117,7 @@ async def list_party_emails(
     uow: UowDep,
     q: Annotated[str | None, Query(max_length=MAX_NAME_LENGTH)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
-    cursor: str | None = None,
+    cursor: PartyCursor = None,
 ) -> PartyEmailPage:
     """Directory entries by ledger name; `q` searches ledger and party names."""
     rows, next_cursor = await list_entries(uow, user.tenant_id, q=q, limit=limit, cursor=cursor)
@@ -120,7 +126,7 @@ async def list_party_emails(
     )
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=problems(409))
 async def create_party_email(
     body: Body, admin: AdminUser, uow: UowDep, response: Response
 ) -> PartyEmailPublic:
@@ -130,7 +136,7 @@ async def create_party_email(
     return PartyEmailPublic.from_row(row)
 
 
-@router.get("/lookup")
+@router.get("/lookup", responses=problems(404))
 async def lookup_party_email(
     user: CurrentUser, uow: UowDep, ledger: LookupName = None, party: LookupName = None
 ) -> PartyEmailPublic:
@@ -149,19 +155,19 @@ async def export_party_emails(user: CurrentUser, uow: UowDep) -> Response:
     )
 
 
-@router.post("/import", openapi_extra=_UPLOAD_DOC)
+@router.post("/import", openapi_extra=_UPLOAD_DOC, responses=problems(400, 413, 415))
 async def import_party_emails(admin: AdminUser, data: CsvUpload, uow: UowDep) -> ImportReportPublic:
     """Upsert a CSV in one transaction; bad rows are skipped whole and reported by row number."""
     return await import_csv(uow, admin.tenant_id, data)
 
 
-@router.get("/{entry_id}")
+@router.get("/{entry_id:uuid}", responses=problems(404))
 async def read_party_email(entry_id: uuid.UUID, user: CurrentUser, uow: UowDep) -> PartyEmailPublic:
     """One directory entry."""
     return PartyEmailPublic.from_row(await find_entry(uow, user.tenant_id, entry_id))
 
 
-@router.put("/{entry_id}")
+@router.put("/{entry_id:uuid}", responses=problems(404, 409))
 async def replace_party_email(
     entry_id: uuid.UUID, body: Body, admin: AdminUser, uow: UowDep
 ) -> PartyEmailPublic:
@@ -169,7 +175,7 @@ async def replace_party_email(
     return PartyEmailPublic.from_row(await replace_entry(uow, admin.tenant_id, entry_id, body))
 
 
-@router.delete("/{entry_id}", status_code=204)
+@router.delete("/{entry_id:uuid}", status_code=204, responses=problems(404))
 async def delete_party_email(entry_id: uuid.UUID, admin: AdminUser, uow: UowDep) -> Response:
     """Remove an entry."""
     await delete_entry(uow, admin.tenant_id, entry_id)

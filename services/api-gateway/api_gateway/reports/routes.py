@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from api_gateway.exports.schemas import ReportPublic
 from api_gateway.http.deps import CurrentUser, IdempotencyKey, InfraDep, SettingsDep, UowDep
+from api_gateway.http.openapi import problems
 from api_gateway.reports.queueing import accepted
 from api_gateway.reports.schemas import ReportEmailAccepted
 from api_gateway.reports.use_cases import send_report_email
@@ -58,5 +59,6 @@ for _definition in REGISTRY.values():
             status_code=202,
             name=f"email_{_definition.name}",
             tags=["report emails"],
+            responses=problems(404, 409, 429),
             description=_definition.email_description,
         )

@@ -8,6 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from api_gateway.http.deps import CurrentUser, IdempotencyKey, InfraDep, SettingsDep, UowDep
+from api_gateway.http.openapi import problems
+from api_gateway.http.pagination import Cursor
 from api_gateway.schedules.runs import list_runs, read_run
 from api_gateway.schedules.schemas import (
     DEFAULT_PREVIEW,
@@ -41,7 +43,7 @@ Count = Annotated[int, Query(ge=1, le=MAX_PREVIEW, description="How many run tim
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
 
 
-@router.post("/schedules", status_code=201)
+@router.post("/schedules", status_code=201, responses=problems(404, 409))
 async def create(
     body: ScheduleWrite, user: CurrentUser, uow: UowDep, settings: SettingsDep, response: Response
 ) -> SchedulePublic:
@@ -53,7 +55,7 @@ async def create(
 
 @router.get("/schedules")
 async def list_all(
-    user: CurrentUser, uow: UowDep, limit: Limit = 20, cursor: str | None = None
+    user: CurrentUser, uow: UowDep, limit: Limit = 20, cursor: Cursor = None
 ) -> SchedulePage:
     """The caller's schedules (admins: the tenant's), newest first."""
     rows, next_cursor = await list_schedules(uow, user, limit=limit, cursor=cursor)
@@ -68,13 +70,13 @@ async def preview_unsaved(
     return await preview_recurrence(uow, user, body, count)
 
 
-@router.get("/schedules/{schedule_id}")
+@router.get("/schedules/{schedule_id:uuid}", responses=problems(404))
 async def read(schedule_id: uuid.UUID, user: CurrentUser, uow: UowDep) -> SchedulePublic:
     """One schedule with its next run and the outcome of the last one."""
     return SchedulePublic.from_row(await find_schedule(uow, user, schedule_id))
 
 
-@router.put("/schedules/{schedule_id}")
+@router.put("/schedules/{schedule_id:uuid}", responses=problems(404, 409))
 async def replace(
     schedule_id: uuid.UUID,
     body: ScheduleWrite,
@@ -86,14 +88,14 @@ async def replace(
     return SchedulePublic.from_row(await replace_schedule(uow, settings, user, schedule_id, body))
 
 
-@router.delete("/schedules/{schedule_id}", status_code=204)
+@router.delete("/schedules/{schedule_id:uuid}", status_code=204, responses=problems(404))
 async def remove(schedule_id: uuid.UUID, user: CurrentUser, uow: UowDep) -> Response:
     """Delete a schedule and its run history."""
     await delete_schedule(uow, user, schedule_id)
     return Response(status_code=204)
 
 
-@router.get("/schedules/{schedule_id}/preview")
+@router.get("/schedules/{schedule_id:uuid}/preview", responses=problems(404))
 async def preview_saved(
     schedule_id: uuid.UUID, user: CurrentUser, uow: UowDep, count: Count = DEFAULT_PREVIEW
 ) -> PreviewPublic:
@@ -101,19 +103,21 @@ async def preview_saved(
     return await preview_schedule(uow, user, schedule_id, count)
 
 
-@router.post("/schedules/{schedule_id}/pause")
+@router.post("/schedules/{schedule_id:uuid}/pause", responses=problems(404))
 async def pause(schedule_id: uuid.UUID, user: CurrentUser, uow: UowDep) -> SchedulePublic:
     """Stop running the schedule until it is resumed."""
     return SchedulePublic.from_row(await pause_schedule(uow, user, schedule_id))
 
 
-@router.post("/schedules/{schedule_id}/resume")
+@router.post("/schedules/{schedule_id:uuid}/resume", responses=problems(404))
 async def resume(schedule_id: uuid.UUID, user: CurrentUser, uow: UowDep) -> SchedulePublic:
     """Run the schedule again from its next slot; the failure count starts over."""
     return SchedulePublic.from_row(await resume_schedule(uow, user, schedule_id))
 
 
-@router.post("/schedules/{schedule_id}/run", status_code=202)
+@router.post(
+    "/schedules/{schedule_id:uuid}/run", status_code=202, responses=problems(404, 409, 429)
+)
 async def run(
     schedule_id: uuid.UUID,
     user: CurrentUser,
@@ -129,20 +133,20 @@ async def run(
     return RunPublic.from_row(created)
 
 
-@router.get("/schedules/{schedule_id}/runs")
+@router.get("/schedules/{schedule_id:uuid}/runs", responses=problems(404))
 async def runs(
     schedule_id: uuid.UUID,
     user: CurrentUser,
     uow: UowDep,
     limit: Limit = 20,
-    cursor: str | None = None,
+    cursor: Cursor = None,
 ) -> RunPage:
     """The schedule's runs, newest first."""
     rows, next_cursor = await list_runs(uow, user, schedule_id, limit=limit, cursor=cursor)
     return RunPage(items=[RunPublic.from_row(r) for r in rows], next_cursor=next_cursor)
 
 
-@router.get("/schedule-runs/{run_id}")
+@router.get("/schedule-runs/{run_id:uuid}", responses=problems(404))
 async def read_one_run(run_id: uuid.UUID, user: CurrentUser, uow: UowDep) -> RunDetailPublic:
     """One run with its export's outcome and every send attempt, oldest first."""
     return await read_run(uow, user, run_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api_gateway.http.deps import AdminUser, InfraDep, SettingsDep, UowDep
+from api_gateway.http.openapi import problems
 from api_gateway.smtp_settings.schemas import EmailSettingsPublic, EmailSettingsUpdate
 from api_gateway.smtp_settings.trial_email import (
     EmailTestRequest,
@@ -17,13 +18,13 @@ from api_gateway.smtp_settings.use_cases import read_email_settings, save_email_
 router = APIRouter(prefix="/admin/email-settings", tags=["admin"])
 
 
-@router.get("")
+@router.get("", responses=problems(404))
 async def show_email_settings(admin: AdminUser, uow: UowDep) -> EmailSettingsPublic:
     """The tenant's SMTP settings, without the password (404 until configured)."""
     return await read_email_settings(uow, admin.tenant_id)
 
 
-@router.put("")
+@router.put("", responses=problems(409))
 async def replace_email_settings(
     body: EmailSettingsUpdate, admin: AdminUser, uow: UowDep, settings: SettingsDep
 ) -> EmailSettingsPublic:
@@ -31,7 +32,7 @@ async def replace_email_settings(
     return await save_email_settings(uow, settings, admin, body)
 
 
-@router.post("/test")
+@router.post("/test", responses=problems(409))
 async def send_test_email(
     body: EmailTestRequest, admin: AdminUser, infra: InfraDep, settings: SettingsDep
 ) -> EmailTestResult:

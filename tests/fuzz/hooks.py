@@ -1,0 +1,36 @@
+"""Schemathesis hooks of the fuzz run: the SMTP operations reach only the test's SMTP server.
+
+`PUT /admin/email-settings` resolves the host it is given and `POST .../test` connects to it;
+a fuzzer must not send either to whatever name it drew. Schema-valid cases get the test
+server's host and port instead of the drawn ones. Schema-invalid cases are left as drawn, so
+they stay invalid: validation refuses them before any lookup.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import schemathesis
+
+SETTINGS = "/api/v1/admin/email-settings"
+TEST = "/api/v1/admin/email-settings/test"
+
+
+@schemathesis.hook
+def before_call(context: schemathesis.HookContext, case: schemathesis.Case, **kwargs: Any) -> None:
+    if case.path not in (SETTINGS, TEST) or case.method.upper() not in ("PUT", "POST"):
+        return
+    if case.meta is None or not case.meta.generation.mode.is_positive:
+        return
+    body = case.body
+    server = body.get("settings") if case.path == TEST and isinstance(body, dict) else body
+    if isinstance(server, dict):
+        _to_test_server(server)
+
+
+def _to_test_server(server: dict[str, Any]) -> None:
+    if isinstance(server.get("host"), str):
+        server["host"] = os.environ["FUZZ_SMTP_HOST"]
+    if isinstance(server.get("port"), int):
+        server["port"] = int(os.environ["FUZZ_SMTP_PORT"])
