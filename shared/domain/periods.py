@@ -19,7 +19,24 @@ Decisions:
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date_only(value: Any) -> Any:
+    """A date arrives as `YYYY-MM-DD` (or as a date, from Python): pydantic alone would also
+    read `0` or `1700000000` as a Unix time, which the document (`format: date`) does not say."""
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError("must be a date as YYYY-MM-DD")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 
 PERIODS = (
     "today",

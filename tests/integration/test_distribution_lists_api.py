@@ -158,29 +158,35 @@ async def test_a_duplicate_name_is_409(infra: Infrastructure, tenant_id: str) ->
     assert await stored_count(infra, tenant_id) == 2
 
 
+# Malformed input is 422; a well-formed address outside the tenant's internal domains is a
+# 409 `external_recipients` (the tenant's settings decide, not the request's shape).
 @pytest.mark.parametrize(
-    ("overrides", "field"),
+    ("overrides", "field", "status"),
     [
-        ({"to": ["x@evil.com"]}, "to.0"),
-        ({"cc": ["x@example.in.evil.com"]}, "cc.0"),
-        ({"bcc": ["x@mail.example.in"]}, "bcc.0"),
-        ({"to": ['"boss@example.in" <x@evil.com>']}, "to.0"),
-        ({"to": ['"a@example.in"@evil.com']}, "to.0"),
-        ({"to": ["x@example.in."]}, "to.0"),
-        ({"to": ["x@ex\u0430mple.in"]}, "to.0"),  # Cyrillic a: an IDNA look-alike
-        ({"to": ["x@exampl\u0435.in"]}, "to.0"),  # Cyrillic e
-        ({"to": ["a@example.in\r\nBcc: x@evil.com"]}, "to.0"),
-        ({"name": "Team\r\nBcc: x@evil.com"}, "name"),
-        ({"name": "   "}, "name"),
-        ({"name": ""}, "name"),
-        ({"to": [], "cc": [], "bcc": []}, "to"),
-        ({"to": [f"u{n}@example.in" for n in range(51)]}, "to"),
-        ({"to": [f"u{n}@example.in" for n in range(30)], "cc": ["x@example.in"] * 30}, None),
-        ({"surprise": 1}, "surprise"),
+        ({"to": ["x@evil.com"]}, "to.0", 409),
+        ({"cc": ["x@example.in.evil.com"]}, "cc.0", 409),
+        ({"bcc": ["x@mail.example.in"]}, "bcc.0", 409),
+        ({"to": ['"boss@example.in" <x@evil.com>']}, "to.0", 422),
+        ({"to": ['"a@example.in"@evil.com']}, "to.0", 422),
+        ({"to": ["x@example.in."]}, "to.0", 422),
+        ({"to": ["x@ex\u0430mple.in"]}, "to.0", 409),  # Cyrillic a: an IDNA look-alike
+        ({"to": ["x@exampl\u0435.in"]}, "to.0", 409),  # Cyrillic e
+        ({"to": ["a@example.in\r\nBcc: x@evil.com"]}, "to.0", 422),
+        ({"name": "Team\r\nBcc: x@evil.com"}, "name", 422),
+        ({"name": "   "}, "name", 422),
+        ({"name": ""}, "name", 422),
+        ({"to": [], "cc": [], "bcc": []}, "to", 422),
+        ({"to": [f"u{n}@example.in" for n in range(51)]}, "to", 422),
+        ({"to": [f"u{n}@example.in" for n in range(30)], "cc": ["x@example.in"] * 30}, None, 201),
+        ({"surprise": 1}, "surprise", 422),
     ],
 )
 async def test_each_bad_field_is_named(
-    infra: Infrastructure, tenant_id: str, overrides: dict[str, Any], field: str | None
+    infra: Infrastructure,
+    tenant_id: str,
+    overrides: dict[str, Any],
+    field: str | None,
+    status: int,
 ) -> None:
     async with gateway_client(infra) as client:
         response = await client.post(
@@ -189,9 +195,11 @@ async def test_each_bad_field_is_named(
     if field is None:  # duplicates count once: 30 + 1 + the default bcc is within the limit
         assert response.status_code == 201, response.text
         return
-    assert response.status_code == 422, response.text
+    assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert field in fields(response)
+    if status == 409:
+        assert response.json()["code"] == "external_recipients"
     assert await stored_count(infra, tenant_id) == 0
 
 
@@ -211,25 +219,36 @@ async def test_the_limit_counts_the_three_lists_together(
 
 
 async def test_every_external_address_is_listed(infra: Infrastructure, tenant_id: str) -> None:
-    body = list_body(
+    """Malformed addresses first (422), then every address outside the domains at once (409)."""
+    mixed = list_body(
         name="Mixed",
         to=["ok@example.in", "x@evil.com"],
         cc=["OK2@Example.IN"],
         bcc=["b@example.in", "not an address", "y@example.in.evil.com"],
     )
+    outside = list_body(
+        name="Outside",
+        to=["ok@example.in", "x@evil.com"],
+        cc=["OK2@Example.IN"],
+        bcc=["b@example.in", "y@example.in.evil.com"],
+    )
     admin = headers(infra, tenant_id)
     async with gateway_client(infra) as client:
-        created = await client.post(LISTS, json=body, headers=admin)
+        malformed = await client.post(LISTS, json=mixed, headers=admin)
+        created = await client.post(LISTS, json=outside, headers=admin)
         good = await client.post(LISTS, json=list_body(), headers=admin)
-        updated = await client.put(f"{LISTS}/{good.json()['id']}", json=body, headers=admin)
+        updated = await client.put(f"{LISTS}/{good.json()['id']}", json=outside, headers=admin)
         unchanged = await client.get(f"{LISTS}/{good.json()['id']}", headers=admin)
+    assert malformed.status_code == 422, malformed.text
+    assert fields(malformed) == ["bcc.1"]
+    assert malformed.json()["errors"][0]["message"].startswith("not a valid email address")
     for refused in (created, updated):
-        assert refused.status_code == 422, refused.text
-        assert fields(refused) == ["to.1", "bcc.1", "bcc.2"]
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["code"] == "external_recipients"
+        assert fields(refused) == ["to.1", "bcc.1"]
         messages = [error["message"] for error in refused.json()["errors"]]
         assert "'x@evil.com'" in messages[0] and "not an internal address" in messages[0]
-        assert messages[1].startswith("not a valid email address")
-        assert "'y@example.in.evil.com'" in messages[2]
+        assert "'y@example.in.evil.com'" in messages[1]
     assert unchanged.json() == good.json()
     assert await stored_count(infra, tenant_id) == 1
 
@@ -246,9 +265,10 @@ async def test_a_tenant_without_internal_domains_is_told_plainly(
             f"{LISTS}/{existing.json()['id']}", json=list_body(), headers=admin
         )
     for response in (created, updated):
-        assert response.status_code == 422, response.text
+        assert response.status_code == 409, response.text
         assert response.headers["content-type"] == "application/problem+json"
         assert response.json()["detail"] == NO_DOMAINS
+        assert response.json()["code"] == "no_internal_domains"
     assert await stored_count(infra, tenant_id) == 1
 
 
@@ -273,7 +293,7 @@ async def test_addresses_no_longer_internal_are_flagged_on_read(
     assert read.json()["to"] == ["head@example.in", "ops@branch.example.org"]
     assert read.json()["external"] == ["ops@branch.example.org"]
     assert listed.json()["items"][0]["external"] == ["ops@branch.example.org"]
-    assert resaved.status_code == 422
+    assert resaved.status_code == 409
     assert fields(resaved) == ["to.1"]
 
 

@@ -233,7 +233,7 @@ async def test_a_changed_server_needs_the_password_again(
         retyped = await client.put(
             SETTINGS, json=settings_body(**change, password=password), headers=headers
         )
-    assert refused.status_code == 422, refused.text
+    assert refused.status_code == 409, refused.text
     assert refused.headers["content-type"] == "application/problem+json"
     assert refused.json()["code"] == "password_required"
     assert refused.json()["errors"] == [

@@ -25,7 +25,7 @@ ENTRIES = [
 ]
 
 
-def _ledger_body(ledger: str, **params: str) -> dict[str, object]:
+def _ledger_body(ledger: str, **params: object) -> dict[str, object]:
     base = {"ledger": ledger, "from_date": "2025-04-01", "to_date": "2025-04-30"}
     return {"report": "ledger", "format": "csv", "params": {**base, **params}}
 
@@ -99,19 +99,27 @@ async def test_bad_requests_are_problems_naming_the_field(
 ) -> None:
     ledger = await create_ledger(infra.uow(), tenant_id)
     headers = auth_header(token_for(infra.settings, tenant_id))
-    cases = {
-        "params.ledger": _ledger_body("No Such Ledger"),
-        "params.from_date": _ledger_body(ledger, from_date="2025-05-01", to_date="2025-04-01"),
-        "params.to_date": _ledger_body(ledger, from_date="2015-04-01", to_date="2025-04-01"),
-        "format": {**_ledger_body(ledger), "format": "docx"},
-    }
+    # An unknown ledger is the books' state (404 `ledger_not_found`); the rest is the request.
+    cases = [
+        ("params.ledger", _ledger_body("No Such Ledger"), 404),
+        (
+            "params.from_date",
+            _ledger_body(ledger, from_date="2025-05-01", to_date="2025-04-01"),
+            422,
+        ),
+        ("params.to_date", _ledger_body(ledger, from_date="2015-04-01", to_date="2025-04-01"), 422),
+        ("format", {**_ledger_body(ledger), "format": "docx"}, 422),
+        ("params.from_date", _ledger_body(ledger, from_date=0), 422),  # a number is no date
+    ]
     async with gateway_client(infra) as client:
-        for field, body in cases.items():
+        for field, body, status in cases:
             response = await client.post(JOBS, json=body, headers=headers)
-            assert response.status_code == 422, (field, response.text)
+            assert response.status_code == status, (field, response.text)
             problem = response.json()
-            assert problem["status"] == 422
+            assert problem["status"] == status
             assert [e["field"] for e in problem["errors"]] == [field], problem
+            if status == 404:
+                assert problem["code"] == "ledger_not_found"
         not_json = await client.post(JOBS, content=b"{", headers=headers)
     assert not_json.status_code == 422
     assert not_json.headers["content-type"] == "application/problem+json"

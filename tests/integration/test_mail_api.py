@@ -116,7 +116,8 @@ async def test_the_test_button_needs_settings_and_an_admin(
         unconfigured = await client.post(TEST, json={"to": "me@example.in"}, headers=admin)
         bad_address = await client.post(TEST, json={"to": "not an address"}, headers=admin)
     assert forbidden.status_code == 403
-    assert unconfigured.status_code == 422
+    assert unconfigured.status_code == 409
+    assert unconfigured.json()["code"] == "smtp_not_configured"
     assert unconfigured.json()["errors"][0]["field"] == "settings"
     assert bad_address.status_code == 422
     assert bad_address.json()["errors"][0]["field"] == "to"
@@ -180,7 +181,8 @@ async def test_the_stored_password_is_never_offered_to_another_server(
         injected = await client.post(
             TEST, json={"to": "me@example.in", "settings": unsafe_name}, headers=admin
         )
-    assert refused.status_code == 422
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "password_required"
     assert refused.json()["errors"][0]["field"] == "settings.password"
     assert injected.status_code == 422
     assert injected.json()["errors"][0]["field"] == "settings.from_name"
@@ -198,7 +200,7 @@ async def test_the_stored_password_never_follows_a_change_of_security(
         refused = await client.post(
             TEST, json={"to": "me@example.in", "settings": downgraded}, headers=admin
         )
-    assert refused.status_code == 422
+    assert refused.status_code == 409
     assert refused.json()["code"] == "password_required"
     assert refused.json()["errors"][0]["field"] == "settings.password"
     assert sink.messages == []

@@ -126,7 +126,8 @@ async def test_ledger_falls_back_to_typed_and_says_when_nobody_is_named(
     )
     nobody = await _post(infra, LEDGER_SEND, {"ledger": ledger, **PERIOD}, user)
     assert typed.status_code == 202 and typed.json()["to_source"] == "typed"
-    assert nobody.status_code == 422
+    assert nobody.status_code == 409
+    assert nobody.json()["code"] == "no_directory_entry"
     assert nobody.json()["errors"][0]["field"] == "to"
     assert "no recipient" in nobody.json()["detail"]
 
@@ -138,8 +139,9 @@ async def test_outstanding_refuses_every_external_address_and_audits_it(
     user = auth_header(token_for(infra.settings, tenant_id))
     body = {"kind": "receivable", "to": ["finance@example.in"], "bcc": [address]}
     response = await _post(infra, OUTSTANDING_SEND, body, user)
-    assert response.status_code == 422, response.text
+    assert response.status_code == 409, response.text
     problem = response.json()
+    assert problem["code"] == "external_recipients"
     assert problem["errors"] == [
         {"field": "bcc.0", "message": f"{address!r} is not an internal address"}
     ]
@@ -158,7 +160,7 @@ async def test_outstanding_refuses_local_parts_that_relay_onward(
     user = auth_header(token_for(infra.settings, tenant_id))
     body = {"kind": "receivable", "to": [address]}
     response = await _post(infra, OUTSTANDING_SEND, body, user)
-    assert response.status_code == 422, response.text
+    assert response.status_code == 409, response.text
     [error] = response.json()["errors"]
     assert error["field"] == "to.0"
     assert "would relay it to another server" in error["message"]
@@ -170,7 +172,7 @@ async def test_a_distribution_list_refuses_local_parts_that_relay_onward(
     admin = auth_header(token_for(infra.settings, tenant_id, "admin"))
     body = {"name": "Sneaky", "to": ["cfo@example.in"], "cc": ["x%evil.com@example.in"]}
     response = await _post(infra, "/api/v1/distribution-lists", body, admin)
-    assert response.status_code == 422, response.text
+    assert response.status_code == 409, response.text
     assert [e["field"] for e in response.json()["errors"]] == ["cc.0"]
 
 
@@ -234,7 +236,8 @@ async def test_outstanding_without_internal_domains_says_so(infra: Infrastructur
     response = await _post(
         infra, OUTSTANDING_SEND, {"kind": "receivable", "to": ["a@example.in"]}, user
     )
-    assert response.status_code == 422
+    assert response.status_code == 409
+    assert response.json()["code"] == "no_internal_domains"
     assert "no internal email domains" in response.json()["detail"]
 
 
@@ -292,7 +295,9 @@ async def test_nobody_uses_another_tenants_lists_directory_or_emails(
     their_ledger = await _post(infra, LEDGER_SEND, {"ledger": ledger, **PERIOD}, outsider)
     async with gateway_client(infra) as client:
         peek = await client.get(f"/api/v1/emails/{mine.json()['email_id']}", headers=outsider)
-    assert their_list.status_code == 422
+    assert their_list.status_code == 404
+    assert their_list.json()["code"] == "distribution_list_not_found"
     assert their_list.json()["errors"][0]["field"] == "distribution_list_id"
-    assert their_ledger.status_code == 422  # no auto-fill from the first tenant's directory
+    assert their_ledger.status_code == 409  # no auto-fill from the first tenant's directory
+    assert their_ledger.json()["code"] == "no_directory_entry"
     assert peek.status_code == 404

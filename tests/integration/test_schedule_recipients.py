@@ -35,7 +35,8 @@ async def test_outstanding_refuses_external_addresses(
         nobody = await client.post(
             SCHEDULES, json=outstanding_body(recipients={"cc": ["cfo@example.in"]}), headers=user
         )
-    assert response.status_code == 422
+    assert response.status_code == 409
+    assert response.json()["code"] == "external_recipients"
     assert fields(response) == ["recipients.to.1", "recipients.bcc.0"]
     assert "partner@gmail.com" in response.json()["detail"]
     assert nobody.status_code == 422 and fields(nobody) == ["recipients.to"]
@@ -82,10 +83,11 @@ async def test_outstanding_through_a_distribution_list(
         "bcc": [],
         "distribution_list_id": list_id,
     }
-    assert refused.status_code == 422
+    assert refused.status_code == 409
     assert fields(refused) == ["recipients.distribution_list_id"]
     assert "head@branch.in" in refused.json()["detail"]
-    assert foreign.status_code == 422 and fields(foreign) == ["recipients.distribution_list_id"]
+    assert foreign.status_code == 404 and fields(foreign) == ["recipients.distribution_list_id"]
+    assert foreign.json()["code"] == "distribution_list_not_found"
     assert for_a_ledger.status_code == 422
     assert "recipients.distribution_list_id" in fields(for_a_ledger)
 
@@ -105,7 +107,8 @@ async def test_ledger_to_may_be_left_to_the_party_directory(
         )
         assert entry.status_code == 201, entry.text
         accepted = await create(client, without_to, user)
-    assert refused.status_code == 422
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "no_directory_entry"
     assert fields(refused) == ["recipients.to"]
     assert "no recipient" in refused.json()["detail"]
     # The directory is read again at every run; only what was typed is stored.

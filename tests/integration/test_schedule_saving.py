@@ -139,7 +139,6 @@ async def test_a_preset_is_stored_as_its_cron(
         ({"params": {"ledger": "Sharma Traders", "period": "last_n_days"}}, "params.n"),
         ({"params": {"ledger": "Sharma Traders", "period": "last_month", "n": 3}}, "params.n"),
         ({"params": {"ledger": "Sharma Traders", "period": "last_n_days", "n": 0}}, "params.n"),
-        ({"params": {"ledger": "Nobody & Co", "period": "last_month"}}, "params.ledger"),
         ({"params": {"ledger": "Sharma Traders"}}, "params.period"),
         ({"format": "docx"}, "format"),
         ({"subject": "Hello\r\nBcc: spy@evil.com"}, "subject"),
@@ -158,3 +157,13 @@ async def test_each_bad_field_is_named(
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert field in fields(response), response.json()
+
+
+async def test_an_unknown_ledger_is_404_naming_it(infra: Infrastructure, tenant_id: str) -> None:
+    """The books decide whether a ledger exists: a state of the tenant's data, not a bad field."""
+    body = ledger_body(params={"ledger": "Nobody & Co", "period": "last_month"})
+    async with gateway_client(infra) as client:
+        response = await client.post(SCHEDULES, json=body, headers=headers(infra, tenant_id))
+    assert response.status_code == 404, response.text
+    assert response.json()["code"] == "ledger_not_found"
+    assert fields(response) == ["params.ledger"]

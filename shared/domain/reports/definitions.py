@@ -37,12 +37,23 @@ E = TypeVar("E", bound=BaseModel)  # the body of the report's email endpoint
 
 
 class ReportParamError(ValueError):
-    """Bad report parameters; `field` names the offending one (a path under `params`)."""
+    """Bad report parameters; `field` names the offending one (a path under `params`).
 
-    def __init__(self, field: str, message: str) -> None:
+    `status` and `code` say how the API answers: 422 for a value no request could use, 404
+    `ledger_not_found` for a name the tenant's books do not hold (today)."""
+
+    def __init__(
+        self, field: str, message: str, *, status: int = 422, code: str | None = None
+    ) -> None:
         super().__init__(message)
         self.field = field
         self.message = message
+        self.status = status
+        self.code = code
+
+
+def ledger_not_found(field: str, name: str) -> ReportParamError:
+    return ReportParamError(field, f"no ledger named {name!r}", status=404, code="ledger_not_found")
 
 
 @dataclass(frozen=True)
@@ -112,6 +123,20 @@ class ReportDefinition(ABC, Generic[P, S, E]):
     # The body of `POST /reports/{name}/email` and its one-line description (None: no endpoint).
     email_body: type[E] | None = None
     email_description: str = ""
+    # Parameters `with_defaults` fills in when a request leaves them out (or sends null).
+    defaulted_params: tuple[str, ...] = ()
+
+    def request_params_schema(self) -> dict[str, Any]:
+        """The JSON schema of the parameters a request may send: `params_model`'s, with the
+        defaulted ones optional and nullable."""
+        schema = self.params_model.model_json_schema()
+        for name in self.defaulted_params:
+            schema["properties"][name] = {"anyOf": [schema["properties"][name], {"type": "null"}]}
+        required = [
+            name for name in schema.get("required", []) if name not in self.defaulted_params
+        ]
+        schema["required"] = required
+        return schema
 
     def parse_params(self, raw: Mapping[str, Any], max_period_days: int) -> P:
         """`raw` parsed and checked on its own (no database); raises ReportParamError naming

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-Address = str  # validated by shared.addresses; kept loose here so errors can name the field
+from shared.domain.addresses import AddressField
+
+Address = AddressField  # checked by shared.domain.addresses, so errors can name the entry
 MAX_LIST = 200  # bodies larger than this are refused by the schema, before any work
 EmailFormat = Literal["csv", "xlsx", "pdf"]

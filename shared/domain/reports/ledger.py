@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.domain.periods import PeriodError, resolve_period
+from shared.domain.periods import IsoDate, PeriodError, resolve_period
 from shared.domain.reports.amounts import dr_cr
 from shared.domain.reports.definitions import (
     EmailRequest,
@@ -22,6 +22,7 @@ from shared.domain.reports.definitions import (
     RecipientPolicy,
     ReportDefinition,
     ReportParamError,
+    ledger_not_found,
 )
 from shared.domain.reports.document import ReportSource
 from shared.domain.reports.email_bodies import MAX_LIST, Address, EmailFormat
@@ -40,13 +41,16 @@ from shared.languages import Language
 # The ledger's party as the books name it (the email's `{party}`; the ledger's name without one).
 _PARTY_NAME = "SELECT party_name FROM ledgers WHERE tenant_id = $1 AND name = $2"
 
+# Names are stripped before they are checked: one that is only spaces is empty.
+NOT_BLANK = r"\S"
+
 
 class LedgerParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
-    ledger: str = Field(min_length=1, max_length=200)
-    from_date: date
-    to_date: date
+    ledger: str = Field(min_length=1, max_length=200, pattern=NOT_BLANK)
+    from_date: IsoDate
+    to_date: IsoDate
 
 
 class LedgerScheduleParams(BaseModel):
@@ -54,7 +58,7 @@ class LedgerScheduleParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    ledger: str = Field(min_length=1, max_length=200)
+    ledger: str = Field(min_length=1, max_length=200, pattern=NOT_BLANK)
     period: str = Field(max_length=32)
     n: int | None = Field(default=None, strict=True)
 
@@ -62,9 +66,9 @@ class LedgerScheduleParams(BaseModel):
 class LedgerEmailCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    ledger: str = Field(min_length=1, max_length=200)
-    from_date: date
-    to_date: date
+    ledger: str = Field(min_length=1, max_length=200, pattern=NOT_BLANK)
+    from_date: IsoDate
+    to_date: IsoDate
     format: EmailFormat = "pdf"
     to: list[Address] | None = Field(
         default=None,
@@ -122,7 +126,7 @@ class LedgerStatement(ReportDefinition[LedgerParams, LedgerScheduleParams, Ledge
     async def resolved(self, params: LedgerParams, ctx: ParamsContext) -> LedgerParams:
         canonical = await resolve_ledger_name(ctx.session, ctx.tenant_id, params.ledger)
         if canonical is None:
-            raise ReportParamError("ledger", f"no ledger named {params.ledger!r}")
+            raise ledger_not_found("ledger", params.ledger)
         return params.model_copy(update={"ledger": canonical})
 
     async def open_source(
@@ -130,7 +134,7 @@ class LedgerStatement(ReportDefinition[LedgerParams, LedgerScheduleParams, Ledge
     ) -> ReportSource:
         ledger = await canonical_ledger(conn, tenant_id, params.ledger)
         if ledger is None:
-            raise ReportParamError("ledger", f"no ledger named {params.ledger!r}")
+            raise ledger_not_found("ledger", params.ledger)
         figures = await ledger_figures(conn, tenant_id, ledger, params.from_date, params.to_date)
         file_params = {**params.model_dump(mode="json"), "ledger": ledger}
         party = await ledger_party(conn, tenant_id, ledger)
@@ -153,7 +157,7 @@ class LedgerStatement(ReportDefinition[LedgerParams, LedgerScheduleParams, Ledge
             )
         canonical = await resolve_ledger_name(ctx.session, ctx.tenant_id, saved.ledger)
         if canonical is None:
-            raise ReportParamError("ledger", f"no ledger named {saved.ledger!r}")
+            raise ledger_not_found("ledger", saved.ledger)
         params: dict[str, Any] = {"ledger": canonical, "period": saved.period}
         if saved.n is not None:
             params["n"] = saved.n

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.domain.periods import IsoDate
 from shared.domain.reports.definitions import (
     EmailRequest,
     ParamsContext,
@@ -33,7 +34,7 @@ class OutstandingParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    as_of: date
+    as_of: IsoDate
     kind: Literal["receivable", "payable"]
 
 
@@ -47,7 +48,7 @@ class OutstandingScheduleParams(BaseModel):
 class OutstandingEmailCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    as_of: date | None = None
+    as_of: IsoDate | None = None
     kind: Literal["receivable", "payable"]
     format: EmailFormat = "pdf"
     to: list[Address] = Field(default_factory=list, max_length=MAX_LIST)
@@ -72,6 +73,7 @@ class OutstandingReport(
     recipients = RecipientPolicy(internal_only=True)
     email_placeholders = ("company", "kind", "as_of", "link_expiry")
     email_body = OutstandingEmailCreate
+    defaulted_params = ("as_of",)
     email_description = (
         "Email the outstanding report to internal addresses only (typed or a distribution list)."
     )

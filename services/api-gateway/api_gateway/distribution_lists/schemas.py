@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from shared.domain.addresses import AddressField
 
 # Addresses per list, To, CC and BCC together (after removing duplicates).
 MAX_LIST_ADDRESSES = 50
 MAX_NAME_LENGTH = 200  # the column's size
-MAX_ADDRESS_LENGTH = 320
 
-Address = Annotated[str, Field(max_length=MAX_ADDRESS_LENGTH)]
+Address = AddressField
 
 
 class DistributionListWrite(BaseModel):

@@ -64,7 +64,7 @@ def check_list(body: DistributionListWrite, internal_domains: list[str]) -> Chec
     """Validate a write; every bad field is reported at once (422, by JSON path)."""
     if not internal_domains:
         # Every address would be refused as external: name the real cause instead.
-        raise ProblemError(422, NO_INTERNAL_DOMAINS)
+        raise ProblemError(409, NO_INTERNAL_DOMAINS, code="no_internal_domains")
     errors: list[tuple[str, str]] = []
     name = " ".join(body.name.split())
     # The name may end up in a header (a group name in To); a line break there would inject.
@@ -77,16 +77,19 @@ def check_list(body: DistributionListWrite, internal_domains: list[str]) -> Chec
         recipients = normalize_recipients(body.to, body.cc, body.bcc, max_total=MAX_LIST_ADDRESSES)
     except RecipientError as exc:
         errors.extend(exc.errors)
-    named = {field for field, _ in errors}
-    # Checked on the lists as sent, so each field path points at the entry the client wrote.
-    as_sent = Recipients(list(body.to), list(body.cc), list(body.bcc))
-    for field, address in external_addresses(as_sent, internal_domains):
-        if field not in named:
-            errors.append((field, _not_internal(address, internal_domains)))
     if not (body.to or body.cc or body.bcc):
         errors.append(("to", EMPTY_LIST))
     if errors or recipients is None:
         raise _validation_problem(errors)
+    # Checked on the lists as sent, so each field path points at the entry the client wrote.
+    # The tenant's internal domains decide, not the request's shape: a 409, after the 422s.
+    as_sent = Recipients(list(body.to), list(body.cc), list(body.bcc))
+    outsiders = [
+        (field, _not_internal(address, internal_domains))
+        for field, address in external_addresses(as_sent, internal_domains)
+    ]
+    if outsiders:
+        raise _validation_problem(outsiders, status=409, code="external_recipients")
     return CheckedList(name=name, key=list_name_key(name), recipients=recipients)
 
 
@@ -233,7 +236,9 @@ def _duplicate(name: str) -> ProblemError:
     return field_error("name", f"a distribution list named {name!r} already exists", status=409)
 
 
-def _validation_problem(errors: list[tuple[str, str]]) -> ProblemError:
+def _validation_problem(
+    errors: list[tuple[str, str]], status: int = 422, code: str | None = None
+) -> ProblemError:
     def position(error: tuple[str, str]) -> tuple[int, int]:
         head, _, index = error[0].partition(".")
         return _FIELD_ORDER.get(head, len(_FIELD_ORDER)), int(index) if index.isdigit() else -1
@@ -241,7 +246,10 @@ def _validation_problem(errors: list[tuple[str, str]]) -> ProblemError:
     ordered = sorted(errors, key=position)
     detail = "; ".join(f"{field}: {message}" for field, message in ordered)
     return ProblemError(
-        422, detail, errors=[{"field": field, "message": message} for field, message in ordered]
+        status,
+        detail,
+        errors=[{"field": field, "message": message} for field, message in ordered],
+        code=code,
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -14,6 +13,7 @@ from api_gateway.exports.schemas import AuditStatusField
 from api_gateway.http.deps import CurrentUser, UowDep
 from api_gateway.http.openapi import problems
 from api_gateway.http.pagination import Cursor
+from api_gateway.http.tenancy import FilterDate
 
 router = APIRouter(tags=["emails"])
 
@@ -36,8 +36,8 @@ async def read_email_audit(
     trigger: EmailTrigger | None = None,
     report: str | None = None,
     recipient: Annotated[str | None, Query(max_length=320)] = None,
-    from_date: date | None = None,
-    to_date: date | None = None,
+    from_date: FilterDate = None,
+    to_date: FilterDate = None,
 ) -> AuditPage:
     """Every send attempt, newest first (admins: the tenant's; users: their own)."""
     filters = AuditFilters(status, trigger, report, recipient, from_date, to_date)

@@ -25,7 +25,7 @@ router = APIRouter(prefix="/exports/jobs", tags=["exports"])
 MAX_PAGE_SIZE = 100
 
 
-@router.post("", status_code=202, responses=problems(409))
+@router.post("", status_code=202, responses=problems(404, 409))
 async def create_job(
     body: ExportJobCreate,
     user: CurrentUser,

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal, cast
 from pydantic import BaseModel, ConfigDict, Field, GetPydanticSchema
 from pydantic_core import core_schema
 
-from shared.domain.reports import AnyReport, ReportName
+from shared.domain.reports import REGISTRY, AnyReport, ReportName
 from shared.infra.db.models import ExportJob
 from shared.states import AuditStatus, EmailStatus, EmailTestStatus, ExportStatus, RunStatus
 
@@ -38,8 +38,26 @@ EmailTestStatusField = Annotated[EmailTestStatus, listed(EmailTestStatus)]
 ExportFormat = Literal["csv", "xlsx", "pdf"]
 
 
+def _params_by_report(schema: dict[str, Any]) -> None:
+    """Document `params` (and `format`) per report: the body is one of these shapes."""
+    branches = []
+    for definition in REGISTRY.values():
+        params = definition.request_params_schema()
+        branches.append(
+            {
+                "properties": {
+                    "report": {"const": definition.name},
+                    "format": {"enum": sorted(definition.formats)},
+                    "params": params,
+                },
+                "required": ["report", "params"] if params["required"] else ["report"],
+            }
+        )
+    schema["oneOf"] = branches
+
+
 class ExportJobCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_params_by_report)
 
     report: ReportName
     format: ExportFormat

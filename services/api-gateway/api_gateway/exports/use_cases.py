@@ -43,7 +43,7 @@ async def submit_export(
         parsed = await definition.resolved(parsed, context)
     except ReportParamError as exc:
         path = exc.field if exc.field in ("report", "format") else f"params.{exc.field}"
-        raise field_error(path, exc.message) from None
+        raise field_error(path, exc.message, exc.status, code=exc.code) from None
     normalised = parsed.model_dump(mode="json")
     new = exports.NewExport(
         tenant_id=principal.tenant_id,

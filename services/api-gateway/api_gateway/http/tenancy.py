@@ -4,11 +4,14 @@ local date filter starts as an instant."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
+from fastapi import Query
 from sqlalchemy import select
 
 from api_gateway.http.problems import field_error
+from shared.domain.periods import IsoDate
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import Tenant
 
@@ -17,6 +20,12 @@ DEFAULT_TIMEZONE = "Asia/Kolkata"
 # timezone (0001-01-01 in Kolkata is a BC instant in UTC; the day after 9999-12-31 is no date).
 EARLIEST_FILTER_DATE = date(1900, 1, 1)
 LATEST_FILTER_DATE = date(9998, 12, 31)
+# The years of that range, so the document says it (`day_start` refuses the rest, by name).
+_FILTER_YEAR = "(19[0-9]{2}|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])"
+FilterDate = Annotated[
+    IsoDate | None,
+    Query(json_schema_extra={"pattern": f"^{_FILTER_YEAR}-[0-9]{{2}}-[0-9]{{2}}$"}),
+]
 
 
 async def tenant_timezone(uow: UnitOfWork, tenant_id: str) -> str:

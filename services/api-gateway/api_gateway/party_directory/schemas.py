@@ -30,7 +30,12 @@ from pydantic_core import PydanticCustomError
 
 from api_gateway.exports.schemas import RowPublic
 from api_gateway.http.problems import ProblemError, field_error
-from shared.domain.addresses import InvalidAddressError, contains_header_unsafe, normalize_address
+from shared.domain.addresses import (
+    AddressField,
+    InvalidAddressError,
+    contains_header_unsafe,
+    normalize_address,
+)
 from shared.domain.csv_cells import neutralise_cell, restore_cell
 from shared.domain.party_directory import name_key
 from shared.infra.db.models import PartyEmail
@@ -39,7 +44,6 @@ from shared.languages import Language
 # One email's recipients, to, cc and bcc together: more is a mailing list, not a party.
 MAX_ADDRESSES_PER_ENTRY = 50
 MAX_NAME_LENGTH = 200  # the width of the name columns
-MAX_ADDRESS_LENGTH = 320
 _LISTS = ("to", "cc", "bcc")
 
 
@@ -63,7 +67,7 @@ def _name(raw: str) -> str:
     return name
 
 
-Address = Annotated[str, Field(max_length=MAX_ADDRESS_LENGTH), AfterValidator(_address)]
+Address = Annotated[AddressField, AfterValidator(_address)]
 AddressList = Annotated[list[Address], Field(max_length=MAX_ADDRESSES_PER_ENTRY)]
 Name = Annotated[str, Field(max_length=MAX_NAME_LENGTH), AfterValidator(_name)]
 
@@ -73,9 +77,13 @@ class PartyEmailWrite(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    ledger_name: Name = Field(description="Matched ignoring case and repeated spaces.")
+    # Not blank (the validator below says so in words; the pattern tells the document).
+    ledger_name: Name = Field(
+        json_schema_extra={"pattern": r"\S"},
+        description="Matched ignoring case and repeated spaces.",
+    )
     party_name: Name | None = Field(default=None, description="Optional; blank means none.")
-    to: AddressList = Field(description="At least one address.")
+    to: AddressList = Field(json_schema_extra={"minItems": 1}, description="At least one address.")
     cc: AddressList = Field(default_factory=list)
     bcc: AddressList = Field(default_factory=list)
     language: Language = Field(

@@ -91,7 +91,10 @@ async def directory_recipients(
     entry = await entry_for_ledger(uow.session, tenant_id, ledger)
     if entry is None or not entry.to_addresses:
         raise field_error(
-            "to", f"no recipient: the party directory has no entry for {ledger!r}; type an address"
+            "to",
+            f"no recipient: the party directory has no entry for {ledger!r}; type an address",
+            409,
+            code="no_directory_entry",
         )
     return (
         list(entry.to_addresses),

@@ -54,7 +54,7 @@ async def send_report_email(
             request.params, params_context(uow, settings, principal)
         )
     except ReportParamError as exc:
-        raise field_error(exc.field, exc.message) from None
+        raise field_error(exc.field, exc.message, exc.status, code=exc.code) from None
     policy = definition.recipients
     to, cc, bcc, source = request.to, request.cc, request.bcc, "typed"
     if policy.internal_only:
@@ -103,7 +103,7 @@ async def _internal_recipients(
     """Typed plus listed addresses, every one internal; one outsider refuses the request."""
     domains = await tenants.internal_domains(uow.session, principal.tenant_id)
     if not domains:
-        raise field_error("to", definition.no_internal_domains())
+        raise field_error("to", definition.no_internal_domains(), 409, code="no_internal_domains")
     to, cc, bcc, source = list(request.to), list(request.cc), list(request.bcc), "typed"
     if request.distribution_list_id is not None:
         listed = await _distribution_list(uow, principal.tenant_id, request.distribution_list_id)
@@ -120,11 +120,13 @@ async def _internal_recipients(
             {"field": f, "message": f"{a!r} is not an internal address{not_internal_hint(a)}"}
             for f, a in offending
         ]
+        # The tenant's internal domains decide, not the request's shape: a state refusal.
         raise ProblemError(
-            422,
+            409,
             f"the {definition.name} report goes to internal addresses only; refused: "
             + ", ".join(repr(a) for _, a in offending),
             errors=errors,
+            code="external_recipients",
         )
     if not to:
         raise field_error(
@@ -138,7 +140,12 @@ async def _distribution_list(
 ) -> DistributionList:
     found = await tenants.distribution_list(uow.session, tenant_id, list_id)
     if found is None:
-        raise field_error("distribution_list_id", "no such distribution list")
+        raise field_error(
+            "distribution_list_id",
+            "no such distribution list",
+            404,
+            code="distribution_list_not_found",
+        )
     return found
 
 

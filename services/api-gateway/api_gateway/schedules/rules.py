@@ -106,7 +106,7 @@ async def _checked_params(
     try:
         params: dict[str, Any] = await definition.schedule_params(saved, context)
     except ReportParamError as exc:
-        raise field_error(f"params.{exc.field}", exc.message) from None
+        raise field_error(f"params.{exc.field}", exc.message, exc.status, code=exc.code) from None
     return params
 
 
@@ -171,9 +171,15 @@ async def _directory_recipients(
     param = definition.recipients.directory_param
     ledger = str(params.get(param, "")) if param else ""
     entry = await entry_for_ledger(uow.session, tenant_id, ledger) if param else None
+    if not param:
+        raise field_error("recipients.to", "no recipient: nothing typed; type an address")
     if entry is None or not entry.to_addresses:
-        why = f"the party directory has no entry for {ledger!r}" if param else "nothing typed"
-        raise field_error("recipients.to", f"no recipient: {why}; type an address")
+        raise field_error(
+            "recipients.to",
+            f"no recipient: the party directory has no entry for {ledger!r}; type an address",
+            409,
+            code="no_directory_entry",
+        )
     return Recipients(list(entry.to_addresses), list(entry.cc_addresses), list(entry.bcc_addresses))
 
 
@@ -184,7 +190,12 @@ async def _listed(
         return None
     found = await tenants.distribution_list(uow.session, tenant_id, list_id)
     if found is None:
-        raise field_error("recipients.distribution_list_id", "no such distribution list")
+        raise field_error(
+            "recipients.distribution_list_id",
+            "no such distribution list",
+            404,
+            code="distribution_list_not_found",
+        )
     return found
 
 
@@ -200,25 +211,27 @@ async def _internal_only(
     policy = definition.recipients
     domains = await tenants.internal_domains(uow.session, tenant_id)
     if not domains:
-        raise field_error("recipients.to", definition.no_internal_domains())
-    named = {field for field, _ in errors}
+        raise field_error(
+            "recipients.to", definition.no_internal_domains(), 409, code="no_internal_domains"
+        )
+    _raise_recipient_errors(errors)
+    # Malformed addresses were a 422 above; who is internal is the tenant's state: a 409.
     typed = Recipients(list(body.to), list(body.cc), list(body.bcc))
-    errors.extend(
+    outsiders = [
         (field, f"{address!r} is not an internal address{not_internal_hint(address)}")
         for field, address in policy.outsiders(typed, domains)
-        if field not in named
-    )
+    ]
     from_list = Recipients([], [], [])
     if listed is not None:
         from_list = Recipients(
             list(listed.to_addresses), list(listed.cc_addresses), list(listed.bcc_addresses)
         )
         # The list was internal when saved; an admin may have removed a domain since.
-        errors.extend(
+        outsiders.extend(
             ("distribution_list_id", f"{address!r} (from the list) is not an internal address")
             for _, address in policy.outsiders(from_list, domains)
         )
-    _raise_recipient_errors(errors)
+    _raise_recipient_errors(outsiders, status=409, code="external_recipients")
     if not body.to and not from_list.to:
         raise field_error(
             "recipients.to", "no recipient: type an internal address or pick a distribution list"
@@ -240,11 +253,16 @@ def _combined(typed: Recipients, extra: Recipients | None, settings: Settings) -
         _raise_recipient_errors(exc.errors)
 
 
-def _raise_recipient_errors(errors: list[tuple[str, str]]) -> None:
+def _raise_recipient_errors(
+    errors: list[tuple[str, str]], status: int = 422, code: str | None = None
+) -> None:
     if errors:
-        raise _problem([{"field": f"recipients.{f}", "message": m} for f, m in errors])
+        fields = [{"field": f"recipients.{f}", "message": m} for f, m in errors]
+        raise _problem(fields, status, code)
 
 
-def _problem(errors: list[dict[str, str]]) -> ProblemError:
+def _problem(
+    errors: list[dict[str, str]], status: int = 422, code: str | None = None
+) -> ProblemError:
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-    return ProblemError(422, detail, errors=errors)
+    return ProblemError(status, detail, errors=errors, code=code)

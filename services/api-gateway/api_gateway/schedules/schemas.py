@@ -8,23 +8,23 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api_gateway.emails.schemas import AuditPublic
 from api_gateway.exports.schemas import ExportStatusField, RowPublic, RunStatusField
+from shared.domain.addresses import AddressField
 from shared.domain.recurrence import Preview
 from shared.domain.reports import ReportName, schedule_params_summary
 from shared.infra.db.models import EmailAudit, ExportJob, ReportSchedule, ScheduleRun
 
 ScheduleFormat = Literal["csv", "xlsx", "pdf"]
 MAX_LIST = 200  # bigger lists are refused by the schema, before any work
-MAX_ADDRESS_LENGTH = 320
 MAX_PREVIEW = 50
 DEFAULT_PREVIEW = 5
 
-Address = Annotated[str, Field(max_length=MAX_ADDRESS_LENGTH)]
+Address = AddressField
 
 
 class PresetIn(BaseModel):

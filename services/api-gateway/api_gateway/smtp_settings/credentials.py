@@ -44,11 +44,12 @@ def refuse_password_elsewhere(
     *,
     field: str,
 ) -> None:
-    """422 `password_required` when a stored password would follow a changed server."""
+    """409 `password_required` when a stored password would follow a changed server (the
+    stored settings decide, so it is a state refusal, not a malformed request)."""
     if stored is None or stored.password_encrypted is None:
         return
     if not same_server(stored, host, port, username, security):
-        raise field_error(field, RETYPE_PASSWORD, code="password_required")
+        raise field_error(field, RETYPE_PASSWORD, 409, code="password_required")
 
 
 def check_login_transport(

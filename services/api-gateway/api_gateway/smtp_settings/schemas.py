@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+from shared.domain.addresses import AddressField, BlankOrAddressField
+
 SmtpSecurity = Literal["none", "starttls", "ssl"]
 DeliveryMode = Literal["attach", "link"]
 
@@ -44,9 +46,9 @@ class EmailSettingsUpdate(BaseModel):
         max_length=MAX_PASSWORD_LENGTH,
         description="Write-only. Omit to keep the stored password; null clears it.",
     )
-    from_email: str = Field(min_length=1, max_length=320)
+    from_email: AddressField
     from_name: str | None = Field(default=None, max_length=200)
-    reply_to: str | None = Field(default=None, max_length=320)
+    reply_to: BlankOrAddressField | None = None
     timeout_seconds: int = Field(default=30, ge=1, le=120)
     max_attachment_mb: int = Field(default=10, ge=1, le=25)
     delivery: DeliveryModes = Field(default_factory=DeliveryModes)

@@ -26,6 +26,8 @@ from api_gateway.smtp_settings.credentials import (
 from api_gateway.smtp_settings.schemas import SmtpSecurity
 from shared.domain import emails
 from shared.domain.addresses import (
+    AddressField,
+    BlankOrAddressField,
     InvalidAddressError,
     contains_header_unsafe,
     normalize_address,
@@ -59,16 +61,16 @@ class SmtpTestSettings(BaseModel):
     security: SmtpSecurity = "starttls"
     username: str | None = Field(default=None, max_length=320)
     password: SecretStr | None = Field(default=None, max_length=1024)
-    from_email: str = Field(min_length=1, max_length=320)
+    from_email: AddressField
     from_name: str | None = Field(default=None, max_length=200)
-    reply_to: str | None = Field(default=None, max_length=320)
+    reply_to: BlankOrAddressField | None = None
     timeout_seconds: int = Field(default=30, ge=1, le=120)
 
 
 class EmailTestRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    to: str = Field(min_length=3, max_length=320)
+    to: AddressField
     settings: SmtpTestSettings | None = None
 
 
@@ -105,7 +107,12 @@ async def _values_to_try(
     )
     if unsaved is None:
         if stored is None:
-            raise field_error("settings", "SMTP is not configured yet: save settings or send them")
+            raise field_error(
+                "settings",
+                "SMTP is not configured yet: save settings or send them",
+                409,
+                code="smtp_not_configured",
+            )
         # Saved before the rule existed, perhaps: the mail-service would refuse it too.
         check_login_transport(rules, stored.host, stored.security, stored.username, prefix="")
         values = {c.key: getattr(stored, c.key) for c in EmailSettings.__table__.columns}
