@@ -1,4 +1,5 @@
-"""Schemathesis hooks of the fuzz run: the SMTP operations reach only the test's SMTP server.
+"""Schemathesis hooks of the fuzz run: the SMTP operations reach only the test's SMTP server,
+and the books sync's NDJSON bodies are written as NDJSON.
 
 `PUT /admin/email-settings` resolves the host it is given and `POST .../test` connects to it;
 a fuzzer must not send either to whatever name it drew. Schema-valid cases get the test
@@ -8,6 +9,7 @@ they stay invalid: validation refuses them before any lookup.
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
@@ -34,3 +36,9 @@ def _to_test_server(server: dict[str, Any]) -> None:
         server["host"] = os.environ["FUZZ_SMTP_HOST"]
     if isinstance(server.get("port"), int):
         server["port"] = int(os.environ["FUZZ_SMTP_PORT"])
+
+
+@schemathesis.serializer("application/x-ndjson")
+def ndjson(context: schemathesis.SerializationContext, value: Any) -> bytes:
+    """The document gives one line's schema: a drawn row is sent as a one-line body."""
+    return (json.dumps(value) + "\n").encode()

@@ -26,8 +26,9 @@ from api_gateway.app import create_app
 
 from shared.infra.bus import OutboxRelay
 from shared.infra.runtime import Infrastructure
+from shared.infra.tokens import Scope, mint_service_token
 from tests.conftest import wait_until
-from tests.factories import create_ledger, create_tenant, token_for
+from tests.factories import create_ledger, create_tenant, random_tenant_id, token_for
 from tests.integration.mailing import configure_smtp, mail_infra, mail_worker
 from tests.integration.test_access_log import free_port
 from tests.smtp_kit.fixtures import SinkFactory
@@ -37,6 +38,7 @@ CONFIG = HERE / "schemathesis.toml"
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 # The whole run's bound: a hung request must not hang `make test`.
 RUN_TIMEOUT_SECONDS = 300
+SERVICE_SCOPES: tuple[Scope, ...] = ("tenants:write", "books:write", "books:read")
 
 
 @contextlib.asynccontextmanager
@@ -131,6 +133,11 @@ async def test_every_operation_keeps_the_promises_of_the_openapi_document(
     await configure_smtp(served, tenant_id, sink)
     env = {
         "FUZZ_TOKEN": token_for(served.settings, tenant_id, "admin"),
+        "FUZZ_SERVICE_TOKEN": mint_service_token(
+            served.settings, service_id="fuzz-host", scopes=SERVICE_SCOPES
+        ),
+        "FUZZ_TENANT": tenant_id,
+        "FUZZ_HOST_TENANT": random_tenant_id(),
         "FUZZ_SMTP_HOST": sink.host,
         "FUZZ_SMTP_PORT": str(sink.port),
     }

@@ -17,6 +17,7 @@ from api_gateway.http.deps import AdminUser, SettingsDep, UowDep
 from api_gateway.http.problems import ProblemError, field_error
 from shared.domain.books.imports import request_import
 from shared.infra.db.models import BookImport
+from shared.infra.settings import Settings
 from shared.infra.storage import LocalStorage
 
 router = APIRouter(prefix="/admin/imports", tags=["admin"])
@@ -25,6 +26,8 @@ TALLY_PATH = "/admin/imports/tally"
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 COPY_CHUNK_BYTES = 1024 * 1024
 RECENT_IMPORTS = 20
+# The document is built once, from the default; a deployment that changes the setting says so.
+TALLY_MAX_FILES_DOCUMENTED = Settings.model_fields["tally_import_max_files"].default
 
 _UPLOAD_DOC: dict[str, Any] = {
     "requestBody": {
@@ -37,6 +40,8 @@ _UPLOAD_DOC: dict[str, Any] = {
                         "files": {
                             "type": "array",
                             "items": {"type": "string", "format": "binary"},
+                            "minItems": 1,
+                            "maxItems": TALLY_MAX_FILES_DOCUMENTED,
                             "description": "Tally XML exports: masters and Day Book",
                         }
                     },
@@ -140,7 +145,7 @@ async def _store(
     return total
 
 
-@router.get("/{import_id}", responses={404: {"description": "No such import in this tenant"}})
+@router.get("/{import_id:uuid}", responses={404: {"description": "No such import in this tenant"}})
 async def read_import(
     import_id: Annotated[uuid.UUID, Path()], admin: AdminUser, uow: UowDep
 ) -> BookImportPublic:

@@ -115,10 +115,14 @@ def _document_operation(path: str, method: str, operation: dict[str, Any]) -> No
         shared += [400, 413]
     if path.startswith(_API_PREFIX):
         shared.append(503)
-    for status in shared:
-        responses[str(status)] = problem_response(status)
-    for response in responses.values():
+    for code in shared:
+        responses[str(code)] = problem_response(code)
+    for status, response in responses.items():
         content = response.get("content", {})
         if PROBLEM_JSON in content:
             # FastAPI adds an `application/json` entry to every declared response.
             response["content"] = {PROBLEM_JSON: content[PROBLEM_JSON]}
+        elif status.startswith(("4", "5")) and not any(c.get("schema") for c in content.values()):
+            # An error declared with a description only (`{404: {"description": ...}}`): every
+            # error the gateway sends is a problem document.
+            response["content"] = problem_response(int(status))["content"]
