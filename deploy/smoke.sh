@@ -316,8 +316,8 @@ ok "$EMAIL_ID"
 step "outstanding email refused for an external address"
 api POST "$API/reports/outstanding/email" \
     "$(mkjson '{"kind": "receivable", "to": [a[0]]}' "someone-$RUN_ID@external.example")"
-expect 422 "POST /reports/outstanding/email to an external address"
-ok "422: $(jget "$RESP" 'd.get("detail")')"
+expect 409 "POST /reports/outstanding/email to an external address"
+ok "409 $(jget "$RESP" 'd.get("code")'): $(jget "$RESP" 'd.get("detail")')"
 
 step "outstanding email queued"
 INTERNAL_TO="accounts-$RUN_ID@$DOMAIN"

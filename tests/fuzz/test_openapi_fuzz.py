@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from api_gateway.__main__ import _GracefulServer, server_config
 from api_gateway.app import create_app
 
@@ -37,7 +38,7 @@ HERE = Path(__file__).parent
 CONFIG = HERE / "schemathesis.toml"
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 # The whole run's bound: a hung request must not hang `make test`.
-RUN_TIMEOUT_SECONDS = 300
+RUN_TIMEOUT_SECONDS = 600
 SERVICE_SCOPES: tuple[Scope, ...] = ("tenants:write", "books:write", "books:read")
 
 
@@ -118,7 +119,10 @@ def figures(report: dict[str, Any]) -> str:
 
 
 async def test_every_operation_keeps_the_promises_of_the_openapi_document(
-    infra: Infrastructure, smtp_sinks: SinkFactory, tmp_path: Path
+    infra: Infrastructure,
+    smtp_sinks: SinkFactory,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     sink = await smtp_sinks("plain")
     served = mail_infra(
@@ -146,7 +150,8 @@ async def test_every_operation_keeps_the_promises_of_the_openapi_document(
         exit_code, output = await run_schemathesis(base_url, env, path)
     assert path.exists(), output
     report = json.loads(path.read_text())
-    print("\n" + figures(report))
+    with capsys.disabled():  # the figures show in every `make test`, passed or not
+        print("\n" + figures(report))
     assert report["complete"] and report["operations"]["errored"] == 0, output
     assert report["operations"]["tested"] == report["operations"]["total"], output
     failures = sorted(failures_of(report))

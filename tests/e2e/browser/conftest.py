@@ -12,7 +12,7 @@ driving Debian's Chromium (`/usr/bin/chromium`) headless: nothing is downloaded 
 `playwright install` is never needed. Each test gets a fresh browser context (its own
 sessionStorage, so its own sign-in) and a `console` watch that fails the test on any
 `console.error` or uncaught page error; a test declares the HTTP errors it provokes on purpose
-(`console.allow_http(422, "/reports/outstanding/email")`), since Chromium logs every 4xx/5xx
+(`console.allow_http(409, "/reports/outstanding/email")`), since Chromium logs every 4xx/5xx
 response as a console error.
 
 Each test saves `tests/e2e/screenshots/<test name>.png` (git-ignored) with `screenshot()` at the

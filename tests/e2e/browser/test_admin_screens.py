@@ -76,7 +76,7 @@ SETTINGS_KEYS = (
 async def test_a_changed_server_asks_for_the_stored_password_again(
     web: WebStack, page: Page, screenshot: Screenshot, console: ConsoleWatch
 ) -> None:
-    console.allow_http(422, "/api/v1/admin/email-settings")  # the refusal under test
+    console.allow_http(409, "/api/v1/admin/email-settings")  # the refusal under test
     current = (await web.api("GET", "/admin/email-settings")).json()
     body = {key: current[key] for key in SETTINGS_KEYS}
     # A stored password (no username, so no login over the unencrypted sink connection).

@@ -113,7 +113,7 @@ async def test_ledger_email_typed_by_hand(
 async def test_outstanding_email_refused_outside_and_sent_inside(
     web: WebStack, page: Page, console: ConsoleWatch, screenshot: Screenshot
 ) -> None:
-    console.allow_http(422, "/api/v1/reports/outstanding/email")  # the refusal under test
+    console.allow_http(409, "/api/v1/reports/outstanding/email")  # the refusal under test
     outsider = web.address("outsider", "external.example")
     insider = web.address("accounts")
 
@@ -131,7 +131,7 @@ async def test_outstanding_email_refused_outside_and_sent_inside(
     await dialog.get_by_test_id("to-input").fill(outsider)
     async with page.expect_response(lambda r: r.url.endswith("/outstanding/email")) as answer:
         await dialog.get_by_test_id("send-button").click()
-    assert (await answer.value).status == 422
+    assert (await answer.value).status == 409  # external_recipients
     # The server's refusal, in the dialog: its message beside the To box (marked invalid), and
     # the form's summary (alert) pointing there; nothing was queued.
     to_box = dialog.get_by_test_id("to-input")
