@@ -131,6 +131,8 @@ async def test_every_operation_keeps_the_promises_of_the_openapi_document(
         gateway_host="127.0.0.1",
         gateway_port=free_port(),
         bus_block_ms=100,
+        # Tally uploads wait there for an export-service this test does not run.
+        import_dir=tmp_path / "imports",
     )
     tenant_id = await create_tenant(served.uow())
     await seed_books(served, tenant_id)

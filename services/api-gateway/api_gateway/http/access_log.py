@@ -29,7 +29,11 @@ def route_template(request: Request) -> str:
     # (`/files/{token}`); that prefix is the literal start of the requested path, before
     # the part the template matches.
     found = _suffix_pattern(path).search(request.url.path)
-    return (request.url.path[: found.start()] if found else "") + path
+    # Shown as the document names it: `{email_id}`, not the route's `{email_id:uuid}`.
+    return (request.url.path[: found.start()] if found else "") + _CONVERTOR.sub("}", path)
+
+
+_CONVERTOR = re.compile(r":\w+\}")
 
 
 @functools.lru_cache(maxsize=256)

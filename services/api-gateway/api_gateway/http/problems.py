@@ -32,6 +32,7 @@ _UNAVAILABLE_DATABASE = (
     ConnectionDoesNotExistError,
     ConnectionRefusedError,
 )
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 _TITLES = {
     400: "Bad request",
     401: "Not authenticated",
@@ -140,12 +141,17 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
 
 
 def _allowed_methods(request: Request) -> str:
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match != Match.NONE:
-            methods |= getattr(route, "methods", None) or set()
-    return ", ".join(sorted(methods))
+    # Asked of every route for each method: FastAPI nests included routers, and a route's
+    # `matches` is the one public way to see through them.
+    routes = request.app.router.routes
+    allowed = [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes
+        )
+    ]
+    return ", ".join(allowed)
 
 
 async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
