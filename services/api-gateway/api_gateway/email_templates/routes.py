@@ -19,8 +19,10 @@ from api_gateway.email_templates.use_cases import (
     reset_to_default,
 )
 from api_gateway.http.deps import AdminUser, SettingsDep, UowDep
+from api_gateway.http.openapi import problems
 
 router = APIRouter(prefix="/admin/email-templates", tags=["admin"])
+# An unknown report or language names no template: 404.
 ONE = "/{report}/{language}"
 
 
@@ -30,13 +32,13 @@ async def list_all(admin: AdminUser, uow: UowDep) -> TemplateCollection:
     return await list_templates(uow, admin)
 
 
-@router.get(ONE)
+@router.get(ONE, responses=problems(404))
 async def read_one(report: str, language: str, admin: AdminUser, uow: UowDep) -> TemplatePublic:
     """One report's template in one language (`en`, `mr`, `hi`), with its placeholders."""
     return await read_template(uow, admin, report, language)
 
 
-@router.put(ONE)
+@router.put(ONE, responses=problems(404))
 async def replace_one(
     report: str,
     language: str,
@@ -49,14 +51,14 @@ async def replace_one(
     return await replace_template(uow, settings, admin, report, language, body)
 
 
-@router.delete(ONE, status_code=204)
+@router.delete(ONE, status_code=204, responses=problems(404))
 async def reset_one(report: str, language: str, admin: AdminUser, uow: UowDep) -> Response:
     """Back to the default template."""
     await reset_to_default(uow, admin, report, language)
     return Response(status_code=204)
 
 
-@router.post(ONE + "/preview")
+@router.post(ONE + "/preview", responses=problems(404))
 async def preview_one(
     report: str,
     language: str,
