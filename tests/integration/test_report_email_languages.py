@@ -7,6 +7,7 @@ import csv
 import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import openpyxl
@@ -18,6 +19,7 @@ from shared.infra.db.models import ExportJob
 from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 from tests.factories import auth_header, create_ledger, token_for
+from tests.pdf_inspect import notdef_uses, pdftotext
 
 from .gateway import gateway_client
 from .mailing import configure_smtp, email_row, mail_infra, mail_worker
@@ -165,7 +167,7 @@ async def test_a_scheduled_statement_uses_the_template_not_the_file_name(
 
 
 async def test_a_marathi_partys_documents_carry_marathi_labels(
-    infra: Infrastructure, tenant_id: str, pump: Pump, smtp_sinks: SinkFactory
+    infra: Infrastructure, tenant_id: str, pump: Pump, smtp_sinks: SinkFactory, tmp_path: Path
 ) -> None:
     sink = await smtp_sinks("plain")
     infra = mail_infra(infra, sink)
@@ -175,7 +177,7 @@ async def test_a_marathi_partys_documents_carry_marathi_labels(
     await _party(infra, tenant_id, "mr")
     user = auth_header(token_for(infra.settings, tenant_id))
     async with gateway_client(infra) as client:
-        for fmt in ("csv", "xlsx"):
+        for fmt in ("csv", "xlsx", "pdf"):
             response = await client.post(
                 LEDGER_SEND,
                 json={"ledger": PARTY, **PERIOD, "format": fmt, "subject": fmt},
@@ -187,7 +189,7 @@ async def test_a_marathi_partys_documents_carry_marathi_labels(
 
     files = {
         m.message["Subject"]: next(m.message.iter_attachments()).get_payload(decode=True)
-        for m in await sink.wait_for_messages(2)
+        for m in await sink.wait_for_messages(3)
     }
     rows = list(csv.reader(io.StringIO(files["csv"].decode("utf-8-sig"))))
     assert rows[0][:4] == ["दिनांक", "व्हाउचर_प्रकार", "व्हाउचर_क्र.", "तपशील"]
@@ -199,4 +201,11 @@ async def test_a_marathi_partys_documents_carry_marathi_labels(
     assert {"खाते उतारा", f"खाते: {PARTY}", "कालावधी: 01-04-2025 ते 30-06-2025"} <= cells
     amounts = {"नावे (\u20b9)", "जमा (\u20b9)", "शिल्लक (\u20b9)"}  # headings say the currency
     assert {"दिनांक", *amounts, "आरंभीची शिल्लक", "अखेरची शिल्लक"} <= cells
+    pdf = tmp_path / "statement.pdf"
+    pdf.write_bytes(files["pdf"])
+    words = " ".join(pdftotext(pdf).split())  # shaped, embedded, extractable: no boxes
+    assert notdef_uses(pdf) == []
+    for label in ("खाते उतारा", f"खाते: {PARTY}", "आरंभीची शिल्लक", "अखेरची शिल्लक", "पृष्ठ"):
+        assert label in words
+    assert "12,34,567.00 Dr" in words  # amounts: Latin digits, Indian grouping
     assert sheet.oddFooter.center.text == "&N पैकी पृष्ठ &P"
