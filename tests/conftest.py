@@ -81,6 +81,8 @@ def make_settings(database_url: str, export_dir: Path, **overrides: object) -> S
         "file_link_secret": TEST_FILE_LINK_SECRET,
         "encryption_keys": TEST_ENCRYPTION_KEY,
         "export_dir": export_dir,
+        # Each test's uploads wait in its own folder, as its exports do.
+        "import_dir": export_dir.parent / "imports",
         "bus_stream_prefix": f"test-{uuid.uuid4().hex[:8]}:",
         "bus_claim_idle_ms": 0,  # burst-mode tests retry at once instead of waiting
         "bus_max_deliveries": 3,

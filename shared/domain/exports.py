@@ -141,15 +141,7 @@ async def claim_job(
 async def _give_up_if_exhausted(
     uow: UnitOfWork, job_id: uuid.UUID, max_attempts: int, now: datetime
 ) -> None:
-    job = await uow.session.scalar(
-        select(ExportJob)
-        .where(
-            ExportJob.id == job_id,
-            EXPORT_WORK.claimable(now),
-            ExportJob.attempts >= max_attempts,
-        )
-        .with_for_update(skip_locked=True)
-    )
+    job = await EXPORT_WORK.exhausted(uow, job_id, max_attempts, now)
     if job is None:
         return
     # A transient failure left its reason (`release_job`); a worker that died left none.

@@ -70,6 +70,18 @@ class LeasedWork(Generic[Row]):
         """Still being worked on under one of these claims (not taken over since)."""
         return and_(tuple_(self.id, self.attempts).in_(list(claims)), self.status == self.working)
 
+    async def exhausted(
+        self, uow: UnitOfWork, row_id: uuid.UUID, max_attempts: int, now: datetime
+    ) -> Row | None:
+        """The row, locked, when it would be claimable but has had `max_attempts` attempts
+        (the caller fails it with its last reason); None otherwise."""
+        row: Row | None = await uow.session.scalar(
+            select(self.model)
+            .where(self.id == row_id, self.claimable(now), self.attempts >= max_attempts)
+            .with_for_update(skip_locked=True)
+        )
+        return row
+
     async def renew(
         self, uow: UnitOfWork, claims: Collection[Claim], lease: timedelta
     ) -> set[uuid.UUID]:

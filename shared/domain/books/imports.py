@@ -12,7 +12,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from shared.domain.leases import LeasedWork
 from shared.events import BooksImportRequested
@@ -94,15 +94,7 @@ async def claim_import(
 async def _give_up_if_exhausted(
     uow: UnitOfWork, import_id: uuid.UUID, max_attempts: int, now: datetime
 ) -> None:
-    row = await uow.session.scalar(
-        select(BookImport)
-        .where(
-            BookImport.id == import_id,
-            IMPORT_WORK.claimable(now),
-            BookImport.attempts >= max_attempts,
-        )
-        .with_for_update(skip_locked=True)
-    )
+    row = await IMPORT_WORK.exhausted(uow, import_id, max_attempts, now)
     if row is None:
         return
     last = row.error or f"attempt {row.attempts} stopped before finishing (its worker died)"
