@@ -120,6 +120,47 @@ async def test_relay_wakes_on_notify(infra: Infrastructure, tenant_id: str, bulk
         await task
 
 
+async def test_relay_listens_again_after_postgres_drops_the_connection(
+    infra: Infrastructure, tenant_id: str
+) -> None:
+    """A terminated LISTEN session is replaced, so wake-ups still beat the polling interval."""
+    slow_poll = infra.settings.model_copy(update={"outbox_poll_seconds": 60.0})
+    relay = OutboxRelay(infra.engine, infra.redis, slow_poll)
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop))
+    try:
+        await wait_until(lambda: _listening(infra), what="relay to LISTEN")
+        [first_pid] = await _listener_pids(infra)
+        async with infra.engine.connect() as conn:
+            await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first_pid})
+
+        async def listening_again() -> bool:
+            pids = await _listener_pids(infra)
+            return bool(pids) and first_pid not in pids
+
+        await wait_until(listening_again, timeout=10, what="relay to LISTEN again")
+        [event_id] = await _publish_events(infra, tenant_id, 1)
+
+        async def published() -> bool:
+            return event_id in await _stream_event_ids(infra)
+
+        await wait_until(published, timeout=10, what="the event to be relayed")
+    finally:
+        stop.set()
+        await task
+
+
+async def _listener_pids(infra: Infrastructure) -> list[int]:
+    async with infra.engine.connect() as conn:
+        rows = await conn.execute(
+            text(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE datname = current_database() AND query LIKE 'LISTEN %outbox%'"
+            )
+        )
+        return [row.pid for row in rows]
+
+
 async def _listening(infra: Infrastructure) -> bool:
     """Whether some session of this database is LISTENing on the outbox channel."""
     async with infra.engine.connect() as conn:

@@ -5,6 +5,9 @@ side by side without publishing a row twice concurrently. A Lua script publishes
 and remembers its id in one atomic step; a relay restarted mid-batch finds the ids it already
 sent and skips them, so every committed event reaches its stream exactly once.
 The relay wakes on `LISTEN outbox` and polls as a fallback when a notification is missed.
+A LISTEN connection that PostgreSQL drops (a restart, a failover, an idle-session kill) is
+opened again on the next round, so wake-ups come back after the outage instead of the relay
+falling back to polling for the rest of the process's life.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ class OutboxRelay:
         self._settings = settings
         self._script = redis.register_script(_PUBLISH_ONCE)
         self._wake = asyncio.Event()
+        self._listen_failed = False  # so an outage is logged once, not every round
 
     async def publish_pending(self) -> int:
         """Publish every committed outbox row; returns how many were handed to Redis."""
@@ -95,9 +99,10 @@ class OutboxRelay:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Publish until `stop` is set, woken by NOTIFY or every `outbox_poll_seconds`."""
-        listener = await self._listen()
+        listener: asyncpg.Connection | None = None
         try:
             while not stop.is_set():
+                listener = await self._keep_listening(listener)
                 # Cleared before the round, not after: a NOTIFY that arrives while we publish
                 # must wake the next wait, or its row would sit until the polling interval.
                 self._wake.clear()
@@ -120,11 +125,31 @@ class OutboxRelay:
                 with contextlib.suppress(Exception):
                     await listener.close()
 
+    async def _keep_listening(
+        self, listener: asyncpg.Connection | None
+    ) -> asyncpg.Connection | None:
+        """The LISTEN connection, opened again when there is none or PostgreSQL closed it."""
+        if listener is not None and not listener.is_closed():
+            return listener
+        if listener is not None:
+            with contextlib.suppress(Exception):
+                await listener.close()
+        return await self._listen()
+
     async def _listen(self) -> asyncpg.Connection | None:
         try:
             conn = await asyncpg.connect(asyncpg_dsn(self._settings.database_url), timeout=5)
             await conn.add_listener(OUTBOX_CHANNEL, lambda *_: self._wake.set())
         except (TimeoutError, OSError, asyncpg.PostgresError):
-            log.warning("LISTEN %s unavailable; relying on polling", OUTBOX_CHANNEL)
+            # Said once per outage, not once per round: the relay retries every round.
+            if not self._listen_failed:
+                log.warning("LISTEN %s unavailable; polling until it comes back", OUTBOX_CHANNEL)
+            self._listen_failed = True
             return None
+        if self._listen_failed:
+            log.info("LISTEN %s restored", OUTBOX_CHANNEL)
+        self._listen_failed = False
+        # A dropped connection wakes the loop at once, so the next round listens again and
+        # publishes whatever was committed while nobody was listening.
+        conn.add_termination_listener(lambda *_: self._wake.set())
         return conn
