@@ -138,15 +138,25 @@ async def runs(
     schedule_id: uuid.UUID,
     user: CurrentUser,
     uow: UowDep,
+    settings: SettingsDep,
     limit: Limit = 20,
     cursor: Cursor = None,
 ) -> RunPage:
-    """The schedule's runs, newest first."""
-    rows, next_cursor = await list_runs(uow, user, schedule_id, limit=limit, cursor=cursor)
-    return RunPage(items=[RunPublic.from_row(r) for r in rows], next_cursor=next_cursor)
+    """The schedule's runs, newest first; `retry` says what a waiting run waits for."""
+    items, next_cursor = await list_runs(
+        uow,
+        user,
+        schedule_id,
+        limit=limit,
+        cursor=cursor,
+        run_max_attempts=settings.scheduler_run_max_attempts,
+    )
+    return RunPage(items=items, next_cursor=next_cursor)
 
 
 @router.get("/schedule-runs/{run_id:uuid}", responses=problems(404))
-async def read_one_run(run_id: uuid.UUID, user: CurrentUser, uow: UowDep) -> RunDetailPublic:
-    """One run with its export's outcome and every send attempt, oldest first."""
-    return await read_run(uow, user, run_id)
+async def read_one_run(
+    run_id: uuid.UUID, user: CurrentUser, uow: UowDep, settings: SettingsDep
+) -> RunDetailPublic:
+    """One run with its export's outcome, every send attempt (oldest first) and its retry."""
+    return await read_run(uow, user, run_id, run_max_attempts=settings.scheduler_run_max_attempts)

@@ -6,51 +6,82 @@ Runs are visible as their schedule is: admins see the tenant's, users their own 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from api_gateway.http.pagination import newest_first, page
 from api_gateway.http.problems import ProblemError
-from api_gateway.schedules.schemas import RunDetailPublic
+from api_gateway.schedules.schemas import RunDetailPublic, RunPublic
 from api_gateway.schedules.use_cases import find_schedule, visible_schedules
+from shared.domain.run_retries import run_retry
 from shared.infra.db import UnitOfWork
-from shared.infra.db.models import EmailAudit, ExportJob, ReportSchedule, ScheduleRun
+from shared.infra.db.models import Email, EmailAudit, ExportJob, ReportSchedule, ScheduleRun
 from shared.infra.tokens import Principal
 
 RUN_NOT_FOUND = "no such schedule run"
 
 
+def _with_email(query: Select[Any], tenant_id: str) -> Select[Any]:
+    """Each run with its email (None before it has one): a waiting retry lives on the email."""
+    return query.add_columns(Email).outerjoin(
+        Email, (Email.id == ScheduleRun.email_id) & (Email.tenant_id == tenant_id)
+    )
+
+
 async def list_runs(
-    uow: UnitOfWork, principal: Principal, schedule_id: uuid.UUID, *, limit: int, cursor: str | None
-) -> tuple[list[ScheduleRun], str | None]:
-    """A schedule's runs, newest first."""
+    uow: UnitOfWork,
+    principal: Principal,
+    schedule_id: uuid.UUID,
+    *,
+    limit: int,
+    cursor: str | None,
+    run_max_attempts: int,
+) -> tuple[list[RunPublic], str | None]:
+    """A schedule's runs, newest first, each with the retry it waits for."""
     schedule = await find_schedule(uow, principal, schedule_id)
     query = newest_first(
-        select(ScheduleRun).where(
-            ScheduleRun.schedule_id == schedule.id, ScheduleRun.tenant_id == principal.tenant_id
+        _with_email(
+            select(ScheduleRun).where(
+                ScheduleRun.schedule_id == schedule.id,
+                ScheduleRun.tenant_id == principal.tenant_id,
+            ),
+            principal.tenant_id,
         ),
         ScheduleRun.created_at,
         ScheduleRun.id,
         cursor,
         limit,
     )
-    rows = list(await uow.session.scalars(query))
-    return page(rows, limit, lambda run: (run.created_at, run.id))
+    rows = [(run, email) for run, email in await uow.session.execute(query)]
+    kept, next_cursor = page(rows, limit, lambda row: (row[0].created_at, row[0].id))
+    return [
+        RunPublic.from_row(run, run_retry(run, email, run_max_attempts)) for run, email in kept
+    ], next_cursor
 
 
-async def read_run(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID) -> RunDetailPublic:
-    """A run with its export's outcome and every send attempt; visible as its schedule is."""
-    run = await uow.session.scalar(
-        select(ScheduleRun)
-        .join(ReportSchedule, ReportSchedule.id == ScheduleRun.schedule_id)
-        .where(
-            ScheduleRun.id == run_id,
-            ScheduleRun.tenant_id == principal.tenant_id,
-            visible_schedules(principal),
+async def read_run(
+    uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, *, run_max_attempts: int
+) -> RunDetailPublic:
+    """A run with its export's outcome, every send attempt and the retry it waits for;
+    visible as its schedule is."""
+    found = (
+        await uow.session.execute(
+            _with_email(
+                select(ScheduleRun)
+                .join(ReportSchedule, ReportSchedule.id == ScheduleRun.schedule_id)
+                .where(
+                    ScheduleRun.id == run_id,
+                    ScheduleRun.tenant_id == principal.tenant_id,
+                    visible_schedules(principal),
+                ),
+                principal.tenant_id,
+            )
         )
-    )
-    if run is None:
+    ).first()
+    if found is None:
         raise ProblemError(404, RUN_NOT_FOUND)
+    run, email = found
     job = None
     if run.export_job_id is not None:
         job = await uow.session.scalar(
@@ -70,4 +101,4 @@ async def read_run(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID) -> 
                 .order_by(EmailAudit.created_at, EmailAudit.attempt, EmailAudit.id)
             )
         )
-    return RunDetailPublic.from_rows(run, job, audit)
+    return RunDetailPublic.from_rows(run, job, audit, run_retry(run, email, run_max_attempts))

@@ -17,6 +17,7 @@ from api_gateway.exports.schemas import ExportStatusField, RowPublic, RunStatusF
 from shared.domain.addresses import AddressField
 from shared.domain.recurrence import Preview
 from shared.domain.reports import ReportName, schedule_params_summary
+from shared.domain.run_retries import RunRetry
 from shared.infra.db.models import EmailAudit, ExportJob, ReportSchedule, ScheduleRun
 
 ScheduleFormat = Literal["csv", "xlsx", "pdf"]
@@ -158,6 +159,21 @@ class PreviewPublic(BaseModel):
         )
 
 
+class RunRetryPublic(BaseModel):
+    """A run waiting to try a step again: why the last attempt failed and when the next is due."""
+
+    step: Literal["export", "email"] = Field(
+        description="`export`: the run itself is `retrying`; `email`: the run is `sending` "
+        "while its email waits for the mail-service's next attempt."
+    )
+    attempts: int = Field(description="Attempts of that step made so far.")
+    max_attempts: int = Field(description="Attempts allowed before the run fails.")
+    last_error: str = Field(description="Why the last attempt failed, as the step recorded it.")
+    next_attempt_at: datetime | None = Field(
+        description="When the next attempt is due (UTC); null when not yet known."
+    )
+
+
 class RunPublic(RowPublic):
     id: uuid.UUID
     schedule_id: uuid.UUID
@@ -171,10 +187,16 @@ class RunPublic(RowPublic):
     export_job_id: uuid.UUID | None
     email_id: uuid.UUID | None
     created_at: datetime
+    retry: RunRetryPublic | None = Field(
+        default=None, description="Set while the run waits to try its export or email again."
+    )
 
     @classmethod
-    def from_row(cls, run: ScheduleRun) -> RunPublic:
-        return cls.model_validate(run)
+    def from_row(cls, run: ScheduleRun, retry: RunRetry | None = None) -> RunPublic:
+        public = cls.model_validate(run)
+        if retry is not None:
+            public.retry = RunRetryPublic.model_validate(retry, from_attributes=True)
+        return public
 
 
 class RunPage(BaseModel):
@@ -196,10 +218,14 @@ class RunDetailPublic(RunPublic):
 
     @classmethod
     def from_rows(
-        cls, run: ScheduleRun, job: ExportJob | None, audit: list[EmailAudit]
+        cls,
+        run: ScheduleRun,
+        job: ExportJob | None,
+        audit: list[EmailAudit],
+        retry: RunRetry | None = None,
     ) -> RunDetailPublic:
         return cls(
-            **RunPublic.from_row(run).model_dump(),
+            **RunPublic.from_row(run, retry).model_dump(),
             export=None if job is None else ExportSummaryPublic.model_validate(job),
             audit=[AuditPublic.from_row(row) for row in audit],
         )

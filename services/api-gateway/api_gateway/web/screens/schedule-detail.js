@@ -2,7 +2,7 @@
 // run moves), with a dialog showing one run's export and email attempts.
 // data-testid: schedule-summary, schedule-state, edit-schedule, pause-schedule, resume-schedule,
 //   run-now, runs-table, run-row (tr, data-id), run-status, run-details, runs-more, run-detail,
-//   run-export, run-audit
+//   run-export, run-audit, run-retry (a run waiting to retry), run-error
 
 import { api } from "/app/api.js";
 import { dateTime } from "/app/format.js";
@@ -19,6 +19,17 @@ import { STATES } from "/app/states.js";
 const ACTIVE = new Set(STATES.run.active);
 const RUN = STATES.run.statuses;
 const REFRESH_MS = 2500;
+
+// A run waiting to try again (its export, or its email at the mail-service): which step, why the
+// last attempt failed and when the next is due; a bare "sending" would hide a refused server.
+function retryText(retry) {
+  if (!retry) return "";
+  const step = retry.step === "email" ? "the email" : "the export";
+  const next = retry.next_attempt_at ? `next attempt ${dateTime(retry.next_attempt_at)}` : "next attempt soon";
+  return `Waiting to retry ${step} (attempt ${retry.attempts} of ${retry.max_attempts} failed; ${next}).`;
+}
+const retryNote = (retry) => (retry ? el("div", { class: "hint", dataset: { testid: "run-retry" } }, retryText(retry)) : null);
+const runError = (r) => r.error || r.retry?.last_error;
 
 const summaryItem = (label, value) => [el("dt", { style: "font-weight:600" }, label), el("dd", { style: "margin:0" }, value)];
 const fact = (label, value) => el("p", { style: "margin:.2rem 0" }, el("strong", {}, `${label}: `), value ?? "—");
@@ -65,9 +76,9 @@ async function showRun(runId, onClose) {
   const audit = responsiveTable("Email attempts of this run", AUDIT_COLUMNS, run.audit,
     { testid: "run-audit", empty: "No email has been sent for this run." });
   openDialog(`Run for ${dateTime(run.scheduled_for)}`, el("div", { dataset: { testid: "run-detail" } },
-    fact("State", statusBadge(run.status)), fact("Trigger", run.trigger), fact("Attempts", String(run.attempts)),
+    fact("State", el("span", {}, statusBadge(run.status), retryNote(run.retry))), fact("Trigger", run.trigger), fact("Attempts", String(run.attempts)),
     fact("Started", dateTime(run.started_at) || "—"), fact("Finished", dateTime(run.finished_at) || "—"),
-    run.error ? el("p", { class: "notice error" }, run.error) : null,
+    runError(run) ? el("p", { class: "notice error" }, runError(run)) : null,
     el("h3", {}, "Export"),
     x ? el("div", { dataset: { testid: "run-export" } }, fact("Status", statusBadge(x.status)),
       fact("Rows", x.row_count === null ? "—" : String(x.row_count)), fact("File", x.file_name || "—"),
@@ -114,10 +125,10 @@ export const scheduleDetailScreen = {
       { title: "Scheduled for", cell: (r) => dateTime(r.scheduled_for) },
       { title: "Started", cell: (r) => dateTime(r.started_at) || "—" },
       { title: "Finished", cell: (r) => dateTime(r.finished_at) || "—" },
-      { title: "State", cell: (r) => statusBadge(r.status, "run-status") },
+      { title: "State", cell: (r) => el("div", {}, statusBadge(r.status, "run-status"), retryNote(r.retry)) },
       { title: "Trigger", cell: (r) => r.trigger },
       { title: "Attempts", cell: (r) => String(r.attempts), numeric: true },
-      { title: "Error", cell: (r) => (r.error ? el("span", { class: "field-error" }, r.error) : "—") },
+      { title: "Error", cell: (r) => (runError(r) ? el("span", { class: "field-error", dataset: { testid: "run-error" } }, runError(r)) : "—") },
       { title: "Details", cell: (r) => el("button", { type: "button", class: "secondary", dataset: { testid: "run-details", run: r.id },
         "aria-label": `Details of the run for ${dateTime(r.scheduled_for)}`,
         onclick: () => showRun(r.id, () => holder.querySelector(`[data-run="${r.id}"]`)?.focus()) }, "Details") },
