@@ -63,8 +63,10 @@ async def test_a_run_whose_email_waits_to_retry_names_the_error_and_the_next_att
     assert "refused the connection" in retry["last_error"], retry
     due = instant(retry["next_attempt_at"])
     # The mail-service's backoff: the first retry is due within mail_retry_base_seconds.
-    assert before < due <= datetime.now(UTC) + timedelta(
-        seconds=infra.settings.mail_retry_base_seconds
+    assert (
+        before
+        < due
+        <= datetime.now(UTC) + timedelta(seconds=infra.settings.mail_retry_base_seconds)
     ), retry
     assert item["status"] == "sending" and item["error"] is None
     assert detail.status_code == 200, detail.text
