@@ -21,7 +21,7 @@ const RUN = STATES.run.statuses;
 const REFRESH_MS = 2500;
 
 // A run waiting to try again (its export, or its email at the mail-service): which step, why the
-// last attempt failed and when the next is due; a bare "sending" would hide a refused server.
+// last attempt failed and when the next is due; a bare sending state would hide a refused server.
 function retryText(retry) {
   if (!retry) return "";
   const step = retry.step === "email" ? "the email" : "the export";
