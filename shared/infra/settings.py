@@ -118,6 +118,9 @@ class Settings(BaseSettings):
     export_max_period_days: int = Field(default=5 * 366, ge=1)
     # A PDF is built in memory (about 35 MB per 100,000 rows): past this, CSV or XLSX it is.
     export_pdf_max_rows: int = Field(default=100_000, ge=1)
+    # The on-screen statement preview (`GET /reports/{report}/preview`): body rows per page. Each
+    # page reads the report to its end (its totals come last), within EXPORT_PDF_MAX_ROWS.
+    report_preview_page_rows: int = Field(default=100, ge=10, le=1000)
     # A report's file name, in UTF-8 bytes (file systems allow 255; a Devanagari letter is 3,
     # and a browser may add " (1)"); a longer party name is cut and tagged.
     file_name_max_bytes: int = Field(default=180, ge=64, le=240)

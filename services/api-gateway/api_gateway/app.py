@@ -28,6 +28,7 @@ from api_gateway.http.problems import install_problem_handlers
 from api_gateway.http.tenant_status import TenantStatusCache
 from api_gateway.party_directory import ledger_routes as ledgers
 from api_gateway.party_directory import routes as party_directory
+from api_gateway.reports import preview_routes as report_preview
 from api_gateway.reports import routes as report_emails
 from api_gateway.schedules import routes as schedules
 from api_gateway.smtp_settings import routes as smtp_settings
@@ -47,6 +48,7 @@ API_ROUTERS = (
     exports.router,
     file_links.router,
     report_emails.router,
+    report_preview.router,
     emails.router,
     ledgers.router,
     party_directory.router,

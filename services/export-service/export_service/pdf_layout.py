@@ -14,7 +14,9 @@ from typing import Any
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
 
-from .document import DocumentHeader, Row, dr_cr, indian_grouping
+from shared.domain.reports.cells import BLANK_WHEN_ZERO, FORMATTERS
+
+from .document import DocumentHeader, Row
 from .pdf_text import LATIN, font_name, register_fonts, text_width
 from .pdf_wrap import wrap
 
@@ -30,19 +32,6 @@ Line = list[tuple[float, str, bool]]
 # One cell's drawing recipe: left edge, right edge, right-aligned?, formatter, blank when zero?,
 # and the length below which printable ASCII surely fits (no measuring).
 Cell = tuple[float, float, bool, Callable[[Any], str], bool, int]
-
-
-def _ddmmyyyy(value: Any) -> str:
-    return f"{value.day:02d}-{value.month:02d}-{value.year}"
-
-
-_FORMATTERS: dict[str, Callable[[Any], str]] = {
-    "text": str,
-    "date": _ddmmyyyy,
-    "money": indian_grouping,
-    "balance": dr_cr,
-    "integer": str,
-}
 
 
 class TableLayout:
@@ -73,8 +62,8 @@ class TableLayout:
                 x + PAD,
                 x + width - PAD,
                 column.kind in RIGHT_ALIGNED,
-                _FORMATTERS[column.kind],
-                column.kind == "money",
+                FORMATTERS[column.kind],
+                column.kind in BLANK_WHEN_ZERO,
                 int((width - 2 * PAD) / widest),
             )
             for column, x, width in self.columns

@@ -15,23 +15,23 @@ import errno
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from decimal import Decimal
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.domain.local_time import local_moment
 from shared.domain.reports import ReportParamError, ReportSource, report_named
+from shared.domain.reports.amounts import whole_number
 from shared.domain.reports.labels import labels_for
+from shared.domain.reports.opening import TenantGoneError, open_document
 from shared.infra.db.models import ExportJob
 from shared.infra.runtime import Infrastructure
 from shared.infra.storage import LocalStorage, StoredFile
 from shared.states import ExportStatus
 
 from .csv_writer import CsvReportWriter, copy_csv, tenant_byte_order_mark
-from .document import Letterhead, TabularWriter, indian_grouping
+from .document import TabularWriter
 from .pdf import PdfReportWriter
 from .xlsx import XlsxReportWriter
 
@@ -104,14 +104,11 @@ async def _render(infra: Infrastructure, storage: LocalStorage, job: ExportJob) 
     async with infra.engine.connect() as sa_conn:
         raw: Any = await sa_conn.get_raw_connection()
         conn = raw.driver_connection
-        tenant = await conn.fetchrow(_TENANT_PROFILE, job.tenant_id)
-        if tenant is None:
-            raise RenderError("the tenant no longer exists")
-        letterhead = _letterhead(tenant)
         labels = labels_for(job.language)  # a statement to a Marathi party: Marathi labels
-        source = await report.open_source(conn, job.tenant_id, letterhead.name, params, labels)
-        source = replace(source, header=replace(source.header, letterhead=letterhead))
-        source = in_tenant_time(source, tenant["timezone"])
+        try:
+            source = await open_document(conn, report, job.tenant_id, params, labels)
+        except TenantGoneError:
+            raise RenderError("the tenant no longer exists") from None
         if job.format == "csv":
             stored, rows = await _render_csv(conn, job.tenant_id, source, storage, key, progress)
         else:
@@ -121,24 +118,6 @@ async def _render(infra: Infrastructure, storage: LocalStorage, job: ExportJob) 
         {**job.params, **source.file_params}, job.format, infra.settings.file_name_max_bytes
     )
     return RenderedFile(stored, file_name, rows)
-
-
-_TENANT_PROFILE = (
-    "SELECT name, legal_name, address, gstin, pan, phone, email, timezone FROM tenants"
-    " WHERE id = $1"
-)
-
-
-def _letterhead(tenant: Any) -> Letterhead:
-    """The company block every document opens with: the tenant's profile, or its name alone."""
-    return Letterhead(
-        name=tenant["legal_name"] or tenant["name"],
-        address=tuple(tenant["address"] or ()),
-        gstin=tenant["gstin"],
-        pan=tenant["pan"],
-        phone=tenant["phone"],
-        email=tenant["email"],
-    )
 
 
 async def _render_csv(
@@ -159,25 +138,14 @@ async def _render_csv(
     return storage.stored(key, out), source.data_rows
 
 
-def in_tenant_time(source: ReportSource, timezone: str) -> ReportSource:
-    """The source with its `generated_at` in the tenant's zone: every writer prints the
-    moment it carries (`shared.domain.local_time.stamp`), so the document reads IST."""
-    generated_at = local_moment(source.header.generated_at, timezone)
-    return replace(source, header=replace(source.header, generated_at=generated_at))
-
-
 def _check_pdf_size(fmt: str, rows: int, limit: int) -> None:
     """A PDF is assembled in memory (about 35 MB per 100,000 rows) and nobody reads thousands
     of pages: past the limit, the requester is pointed to CSV or XLSX."""
     if fmt == "pdf" and rows > limit:
         raise RenderError(
-            f"the PDF would have {_count(rows)} rows, above the {_count(limit)}-row limit for "
-            "PDF; choose CSV or XLSX, or a shorter period"
+            f"the PDF would have {whole_number(rows)} rows, above the {whole_number(limit)}-row "
+            "limit for PDF; choose CSV or XLSX, or a shorter period"
         )
-
-
-def _count(rows: int) -> str:
-    return indian_grouping(Decimal(rows)).removesuffix(".00")
 
 
 async def _draw(

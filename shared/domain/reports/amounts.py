@@ -29,3 +29,8 @@ def dr_cr(balance: Decimal, debit: str = "Dr", credit: str = "Cr") -> str:
     """A balance as accountants write it: the amount in Indian grouping with Dr or Cr (or the
     words of another language: `labels.Labels.debit`, `.credit`)."""
     return f"{indian_grouping(abs(balance))} {debit if balance >= 0 else credit}"
+
+
+def whole_number(count: int) -> str:
+    """A count in Indian grouping, no decimals: 1,00,000 rows."""
+    return indian_grouping(Decimal(count)).removesuffix(".00")

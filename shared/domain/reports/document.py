@@ -132,3 +132,22 @@ class ReportSource:
     rows: AsyncIterator[list[Row]]
     file_params: dict[str, Any]
     csv_copy: CsvCopy | None = None
+
+
+def rows_for_print(
+    rows: list[Row], header: DocumentHeader, *, name_first: bool = False
+) -> list[Row]:
+    """Rows as XLSX and PDF draw them: a `once_per_group` cell blank on data rows, since the
+    group heading above already names it (the party's name on every bill is noise on paper).
+    `name_first` keeps the first row whole: a PDF page that opens inside a group would
+    otherwise show bills of a party named only on the page before."""
+    column = next((i for i, col in enumerate(header.columns) if col.once_per_group), None)
+    if column is None:
+        return rows
+    kept = 1 if name_first else 0
+    return rows[:kept] + [
+        Row((*row.values[:column], None, *row.values[column + 1 :]), row.style)
+        if row.style == "normal"
+        else row
+        for row in rows[kept:]
+    ]
