@@ -64,7 +64,9 @@ async def _find_by_key(uow: UnitOfWork, new: NewExport) -> ExportJob | None:
 
 
 def _fingerprint(new: NewExport) -> str:
-    return request_fingerprint({"report": new.report, "format": new.format, "params": new.params})
+    return request_fingerprint(
+        {"report": new.report, "format": new.format, "params": new.params, "lang": new.language}
+    )
 
 
 async def create_export_job(uow: UnitOfWork, new: NewExport) -> tuple[ExportJob, bool]:

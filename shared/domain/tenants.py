@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.infra.db.models import DistributionList, EmailSettings, Tenant
+from shared.languages import DEFAULT_LANGUAGE, Language
 
 # Message-IDs need a domain; a tenant without SMTP settings (a failure notice that will not go
 # out) gets one that can never be anybody's.
@@ -58,3 +59,10 @@ async def company_name(session: AsyncSession, tenant_id: str) -> str:
         select(func.coalesce(Tenant.legal_name, Tenant.name)).where(Tenant.id == tenant_id)
     )
     return name or tenant_id
+
+
+async def default_language(session: AsyncSession, tenant_id: str) -> Language:
+    """The tenant's default language (admin setting): its documents' and emails' when neither
+    the request nor a party directory entry names one. English for an unknown value."""
+    stored = await session.scalar(select(Tenant.default_language).where(Tenant.id == tenant_id))
+    return Language(stored) if stored in set(Language) else DEFAULT_LANGUAGE

@@ -21,10 +21,13 @@ async def export_and_wait(
     report: str,
     fmt: str,
     params: dict[str, Any],
+    language: str | None = None,
 ) -> dict[str, Any]:
-    """POST a job, drain the export worker, and return the job as the API shows it."""
+    """POST a job (in `language`, else the default's), drain the export worker, and return
+    the job as the API shows it."""
+    body = {"report": report, "format": fmt, "params": params}
     created = await client.post(
-        JOBS, json={"report": report, "format": fmt, "params": params}, headers=headers
+        JOBS, json=body if language is None else {**body, "language": language}, headers=headers
     )
     assert created.status_code == 202, created.text
     await pump(build_worker(infra)[0].consumer())

@@ -207,5 +207,5 @@ async def test_a_marathi_partys_documents_carry_marathi_labels(
     assert notdef_uses(pdf) == []
     for label in ("खाते उतारा", f"खाते: {PARTY}", "आरंभीची शिल्लक", "अखेरची शिल्लक", "पृष्ठ"):
         assert label in words
-    assert "12,34,567.00 Dr" in words  # amounts: Latin digits, Indian grouping
+    assert "12,34,567.00 नावे" in words  # amounts: Latin digits, Indian grouping; Dr in Marathi
     assert sheet.oddFooter.center.text == "&N पैकी पृष्ठ &P"

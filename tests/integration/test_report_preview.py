@@ -158,6 +158,9 @@ async def test_ledger_preview_in_the_partys_language_keeps_devanagari_whole(
     assert page["lines"][0] == MARATHI.ledger_line.format(ledger=LEDGER)
     assert page["columns"][3]["heading"] == "तपशील"
     assert page["opening"][0]["cells"][1] == MARATHI.opening_balance
+    # balances say नावे/जमा, as the Marathi PDF prints them
+    balances = [row["cells"][-1] for row in page["rows"]]
+    assert all(b.endswith((f" {MARATHI.debit}", f" {MARATHI.credit}")) for b in balances)
     assert page["page_of"] == MARATHI.page_of
     narrations = {row["cells"][3] for row in page["rows"]}
     assert narrations == {NARRATION.format(n=f"V/{n:05d}") for n in range(12)}

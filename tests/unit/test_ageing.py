@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from shared.domain.reports import DEFAULT_BUCKETS, AgeingBuckets, AgeingEdgesError, days_overdue
-from shared.domain.reports.ageing import total_title
+from shared.domain.reports.labels import ENGLISH, HINDI, MARATHI
 
 
 def test_a_bill_is_overdue_from_the_day_after_its_due_date() -> None:
@@ -48,8 +48,21 @@ def test_a_tenants_own_edges_make_its_buckets() -> None:
 
 
 def test_bucket_total_titles() -> None:
-    assert total_title("Not due") == "Ageing not yet due"
-    assert total_title("31-60") == "Ageing 31-60 days"
+    assert ENGLISH.outstanding.total_title("Not due") == "Ageing not yet due"
+    assert ENGLISH.outstanding.total_title("31-60") == "Ageing 31-60 days"
+
+
+def test_buckets_in_marathi_and_hindi_keep_their_latin_ranges() -> None:
+    assert [MARATHI.outstanding.bucket(b) for b in DEFAULT_BUCKETS.labels] == [
+        "अजून देय नाही",
+        "0-30",
+        "31-60",
+        "61-90",
+        "90+",
+    ]
+    assert MARATHI.outstanding.total_title("90+") == "थकीत 90+ दिवस"
+    assert HINDI.outstanding.total_title("31-60") == "अतिदेय 31-60 दिन"
+    assert HINDI.outstanding.total_title("Not due") == "अभी देय नहीं"
 
 
 @pytest.mark.parametrize(

@@ -107,7 +107,7 @@ def test_balances_in_each_language_keep_latin_digits_and_indian_grouping() -> No
     for language, debit, credit in (
         (Language.EN, "Dr", "Cr"),
         (Language.MR, "नावे", "जमा"),
-        (Language.HI, "नाम", "जमा"),
+        (Language.HI, "नामे", "जमा"),
     ):
         labels = labels_for(language)
         assert dr_cr(Decimal("1234567"), labels.debit, labels.credit) == f"12,34,567.00 {debit}"

@@ -25,12 +25,14 @@ from shared.domain.reports.document import (
     RowStyle,
     rows_for_print,
 )
+from shared.domain.reports.labels import Labels
 
 __all__ = [
     "CellValue",
     "Column",
     "ColumnKind",
     "DocumentHeader",
+    "Labels",
     "Letterhead",
     "PartyDetails",
     "Row",

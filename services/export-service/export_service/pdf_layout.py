@@ -14,7 +14,7 @@ from typing import Any
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
 
-from shared.domain.reports.cells import BLANK_WHEN_ZERO, FORMATTERS
+from shared.domain.reports.cells import BLANK_WHEN_ZERO, formatters
 
 from .document import DocumentHeader, Row
 from .pdf_text import LATIN, font_name, register_fonts, text_width
@@ -57,12 +57,13 @@ class TableLayout:
             raise ValueError(f"font size {size} leaves no room for rows")
         # no printable ASCII character is wider: a string shorter than avail / this fits
         widest = max(pdfmetrics.stringWidth(ch, BOLD, size) for ch in string.printable.strip())
+        formats = formatters(header.labels)  # a balance's Dr/Cr in the document's language
         self.cells: list[Cell] = [
             (
                 x + PAD,
                 x + width - PAD,
                 column.kind in RIGHT_ALIGNED,
-                FORMATTERS[column.kind],
+                formats[column.kind],
                 column.kind in BLANK_WHEN_ZERO,
                 int((width - 2 * PAD) / widest),
             )

@@ -4,10 +4,11 @@ statement, whom it concerns.
 The company block (name, address lines, GSTIN and PAN, phone and email) takes the left part of
 the page; the party's block (name, address lines, GSTIN) the right. Names and addresses may be
 in any script of India, so every line is measured and drawn through `pdf_text` (shipped Noto
-fonts, shaped, extractable). A line longer than its column wraps at spaces onto the next
-(nothing an accountant needs is cut), so the block's height is known before drawing:
-`pdf._Layout` adds it to the title block's to count the first page's rows. A tenant without a
-profile gets what documents always had: its name alone.
+fonts, shaped, extractable). A line longer than its column wraps onto the next as a table
+cell's does (`pdf_wrap`: nothing an accountant needs is cut), so the block's height is known
+before drawing: the writer starts the table below it. The words around the values (phone,
+email) are in the document's language (`labels.Labels`). A tenant without a profile gets what
+documents always had: its name alone.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .document import DocumentHeader, Letterhead
-from .pdf_text import draw_text, text_width
+from .pdf_text import draw_text
+from .pdf_wrap import wrap
 
 NAME_SIZE, NAME_LEADING = 14.0, 16.0  # the company's name, as the title block always had it
 PARTY_NAME_SIZE = 11.0
@@ -43,31 +45,17 @@ class LetterheadBlock:
     height: float
 
 
-def wrapped(text: str, size: float, bold: bool, width: float) -> list[str]:
-    """`text` in lines at most `width` points wide, broken at spaces (a single word wider than
-    the column keeps its line: a GSTIN or an e-mail address is not split)."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        candidate = f"{line} {word}" if line else word
-        if line and text_width(candidate, size, bold) > width:
-            lines.append(line)
-            candidate = word
-        line = candidate
-    return [*lines, line] if line else lines or [text]
-
-
 def _column(
     x: float, width: float, name: str, name_size: float, details: tuple[str, ...]
 ) -> list[PlacedLine]:
     placed: list[PlacedLine] = []
     depth = name_size
-    for n, line in enumerate(wrapped(name, name_size, True, width)):
+    for n, line in enumerate(wrap(name, width, name_size, bold=True)):
         depth += NAME_LEADING * (n > 0)
         placed.append(PlacedLine(x, depth, line, name_size, bold=True))
     step = GAP_AFTER_NAME
     for detail in details:
-        for line in wrapped(detail, DETAIL_SIZE, False, width):
+        for line in wrap(detail, width, DETAIL_SIZE):
             depth += step
             step = DETAIL_LEADING
             placed.append(PlacedLine(x, depth, line, DETAIL_SIZE, bold=False))
@@ -79,10 +67,12 @@ def letterhead_block(header: DocumentHeader, left: float, width: float) -> Lette
     company = header.letterhead or Letterhead(header.company)
     party = header.party
     company_width = width * COMPANY_SHARE if party else width
-    lines = _column(left, company_width, company.name, NAME_SIZE, company.detail_lines)
+    labels = header.labels
+    lines = _column(left, company_width, company.name, NAME_SIZE, company.detail_lines(labels))
     if party is not None:
         x = left + width * PARTY_START
-        lines += _column(x, width - (x - left), party.name, PARTY_NAME_SIZE, party.detail_lines)
+        details = party.detail_lines(labels)
+        lines += _column(x, width - (x - left), party.name, PARTY_NAME_SIZE, details)
     return LetterheadBlock(tuple(lines), max(line.depth for line in lines))
 
 

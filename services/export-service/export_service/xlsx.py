@@ -105,9 +105,11 @@ def indian_number_format(groups: int) -> str:
     return "##" + r"\,##" * groups + r"\,##0.00"
 
 
-def balance_number_format(groups: int) -> str:
+def balance_number_format(groups: int, debit: str = "Dr", credit: str = "Cr") -> str:
+    """The format of a balance with `groups` lakh/crore groups and Dr/Cr in the document's
+    words (`labels.Labels.debit`, `.credit`: "नावे", "जमा" in Marathi)."""
     body = indian_number_format(groups)
-    return f'{body} "Dr";{body} "Cr"'
+    return f'{body} "{debit}";{body} "{credit}"'
 
 
 def page_header(header: DocumentHeader) -> str:
@@ -206,7 +208,10 @@ class XlsxReportWriter:
             self._cell_fmts.append([fmt(base_num_formats.get(k)) for k in self._kinds])
             groups = range(_MAX_GROUPS + 1)
             self._money_fmts.append([fmt(indian_number_format(g)) for g in groups])
-            self._balance_fmts.append([fmt(balance_number_format(g)) for g in groups])
+            words = self._header.labels
+            self._balance_fmts.append(
+                [fmt(balance_number_format(g, words.debit, words.credit)) for g in groups]
+            )
 
     def _add_sheet(self) -> None:
         header = self._header

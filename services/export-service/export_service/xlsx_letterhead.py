@@ -43,14 +43,16 @@ def party_column(columns: tuple[Column, ...]) -> int:
 
 def letterhead_cells(header: DocumentHeader) -> LetterheadCells:
     company = header.letterhead or Letterhead(header.company)
+    details = company.detail_lines(header.labels)
     cells: list[tuple[int, int, str, Style]] = [(0, 0, company.name, "company")]
-    cells += [(r, 0, line, "detail") for r, line in enumerate(company.detail_lines, start=1)]
-    rows = 1 + len(company.detail_lines)
+    cells += [(r, 0, line, "detail") for r, line in enumerate(details, start=1)]
+    rows = 1 + len(details)
     party = header.party
     if party is not None:
         column = party_column(header.columns)
         top = 0 if column else rows  # a sheet too narrow for two blocks stacks them
         cells.append((top, column, party.name, "party"))
-        cells += [(r, column, line, "detail") for r, line in enumerate(party.detail_lines, top + 1)]
-        rows = max(rows, top + 1 + len(party.detail_lines))
+        party_details = party.detail_lines(header.labels)
+        cells += [(r, column, line, "detail") for r, line in enumerate(party_details, top + 1)]
+        rows = max(rows, top + 1 + len(party_details))
     return LetterheadCells(tuple(sorted(cells)), rows)

@@ -6,7 +6,8 @@ link, in the tenant's timezone): the email row keeps the body as a template with
 placeholder left (`templates.render` with `keep`), and `finished_body` completes it.
 
 A ledger statement is written in its party's language (the party directory entry's); an
-internal report, and a party without an entry, in English, unless the request names one.
+internal report, and a party without an entry, in the tenant's default language, unless the
+request names one.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from shared.domain.report_emails.templates import as_template, render
 from shared.domain.reports import AnyReport
 from shared.domain.reports.labels import labels_for
 from shared.infra.db.driver_queries import SessionQueries
-from shared.languages import DEFAULT_LANGUAGE, Language
+from shared.languages import Language
 
 SUBJECT_MAX = 998  # the subject column; a template full of long names is cut, not refused
 
@@ -41,13 +42,16 @@ class ReportEmailTexts:
 async def recipient_language(
     session: AsyncSession, tenant_id: str, definition: AnyReport, params: Mapping[str, Any]
 ) -> Language:
-    """The language of a report sent to its party: the party directory entry's; English
-    when the report goes to no party or the party has no entry."""
+    """The language of a report's document and email when the request names none: for a
+    statement, its party's (the directory entry's); otherwise (an internal report, a party
+    without an entry) the tenant's default language."""
     directory_param = definition.recipients.directory_param
-    if directory_param is None:
-        return DEFAULT_LANGUAGE
-    entry = await entry_for_ledger(session, tenant_id, str(params.get(directory_param, "")))
-    return Language(entry.language) if entry is not None else DEFAULT_LANGUAGE
+    if directory_param is not None:
+        ledger = str(params.get(directory_param, ""))
+        entry = await entry_for_ledger(session, tenant_id, ledger)
+        if entry is not None:
+            return Language(entry.language)
+    return await tenants.default_language(session, tenant_id)
 
 
 async def report_email_texts(

@@ -88,8 +88,3 @@ class AgeingBuckets:
 
 
 DEFAULT_BUCKETS = AgeingBuckets(DEFAULT_EDGES)
-
-
-def total_title(label: str) -> str:
-    """The title of a bucket's total row: "Ageing 0-30 days", "Ageing not yet due"."""
-    return "Ageing not yet due" if label == NOT_DUE else f"Ageing {label} days"

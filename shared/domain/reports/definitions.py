@@ -105,7 +105,8 @@ class EmailRequest:
     distribution_list_id: uuid.UUID | None
     subject: str | None
     message: str | None
-    language: Language | None = None  # None: the recipient's (party directory), else English
+    # None: the party's (directory entry), else the tenant's default (`recipient_language`)
+    language: Language | None = None
 
 
 class ReportDefinition(ABC, Generic[P, S, E]):

@@ -64,11 +64,11 @@ class Letterhead:
     phone: str | None = None
     email: str | None = None
 
-    @property
-    def detail_lines(self) -> tuple[str, ...]:
-        """Under the name: the address lines, then the tax ids, then how to reach the company."""
-        tax = _joined(("GSTIN", self.gstin), ("PAN", self.pan))
-        contact = _joined(("Phone", self.phone), ("Email", self.email))
+    def detail_lines(self, labels: Labels = ENGLISH) -> tuple[str, ...]:
+        """Under the name: the address lines, then the tax ids, then how to reach the company,
+        each value after its word in `labels`' language."""
+        tax = _joined(labels, (labels.gstin, self.gstin), (labels.pan, self.pan))
+        contact = _joined(labels, (labels.phone, self.phone), (labels.email, self.email))
         return (*self.address, *(line for line in (tax, contact) if line))
 
 
@@ -80,13 +80,13 @@ class PartyDetails:
     address: tuple[str, ...] = ()
     gstin: str | None = None
 
-    @property
-    def detail_lines(self) -> tuple[str, ...]:
-        return (*self.address, *((f"GSTIN: {self.gstin}",) if self.gstin else ()))
+    def detail_lines(self, labels: Labels = ENGLISH) -> tuple[str, ...]:
+        gstin = (labels.labelled(labels.gstin, self.gstin),) if self.gstin else ()
+        return (*self.address, *gstin)
 
 
-def _joined(*labelled: tuple[str, str | None]) -> str:
-    return " \u00b7 ".join(f"{label}: {value}" for label, value in labelled if value)
+def _joined(labels: Labels, *labelled: tuple[str, str | None]) -> str:
+    return " \u00b7 ".join(labels.labelled(label, value) for label, value in labelled if value)
 
 
 @dataclass(frozen=True)

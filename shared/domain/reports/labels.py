@@ -3,15 +3,48 @@ balance lines, page numbers, Dr/Cr, and the phrases the email's placeholders are
 
 Names, narrations and amounts are never translated: amounts keep Latin digits in Indian
 grouping (`amounts.py`), dates stay dd-mm-yyyy. Marathi and Hindi use the words of Indian
-books of account (खाते उतारा / खाता विवरण, नावे / नाम for Dr, जमा for Cr, आरंभीची शिल्लक /
-प्रारंभिक शेष for the opening balance).
+books of account (खाते उतारा / खाता विवरण, नावे / नामे for Dr, जमा for Cr, आरंभीची शिल्लक /
+प्रारंभिक शेष for the opening balance). Hindi writes Dr "नामे", the bahi-khata word, rather than
+"नाम", which a reader of a statement full of names takes for "name". GSTIN and PAN are terms of
+trade that Marathi and Hindi letterheads print in English; the words around them translate.
+
+The outstanding report's words (`Outstanding`) are here too: the document prints them, and the
+on-screen preview must print the same ones.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from shared.domain.reports.ageing import NOT_DUE
 from shared.languages import Language
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    """The outstanding (ageing) report's words; the ageing ranges ("0-30", "90+") keep their
+    Latin digits."""
+
+    receivables_title: str = "Outstanding Receivables"
+    payables_title: str = "Outstanding Payables"
+    as_of: str = "As of {as_of}"
+    ageing_line: str = "Ageing by days past the due date: {buckets}"
+    not_due: str = "Not due"  # the first bucket's name
+    party_total: str = "Total {party}"
+    grand_total: str = "Grand Total"
+    bucket_total: str = "Ageing {bucket} days"  # a range's total row: "Ageing 0-30 days"
+    not_due_total: str = "Ageing not yet due"
+
+    def title(self, kind: str) -> str:
+        return self.receivables_title if kind == "receivable" else self.payables_title
+
+    def bucket(self, label: str) -> str:
+        """A bucket's name as printed: "Not due" in this language, a range as it is."""
+        return self.not_due if label == NOT_DUE else label
+
+    def total_title(self, label: str) -> str:
+        """The title of a bucket's total row: "Ageing 0-30 days", "Ageing not yet due"."""
+        return self.not_due_total if label == NOT_DUE else self.bucket_total.format(bucket=label)
 
 
 @dataclass(frozen=True)
@@ -30,6 +63,12 @@ class Labels:
     closing_balance: str
     page_of: str  # "Page {page} of {pages}"
     generated: str  # "Generated {when}"
+    # The letterhead's words before the company's phone and email; GSTIN and PAN stay.
+    phone: str = "Phone"
+    email: str = "Email"
+    gstin: str = "GSTIN"
+    pan: str = "PAN"
+    outstanding: Outstanding = field(default_factory=Outstanding)
     # Column headings by their English title (`document.Column.title`).
     columns: dict[str, str] = field(default_factory=dict)
     # The paragraph a linked report's email ends with, and why it is a link.
@@ -37,6 +76,10 @@ class Labels:
     link_reason_size: str = ""  # "{size}", "{limit}"
     link_reason_format: str = ""  # "{format}"
     attached: str = ""  # `{link_expiry}` of an email whose report is attached
+
+    def labelled(self, label: str, value: str) -> str:
+        """A letterhead detail: "GSTIN: 27AAPFU0939F1ZV", "फोन: 020 2553 4100"."""
+        return f"{label}: {value}"
 
     def column(self, title: str) -> str:
         return self.columns.get(title, title)
@@ -82,6 +125,19 @@ MARATHI = Labels(
     closing_balance="अखेरची शिल्लक",
     page_of="{pages} पैकी पृष्ठ {page}",
     generated="तयार केले: {when}",
+    phone="फोन",
+    email="ईमेल",
+    outstanding=Outstanding(
+        receivables_title="येणे बाकी",
+        payables_title="देणे बाकी",
+        as_of="दिनांक {as_of} रोजी",
+        ageing_line="देय दिनांकानंतरच्या थकीत दिवसांनुसार वर्गवारी: {buckets}",
+        not_due="अजून देय नाही",
+        party_total="एकूण {party}",
+        grand_total="एकूण बेरीज",
+        bucket_total="थकीत {bucket} दिवस",
+        not_due_total="अजून देय नाही",
+    ),
     columns={
         "Date": "दिनांक",
         "Voucher Type": "व्हाउचर प्रकार",
@@ -90,6 +146,14 @@ MARATHI = Labels(
         "Debit": "नावे",
         "Credit": "जमा",
         "Balance": "शिल्लक",
+        "Party": "पार्टी",
+        "Bill Ref": "बिल क्र.",
+        "Bill Date": "बिल दिनांक",
+        "Due Date": "देय दिनांक",
+        "Bill Amount": "बिलाची रक्कम",
+        "Pending": "बाकी",
+        "Days Overdue": "थकीत दिवस",
+        "Ageing": "वर्गवारी",
     },
     link_note=("{file_name} डाउनलोड करण्यासाठी: {url}\n(ही लिंक {link_expiry} पर्यंत चालेल; {reason}.)"),
     link_reason_size="फाइल {size} आहे, संलग्नकाच्या {limit} मर्यादेपेक्षा मोठी",
@@ -99,7 +163,7 @@ MARATHI = Labels(
 
 HINDI = Labels(
     language=Language.HI,
-    debit="नाम",
+    debit="नामे",
     credit="जमा",
     period="{start} से {end}",
     receivables="प्राप्य",
@@ -112,14 +176,35 @@ HINDI = Labels(
     closing_balance="अंतिम शेष",
     page_of="{pages} में से पृष्ठ {page}",
     generated="तैयार किया गया: {when}",
+    phone="फ़ोन",
+    email="ईमेल",
+    outstanding=Outstanding(
+        receivables_title="बकाया प्राप्य",
+        payables_title="बकाया देय",
+        as_of="दिनांक {as_of} तक",
+        ageing_line="देय तिथि के बाद के अतिदेय दिनों के अनुसार वर्गीकरण: {buckets}",
+        not_due="अभी देय नहीं",
+        party_total="कुल {party}",
+        grand_total="सकल योग",
+        bucket_total="अतिदेय {bucket} दिन",
+        not_due_total="अभी देय नहीं",
+    ),
     columns={
         "Date": "दिनांक",
         "Voucher Type": "वाउचर प्रकार",
         "Voucher No": "वाउचर सं.",
         "Narration": "विवरण",
-        "Debit": "नाम",
+        "Debit": "नामे",
         "Credit": "जमा",
         "Balance": "शेष",
+        "Party": "पार्टी",
+        "Bill Ref": "बिल सं.",
+        "Bill Date": "बिल दिनांक",
+        "Due Date": "देय तिथि",
+        "Bill Amount": "बिल राशि",
+        "Pending": "बकाया",
+        "Days Overdue": "अतिदेय दिन",
+        "Ageing": "वर्गीकरण",
     },
     link_note=("{file_name} डाउनलोड करने के लिए: {url}\n(यह लिंक {link_expiry} तक चलेगा; {reason}।)"),
     link_reason_size="फ़ाइल {size} की है, संलग्नक की {limit} सीमा से बड़ी",

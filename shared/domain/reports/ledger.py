@@ -81,7 +81,10 @@ class LedgerEmailCreate(BaseModel):
     message: str | None = Field(default=None, max_length=10_000)
     language: Language | None = Field(
         default=None,
-        description="The email's language; omit for the party's (its directory entry's).",
+        description=(
+            "The language of the email and the statement; omit for the party's (its directory"
+            " entry's), else the tenant's default."
+        ),
     )
 
 

@@ -57,8 +57,9 @@ class OutstandingEmailCreate(BaseModel):
     distribution_list_id: uuid.UUID | None = None
     subject: str | None = Field(default=None, max_length=300)
     message: str | None = Field(default=None, max_length=10_000)
-    language: Language = Field(
-        default=Language.EN, description="The language of the email (internal: English)."
+    language: Language | None = Field(
+        default=None,
+        description="The language of the email and the document; omit for the tenant's default.",
     )
 
 
@@ -86,8 +87,7 @@ class OutstandingReport(
     async def open_source(
         self, conn: Any, tenant_id: str, company: str, params: OutstandingParams, labels: Labels
     ) -> ReportSource:
-        # Internal: its document stays in English whatever the email's language.
-        return await outstanding_source(conn, tenant_id, company, params.kind, params.as_of)
+        return await outstanding_source(conn, tenant_id, company, params.kind, params.as_of, labels)
 
     async def schedule_params(
         self, saved: OutstandingScheduleParams, ctx: ParamsContext

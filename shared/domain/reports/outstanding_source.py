@@ -12,18 +12,15 @@ Overdue" a minus sign reads as a typing error or a credit, its Ageing cell alrea
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from shared.domain.reports.ageing import (
-    AgeingBuckets,
-    AgeingEdgesError,
-    days_overdue,
-    total_title,
-)
+from shared.domain.reports.ageing import AgeingBuckets, AgeingEdgesError, days_overdue
 from shared.domain.reports.definitions import ReportParamError
 from shared.domain.reports.document import Column, DocumentHeader, ReportSource, Row
+from shared.domain.reports.labels import ENGLISH, Labels
 from shared.domain.reports.ledger_source import BATCH_ROWS, dmy
 
 ZERO = Decimal("0.00")
@@ -55,23 +52,27 @@ ORDER BY ledger_name, bill_date, bill_ref, id
 
 
 async def outstanding_source(
-    conn: Any, tenant_id: str, company: str, kind: str, as_of: date
+    conn: Any, tenant_id: str, company: str, kind: str, as_of: date, labels: Labels = ENGLISH
 ) -> ReportSource:
+    """The report, its fixed words (title, lines, column titles, totals, bucket names) in
+    `labels`' language; party names and bill references as the books have them."""
     buckets = await tenant_buckets(conn, tenant_id)
     bills, parties = await conn.fetchrow(_OUTSTANDING_COUNTS, tenant_id, kind, as_of)
+    words = labels.outstanding
     header = DocumentHeader(
-        title=f"Outstanding {kind.capitalize()}s",
+        title=words.title(kind),
         company=company,
         lines=(
-            f"As of {dmy(as_of)}",
-            f"Ageing by days past the due date: {', '.join(buckets.labels)}",
+            words.as_of.format(as_of=dmy(as_of)),
+            words.ageing_line.format(buckets=", ".join(map(words.bucket, buckets.labels))),
         ),
-        columns=OUTSTANDING_COLUMNS,
+        columns=tuple(replace(c, title=labels.column(c.title)) for c in OUTSTANDING_COLUMNS),
         # per party: a heading and a subtotal; then the grand total and one row per bucket
         total_rows=bills + 2 * parties + 1 + len(buckets.labels),
         generated_at=datetime.now(UTC),
+        labels=labels,
     )
-    rows = _outstanding_rows(conn, tenant_id, kind, as_of, buckets)
+    rows = _outstanding_rows(conn, tenant_id, kind, as_of, buckets, labels)
     file_params = {"as_of": as_of.isoformat(), "kind": kind}
     return ReportSource(header, int(bills), rows, file_params)
 
@@ -86,8 +87,9 @@ async def tenant_buckets(conn: Any, tenant_id: str) -> AgeingBuckets:
 
 
 async def _outstanding_rows(
-    conn: Any, tenant_id: str, kind: str, as_of: date, ageing: AgeingBuckets
+    conn: Any, tenant_id: str, kind: str, as_of: date, ageing: AgeingBuckets, labels: Labels
 ) -> AsyncIterator[list[Row]]:
+    words = labels.outstanding
     buckets = dict.fromkeys(ageing.labels, ZERO)
     grand_amount = grand_pending = ZERO
     party: str | None = None
@@ -98,7 +100,10 @@ async def _outstanding_rows(
         if party is not None:
             batch.append(
                 Row(
-                    (f"Total {party}", None, None, None, party_amount, party_pending, None, None),
+                    (
+                        words.party_total.format(party=party),
+                        *(None, None, None, party_amount, party_pending, None, None),
+                    ),
                     "subtotal",
                 )
             )
@@ -112,7 +117,8 @@ async def _outstanding_rows(
                 batch.append(Row((ledger, None, None, None, None, None, None, None), "group"))
             days = days_overdue(due, as_of)
             bucket = ageing.label_for(days)
-            batch.append(Row((ledger, ref, bill_date, due, amount, pending, days, bucket)))
+            printed = words.bucket(bucket)
+            batch.append(Row((ledger, ref, bill_date, due, amount, pending, days, printed)))
             party_amount += amount
             party_pending += pending
             grand_amount += amount
@@ -123,10 +129,16 @@ async def _outstanding_rows(
                 batch = []
     close_party()
     batch.append(
-        Row(("Grand Total", None, None, None, grand_amount, grand_pending, None, None), "total")
+        Row(
+            (words.grand_total, None, None, None, grand_amount, grand_pending, None, None),
+            "total",
+        )
     )
     batch += [
-        Row((total_title(label), None, None, None, None, total, None, label), "total")
+        Row(
+            (words.total_title(label), None, None, None, None, total, None, words.bucket(label)),
+            "total",
+        )
         for label, total in buckets.items()
     ]
     yield batch

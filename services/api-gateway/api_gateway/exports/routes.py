@@ -42,6 +42,7 @@ async def create_job(
         report=body.report,
         format=body.format,
         params=body.params,
+        language=body.language,
         idempotency_key=idempotency_key,
     )
     response.headers["Location"] = f"/api/v1/exports/jobs/{job.id}"

@@ -12,6 +12,7 @@ from pydantic_core import core_schema
 
 from shared.domain.reports import REGISTRY, AnyReport, ReportName
 from shared.infra.db.models import ExportJob
+from shared.languages import Language
 from shared.states import AuditStatus, EmailStatus, EmailTestStatus, ExportStatus, RunStatus
 
 
@@ -62,6 +63,14 @@ class ExportJobCreate(BaseModel):
     report: ReportName
     format: ExportFormat
     params: dict[str, Any] = Field(default_factory=dict)
+    language: Language | None = Field(
+        default=None,
+        description=(
+            "The language of the document's fixed words (titles, column headings, Dr/Cr, "
+            "totals); omit for a statement's party's (its directory entry's), else the "
+            "tenant's default."
+        ),
+    )
 
 
 class RowPublic(BaseModel):
@@ -81,6 +90,7 @@ class ExportJobColumns(RowPublic):
     report: str
     format: str
     params: dict[str, Any]
+    language: str
     status: ExportStatusField
     progress: int
     row_count: int | None

@@ -12,11 +12,13 @@ from api_gateway.http.problems import ProblemError, field_error
 from api_gateway.http.tenancy import tenant_today
 from shared.domain import exports
 from shared.domain.idempotency import IdempotencyConflictError
+from shared.domain.report_emails import recipient_language
 from shared.domain.reports import ParamsContext, ReportParamError, report_named
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import ExportJob
 from shared.infra.settings import Settings
 from shared.infra.tokens import Principal
+from shared.languages import Language
 from shared.states import ExportStatus
 
 
@@ -29,6 +31,7 @@ async def submit_export(
     format: str,
     params: dict[str, Any],
     idempotency_key: str | None,
+    language: Language | None = None,
 ) -> tuple[ExportJob, bool]:
     """Validate the request against the report's definition, then queue the job (committed)."""
     context = params_context(uow, settings, principal)
@@ -52,6 +55,9 @@ async def submit_export(
         format=format,
         params=normalised,
         idempotency_key=idempotency_key,
+        # the words a statement sent to its party would have, unless the caller names a language
+        language=language
+        or await recipient_language(uow.session, principal.tenant_id, definition, normalised),
     )
     try:
         job, created = await exports.create_export_job(uow, new)

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from shared.domain.reports.cells import row_texts
 from shared.domain.reports.document import ColumnKind, Letterhead, PartyDetails, Row, RowStyle
+from shared.domain.reports.labels import Labels
 
 
 class PreviewBlock(BaseModel):
@@ -17,8 +18,8 @@ class PreviewBlock(BaseModel):
     lines: list[str]
 
     @classmethod
-    def of(cls, block: Letterhead | PartyDetails) -> PreviewBlock:
-        return cls(name=block.name, lines=list(block.detail_lines))
+    def of(cls, block: Letterhead | PartyDetails, labels: Labels) -> PreviewBlock:
+        return cls(name=block.name, lines=list(block.detail_lines(labels)))
 
 
 class PreviewColumn(BaseModel):
@@ -34,8 +35,8 @@ class PreviewRow(BaseModel):
     )
 
     @classmethod
-    def of(cls, kinds: tuple[ColumnKind, ...], row: Row) -> PreviewRow:
-        return cls(style=row.style, cells=row_texts(kinds, row))
+    def of(cls, kinds: tuple[ColumnKind, ...], row: Row, labels: Labels) -> PreviewRow:
+        return cls(style=row.style, cells=row_texts(kinds, row, labels))
 
 
 class ReportPreviewPublic(BaseModel):
