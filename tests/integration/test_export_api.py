@@ -54,7 +54,7 @@ async def test_export_is_queued_rendered_and_downloaded(
         download = await client.get(polled["download_url"], headers=headers)
 
     assert download.status_code == 200
-    assert download.headers["content-type"].startswith("text/csv")
+    assert download.headers["content-type"] == "text/csv; charset=utf-8"
     assert (
         "Ledger_Sharma-Traders_2025-04-01_2025-04-30.csv" in download.headers["content-disposition"]
     )

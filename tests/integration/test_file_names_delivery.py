@@ -76,6 +76,9 @@ async def test_an_attachment_carries_the_same_name_as_the_download(
     assert name is not None and name.startswith("Ledger_श्री-गणेश-ट्रेडर्स~")
     assert name.endswith("_2025-04-01_2025-04-30.csv")
     assert attachment.get_param("name") == ascii_file_name(name)
+    assert attachment.get_content_charset() == "utf-8"  # the CSV's Devanagari is no US-ASCII
+    csv_text = attachment.get_content()  # decoded by the charset the part declares
+    assert isinstance(csv_text, str) and csv_text.startswith("\ufeffdate,voucher_type,")
     raw_part = received.data.split(b"Content-Disposition: attachment;", 1)[1].split(b"\r\n\r\n")[0]
     assert raw_part.isascii() and b"filename*0*=UTF-8''Ledger_%E0%A4%B6" in raw_part
     stored = [job["file_name"] for job in jobs["items"] if job["file_name"]]

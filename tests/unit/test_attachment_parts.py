@@ -162,6 +162,7 @@ async def test_a_message_with_a_cached_part_reads_back_with_its_attachment_and_a
     [attachment] = list(sent.iter_attachments())
     assert attachment.get_filename() == "Ledger_a.csv"
     assert attachment.get_content_type() == "text/csv"
+    assert attachment.get_content_charset() == "utf-8"  # not US-ASCII, the text default
     assert attachment.get_content_disposition() == "attachment"
     assert attachment.get_payload(decode=True) == content
     text = sent.get_body(preferencelist=("plain",))

@@ -40,6 +40,9 @@ MEDIA_TYPES = {
     "xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "pdf": ("application", "pdf"),
 }
+# A text part without a charset is US-ASCII by default (RFC 2046); the CSV is UTF-8 (with or
+# without its byte-order mark), as the download's Content-Type says too.
+MEDIA_PARAMS = {"csv": {"charset": "utf-8"}}
 
 
 # Headers every message and part repeats with a handful of values ("text/plain;
@@ -128,7 +131,12 @@ def attachment_part(attachment: Attachment) -> EmailMessage:
     `name`, which readers without RFC 2231 fall back to."""
     part = EmailMessage(policy=POLICY)
     maintype, subtype = MEDIA_TYPES[attachment.format]
-    part.set_content(attachment.path.read_bytes(), maintype=maintype, subtype=subtype)
+    part.set_content(
+        attachment.path.read_bytes(),
+        maintype=maintype,
+        subtype=subtype,
+        params=MEDIA_PARAMS.get(attachment.format),
+    )
     name = safe_file_name(attachment.file_name)
     part["Content-Disposition"] = attachment_disposition(name)
     if not name.isascii():
