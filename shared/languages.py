@@ -19,3 +19,12 @@ DEFAULT_LANGUAGE = Language.EN
 
 # Each language in its own script, as a picker shows it.
 LANGUAGE_NAMES = {Language.EN: "English", Language.MR: "मराठी", Language.HI: "हिन्दी"}
+
+
+def language_of(tag: str | None) -> Language | None:
+    """The language a BCP 47 tag names ("mr-IN" -> Marathi), or None for one we do not speak."""
+    primary = (tag or "").strip().replace("_", "-").split("-")[0].lower()
+    try:
+        return Language(primary)
+    except ValueError:
+        return None

@@ -2,8 +2,10 @@
 
 Tokens are JWTs: HS256 signed with `AUTH_JWT_SECRET`, or RS256 verified with
 `AUTH_JWT_PUBLIC_KEY` when the host app signs them. Claims: `sub` (user id), `tenant`,
-`role` (`admin` | `user`), `email`, `exp`. A missing, expired or forged token is 401;
-a tenant this system does not know is 403; a user on an admin route is 403.
+`role` (`admin` | `user`), `email`, `exp`, and optionally `locale` (the language the host
+application shows its user, e.g. `mr-IN`: the web app's language until the user picks one).
+A missing, expired or forged token is 401; a tenant this system does not know is 403; a user
+on an admin route is 403.
 
 The host application signs its own service token the same way: `role: "service"`, no
 `tenant`, and a `scope` claim (space-separated: `tenants:write`, `books:write`,
@@ -38,6 +40,7 @@ class Principal:
     tenant_id: str
     role: Role
     email: str
+    locale: str | None = None  # the token's `locale` claim, as the host wrote it
 
     @property
     def is_admin(self) -> bool:
@@ -88,6 +91,7 @@ def decode_token(token: str, settings: Settings) -> Principal | ServicePrincipal
         tenant_id=str(claims["tenant"]),
         role=claims["role"],
         email=str(claims["email"]),
+        locale=str(claims["locale"]) if claims.get("locale") else None,
     )
 
 
@@ -119,15 +123,18 @@ def mint_token(
     role: Role,
     email: str,
     ttl: timedelta = timedelta(hours=12),
+    locale: str | None = None,
 ) -> str:
     """A signed token; for development and tests (production tokens come from the host app)."""
-    claims = {
+    claims: dict[str, Any] = {
         "sub": user_id,
         "tenant": tenant_id,
         "role": role,
         "email": email,
         "exp": datetime.now(UTC) + ttl,
     }
+    if locale:
+        claims["locale"] = locale
     return _sign(claims, settings)
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
 from pydantic_core import PydanticCustomError
 
+from api_gateway.account.language import LanguageSource
 from api_gateway.account.profile import (
     check_email,
     check_gstin,
@@ -14,12 +17,16 @@ from api_gateway.account.profile import (
 )
 from shared.domain.reports import DEFAULT_BUCKETS, AgeingEdgesError, check_edges
 from shared.domain.reports.ageing import MAX_EDGE_DAYS, MAX_EDGES
+from shared.languages import Language
 
 
 class TenantSummary(BaseModel):
     id: str
     name: str
     timezone: str
+    default_language: Language | None = Field(
+        description="The web app's language for users who chose none (null: the browser's)"
+    )
 
 
 class MePublic(BaseModel):
@@ -27,6 +34,27 @@ class MePublic(BaseModel):
     email: str
     role: str
     tenant: TenantSummary
+    language: Language = Field(
+        description="The language the web app speaks to this user: their saved choice, else "
+        "the token's `locale`, else the tenant's default, else the browser's Accept-Language"
+    )
+    language_source: LanguageSource = Field(description="Which of those decided `language`")
+    saved_language: Language | None = Field(
+        description="The user's own choice (`PUT /me`), per user and tenant; null when none"
+    )
+
+
+class MeUpdate(BaseModel):
+    """The caller's own settings. A user is a `sub` within a tenant: the same `sub` in another
+    tenant keeps its own choice."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    language: Language | None = Field(
+        description="`en`, `mr` or `hi`; null forgets the choice (the token's locale, the "
+        "tenant's default or the browser decides again)",
+        examples=["mr"],
+    )
 
 
 _BYTE_ORDER_MARK = (
@@ -51,6 +79,10 @@ class TenantPublic(BaseModel):
     phone: str | None
     email: str | None
     csv_byte_order_mark: bool = Field(description=_BYTE_ORDER_MARK)
+    default_language: Language | None = Field(
+        description="The web app's language for users who chose none and whose token names "
+        "none; null lets each browser's Accept-Language decide"
+    )
 
 
 class CompanyProfileChange(BaseModel):
@@ -104,6 +136,13 @@ class TenantUpdate(CompanyProfileChange):
 
     csv_byte_order_mark: StrictBool | None = Field(
         default=None, description=f"{_BYTE_ORDER_MARK} `true` or `false`.", examples=[True]
+    )
+
+    default_language: Literal["en", "mr", "hi", ""] | None = Field(
+        default=None,
+        description="The web app's language for the tenant's users who chose none: `en`, `mr` "
+        'or `hi`; "" clears it (each browser\'s Accept-Language decides)',
+        examples=["mr"],
     )
 
     @field_validator("ageing_buckets")

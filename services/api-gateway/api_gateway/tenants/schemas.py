@@ -37,7 +37,11 @@ class TenantWrite(CompanyProfileChange):
 
     name: Annotated[str, Field(min_length=1, max_length=200)]
     timezone: str = Field(default="Asia/Kolkata", max_length=64, examples=["Asia/Kolkata"])
-    default_language: Language = "en"
+    default_language: Language | None = Field(
+        default=None,
+        description="The web app's language for the company's users who chose none and whose "
+        "token names none; left out (null), each browser's Accept-Language decides",
+    )
     internal_domains: list[Annotated[str, Field(max_length=255)]] = Field(
         default_factory=list,
         max_length=MAX_INTERNAL_DOMAINS,
@@ -68,7 +72,7 @@ class TenantHostView(BaseModel):
     id: str
     name: str
     timezone: str
-    default_language: str
+    default_language: str | None
     internal_domains: list[str]
     legal_name: str | None
     address: list[str]

@@ -3,13 +3,23 @@
 
 const TOKEN_KEY = "ledgerpost.token";
 
+// How a problem's code becomes words (main.js hands in i18n's problemText; this module imports
+// nothing, so Node can run it in the unit tests).
+let translate = (code, fallback) => fallback;
+export function translateProblems(translator) { translate = translator; }
+
+// A refusal in the user's language: problem details carry a stable `code` (top level and per
+// field error), translated by the catalogue's "error.<code>"; the server's English otherwise.
 export class ApiError extends Error {
   constructor(status, problem) {
-    super(problem?.detail || problem?.title || `request failed (${status})`);
+    const code = problem?.code || (problem?.detail || problem?.title ? undefined : "request_failed");
+    super(translate(code, problem?.detail || problem?.title || `request failed (${status})`, { status }));
     this.status = status;
+    this.code = code;
     this.problem = problem || {};
-    // [{field: "to.1", message: "..."}]
-    this.fieldErrors = Array.isArray(problem?.errors) ? problem.errors : [];
+    // [{field: "to.1", message: "...", code}]: a field error without its own code has the problem's.
+    this.fieldErrors = (Array.isArray(problem?.errors) ? problem.errors : [])
+      .map((error) => ({ ...error, code: error.code || code }));
   }
 }
 
@@ -55,7 +65,7 @@ async function request(method, path, { body, headers = {}, raw = false } = {}) {
   try {
     response = await fetch(path, init);
   } catch {
-    throw new ApiError(0, { detail: "the server could not be reached; check your connection" });
+    throw new ApiError(0, { code: "network", detail: "the server could not be reached; check your connection" });
   }
   if (!response.ok) {
     let problem = null;

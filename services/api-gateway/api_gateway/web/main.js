@@ -1,43 +1,77 @@
-// The app shell: who is signed in, the navigation their role may use, and hash routing to the
-// screens registered in screens/index.js.
+// The app shell: who is signed in, the language switch, the navigation their role may use, and
+// hash routing to the screens registered in screens/index.js.
+//
+// The language is the server's answer (`GET /api/v1/me`: the user's saved choice, the token's
+// locale, the tenant's default, the browser's Accept-Language); before signing in, the token's
+// locale or the browser's. The switch applies at once (shell and screen re-rendered, no reload)
+// and saves the choice (`PUT /api/v1/me`).
 
-import { adoptTokenFromLocation, api, claims, token } from "/app/api.js";
+import { adoptTokenFromLocation, api, claims, token, translateProblems } from "/app/api.js";
 import { setTimezone } from "/app/format.js";
+import { LANGUAGES, browserLanguage, language, languageOf, problemText, setLanguage, t } from "/app/i18n.js";
 import { announce, el } from "/app/ui.js";
 import { SCREENS } from "/app/screens/index.js";
 
 const main = document.getElementById("main");
+const nav = document.getElementById("nav");
+const menuToggle = document.querySelector(".menu-toggle");
+let me = null; // GET /api/v1/me of the signed-in user
 
 function allowed(screen, role) {
   return !screen.adminOnly || role === "admin";
 }
 
+// The words of index.html, and the language picker, in the current language.
+function renderShell() {
+  document.querySelector(".skip-link").textContent = t("shell.skip_to_content");
+  menuToggle.textContent = t("shell.menu");
+  nav.setAttribute("aria-label", t("shell.navigation"));
+  const picker = el("select", { id: "language", "aria-label": t("shell.language"),
+    "data-testid": "language-select", onchange: (event) => switchLanguage(event.target.value) },
+  Object.entries(LANGUAGES).map(([code, name]) => el("option", { value: code, lang: code,
+    selected: code === language() }, name)));
+  document.getElementById("language-slot").replaceChildren(picker);
+}
+
 function renderNav(role) {
-  const nav = document.getElementById("nav");
   nav.replaceChildren(el("ul", {}, SCREENS.filter((s) => s.nav && allowed(s, role)).map((s) =>
     el("li", {}, el("a", { href: `#${s.path}`, dataset: { path: s.path } }, s.title)))));
 }
 
+function renderWho() {
+  document.getElementById("who").replaceChildren(
+    `${t("shell.who", { email: me.email, role: t(`role.${me.role}`), company: me.tenant.name })} `,
+    el("button", { type: "button", class: "link", onclick: () => { token.clear(); me = null; start(); } },
+      t("shell.sign_out")));
+}
+
 function markCurrent(path) {
-  for (const link of document.querySelectorAll("#nav a")) {
+  for (const link of nav.querySelectorAll("a")) {
     if (path.startsWith(link.dataset.path)) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
 }
 
+// The phone menu: open with its button, closed again by any navigation.
+function setMenu(open) {
+  menuToggle.setAttribute("aria-expanded", String(open));
+  nav.classList.toggle("open", open);
+}
+
 async function route() {
   const who = claims();
   if (!who) return showSignIn();
+  setMenu(false);
   const path = window.location.hash.slice(1) || "/ledger";
   const match = SCREENS.map((s) => ({ s, m: path.match(s.pattern || new RegExp(`^${s.path}$`)) }))
     .find(({ m }) => m);
-  if (!match) { main.replaceChildren(el("h1", {}, "Not found")); return; }
+  if (!match) { main.replaceChildren(el("h1", {}, t("shell.not_found"))); return; }
   const { s: screen, m } = match;
   announce("");  // the previous screen's message does not belong to this one
   markCurrent(path);
   if (!allowed(screen, who.role)) {
-    main.replaceChildren(el("h1", {}, "Not available"),
-      el("p", { class: "notice" }, "This screen is for administrators."));
+    main.replaceChildren(el("h1", {}, t("shell.not_available")),
+      el("p", { class: "notice" }, t("shell.admins_only")));
     return;
   }
   document.title = `${screen.title} · LedgerPost`;
@@ -53,38 +87,58 @@ async function route() {
 
 // Development only: the gateway mints demo tokens; elsewhere the host app hands one over.
 async function showSignIn() {
-  document.getElementById("nav").replaceChildren();
-  main.replaceChildren(el("h1", {}, "Sign in"));
+  nav.replaceChildren();
+  document.getElementById("who").replaceChildren();
+  document.title = `${t("signin.title")} · LedgerPost`;
+  main.replaceChildren(el("h1", {}, t("signin.title")));
   let options;
   try {
     options = await api.get("/dev/sign-in");
   } catch {
-    main.append(el("p", { class: "notice" },
-      "Open LedgerPost from the accounting application: it signs you in (#token=...)."));
+    main.append(el("p", { class: "notice" }, t("signin.from_host")));
     return;
   }
-  main.append(el("p", {}, `Development sign-in for the ${options.tenant} tenant:`),
+  main.append(el("p", {}, t("signin.development", { tenant: options.tenant })),
     el("div", { class: "actions" }, options.roles.map((role) => el("button", {
       type: "button",
+      "data-role": role,
       onclick: async () => {
         const { token: minted } = await api.post("/dev/sign-in", { role });
         token.set(minted);
         await start();
       },
-    }, `Sign in as ${role}`))));
+    }, t("signin.as", { role: t(`role.${role}`) })))));
+}
+
+// The switch: the new words at once, then the choice saved for this user in this tenant.
+async function switchLanguage(wanted) {
+  await setLanguage(wanted);
+  renderShell();
+  if (!me) { await showSignIn(); return; }
+  renderWho();
+  renderNav(me.role);
+  await route();
+  try {
+    me = await api.put("/api/v1/me", { language: language() });
+  } catch (error) {
+    announce(t("shell.language_not_saved", { reason: error.message }), "error");
+  }
 }
 
 async function start() {
   const who = claims();
+  await setLanguage(languageOf(who?.locale) || browserLanguage());
+  renderShell();
   if (!who) return showSignIn();
   try {
-    const me = await api.get("/api/v1/me");
+    me = await api.get("/api/v1/me");
     setTimezone(me.tenant.timezone);
-    document.getElementById("who").replaceChildren(
-      `${me.email} (${me.role}) · ${me.tenant.name} `,
-      el("button", { type: "button", class: "link", onclick: () => { token.clear(); start(); } }, "Sign out"));
+    await setLanguage(me.language);
+    renderShell();
+    renderWho();
   } catch (error) {
     token.clear();
+    me = null;
     announce(error.message, "error");
     return showSignIn();
   }
@@ -93,11 +147,8 @@ async function start() {
 }
 
 window.addEventListener("hashchange", route);
-window.addEventListener("ledgerpost:signed-out", () => { token.clear(); showSignIn(); });
-document.querySelector(".menu-toggle").addEventListener("click", (event) => {
-  const open = event.currentTarget.getAttribute("aria-expanded") === "true";
-  event.currentTarget.setAttribute("aria-expanded", String(!open));
-  document.getElementById("nav").classList.toggle("open", !open);
-});
+window.addEventListener("ledgerpost:signed-out", () => { token.clear(); me = null; showSignIn(); });
+menuToggle.addEventListener("click", () => setMenu(menuToggle.getAttribute("aria-expanded") !== "true"));
+translateProblems(problemText);
 adoptTokenFromLocation();
 start();

@@ -1,6 +1,8 @@
 // Small building blocks every screen uses: elements, status messages, dialogs that trap and
 // return focus, field errors from problem details, busy buttons and tables.
 
+import { has, problemText, t } from "/app/i18n.js";
+
 // el("button", {type: "button", onclick}, "Save") — children may be strings or nodes.
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -39,27 +41,58 @@ export function field(label, input, hint) {
     hint ? el("p", { class: "hint" }, hint) : null, error);
 }
 
-// Show problem-details field errors next to inputs named after the field path (name="to"
-// catches "to.1" too); anything unmatched goes to the form's summary.
+// The input a problem's field path belongs to: name="to" catches "to.1" too.
+function inputFor(form, path) {
+  return form.querySelector(`[name="${CSS.escape(path)}"]`)
+    || form.querySelector(`[name="${CSS.escape(path.split(".")[0])}"]`);
+}
+
+// A field path as the person sees it: the form's own label ("From", not "params.from_date"),
+// with the position of one address in a list ("To (address 2)", not "to.1").
+export function fieldLabel(form, path) {
+  const name = String(path);
+  const input = inputFor(form, name);
+  const label = input && (form.querySelector(`label[for="${CSS.escape(input.id)}"]`)
+    || input.closest("fieldset")?.querySelector("legend"));
+  const item = /\.(\d+)$/.exec(name);
+  const position = item ? ` (${t("form.item", { n: Number(item[1]) + 1 })})` : "";
+  if (label) return `${label.firstChild.textContent.trim()}${position}`;
+  const last = name.replace(/\.\d+$/, "").split(".").pop();
+  return `${has(`field.${last}`) ? t(`field.${last}`) : last.replace(/_/g, " ")}${position}`;
+}
+
+// A problem's field error in the user's language, by its stable code (else the server's words);
+// {value} in its text is what was typed there (one address of a list for "to.1").
+export function fieldMessage(form, fieldError) {
+  const name = String(fieldError.field);
+  const input = inputFor(form, name);
+  const item = /\.(\d+)$/.exec(name);
+  let value = input && "value" in input ? input.value.trim() : undefined;
+  if (value !== undefined && item && input.name !== name) value = addressList(value)[Number(item[1])];
+  return problemText(fieldError.code, fieldError.message, value ? { value } : {});
+}
+
+// Show problem-details field errors next to their inputs; anything unmatched goes to the
+// form's summary under the field's label, never its raw path.
 export function showErrors(form, error) {
   clearErrors(form);
   const leftovers = [];
-  for (const { field: path, message } of error.fieldErrors || []) {
-    const name = String(path);
-    const input = form.querySelector(`[name="${CSS.escape(name)}"]`)
-      || form.querySelector(`[name="${CSS.escape(name.split(".")[0])}"]`);
+  for (const fieldError of error.fieldErrors || []) {
+    const name = String(fieldError.field);
+    const message = fieldMessage(form, fieldError);
+    const input = inputFor(form, name);
     const slot = input && form.querySelector(`#${CSS.escape(input.id)}-error`);
     if (slot) {
       slot.hidden = false;
       slot.textContent = slot.textContent ? `${slot.textContent}; ${message}` : message;
       input.setAttribute("aria-invalid", "true");
     } else {
-      leftovers.push(`${name}: ${message}`);
+      leftovers.push(`${fieldLabel(form, name)}: ${message}`);
     }
   }
-  // Errors placed next to their fields are not repeated with their raw field paths.
+  // Errors placed next to their fields are not repeated in the summary.
   const placed = (error.fieldErrors || []).length > 0 && !leftovers.length;
-  const text = placed ? "Please correct the highlighted fields." : leftovers.join("; ") || error.message;
+  const text = placed ? t("form.fix_highlighted") : leftovers.join("; ") || error.message;
   const summary = form.querySelector(".form-summary");
   if (summary) {
     summary.hidden = false;
@@ -91,7 +124,7 @@ export async function busy(button, action) {
 export function openDialog(title, content, { onClose } = {}) {
   const opener = document.activeElement;
   const heading = el("h2", { id: `dlg-${Date.now()}` }, title);
-  const close = el("button", { type: "button", class: "dialog-close", "aria-label": "Close" }, "×");
+  const close = el("button", { type: "button", class: "dialog-close", "aria-label": t("action.close") }, "×");
   const box = el("div", { class: "dialog", role: "dialog", "aria-modal": "true",
     "aria-labelledby": heading.id }, el("div", { class: "dialog-head" }, heading, close), content);
   const backdrop = el("div", { class: "backdrop" }, box);
@@ -121,8 +154,8 @@ export function openDialog(title, content, { onClose } = {}) {
 }
 
 // A table from column specs [{title, cell: (row) => node|string}] (a caption for screen readers).
-export function table(caption, columns, rows, { empty = "Nothing here yet." } = {}) {
-  if (!rows.length) return el("p", { class: "empty" }, empty);
+export function table(caption, columns, rows, { empty } = {}) {
+  if (!rows.length) return el("p", { class: "empty" }, empty ?? t("table.empty"));
   return el("div", { class: "table-wrap" }, el("table", {},
     el("caption", {}, caption),
     el("thead", {}, el("tr", {}, columns.map((c) => el("th", { scope: "col" }, c.title)))),

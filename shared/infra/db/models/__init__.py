@@ -7,7 +7,13 @@ from shared.infra.db.models.imports import BookImport
 from shared.infra.db.models.mail import Email, EmailAudit, EmailTemplate
 from shared.infra.db.models.outbox import OutboxMessage
 from shared.infra.db.models.schedules import ReportSchedule, ScheduleRun
-from shared.infra.db.models.tenancy import DistributionList, EmailSettings, PartyEmail, Tenant
+from shared.infra.db.models.tenancy import (
+    DistributionList,
+    EmailSettings,
+    PartyEmail,
+    Tenant,
+    UserPreference,
+)
 
 __all__ = [
     "Base",
@@ -27,4 +33,5 @@ __all__ = [
     "ReportSchedule",
     "ScheduleRun",
     "Tenant",
+    "UserPreference",
 ]

@@ -38,8 +38,9 @@ class Tenant(Base):
     pan: Mapped[str | None] = mapped_column(String(10))
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(320))
-    # The language its users see before they choose one (en | mr | hi).
-    default_language: Mapped[str] = mapped_column(String(8), server_default="en")
+    # The web app's language for its users who chose none and whose token names none
+    # (en | mr | hi); NULL lets each browser's Accept-Language decide.
+    default_language: Mapped[str | None] = mapped_column(String(8))
     # Set when the host application disables the company: its users are refused, its
     # schedules stop; nothing is deleted.
     disabled_at: Mapped[Timestamp]
@@ -110,3 +111,17 @@ class DistributionList(Base):
     bcc_addresses: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[Timestamp]
+
+
+class UserPreference(Base):
+    """One user's own choices in the web app. A user is a `sub` within a tenant: the same
+    `sub` in another tenant is another person with their own row."""
+
+    __tablename__ = "user_preferences"
+
+    tenant_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    language: Mapped[Language] = mapped_column(StatusColumn(Language))
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())

@@ -8,6 +8,7 @@ import { api, reportsByName } from "/app/api.js";
 import { bytes, dateTime } from "/app/format.js";
 import { announce, busy, clearErrors, el, field, showErrors, table } from "/app/ui.js";
 import { STATES } from "/app/states.js";
+import { statusText, t } from "/app/i18n.js";
 
 const PAGE_SIZE = 25;
 // A word has one tone whatever it describes (an attempt, a run, an export), so the kinds merge.
@@ -36,7 +37,7 @@ export function responsiveTable(caption, columns, rows, { testid, empty, rowData
 // A state as a coloured badge; the word is always there, so colour is never the only cue.
 export function statusBadge(status, testid) {
   const tone = GOOD.has(status) ? " good" : BAD.has(status) ? " bad" : "";
-  return el("span", { class: `badge${tone}`, dataset: testid ? { testid } : undefined }, status || "—");
+  return el("span", { class: `badge${tone}`, dataset: testid ? { testid } : undefined }, statusText(status));
 }
 
 export function recipientsCell(row) {
@@ -80,7 +81,7 @@ const choice = (name, options, testid) => el("select", { name, dataset: { testid
 
 export const auditScreen = {
   path: "/audit",
-  title: "Email audit",
+  get title() { return t("screen.audit"); },
   nav: true,
   adminOnly: false,
   async render(container, { role }) {

@@ -8,6 +8,7 @@ import { api } from "/app/api.js";
 import { dateTime } from "/app/format.js";
 import { STATES } from "/app/states.js";
 import { announce, busy, clearErrors, el, field, showErrors, table } from "/app/ui.js";
+import { t } from "/app/i18n.js";
 
 const PATH = "/api/v1/admin/imports";
 const IMPORT = STATES.import.statuses;
@@ -45,7 +46,7 @@ function reportView(item) {
 
 export const booksImportScreen = {
   path: "/admin/tally-import",
-  title: "Import from Tally",
+  get title() { return t("screen.tally_import"); },
   nav: true,
   adminOnly: true,
   async render(container) {

@@ -6,6 +6,7 @@
 
 import { api } from "/app/api.js";
 import { announce, busy, clearErrors, el, field, showErrors } from "/app/ui.js";
+import { t } from "/app/i18n.js";
 
 const PATH = "/api/v1/admin/tenant";
 const TEXT_FIELDS = ["legal_name", "gstin", "pan", "phone", "email"];
@@ -14,7 +15,7 @@ const input = (name, attrs = {}) => el("input", { name, type: "text", ...attrs }
 
 export const companyProfileScreen = {
   path: "/admin/company",
-  title: "Company profile",
+  get title() { return t("screen.company_profile"); },
   nav: true,
   adminOnly: true,
   async render(container) {

@@ -8,6 +8,7 @@
 import { api } from "/app/api.js";
 import { addressList, announce, busy, clearErrors, el, field, openDialog, showErrors, table } from "/app/ui.js";
 import { confirmDialog } from "/app/screens/party-directory.js";
+import { t } from "/app/i18n.js";
 
 const PATH = "/api/v1/distribution-lists";
 const FIELDS = [["to", "To"], ["cc", "CC"], ["bcc", "BCC"]];
@@ -21,7 +22,7 @@ function addresses(list, external) {
 
 export const distributionListsScreen = {
   path: "/admin/distribution-lists",
-  title: "Distribution lists",
+  get title() { return t("screen.distribution_lists"); },
   nav: true,
   adminOnly: true,
   async render(container) {

@@ -9,6 +9,7 @@ import { api } from "/app/api.js";
 import { dateTime } from "/app/format.js";
 import { addressList, announce, busy, clearErrors, el, field, showErrors } from "/app/ui.js";
 import { STATES } from "/app/states.js";
+import { t } from "/app/i18n.js";
 
 const PATH = "/api/v1/admin/email-settings";
 // The API's own defaults, so a first save without touching them stores what the server would.
@@ -28,7 +29,7 @@ const group = (legend, ...children) => el("fieldset", { style: "border:1px solid
 
 export const emailSettingsScreen = {
   path: "/admin/email-settings",
-  title: "Email settings",
+  get title() { return t("screen.email_settings"); },
   nav: true,
   adminOnly: true,
   async render(container, { user }) {

@@ -9,6 +9,7 @@ import { bytes, dateTime, day } from "/app/format.js";
 import { announce, busy, el, table } from "/app/ui.js";
 import { downloadButton } from "/app/screens/email-dialog.js";
 import { STATES } from "/app/states.js";
+import { statusText, t } from "/app/i18n.js";
 
 const PAGE = 20;
 const POLL_MS = 2000;
@@ -36,7 +37,7 @@ function summary(job) {
 function statusCell(job) {
   const tone = STATES.export.good.includes(job.status) ? " good" : STATES.export.bad.includes(job.status) ? " bad" : "";
   return [el("span", { class: `badge${tone}`, "data-testid": "job-status", "data-job-id": job.id,
-    "data-status": job.status }, job.status),
+    "data-status": job.status }, statusText(job.status)),
   job.status === EXPORT.RUNNING ? el("div", {}, el("progress", { "aria-label": `Progress of ${summary(job)}` }),
     el("div", { class: "hint" }, `${count(job.progress)} rows so far`)) : null,
   job.status === EXPORT.QUEUED ? el("div", { class: "hint" }, "waiting for a worker") : null,
@@ -56,7 +57,7 @@ const COLUMNS = [
 
 export const exportsScreen = {
   path: "/exports",
-  title: "My exports",
+  get title() { return t("screen.exports"); },
   nav: true,
   adminOnly: false,
   async render(container, { role }) {

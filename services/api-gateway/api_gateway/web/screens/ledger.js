@@ -12,6 +12,7 @@ import { busy, clearErrors, el, field } from "/app/ui.js";
 import {
   addressInput, addressList, emailDialog, formatSelect, hintedField, localError, runExport,
 } from "/app/screens/email-dialog.js";
+import { t } from "/app/i18n.js";
 
 const DEBOUNCE_MS = 250;
 
@@ -48,7 +49,7 @@ const PRESETS = [["this_month", "This month"], ["last_month", "Last month"],
 
 export const ledgerScreen = {
   path: "/ledger",
-  title: "Ledger report",
+  get title() { return t("screen.ledger"); },
   nav: true,
   adminOnly: false,
   async render(container, { user }) {

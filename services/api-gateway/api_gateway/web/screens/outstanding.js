@@ -12,12 +12,13 @@ import { busy, clearErrors, el, field } from "/app/ui.js";
 import {
   addressInput, addressList, emailDialog, formatSelect, hintedField, localError, runExport,
 } from "/app/screens/email-dialog.js";
+import { t } from "/app/i18n.js";
 
 const KINDS = [["receivable", "Receivable"], ["payable", "Payable"]];
 
 export const outstandingScreen = {
   path: "/outstanding",
-  title: "Outstanding report",
+  get title() { return t("screen.outstanding"); },
   nav: true,
   adminOnly: false,
   async render(container) {

@@ -7,6 +7,7 @@
 
 import { api, download } from "/app/api.js";
 import { addressList, announce, busy, clearErrors, el, field, openDialog, showErrors, table } from "/app/ui.js";
+import { t } from "/app/i18n.js";
 
 const PATH = "/api/v1/party-emails";
 const PAGE = 50;
@@ -30,7 +31,7 @@ export function confirmDialog(title, message, action) {
 
 export const partyDirectoryScreen = {
   path: "/admin/party-directory",
-  title: "Party directory",
+  get title() { return t("screen.party_directory"); },
   nav: true,
   adminOnly: true,
   async render(container) {

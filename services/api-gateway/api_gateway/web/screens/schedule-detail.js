@@ -14,6 +14,7 @@ import {
   stateCell,
 } from "/app/screens/schedule-parts.js";
 import { STATES } from "/app/states.js";
+import { t } from "/app/i18n.js";
 
 // Runs in these states are still moving: the history refreshes itself until they settle.
 const ACTIVE = new Set(STATES.run.active);
@@ -90,7 +91,7 @@ async function showRun(runId, onClose) {
 export const scheduleDetailScreen = {
   path: "/schedules/",
   pattern: /^\/schedules\/([0-9a-f-]{36})$/,
-  title: "Schedule",
+  get title() { return t("screen.schedule"); },
   nav: false,
   adminOnly: false,
   async render(container, { params: [id] }) {

@@ -12,6 +12,7 @@ import { openScheduleForm } from "/app/screens/schedule-form.js";
 import {
   button, commonActions, describeReport, lastResult, loadReports, recurrenceCell, rememberPress, safely, stateCell,
 } from "/app/screens/schedule-parts.js";
+import { t } from "/app/i18n.js";
 
 const runStarted = (s) => el("p", { class: "notice success", dataset: { testid: "run-started" } },
   `Run started for "${s.name}". `, el("a", { href: `#/schedules/${s.id}` }, "Follow its runs"), ".");
@@ -38,7 +39,7 @@ function confirmDelete(s, onDeleted) {
 
 export const schedulesScreen = {
   path: "/schedules",
-  title: "Schedules",
+  get title() { return t("screen.schedules"); },
   nav: true,
   adminOnly: false,
   async render(container, { role }) {
