@@ -77,7 +77,7 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (params[name] === undefined ? whole : shown(params[name])));
 }
 
-// A status word ("queued", "sent", "retrying") in the user's language.
+// A status word (from STATES) in the user's language.
 const STATUS_WORDS = new Set(Object.values(STATES).flatMap((kind) => Object.values(kind.statuses)));
 export function statusText(status) {
   if (!status) return "—";
