@@ -1,9 +1,10 @@
-// Party directory (admins): who receives each ledger's statements. Search, add, edit and delete
-// entries, import a CSV (with a row-by-row report) and export the directory as CSV.
+// Party directory (admins): who receives each ledger's statements, and in which language they are
+// written. Search, add, edit and delete entries, import a CSV (with a row-by-row report) and export
+// the directory as CSV.
 //
 // data-testid: party-search, search-button, add-entry, export-csv, import-form, import-file,
 // import-button, import-report, party-table, load-more, edit-entry, delete-entry,
-// entry-form, save-entry, confirm-delete.
+// entry-form, entry-language, save-entry, confirm-delete.
 
 import { api, download } from "/app/api.js";
 import { addressList, announce, busy, clearErrors, el, field, openDialog, showErrors, table } from "/app/ui.js";
@@ -12,6 +13,10 @@ import { t } from "/app/i18n.js";
 const PATH = "/api/v1/party-emails";
 const PAGE = 50;
 const joined = (list) => (list || []).join(", ");
+// The languages a statement can be written in (shared/languages.py), each named in its own script
+// as a reader of it looks for it.
+const LANGUAGES = [["en", "English"], ["mr", "मराठी"], ["hi", "हिन्दी"]];
+const languageName = (code) => (LANGUAGES.find(([value]) => value === code) || [code, code])[1];
 // One address per line in a cell: easier to scan than a wrapped comma list.
 const lines = (list) => el("div", {}, (list || []).map((address) => el("div", {}, address)));
 
@@ -57,6 +62,7 @@ export const partyDirectoryScreen = {
         { title: "To", cell: (r) => lines(r.to) },
         { title: "CC", cell: (r) => lines(r.cc) },
         { title: "BCC", cell: (r) => lines(r.bcc) },
+        { title: "Language", cell: (r) => el("span", { lang: r.language }, languageName(r.language)) },
         { title: "Actions", cell: (r) => el("div", { class: "actions", style: "flex-wrap:nowrap" },
           el("button", { type: "button", class: "secondary", "data-testid": "edit-entry",
             "aria-label": `Edit ${r.ledger_name}`, onclick: () => edit(r) }, "Edit"),
@@ -64,7 +70,7 @@ export const partyDirectoryScreen = {
             "aria-label": `Delete ${r.ledger_name}`, onclick: () => remove(r) }, "Delete")) },
       ], rows, { empty: query ? `No entries match "${query}".` : "The directory is empty: add an entry or import a CSV." }));
       // Wide enough to stay readable: at phone width the table scrolls sideways instead.
-      listArea.querySelector("table")?.setAttribute("style", "min-width:48rem");
+      listArea.querySelector("table")?.setAttribute("style", "min-width:52rem");
       listArea.querySelector("table")?.setAttribute("data-testid", "party-table");
       more.hidden = !cursor;
     }
@@ -117,6 +123,10 @@ export const partyDirectoryScreen = {
         inputs[key] = el("textarea", { name: key, rows: 2, spellcheck: "false" });
         inputs[key].value = joined(entry?.[key]);
       }
+      // PUT replaces the whole entry: the language must go back as it was, never fall to English.
+      const current = entry?.language || "en";
+      inputs.language = el("select", { name: "language", "data-testid": "entry-language" },
+        LANGUAGES.map(([value, name]) => el("option", { value, lang: value, selected: value === current }, name)));
       const save = el("button", { type: "submit", "data-testid": "save-entry" }, entry ? "Save changes" : "Add entry");
       const form = el("form", { novalidate: true, "data-testid": "entry-form" },
         field("Ledger name", inputs.ledger_name, "As in the books; matched ignoring case."),
@@ -124,6 +134,8 @@ export const partyDirectoryScreen = {
         field("To", inputs.to, "At least one address; separate addresses with commas or semicolons."),
         field("CC", inputs.cc, "Optional."),
         field("BCC", inputs.bcc, "Optional; hidden from the other recipients."),
+        field("Language", inputs.language,
+          "The party's statements and their emails are written in it: titles, columns, Dr/Cr, the letter."),
         el("p", { class: "form-summary", hidden: true }),
         el("div", { class: "actions" }, save,
           el("button", { type: "button", class: "secondary", onclick: () => dialog.close() }, "Cancel")));
@@ -136,6 +148,7 @@ export const partyDirectoryScreen = {
           ledger_name: inputs.ledger_name.value.trim(),
           party_name: inputs.party_name.value.trim() || null,
           to: addressList(inputs.to.value), cc: addressList(inputs.cc.value), bcc: addressList(inputs.bcc.value),
+          language: inputs.language.value,
         };
         return busy(save, async () => {
           let saved;
@@ -173,7 +186,8 @@ export const partyDirectoryScreen = {
     const report = el("div", { "data-testid": "import-report" });
     const importForm = el("form", { novalidate: true, "data-testid": "import-form", "aria-labelledby": "import-heading" },
       el("h2", { id: "import-heading" }, "Import from CSV"),
-      field("CSV file", file, "Columns ledger_name, party_name, to, cc, bcc (addresses separated by ;). " +
+      field("CSV file", file, "Columns ledger_name, party_name, to, cc, bcc (addresses separated by ;) and " +
+        "optionally language (en, mr or hi; blank: en), as the export writes them. " +
         "Rows for ledgers already in the directory replace them; bad rows are skipped and listed."),
       el("p", { class: "form-summary", hidden: true }),
       el("div", { class: "actions" }, importButton), report);
