@@ -48,6 +48,26 @@ class RunStatus(StrEnum):
     MISSED = "missed"  # a slot lost to downtime beyond the catch-up window: never sent
 
 
+class StatementItemStatus(StrEnum):
+    """One ledger's statement in a statement run, as people follow it: its email's status
+    (`ITEM_STATUS_OF_EMAIL`), or `skipped` with a `SkipReason` when no email was made."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    BOUNCED = "bounced"
+    SKIPPED = "skipped"
+
+
+class SkipReason(StrEnum):
+    """Why a statement run made no email for a ledger."""
+
+    NO_EMAIL = "no_email"  # no party directory entry with a To (skip_without_email)
+    ZERO_BALANCE = "zero_balance"  # closing balance nil (skip_zero_balance)
+    NO_ACTIVITY = "no_activity"  # no entry in the period (skip_without_activity)
+
+
 class ImportStatus(StrEnum):
     """A books import (a Tally upload): waits, runs under a lease, ends."""
 
@@ -121,6 +141,15 @@ SCHEDULE_RUN: Mapping[RunStatus, frozenset[RunStatus]] = {
     RunStatus.MISSED: frozenset(),  # created final by the ticker, never entered by a transition
 }
 
+# A statement run's item follows its email; a refused email is a failed statement.
+ITEM_STATUS_OF_EMAIL: Mapping[EmailStatus, StatementItemStatus] = {
+    EmailStatus.QUEUED: StatementItemStatus.QUEUED,
+    EmailStatus.SENDING: StatementItemStatus.SENDING,
+    EmailStatus.SENT: StatementItemStatus.SENT,
+    EmailStatus.FAILED: StatementItemStatus.FAILED,
+    EmailStatus.REJECTED: StatementItemStatus.FAILED,
+}
+
 # Final: the work is over. A succeeded job's one later move (to expired) is its file's
 # housekeeping, not work: the job is never rendered again.
 FINAL_EXPORT_STATES = frozenset({ExportStatus.SUCCEEDED, ExportStatus.FAILED, ExportStatus.EXPIRED})
@@ -189,6 +218,19 @@ STATUS_GROUPS: Mapping[str, StatusGroups] = {
         final=FINAL_AUDIT_STATES,
         good=frozenset({AuditStatus.SENT}),
         bad=frozenset({AuditStatus.FAILED, AuditStatus.REJECTED}),  # retrying: it goes again
+    ),
+    "statement_item": StatusGroups(
+        StatementItemStatus,
+        final=frozenset(
+            {
+                StatementItemStatus.SENT,
+                StatementItemStatus.FAILED,
+                StatementItemStatus.BOUNCED,
+                StatementItemStatus.SKIPPED,
+            }
+        ),
+        good=frozenset({StatementItemStatus.SENT}),
+        bad=frozenset({StatementItemStatus.FAILED, StatementItemStatus.BOUNCED}),
     ),
     "import": StatusGroups(
         ImportStatus,

@@ -59,6 +59,7 @@ class NewEmail:
     idempotency_key: str | None = None
     request_hash: str | None = None
     schedule_run_id: uuid.UUID | None = None
+    statement_run_id: uuid.UUID | None = None
     recipient_source: str | None = None
     # A report email's language: its body is then a template (shared.domain.report_emails).
     language: Language | None = None
@@ -92,6 +93,7 @@ def create_email(uow: UnitOfWork, new: NewEmail, message_domain: str) -> Email:
         idempotency_key=new.idempotency_key,
         request_hash=new.request_hash,
         schedule_run_id=new.schedule_run_id,
+        statement_run_id=new.statement_run_id,
         language=new.language,
         announced_at=_now(),
     )

@@ -96,15 +96,20 @@ async def create_export_job(uow: UnitOfWork, new: NewExport) -> tuple[ExportJob,
         language=new.language,
         announced_at=_now(),
     )
-    try:
-        async with uow.session.begin_nested():
-            uow.session.add(job)
-    except IntegrityError:
-        # A concurrent request with the same key won the race: answer with its job.
-        existing = await _find_by_key(uow, new)
-        if existing is None or existing.request_hash != fingerprint:
-            raise IdempotencyConflictError(new.idempotency_key or "") from None
-        return existing, False
+    if not new.idempotency_key:
+        # Only the key's unique index can refuse the row: no savepoint needed (a statement
+        # run queues a thousand jobs in one transaction).
+        uow.session.add(job)
+    else:
+        try:
+            async with uow.session.begin_nested():
+                uow.session.add(job)
+        except IntegrityError:
+            # A concurrent request with the same key won the race: answer with its job.
+            existing = await _find_by_key(uow, new)
+            if existing is None or existing.request_hash != fingerprint:
+                raise IdempotencyConflictError(new.idempotency_key) from None
+            return existing, False
     uow.publish(ExportRequested(tenant_id=job.tenant_id, job_id=job.id))
     return job, True
 

@@ -176,6 +176,11 @@ class Settings(BaseSettings):
     letterhead_address_max_lines: int = Field(default=5, ge=1, le=20)
     letterhead_address_line_max_chars: int = Field(default=80, ge=10, le=500)
 
+    # Statement runs: statements all runs of a tenant may email in a rolling hour (the
+    # per-minute manual limit does not apply to them), and ledgers one run may cover.
+    statement_runs_hourly_quota: int = Field(default=2000, ge=1, le=1_000_000)
+    statement_run_max_ledgers: int = Field(default=5000, ge=1, le=100_000)
+
     # Schedules: how many may exist, and how often one may fire (a run is an export + email).
     schedules_max_per_user: int = Field(default=50, ge=1, le=100_000)
     schedules_max_per_tenant: int = Field(default=500, ge=1, le=1_000_000)

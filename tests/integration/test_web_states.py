@@ -32,7 +32,7 @@ async def test_the_app_gets_every_status_and_its_groups_without_signing_in(
     assert (
         set(states)
         == set(STATUS_GROUPS)
-        == {"export", "email", "run", "audit", "import", "email_test"}
+        == {"export", "email", "run", "audit", "statement_item", "import", "email_test"}
     )
     for kind, groups in STATUS_GROUPS.items():
         assert states[kind]["statuses"] == {s.name: s.value for s in groups.statuses}
@@ -46,6 +46,8 @@ async def test_the_app_gets_every_status_and_its_groups_without_signing_in(
     assert states["run"]["bad"] == ["failed", "missed"]
     assert states["audit"]["statuses"]["RETRYING"] == "retrying"
     assert states["email_test"]["statuses"]["PENDING"] == "pending"
+    assert states["statement_item"]["active"] == ["queued", "sending"]
+    assert states["statement_item"]["bad"] == ["failed", "bounced"]
 
 
 async def test_the_other_app_files_are_still_served_from_disk(infra: Infrastructure) -> None:

@@ -33,6 +33,7 @@ from api_gateway.reports import routes as report_emails
 from api_gateway.schedules import routes as schedules
 from api_gateway.smtp_settings import routes as smtp_settings
 from api_gateway.spa import routes as spa
+from api_gateway.statement_runs import routes as statement_runs
 from api_gateway.tenants import routes as tenants
 from shared.correlation import correlation_id_var, new_correlation_id
 from shared.infra import metrics
@@ -49,6 +50,7 @@ API_ROUTERS = (
     file_links.router,
     report_emails.router,
     report_preview.router,
+    statement_runs.router,
     emails.router,
     ledgers.router,
     party_directory.router,

@@ -63,13 +63,17 @@ async def report_email_texts(
     *,
     subject: str | None = None,
     message: str | None = None,
+    values: Mapping[str, str] | None = None,
 ) -> ReportEmailTexts:
     """The texts of one email of `definition` with `params`: the typed `subject` and
-    `message` as typed, the tenant's template (or the default) for what is not typed."""
+    `message` as typed, the tenant's template (or the default) for what is not typed.
+    `values`: the placeholders' values when the caller has them already (a statement run
+    reads every ledger's figures anyway), else read from the books here."""
     template = await tenant_template(session, tenant_id, definition.name, language)
-    values: dict[str, str] = {}
-    if not subject or not message:
-        values = await email_values(session, tenant_id, definition, params, language)
+    if values is None:
+        values = {}
+        if not subject or not message:
+            values = await email_values(session, tenant_id, definition, params, language)
     written_subject = subject or render(template.subject, values)
     if len(written_subject) > SUBJECT_MAX:
         written_subject = written_subject[: SUBJECT_MAX - 1] + "\u2026"

@@ -181,17 +181,17 @@ class LedgerStatement(ReportDefinition[LedgerParams, LedgerScheduleParams, Ledge
             conn, tenant_id, params.ledger, params.from_date, params.to_date
         )
         party = await conn.fetchval(_PARTY_NAME, tenant_id, params.ledger)
-        return self._values(company, params.ledger, party, figures.closing, params, labels)
+        return self.statement_values(company, params.ledger, party, figures.closing, params, labels)
 
     def sample_email_values(self, company: str, labels: Labels) -> dict[str, str]:
         sample = LedgerParams(
             ledger="Arora Stores Pvt Ltd", from_date=date(2026, 4, 1), to_date=date(2026, 6, 30)
         )
-        return self._values(
+        return self.statement_values(
             company, sample.ledger, "Arora Stores", Decimal("1234567.00"), sample, labels
         )
 
-    def _values(
+    def statement_values(
         self,
         company: str,
         ledger: str,
@@ -200,6 +200,7 @@ class LedgerStatement(ReportDefinition[LedgerParams, LedgerScheduleParams, Ledge
         params: LedgerParams,
         labels: Labels,
     ) -> dict[str, str]:
+        """The email's values from figures already read (a statement run reads them once)."""
         period = labels.period.format(start=dmy(params.from_date), end=dmy(params.to_date))
         return {
             "company": company,

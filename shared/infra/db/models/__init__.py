@@ -7,6 +7,7 @@ from shared.infra.db.models.imports import BookImport
 from shared.infra.db.models.mail import Email, EmailAudit, EmailTemplate
 from shared.infra.db.models.outbox import OutboxMessage
 from shared.infra.db.models.schedules import ReportSchedule, ScheduleRun
+from shared.infra.db.models.statement_runs import StatementRun, StatementRunItem
 from shared.infra.db.models.tenancy import (
     DistributionList,
     EmailSettings,
@@ -32,6 +33,8 @@ __all__ = [
     "PartyEmail",
     "ReportSchedule",
     "ScheduleRun",
+    "StatementRun",
+    "StatementRunItem",
     "Tenant",
     "UserPreference",
 ]

@@ -21,6 +21,12 @@ class Email(Base):
         Index("ix_emails_export_job", "export_job_id"),
         Index("ix_emails_status", "status", "lease_expires_at"),
         Index(
+            "ix_emails_statement_runs",
+            "tenant_id",
+            "created_at",
+            postgresql_where="statement_run_id IS NOT NULL",
+        ),
+        Index(
             "uq_emails_idempotency",
             "tenant_id",
             "requested_by",
@@ -62,6 +68,8 @@ class Email(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     request_hash: Mapped[str | None] = mapped_column(String(64))
     schedule_run_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    # The statement run that made it (its hourly quota counts these).
+    statement_run_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     # A report email's language; set, the body is a template whose only placeholder left is
     # `{link_expiry}`, which the mail-service fills when it makes the link
     # (shared.domain.report_emails). Null for other emails (tests, failure notices).

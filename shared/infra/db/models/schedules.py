@@ -26,6 +26,9 @@ class ReportSchedule(Base):
     owner: Mapped[str] = mapped_column(String(200))
     owner_email: Mapped[str | None] = mapped_column(String(320))
     name: Mapped[str] = mapped_column(String(200))
+    # "report": one report to its recipients; "statement_run": a statement run whose
+    # selection and flags are in `params` (`shared.domain.statement_runs`).
+    kind: Mapped[str] = mapped_column(String(16), server_default="report")
     report: Mapped[str] = mapped_column(String(32))
     format: Mapped[str] = mapped_column(String(8))
     params: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")

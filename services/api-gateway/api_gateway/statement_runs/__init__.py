@@ -1,0 +1,1 @@
+"""Statement runs: every party of a group its own statement, in one action."""

@@ -1,0 +1,287 @@
+"""Starting a statement run: every ledger of the selection becomes an item, and each item
+that is not skipped becomes what a manual ledger email is: an export job and the email that
+waits for it, in the party's language and template, to the party directory's To, CC and BCC
+for that ledger (never another party's).
+
+All of it is one transaction with the outbox events, like every send: the export-service and
+the mail-service take over from the rows, with their leases, retries and reconciliation, so a
+crash or a restart anywhere delays a run and loses nothing. The same function starts a run
+from the API and from a schedule.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from shared.domain import emails, exports, report_emails, tenants
+from shared.domain.idempotency import request_fingerprint
+from shared.domain.party_directory import entries_for_ledgers
+from shared.domain.recipients import RecipientError, normalize_recipients
+from shared.domain.reports import ReportParamError, report_named
+from shared.domain.reports.labels import labels_for
+from shared.domain.reports.ledger import LedgerParams, LedgerStatement
+from shared.domain.statement_runs import quota
+from shared.domain.statement_runs.confirmation import confirmation_paragraph
+from shared.domain.statement_runs.errors import StatementRunError
+from shared.domain.statement_runs.selection import (
+    SelectedLedger,
+    selected_ledgers,
+    with_figures,
+)
+from shared.infra.db import UnitOfWork
+from shared.infra.db.models import PartyEmail, StatementRun, StatementRunItem
+from shared.infra.settings import Settings
+from shared.languages import DEFAULT_LANGUAGE, Language
+from shared.states import SkipReason
+
+
+@dataclass(frozen=True)
+class NewStatementRun:
+    tenant_id: str
+    requested_by: str
+    trigger: str  # manual | scheduled
+    from_date: date
+    to_date: date
+    format: str
+    group: str | None = None
+    ledgers: list[str] | None = None
+    period: str | None = None
+    confirm_balance: bool = False
+    skip_zero_balance: bool = False
+    skip_without_email: bool = False
+    skip_without_activity: bool = False
+    idempotency_key: str | None = None
+    # The request as the client sent it, for the Idempotency-Key's comparison.
+    body: dict[str, Any] = field(default_factory=dict)
+    schedule_run_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class _Planned:
+    ledger: SelectedLedger
+    entry: PartyEmail | None
+    skip: SkipReason | None
+
+
+def skip_reason(
+    new: NewStatementRun, ledger: SelectedLedger, entry: PartyEmail | None
+) -> SkipReason | None:
+    """Why this ledger gets no statement, if it gets none (the first reason that applies)."""
+    if new.skip_without_activity and ledger.figures.entries == 0:
+        return SkipReason.NO_ACTIVITY
+    if new.skip_zero_balance and ledger.closing == 0:
+        return SkipReason.ZERO_BALANCE
+    if entry is None or not entry.to_addresses:
+        return SkipReason.NO_EMAIL
+    return None
+
+
+async def replayed_run(uow: UnitOfWork, new: NewStatementRun) -> StatementRun | None:
+    """The run an earlier request with this Idempotency-Key started (same body), if any."""
+    if not new.idempotency_key:
+        return None
+    run = await uow.session.scalar(
+        select(StatementRun).where(
+            StatementRun.tenant_id == new.tenant_id,
+            StatementRun.requested_by == new.requested_by,
+            StatementRun.idempotency_key == new.idempotency_key,
+        )
+    )
+    if run is not None and run.request_hash != request_fingerprint(new.body):
+        raise StatementRunError(
+            "Idempotency-Key",
+            "this Idempotency-Key was already used with a different request",
+            status=409,
+            code="idempotency_key_reused",
+        )
+    return run
+
+
+async def start_statement_run(
+    uow: UnitOfWork, settings: Settings, new: NewStatementRun
+) -> tuple[StatementRun, bool]:
+    """Create the run, its items, and the export job and email of every statement to send,
+    and commit; returns (run, created). The same Idempotency-Key and body give the first run."""
+    if (earlier := await replayed_run(uow, new)) is not None:
+        return earlier, False
+    definition = report_named("ledger")
+    assert isinstance(definition, LedgerStatement)
+    try:
+        definition.check_params(
+            LedgerParams(ledger="-", from_date=new.from_date, to_date=new.to_date),
+            settings.export_max_period_days,
+        )
+    except ReportParamError as exc:
+        raise StatementRunError(exc.field, exc.message) from None
+    names = await selected_ledgers(
+        uow.session,
+        new.tenant_id,
+        group=new.group,
+        ledgers=new.ledgers,
+        max_ledgers=settings.statement_run_max_ledgers,
+    )
+    directory = await entries_for_ledgers(uow.session, new.tenant_id, names)
+    planned = [
+        _Planned(ledger, directory[ledger.name], skip_reason(new, ledger, directory[ledger.name]))
+        for ledger in await with_figures(
+            uow.session, new.tenant_id, names, new.from_date, new.to_date
+        )
+    ]
+    without_email = [p.ledger.name for p in planned if p.skip == SkipReason.NO_EMAIL]
+    if without_email and not new.skip_without_email:
+        # As a manual send: no statement goes to nobody. Naming them lets the user fix the
+        # directory, or ask to skip them.
+        shown = ", ".join(repr(name) for name in without_email[:10])
+        more = f" and {len(without_email) - 10} more" if len(without_email) > 10 else ""
+        raise StatementRunError(
+            "skip_without_email",
+            f"the party directory has no email for {shown}{more}: add them, or set "
+            "skip_without_email",
+            status=409,
+            code="no_directory_entry",
+        )
+    to_send = [p for p in planned if p.skip is None]
+    await quota.reserve(
+        uow,
+        new.tenant_id,
+        len(to_send),
+        settings.statement_runs_hourly_quota,
+        "group" if new.group is not None else "ledgers",
+    )
+    run = StatementRun(
+        id=uuid.uuid4(),
+        tenant_id=new.tenant_id,
+        requested_by=new.requested_by,
+        trigger=new.trigger,
+        schedule_run_id=new.schedule_run_id,
+        ledger_group=new.group,
+        ledgers=new.ledgers,
+        from_date=new.from_date,
+        to_date=new.to_date,
+        period=new.period,
+        format=new.format,
+        confirm_balance=new.confirm_balance,
+        skip_zero_balance=new.skip_zero_balance,
+        skip_without_email=new.skip_without_email,
+        skip_without_activity=new.skip_without_activity,
+        idempotency_key=new.idempotency_key,
+        request_hash=request_fingerprint(new.body) if new.idempotency_key else None,
+    )
+    uow.session.add(run)
+    await uow.session.flush()
+    sender = StatementSender(
+        run,
+        company=await tenants.company_name(uow.session, new.tenant_id),
+        message_domain=await tenants.message_domain(uow.session, new.tenant_id),
+        max_attempts=1 if new.trigger == "manual" else settings.mail_max_attempts,
+        max_recipients=settings.send_max_recipients,
+    )
+    for position, plan in enumerate(planned):
+        item = StatementRunItem(
+            id=uuid.uuid4(),
+            tenant_id=run.tenant_id,
+            run_id=run.id,
+            position=position,
+            ledger_name=plan.ledger.name,
+            party_name=plan.ledger.party_name,
+            closing_balance=plan.ledger.closing,
+            entries=plan.ledger.figures.entries,
+            skip_reason=plan.skip,
+        )
+        uow.session.add(item)
+        if plan.skip is None:
+            assert plan.entry is not None
+            await sender.queue(uow, item, plan.ledger, plan.entry)
+    await uow.commit()
+    return run, True
+
+
+@dataclass(frozen=True)
+class StatementSender:
+    """Queues one item's statement exactly as a manual ledger email is queued."""
+
+    run: StatementRun
+    company: str
+    message_domain: str
+    max_attempts: int
+    max_recipients: int
+
+    async def queue(
+        self,
+        uow: UnitOfWork,
+        item: StatementRunItem,
+        ledger: SelectedLedger,
+        entry: PartyEmail,
+    ) -> uuid.UUID:
+        """The export job and email of `item`'s statement (caller commits); the email's id,
+        also set as the item's."""
+        run = self.run
+        definition = report_named("ledger")
+        assert isinstance(definition, LedgerStatement)
+        language = Language(entry.language) if entry.language else DEFAULT_LANGUAGE
+        params = LedgerParams(ledger=ledger.name, from_date=run.from_date, to_date=run.to_date)
+        values = definition.statement_values(
+            self.company,
+            ledger.name,
+            ledger.party_name,
+            ledger.closing,
+            params,
+            labels_for(language),
+        )
+        texts = await report_emails.report_email_texts(
+            uow.session, run.tenant_id, definition, params, language, values=values
+        )
+        body = texts.body
+        if run.confirm_balance:
+            paragraph = await confirmation_paragraph(uow, run, item, language)
+            if paragraph:
+                body = f"{body}\n\n{report_emails.as_template(paragraph)}"
+        try:
+            recipients = normalize_recipients(
+                entry.to_addresses,
+                entry.cc_addresses,
+                entry.bcc_addresses,
+                max_total=self.max_recipients,
+            )
+        except RecipientError as exc:
+            raise StatementRunError(
+                "ledgers", f"{ledger.name!r}: the party directory's addresses: {exc}"
+            ) from None
+        job, _ = await exports.create_export_job(
+            uow,
+            exports.NewExport(
+                tenant_id=run.tenant_id,
+                requested_by=run.requested_by,
+                report=definition.name,
+                format=run.format,
+                params=params.model_dump(mode="json"),
+                language=language,
+            ),
+        )
+        email = emails.create_email(
+            uow,
+            emails.NewEmail(
+                tenant_id=run.tenant_id,
+                requested_by=run.requested_by,
+                trigger=run.trigger,
+                subject=texts.subject,
+                body=body,
+                to=recipients.to,
+                cc=recipients.cc,
+                bcc=recipients.bcc,
+                report=definition.name,
+                export_job_id=job.id,
+                max_attempts=self.max_attempts,
+                recipient_source="directory",
+                language=language,
+                statement_run_id=run.id,
+            ),
+            message_domain=self.message_domain,
+        )
+        item.email_id = email.id
+        return email.id

@@ -1,0 +1,69 @@
+"""Resending a run's failed statements in one action.
+
+Each failed item gets a new export job and email, made as the first were, from the books and
+the party directory as they are now (a corrected address is used). The run's row is locked
+while this happens, so two clicks resend once: the second finds those items queued again.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from shared.domain import tenants
+from shared.domain.party_directory import entries_for_ledgers
+from shared.domain.statement_runs import quota
+from shared.domain.statement_runs.planning import StatementSender
+from shared.domain.statement_runs.progress import emails_showing
+from shared.domain.statement_runs.selection import with_figures
+from shared.infra.db import UnitOfWork
+from shared.infra.db.models import Email, StatementRun, StatementRunItem
+from shared.infra.settings import Settings
+from shared.states import StatementItemStatus
+
+
+async def resend_failed(uow: UnitOfWork, settings: Settings, run: StatementRun) -> int:
+    """Queue the failed items again and commit; how many were queued."""
+    await uow.session.execute(
+        select(StatementRun.id).where(StatementRun.id == run.id).with_for_update()
+    )
+    failed = list(
+        await uow.session.scalars(
+            select(StatementRunItem)
+            .join(Email, Email.id == StatementRunItem.email_id)
+            .where(
+                StatementRunItem.run_id == run.id,
+                Email.status.in_(emails_showing(StatementItemStatus.FAILED)),
+            )
+            .order_by(StatementRunItem.position)
+        )
+    )
+    if not failed:
+        await uow.commit()
+        return 0
+    names = [(item.ledger_name, item.party_name) for item in failed]
+    directory = await entries_for_ledgers(uow.session, run.tenant_id, names)
+    ready = [item for item in failed if (e := directory[item.ledger_name]) and e.to_addresses]
+    await quota.reserve(uow, run.tenant_id, len(ready), settings.statement_runs_hourly_quota, "run")
+    sender = StatementSender(
+        run,
+        company=await tenants.company_name(uow.session, run.tenant_id),
+        message_domain=await tenants.message_domain(uow.session, run.tenant_id),
+        max_attempts=1 if run.trigger == "manual" else settings.mail_max_attempts,
+        max_recipients=settings.send_max_recipients,
+    )
+    ledgers = await with_figures(
+        uow.session,
+        run.tenant_id,
+        [(item.ledger_name, item.party_name) for item in ready],
+        run.from_date,
+        run.to_date,
+    )
+    for item, ledger in zip(ready, ledgers, strict=True):
+        entry = directory[item.ledger_name]
+        assert entry is not None
+        await sender.queue(uow, item, ledger, entry)
+        item.closing_balance = ledger.closing
+        item.entries = ledger.figures.entries
+        item.resends += 1
+    await uow.commit()
+    return len(ready)
