@@ -36,7 +36,7 @@ from shared.domain.statement_runs.selection import (
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import PartyEmail, StatementRun, StatementRunItem
 from shared.infra.settings import Settings
-from shared.languages import DEFAULT_LANGUAGE, Language
+from shared.languages import Language
 from shared.states import SkipReason
 
 
@@ -223,7 +223,7 @@ class StatementSender:
         run = self.run
         definition = report_named("ledger")
         assert isinstance(definition, LedgerStatement)
-        language = Language(entry.language) if entry.language else DEFAULT_LANGUAGE
+        language = Language(entry.language)  # the party's, as a manual send's
         params = LedgerParams(ledger=ledger.name, from_date=run.from_date, to_date=run.to_date)
         values = definition.statement_values(
             self.company,
