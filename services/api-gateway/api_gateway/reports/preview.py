@@ -154,7 +154,7 @@ def _public(report: str, language: Language, page: PreviewPage) -> ReportPreview
         lines=list(h.lines),
         generated_at=h.generated_at,
         generated=h.labels.generated.format(when=stamp(h.generated_at)),
-        columns=[PreviewColumn(heading=c.heading, kind=c.kind) for c in h.columns],
+        columns=[PreviewColumn(heading=c.heading, kind=c.kind, width=c.width) for c in h.columns],
         opening=[PreviewRow.of(kinds, row, h.labels) for row in page.opening],
         rows=[PreviewRow.of(kinds, row, h.labels) for row in page.rows],
         closing=[PreviewRow.of(kinds, row, h.labels) for row in page.closing],

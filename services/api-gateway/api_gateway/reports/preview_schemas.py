@@ -25,6 +25,7 @@ class PreviewBlock(BaseModel):
 class PreviewColumn(BaseModel):
     heading: str = Field(description='As the PDF heads it: amounts name the currency, "Debit (₹)".')
     kind: ColumnKind = Field(description="money, balance and integer columns align right.")
+    width: int = Field(description="Relative width, as the PDF shares the page among columns.")
 
 
 class PreviewRow(BaseModel):

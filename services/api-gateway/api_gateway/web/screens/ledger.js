@@ -1,7 +1,7 @@
 // Ledger report: pick a ledger and a period, export it (follow the job, download) or email the
 // statement to the party (To filled from the party directory when it has an entry).
 //
-// Test ids: ledger-input, directory-status, period-select, period-summary, export-button, email-button,
+// Test ids: ledger-input, preview-button (report-preview.js), directory-status, period-select, period-summary, export-button, email-button,
 // job-status, download-button (shared export flow); in the dialog: to-input, cc-input,
 // bcc-input, to-source ("from the party directory" marker), delivery-note, send-button,
 // email-result.
@@ -13,6 +13,7 @@ import {
   addressInput, addressList, emailDialog, formatSelect, hintedField, localError, runExport,
 } from "/app/screens/email-dialog.js";
 import { t } from "/app/i18n.js";
+import { previewButton, reportPreview } from "/app/screens/report-preview.js";
 
 const DEBOUNCE_MS = 250;
 
@@ -70,6 +71,8 @@ export const ledgerScreen = {
     const emailButton = el("button", { type: "button", class: "secondary",
       "data-testid": "email-button" }, "Email…");
     const panel = el("div", { class: "job", "data-testid": "job-panel" });
+    const showPreview = previewButton();
+    const preview = reportPreview();
     // The date inputs follow the browser's locale; this line states the period the Indian way.
     const periodText = el("p", { class: "hint", "data-testid": "period-summary" });
 
@@ -81,8 +84,8 @@ export const ledgerScreen = {
         field("Format", format)),
       periodText,
       el("p", { class: "form-summary", role: "alert", hidden: true }),
-      el("div", { class: "actions" }, exportButton, emailButton));
-    container.append(form, panel);
+      el("div", { class: "actions" }, exportButton, showPreview, emailButton));
+    container.append(form, panel, preview.node);
 
     // Period: a preset fills both dates; editing a date by hand makes it "Custom dates".
     const describePeriod = () => {
@@ -142,6 +145,13 @@ export const ledgerScreen = {
       const v = values();
       busy(exportButton, () => runExport(form, panel, { report: "ledger", format: v.format,
         params: { ledger: v.ledger, from_date: v.from_date, to_date: v.to_date } }));
+    });
+
+    // On screen first: the statement in the words the party's PDF will have.
+    showPreview.addEventListener("click", () => {
+      const { ledger: name, from_date, to_date } = values();
+      busy(showPreview, () => preview.load(form, "/api/v1/reports/ledger/preview",
+        { ledger: name, from_date, to_date }));
     });
 
     emailButton.addEventListener("click", () => {

@@ -1,7 +1,7 @@
 // Outstanding report: receivables or payables as of a date, exported (followed, downloaded) or
 // emailed to internal recipients only (typed, or a distribution list).
 //
-// Test ids: as-of-input, kind-select, export-button, email-button, job-status,
+// Test ids: as-of-input, preview-button (report-preview.js), kind-select, export-button, email-button, job-status,
 // download-button (shared export flow); in the dialog: list-select, list-addresses,
 // to-input, cc-input, bcc-input, domain-warning (one per address box), delivery-note,
 // send-button, email-result.
@@ -13,6 +13,7 @@ import {
   addressInput, addressList, emailDialog, formatSelect, hintedField, localError, runExport,
 } from "/app/screens/email-dialog.js";
 import { t } from "/app/i18n.js";
+import { previewButton, reportPreview } from "/app/screens/report-preview.js";
 
 const KINDS = [["receivable", "Receivable"], ["payable", "Payable"]];
 
@@ -34,18 +35,25 @@ export const outstandingScreen = {
     const emailButton = el("button", { type: "button", class: "secondary",
       "data-testid": "email-button" }, "Email…");
     const panel = el("div", { class: "job", "data-testid": "job-panel" });
+    const showPreview = previewButton();
+    const preview = reportPreview();
     const form = el("form", { novalidate: true, "aria-label": "Outstanding report" },
       el("div", { class: "row" },
         hintedField("As of", asOf, "Bills dated on or before this day, aged at this day."),
         field("Outstanding", kind), field("Format", format)),
       el("p", { class: "form-summary", role: "alert", hidden: true }),
-      el("div", { class: "actions" }, exportButton, emailButton));
-    container.append(form, panel);
+      el("div", { class: "actions" }, exportButton, showPreview, emailButton));
+    container.append(form, panel, preview.node);
 
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       busy(exportButton, () => runExport(form, panel, { report: "outstanding",
         format: format.value, params: { as_of: asOf.value || undefined, kind: kind.value } }));
+    });
+
+    showPreview.addEventListener("click", () => {
+      const params = { kind: kind.value, ...(asOf.value ? { as_of: asOf.value } : {}) };
+      busy(showPreview, () => preview.load(form, "/api/v1/reports/outstanding/preview", params));
     });
 
     emailButton.addEventListener("click", () => {
