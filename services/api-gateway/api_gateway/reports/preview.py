@@ -86,7 +86,7 @@ async def preview_report(
         )
     except ReportParamError as exc:
         raise field_error(exc.field, exc.message, exc.status, code=exc.code) from None
-    if language is None:  # the party's, as its emailed statement would be
+    if language is None:  # as an export's: the party's, else the tenant's default
         language = await recipient_language(
             uow.session, principal.tenant_id, definition, params.model_dump()
         )

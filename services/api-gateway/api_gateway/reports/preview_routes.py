@@ -1,7 +1,8 @@
 """The statement preview: a report on screen, in the PDF's words and numbers, before any export.
 
-The same rules as an export of the report (auth, tenant, parameters, limits); the outstanding
-preview is internal like its report (English, the tenant's own users).
+The same rules as an export of the report (auth, tenant, parameters, limits, the language of
+its fixed words: the request's, else a statement's party's, else the tenant's default); the
+outstanding preview is internal like its report: the tenant's own users, no party's language.
 """
 
 from __future__ import annotations
@@ -20,6 +21,13 @@ from shared.languages import Language
 
 router = APIRouter(prefix="/reports", tags=["report preview"])
 
+LanguageQuery = Annotated[
+    Language | None,
+    Query(
+        description="The language of the document's fixed words, as an export's `language`: "
+        "omit for a statement's party's (its directory entry's), else the tenant's default."
+    ),
+]
 PreviewCursorQuery = Annotated[
     str | None,
     Query(pattern=CURSOR_PATTERN, description="`next_cursor` of the previous page."),
@@ -56,10 +64,11 @@ async def preview_outstanding(
     settings: SettingsDep,
     kind: Literal["receivable", "payable"],
     as_of: Annotated[date | None, Query(description="Omit for today in the tenant's zone.")] = None,
+    language: LanguageQuery = None,
     cursor: PreviewCursorQuery = None,
 ) -> ReportPreviewPublic:
-    """The outstanding report on screen (internal, English): bills by party, ageing totals."""
+    """The outstanding report on screen (internal): bills by party, subtotals, ageing totals."""
     params = {"kind": kind, "as_of": as_of.isoformat() if as_of else None}
     return await preview_report(
-        uow, settings, user, report_named("outstanding"), params, cursor=cursor
+        uow, settings, user, report_named("outstanding"), params, language=language, cursor=cursor
     )
