@@ -10,6 +10,7 @@
 // print-button, preview-table.
 
 import { api } from "/app/api.js";
+import { t } from "/app/i18n.js";
 import { announce, busy, clearErrors, el } from "/app/ui.js";
 import { showFieldErrors } from "/app/screens/email-dialog.js";
 
@@ -18,13 +19,13 @@ const RIGHT_ALIGNED = new Set(["money", "balance", "integer"]);
 // The button a screen puts next to Export.
 export function previewButton() {
   return el("button", { type: "button", class: "secondary", "data-testid": "preview-button" },
-    "Preview");
+    t("preview.button"));
 }
 
 // A preview area for one screen: `load(form, path, params)` shows the first page of the report.
 export function reportPreview() {
   const node = el("section", { class: "report-preview", "data-testid": "report-preview",
-    "aria-label": "Statement preview", hidden: true });
+    "aria-label": t("preview.region"), hidden: true });
   let state = null; // {form, path, params, cursor, table, shown, total}
 
   async function page(form, path, params, cursor) {
@@ -34,7 +35,7 @@ export function reportPreview() {
       return await api.get(`${path}?${query}`);
     } catch (error) {
       if (error.problem?.code === "report_changed") {
-        announce("The books changed since the preview was opened: it has been loaded again.");
+        announce(t("preview.changed"));
         return page(form, path, params, null);
       }
       // The preview's query parameters are the export's `params`: errors go to those fields.
@@ -55,7 +56,7 @@ export function reportPreview() {
     state.table = node.querySelector("[data-testid=preview-table]");
     append(first);
     setPrintPage(first);
-    announce(`Preview ready: ${first.body_rows} rows.`, "success");
+    announce(t("preview.ready", { count: first.body_rows }), "success");
     node.scrollIntoView({ block: "start" });
     return true;
   }
@@ -66,8 +67,8 @@ export function reportPreview() {
     state.shown = data.start + data.rows.length;
     state.cursor = data.next_cursor;
     const count = node.querySelector("[data-testid=preview-count]");
-    count.textContent = state.total === 0 ? "No entries in this period."
-      : `Showing rows 1–${state.shown} of ${state.total}.`;
+    count.textContent = state.total === 0 ? t("preview.empty")
+      : t("preview.showing", { shown: state.shown, total: state.total });
     node.querySelector("[data-testid=load-more-button]").hidden = !state.cursor;
   }
 
@@ -90,9 +91,9 @@ export function reportPreview() {
 
   function drawDocument(data) {
     const more = el("button", { type: "button", class: "secondary",
-      "data-testid": "load-more-button" }, "Load more");
+      "data-testid": "load-more-button" }, t("preview.load_more"));
     more.addEventListener("click", () => busy(more, loadMore));
-    const print = el("button", { type: "button", "data-testid": "print-button" }, "Print");
+    const print = el("button", { type: "button", "data-testid": "print-button" }, t("preview.print"));
     print.addEventListener("click", () => busy(print, printAll));
     const kinds = data.columns.map((c) => c.kind);
     const widths = data.columns.reduce((sum, c) => sum + c.width, 0);
