@@ -87,6 +87,14 @@ class AuditStatus(StrEnum):
     REJECTED = "rejected"
 
 
+class ConfirmationStatus(StrEnum):
+    """A balance confirmation as the party last answered it: nothing yet, agreed, or not."""
+
+    NO_REPLY = "no_reply"
+    CONFIRMED = "confirmed"
+    DISPUTED = "disputed"
+
+
 class EmailTestStatus(StrEnum):
     """The verdict on a test email: the email's final state, or `pending` when the
     mail-service did not answer in time."""
@@ -126,6 +134,20 @@ EMAIL: Mapping[EmailStatus, frozenset[EmailStatus]] = {
     EmailStatus.SENT: frozenset(),
     EmailStatus.FAILED: frozenset(),
     EmailStatus.REJECTED: frozenset(),
+}
+
+# A party may change its answer until the link expires (every answer is kept as a reply row);
+# nothing goes back to "no reply".
+CONFIRMATION: Mapping[ConfirmationStatus, frozenset[ConfirmationStatus]] = {
+    ConfirmationStatus.NO_REPLY: frozenset(
+        {ConfirmationStatus.CONFIRMED, ConfirmationStatus.DISPUTED}
+    ),
+    ConfirmationStatus.CONFIRMED: frozenset(
+        {ConfirmationStatus.CONFIRMED, ConfirmationStatus.DISPUTED}
+    ),
+    ConfirmationStatus.DISPUTED: frozenset(
+        {ConfirmationStatus.CONFIRMED, ConfirmationStatus.DISPUTED}
+    ),
 }
 
 SCHEDULE_RUN: Mapping[RunStatus, frozenset[RunStatus]] = {
@@ -237,6 +259,13 @@ STATUS_GROUPS: Mapping[str, StatusGroups] = {
         final=frozenset({ImportStatus.SUCCEEDED, ImportStatus.FAILED}),
         good=frozenset({ImportStatus.SUCCEEDED}),
         bad=frozenset({ImportStatus.FAILED}),
+    ),
+    "confirmation": StatusGroups(
+        ConfirmationStatus,
+        # Replied is over as far as the sender waits (the party may still change it).
+        final=frozenset({ConfirmationStatus.CONFIRMED, ConfirmationStatus.DISPUTED}),
+        good=frozenset({ConfirmationStatus.CONFIRMED}),
+        bad=frozenset({ConfirmationStatus.DISPUTED}),
     ),
     "email_test": StatusGroups(
         EmailTestStatus,

@@ -12,6 +12,7 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.domain.reports.document import Letterhead
 from shared.infra.db.models import DistributionList, EmailSettings, Tenant
 from shared.languages import DEFAULT_LANGUAGE, Language
 
@@ -66,3 +67,20 @@ async def default_language(session: AsyncSession, tenant_id: str) -> Language:
     the request nor a party directory entry names one. English for an unknown value."""
     stored = await session.scalar(select(Tenant.default_language).where(Tenant.id == tenant_id))
     return Language(stored) if stored in set(Language) else DEFAULT_LANGUAGE
+
+
+async def letterhead(session: AsyncSession, tenant_id: str) -> tuple[Letterhead, str]:
+    """The company block the tenant's documents and public pages open with (its profile, or
+    its name alone), and its timezone."""
+    tenant = await session.get(Tenant, tenant_id)
+    if tenant is None:
+        return Letterhead(tenant_id), "Asia/Kolkata"
+    block = Letterhead(
+        name=tenant.legal_name or tenant.name,
+        address=tuple(tenant.address or ()),
+        gstin=tenant.gstin,
+        pan=tenant.pan,
+        phone=tenant.phone,
+        email=tenant.email,
+    )
+    return block, tenant.timezone

@@ -171,6 +171,15 @@ class Settings(BaseSettings):
     # per user; "run now" on a schedule counts too, since each run sends an email
     send_rate_per_minute: int = Field(default=20, ge=1, le=10000)
 
+    # Balance confirmations: how long a party's link works, how often one client may open
+    # or answer confirmation pages (per address and minute), how long a party's note may be,
+    # and reminders to parties that did not answer: after this many days, at most this many.
+    confirmation_link_ttl_days: int = Field(default=30, ge=1, le=365)
+    confirmation_rate_per_minute: int = Field(default=20, ge=1, le=10000)
+    confirmation_note_max_chars: int = Field(default=1000, ge=10, le=10_000)
+    confirmation_reminder_after_days: int = Field(default=7, ge=1, le=365)
+    confirmation_max_reminders: int = Field(default=2, ge=0, le=20)
+
     # The company address on the letterhead: lines, and characters per line (an A4 header
     # prints about 80 in its small font).
     letterhead_address_max_lines: int = Field(default=5, ge=1, le=20)

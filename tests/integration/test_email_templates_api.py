@@ -37,7 +37,15 @@ async def test_every_report_has_defaults_in_english_marathi_and_hindi(
     assert by_key[("ledger", "hi")]["subject"] == "खाता विवरण: {ledger}, {period}"
     assert by_key[("ledger", "mr")]["placeholders"] == {
         "subject": ["company", "party", "ledger", "period", "closing_balance"],
-        "body": ["company", "party", "ledger", "period", "closing_balance", "link_expiry"],
+        "body": [
+            "company",
+            "party",
+            "ledger",
+            "period",
+            "closing_balance",
+            "confirmation_request",
+            "link_expiry",
+        ],
     }
     assert by_key[("outstanding", "hi")]["placeholders"]["body"] == [
         "company",

@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from api_gateway.account import routes as account
 from api_gateway.book_imports import routes as book_imports
 from api_gateway.books import routes as books
+from api_gateway.confirmations import public_routes as confirmation_pages
 from api_gateway.distribution_lists import routes as distribution_lists
 from api_gateway.email_templates import routes as email_templates
 from api_gateway.emails import routes as emails
@@ -118,6 +119,7 @@ def create_app(settings: Settings, infra: Infrastructure | None = None) -> FastA
     app.middleware("http")(_correlation_and_metrics)
     app.include_router(health.router)
     app.include_router(spa.router)
+    app.include_router(confirmation_pages.router)
     app.mount("/app", StaticFiles(directory=spa.WEB_DIR), name="app")
     for router in API_ROUTERS:
         app.include_router(router, prefix=API_PREFIX)

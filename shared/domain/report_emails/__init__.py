@@ -8,6 +8,7 @@ Per report and language a subject and a body template with `{placeholder}`s: the
 from shared.domain.report_emails.defaults import DEFAULT_TEMPLATES, TemplateText, default_template
 from shared.domain.report_emails.store import (
     BODY_ONLY,
+    CONFIRMATION_REQUEST,
     LINK_EXPIRY,
     StoredTemplate,
     TemplateLimits,
@@ -37,6 +38,7 @@ from shared.domain.report_emails.texts import (
 
 __all__ = [
     "BODY_ONLY",
+    "CONFIRMATION_REQUEST",
     "DEFAULT_TEMPLATES",
     "LINK_EXPIRY",
     "ReportEmailTexts",

@@ -25,7 +25,7 @@ DEFAULT_TEMPLATES: dict[tuple[str, Language], TemplateText] = {
         "Dear Sir/Madam,\n\n"
         "Please find the statement of your account ({ledger}) with {company} for the period "
         "{period}. The closing balance is {closing_balance}.\n\n"
-        "Kindly check it and let us know of any differences.\n\n"
+        "Kindly check it and let us know of any differences.{confirmation_request}\n\n"
         "Regards,\n{company}",
     ),
     ("ledger", Language.MR): TemplateText(
@@ -33,7 +33,7 @@ DEFAULT_TEMPLATES: dict[tuple[str, Language], TemplateText] = {
         "महोदय/महोदया,\n\n"
         "{company} कडील आपल्या खात्याचा ({ledger}) {period} या कालावधीचा खाते उतारा सोबत "
         "पाठवत आहोत. अखेरची शिल्लक {closing_balance} आहे.\n\n"
-        "कृपया तो तपासून पाहावा आणि काही तफावत आढळल्यास आम्हाला कळवावे.\n\n"
+        "कृपया तो तपासून पाहावा आणि काही तफावत आढळल्यास आम्हाला कळवावे.{confirmation_request}\n\n"
         "आपले विश्वासू,\n{company}",
     ),
     ("ledger", Language.HI): TemplateText(
@@ -41,7 +41,7 @@ DEFAULT_TEMPLATES: dict[tuple[str, Language], TemplateText] = {
         "महोदय/महोदया,\n\n"
         "{company} के साथ आपके खाते ({ledger}) का {period} अवधि का खाता विवरण भेज रहे हैं। "
         "अंतिम शेष {closing_balance} है।\n\n"
-        "कृपया इसकी जाँच कर लें और कोई अंतर हो तो हमें सूचित करें।\n\n"
+        "कृपया इसकी जाँच कर लें और कोई अंतर हो तो हमें सूचित करें।{confirmation_request}\n\n"
         "सादर,\n{company}",
     ),
     ("outstanding", Language.EN): TemplateText(

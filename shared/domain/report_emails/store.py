@@ -20,6 +20,9 @@ from shared.languages import Language
 # Filled by the mail-service when it makes the link: the subject is written before that.
 LINK_EXPIRY = "link_expiry"
 BODY_ONLY = frozenset({LINK_EXPIRY})
+# A paragraph of its own (the balance confirmation's request and link): never in a subject.
+CONFIRMATION_REQUEST = "confirmation_request"
+NOT_IN_SUBJECT = BODY_ONLY | {CONFIRMATION_REQUEST}
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class TemplateLimits:
 
 
 def subject_placeholders(definition: AnyReport) -> tuple[str, ...]:
-    return tuple(name for name in definition.email_placeholders if name not in BODY_ONLY)
+    return tuple(name for name in definition.email_placeholders if name not in NOT_IN_SUBJECT)
 
 
 def check_texts(

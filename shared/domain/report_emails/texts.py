@@ -22,8 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.domain import tenants
 from shared.domain.local_time import local_stamp
 from shared.domain.party_directory import entry_for_ledger
-from shared.domain.report_emails.store import BODY_ONLY, LINK_EXPIRY, tenant_template
-from shared.domain.report_emails.templates import as_template, render
+from shared.domain.report_emails.store import (
+    BODY_ONLY,
+    CONFIRMATION_REQUEST,
+    LINK_EXPIRY,
+    tenant_template,
+)
+from shared.domain.report_emails.templates import as_template, placeholders_in, render
 from shared.domain.reports import AnyReport
 from shared.domain.reports.labels import labels_for
 from shared.infra.db.driver_queries import SessionQueries
@@ -64,20 +69,30 @@ async def report_email_texts(
     subject: str | None = None,
     message: str | None = None,
     values: Mapping[str, str] | None = None,
+    confirmation_request: str | None = None,
 ) -> ReportEmailTexts:
     """The texts of one email of `definition` with `params`: the typed `subject` and
     `message` as typed, the tenant's template (or the default) for what is not typed.
     `values`: the placeholders' values when the caller has them already (a statement run
-    reads every ledger's figures anyway), else read from the books here."""
+    reads every ledger's figures anyway), else read from the books here.
+
+    `confirmation_request`: the paragraph asking the party to confirm its balance (with its
+    link). It fills `{confirmation_request}`; a typed message, or a template of the tenant's
+    without that placeholder, gets it at its end, so the request always reaches the party."""
     template = await tenant_template(session, tenant_id, definition.name, language)
     if values is None:
         values = {}
         if not subject or not message:
             values = await email_values(session, tenant_id, definition, params, language)
+    if confirmation_request:
+        values = {**values, CONFIRMATION_REQUEST: confirmation_request}
     written_subject = subject or render(template.subject, values)
     if len(written_subject) > SUBJECT_MAX:
         written_subject = written_subject[: SUBJECT_MAX - 1] + "\u2026"
     body = as_template(message) if message else render(template.body, values, keep=BODY_ONLY)
+    placed = not message and CONFIRMATION_REQUEST in placeholders_in(template.body)
+    if confirmation_request and not placed:
+        body = body.rstrip("\n") + as_template(confirmation_request)
     return ReportEmailTexts(written_subject, body, language)
 
 

@@ -107,6 +107,7 @@ class EmailRequest:
     message: str | None
     # None: the party's (directory entry), else the tenant's default (`recipient_language`)
     language: Language | None = None
+    confirm_balance: bool = False  # ask the party to confirm its balance (a link in the email)
 
 
 class ReportDefinition(ABC, Generic[P, S, E]):
@@ -198,6 +199,11 @@ class ReportDefinition(ABC, Generic[P, S, E]):
     def sample_email_values(self, company: str, labels: Labels) -> dict[str, str]:
         """Made-up values for a template's preview, in the words of `labels`."""
         return {"company": company}
+
+    def confirmation_subject(self, params: P) -> tuple[str, date] | None:
+        """The ledger and the date whose balance a party may be asked to confirm with this
+        report's email (`confirm_balance`); None for a report that asks no party."""
+        return None
 
     def email_request(self, body: E) -> EmailRequest:
         """The email endpoint's body split up; only reports with an `email_body` have one."""

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.domain.confirmations.words import sample_confirmation_request
 from shared.domain.periods import IsoDate, PeriodError, resolve_period
 from shared.domain.reports.amounts import dr_cr
 from shared.domain.reports.definitions import (
@@ -86,6 +87,13 @@ class LedgerEmailCreate(BaseModel):
             " entry's), else the tenant's default."
         ),
     )
+    confirm_balance: bool = Field(
+        default=False,
+        description=(
+            "Ask the party to confirm its closing balance as of to_date: the email carries a "
+            "signed link to a public page where it confirms or gives its own balance."
+        ),
+    )
 
 
 async def resolve_ledger_name(session: AsyncSession, tenant_id: str, name: str) -> str | None:
@@ -111,6 +119,7 @@ class LedgerStatement(ReportDefinition[LedgerParams, LedgerScheduleParams, Ledge
         "ledger",
         "period",
         "closing_balance",
+        "confirmation_request",
         "link_expiry",
     )
     email_body = LedgerEmailCreate
@@ -187,9 +196,13 @@ class LedgerStatement(ReportDefinition[LedgerParams, LedgerScheduleParams, Ledge
         sample = LedgerParams(
             ledger="Arora Stores Pvt Ltd", from_date=date(2026, 4, 1), to_date=date(2026, 6, 30)
         )
-        return self.statement_values(
+        values = self.statement_values(
             company, sample.ledger, "Arora Stores", Decimal("1234567.00"), sample, labels
         )
+        return {**values, "confirmation_request": sample_confirmation_request(labels.language)}
+
+    def confirmation_subject(self, params: LedgerParams) -> tuple[str, date] | None:
+        return params.ledger, params.to_date
 
     def statement_values(
         self,
@@ -208,6 +221,8 @@ class LedgerStatement(ReportDefinition[LedgerParams, LedgerScheduleParams, Ledge
             "ledger": ledger,
             "period": period,
             "closing_balance": "\u20b9" + dr_cr(closing, labels.debit, labels.credit),
+            # Filled only when the send asks for a confirmation (`confirm_balance`).
+            "confirmation_request": "",
         }
 
     def email_request(self, body: LedgerEmailCreate) -> EmailRequest:
@@ -221,6 +236,7 @@ class LedgerStatement(ReportDefinition[LedgerParams, LedgerScheduleParams, Ledge
             subject=body.subject,
             message=body.message,
             language=body.language,
+            confirm_balance=body.confirm_balance,
         )
 
     def file_name_parts(self, params: Mapping[str, Any]) -> tuple[object, ...]:

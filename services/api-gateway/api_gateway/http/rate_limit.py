@@ -31,10 +31,17 @@ KEY_PREFIX = "ratelimit:"
 
 
 async def enforce_rate_limit(
-    redis: Redis, prefix: str, action: str, tenant_id: str, user_id: str, per_minute: int
+    redis: Redis,
+    prefix: str,
+    action: str,
+    tenant_id: str,
+    user_id: str,
+    per_minute: int,
+    what: str = "report emails",
 ) -> None:
-    """Count this request; 429 with `Retry-After` once the user is over `per_minute`. While
-    Redis is unavailable the request is let through uncounted."""
+    """Count this request; 429 with `Retry-After` once the user (or client: `user_id` names
+    whoever is counted) is over `per_minute` of `what`. While Redis is unavailable the
+    request is let through uncounted."""
     now = clock()
     window = int(now // WINDOW_SECONDS)
     key = f"{prefix}{KEY_PREFIX}{action}:{tenant_id}:{user_id}:{window}"
@@ -56,7 +63,7 @@ async def enforce_rate_limit(
         retry_after = max(1, int((window + 1) * WINDOW_SECONDS - now) + 1)
         raise ProblemError(
             429,
-            f"at most {per_minute} report emails per minute; try again in {retry_after} s",
+            f"at most {per_minute} {what} per minute; try again in {retry_after} s",
             headers={"Retry-After": str(retry_after)},
             code="rate_limited",
         )

@@ -9,6 +9,7 @@ with a `rejected` row in the audit.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,13 +17,13 @@ from sqlalchemy import select
 
 from api_gateway.http.problems import ProblemError, field_error
 from api_gateway.reports.schemas import EmailRecipientsPublic, ReportEmailAccepted
-from shared.domain import emails, exports, tenants
+from shared.domain import confirmations, emails, exports, tenants
 from shared.domain.idempotency import request_fingerprint
 from shared.domain.party_directory import entry_for_ledger
 from shared.domain.recipients import RecipientError, Recipients, normalize_recipients
 from shared.domain.report_emails import ReportEmailTexts
 from shared.infra.db import UnitOfWork
-from shared.infra.db.models import Email
+from shared.infra.db.models import BalanceConfirmation, Email
 from shared.infra.settings import Settings
 from shared.infra.tokens import Principal
 
@@ -37,9 +38,11 @@ class ReportEmail:
     recipients: Recipients
     recipient_source: str
     texts: ReportEmailTexts
+    # The balance confirmation the email carries the link of (`confirm_balance`).
+    confirmation: BalanceConfirmation | None = None
 
 
-def accepted(email: Email) -> ReportEmailAccepted:
+def accepted(email: Email, confirmation_id: uuid.UUID | None = None) -> ReportEmailAccepted:
     assert email.export_job_id is not None
     return ReportEmailAccepted(
         email_id=email.id,
@@ -50,7 +53,19 @@ def accepted(email: Email) -> ReportEmailAccepted:
         ),
         to_source=email.recipient_source or "typed",
         subject=email.subject,
+        confirmation_id=confirmation_id,
     )
+
+
+async def email_confirmation_id(uow: UnitOfWork, email: Email) -> uuid.UUID | None:
+    """The balance confirmation `email` carries the link of, if it asked for one."""
+    found: uuid.UUID | None = await uow.session.scalar(
+        select(BalanceConfirmation.id).where(
+            BalanceConfirmation.tenant_id == email.tenant_id,
+            BalanceConfirmation.email_id == email.id,
+        )
+    )
+    return found
 
 
 async def replayed(
@@ -143,5 +158,8 @@ async def queue_report_email(
         ),
         message_domain=await tenants.message_domain(uow.session, principal.tenant_id),
     )
+    if request.confirmation is not None:
+        await uow.session.flush()  # the email row first: the confirmation refers to it
+        confirmations.record_email(request.confirmation, email.id)
     await uow.commit()
     return email

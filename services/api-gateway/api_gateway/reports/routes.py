@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from api_gateway.exports.schemas import ReportPublic
 from api_gateway.http.deps import CurrentUser, IdempotencyKey, InfraDep, SettingsDep, UowDep
 from api_gateway.http.openapi import problems
-from api_gateway.reports.queueing import accepted
+from api_gateway.reports.queueing import accepted, email_confirmation_id
 from api_gateway.reports.schemas import ReportEmailAccepted
 from api_gateway.reports.use_cases import send_report_email
 from shared.domain.reports import REGISTRY, AnyReport
@@ -42,7 +42,7 @@ def _email_endpoint(definition: AnyReport) -> Callable[..., Awaitable[ReportEmai
             uow, infra.redis, settings, user, definition, body, idempotency_key
         )
         response.headers["Location"] = f"/api/v1/emails/{email.id}"
-        return accepted(email)
+        return accepted(email, await email_confirmation_id(uow, email))
 
     # FastAPI reads the body's model from the signature: the report's own, so each endpoint
     # validates and documents its body as if written out by hand.

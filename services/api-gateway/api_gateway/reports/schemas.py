@@ -29,3 +29,5 @@ class ReportEmailAccepted(BaseModel):
     # Where To came from: "directory" (auto-filled), "typed" or "distribution_list".
     to_source: Literal["directory", "typed", "distribution_list"]
     subject: str
+    # The balance confirmation the email asks for (`confirm_balance`), else null.
+    confirmation_id: uuid.UUID | None = None

@@ -24,7 +24,7 @@ from api_gateway.reports.queueing import (
     queue_report_email,
     replayed,
 )
-from shared.domain import report_emails, tenants
+from shared.domain import confirmations, report_emails, tenants
 from shared.domain.addresses import contains_header_unsafe, not_internal_hint
 from shared.domain.recipients import Recipients
 from shared.domain.reports import AnyReport, EmailRequest, ReportParamError
@@ -32,6 +32,7 @@ from shared.infra.db import UnitOfWork
 from shared.infra.db.models import DistributionList, Email, EmailAudit
 from shared.infra.settings import Settings
 from shared.infra.tokens import Principal
+from shared.languages import Language
 from shared.states import AuditStatus
 
 
@@ -71,6 +72,11 @@ async def send_report_email(
     language = request.language or await report_emails.recipient_language(
         uow.session, principal.tenant_id, definition, params.model_dump()
     )
+    confirmation = None
+    if request.confirm_balance:
+        confirmation = await _confirmation(
+            uow, settings, principal, definition, params, language, recipients
+        )
     texts = await report_emails.report_email_texts(
         uow.session,
         principal.tenant_id,
@@ -79,6 +85,7 @@ async def send_report_email(
         language,
         subject=request.subject,
         message=request.message,
+        confirmation_request=confirmation.paragraph if confirmation else None,
     )
     email = await queue_report_email(
         uow,
@@ -90,11 +97,41 @@ async def send_report_email(
             recipients=recipients,
             recipient_source=source,
             texts=texts,
+            confirmation=confirmation.confirmation if confirmation else None,
         ),
         idempotency_key=idempotency_key,
         body=raw,
     )
     return email, True
+
+
+async def _confirmation(
+    uow: UnitOfWork,
+    settings: Settings,
+    principal: Principal,
+    definition: AnyReport,
+    params: BaseModel,
+    language: Language,
+    recipients: Recipients,
+) -> confirmations.ConfirmationRequest:
+    """The balance confirmation the email asks for, with its link (`confirm_balance`)."""
+    subject = definition.confirmation_subject(params)
+    if subject is None:
+        raise field_error(
+            "confirm_balance", f"the {definition.name} report asks no party to confirm a balance"
+        )
+    ledger, as_of = subject
+    return await confirmations.request_confirmation(
+        uow.session,
+        settings,
+        tenant_id=principal.tenant_id,
+        ledger=ledger,
+        as_of=as_of,
+        language=language,
+        requested_by=principal.user_id,
+        to=recipients.to,
+        cc=recipients.cc,
+    )
 
 
 async def _internal_recipients(

@@ -2,6 +2,7 @@
 
 from shared.infra.db.models.accounting import Bill, BooksChange, Ledger, LedgerEntry
 from shared.infra.db.models.base import Base
+from shared.infra.db.models.confirmations import BalanceConfirmation, ConfirmationReply
 from shared.infra.db.models.exports import ExportJob
 from shared.infra.db.models.imports import BookImport
 from shared.infra.db.models.mail import Email, EmailAudit, EmailTemplate
@@ -17,10 +18,12 @@ from shared.infra.db.models.tenancy import (
 )
 
 __all__ = [
+    "BalanceConfirmation",
     "Base",
     "Bill",
     "BookImport",
     "BooksChange",
+    "ConfirmationReply",
     "DistributionList",
     "Email",
     "EmailAudit",
