@@ -124,6 +124,7 @@ async def _baseline(mode: str, params: LedgerParams, tenant: str, path: Path) ->
     from shared.domain.reports.ledger_source import (
         LEDGER_ENTRIES,
         LEDGER_ENTRIES_CSV,
+        canonical_ledger,
         ledger_figures,
     )
 
@@ -131,11 +132,13 @@ async def _baseline(mode: str, params: LedgerParams, tenant: str, path: Path) ->
 
     conn = await asyncpg.connect(asyncpg_dsn(database_url()))
     try:
-        f = await ledger_figures(conn, tenant, params.ledger, params.from_date, params.to_date)
-        args = (tenant, f.ledger, f.from_date, f.to_date, f.opening)
+        ledger = await canonical_ledger(conn, tenant, params.ledger)
+        assert ledger is not None, params.ledger
+        f = await ledger_figures(conn, ledger, params.from_date, params.to_date)
+        args = (ledger.id, f.from_date, f.to_date, f.opening)
         if mode == "pdf-canvas":
             company = await conn.fetchval("SELECT name FROM tenants WHERE id = $1", tenant)
-            return await _pdf_canvas(conn, tenant, company, f, path)
+            return await _pdf_canvas(conn, company, f, path)
         start_mb = _peak_mb()
         clock = CpuClock(asyncpg_dsn(database_url()))
         await clock.start()
@@ -176,15 +179,13 @@ async def _xlsx_openpyxl(conn: Any, query: str, args: tuple[Any, ...], path: Pat
     return rows
 
 
-async def _pdf_canvas(
-    conn: Any, tenant: str, company: str, figures: Any, path: Path
-) -> dict[str, Any]:
+async def _pdf_canvas(conn: Any, company: str, figures: Any, path: Path) -> dict[str, Any]:
     import _pdf_bare
     from export_service.pdf_layout import TableLayout
 
     from shared.domain.reports.ledger_source import ledger_source
 
-    source = ledger_source(conn, tenant, company, figures, {})
+    source = ledger_source(conn, company, figures, {})
     layout = TableLayout(source.header, 8.0)
     prepared = [_pdf_bare.prepare(layout, batch) async for batch in source.rows]
     start_mb = _peak_mb()

@@ -81,6 +81,7 @@ async def _run_way(way: str, tenant_id: str, folder: Path) -> dict[str, Any]:
     from api_gateway.app import create_app
 
     from shared.domain.books.tally.importer import import_tally
+    from shared.domain.books.vouchers import ENTRY_COLUMNS
     from shared.infra.runtime import Infrastructure
     from shared.infra.settings import Settings
     from shared.infra.tokens import mint_service_token
@@ -103,7 +104,7 @@ async def _run_way(way: str, tenant_id: str, folder: Path) -> dict[str, Any]:
             body = (folder / "ledgers.ndjson").read_bytes()
             synced = await client.post(f"{base}/ledgers", content=body, headers=headers)
             assert synced.status_code == 200 and not synced.json()["errors"], synced.text
-        records = _entry_records(tenant_id, folder) if way == "copy" else []
+        records = await _entry_records(dsn, tenant_id, folder) if way == "copy" else []
         started = time.perf_counter()
         if way == "api":
             for body in _ndjson_slices(folder / "vouchers.ndjson", REQUEST_VOUCHERS):
@@ -139,20 +140,19 @@ def _peak_rss_mib() -> float:
     return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
 
 
-ENTRY_COLUMNS = (
-    "tenant_id", "voucher_id", "ledger_name", "entry_date", "voucher_type", "voucher_no",
-    "narration", "debit", "credit",
-)  # fmt: skip
-
-
-def _entry_records(tenant_id: str, folder: Path) -> list[tuple[Any, ...]]:
-    """The vouchers' lines as COPY rows (built before the clock starts, as the demo loader
-    has its rows ready)."""
+async def _entry_records(dsn: str, tenant_id: str, folder: Path) -> list[tuple[Any, ...]]:
+    """The vouchers' lines as COPY rows, each referencing its (synced) ledger's id; built
+    before the clock starts, as the demo loader has its rows ready."""
     from decimal import Decimal
 
-    names = {
-        item["id"]: item["name"] for item in map(json.loads, (folder / "ledgers.ndjson").open("rb"))
-    }
+    conn = await asyncpg.connect(dsn)
+    try:
+        held = await conn.fetch(
+            "SELECT external_id, id FROM ledgers WHERE tenant_id = $1", tenant_id
+        )
+    finally:
+        await conn.close()
+    ids = {row["external_id"]: row["id"] for row in held}
     records = []
     for row in map(json.loads, (folder / "vouchers.ndjson").open("rb")):
         day = date.fromisoformat(row["date"])
@@ -160,7 +160,7 @@ def _entry_records(tenant_id: str, folder: Path) -> list[tuple[Any, ...]]:
             debit, credit = Decimal(line.get("debit", "0")), Decimal(line.get("credit", "0"))
             records.append(
                 (
-                    tenant_id, row["id"], names[line["ledger"]], day, row["type"], row["number"],
+                    tenant_id, row["id"], ids[line["ledger"]], day, row["type"], row["number"],
                     row["narration"], debit, credit,
                 )
             )  # fmt: skip

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.domain import exports
 from shared.infra.db import UnitOfWork
@@ -61,23 +65,23 @@ async def create_ledger(
 ) -> str:
     """A party ledger with the given (date, debit, credit) entries, GSTIN and address."""
     async with uow:
-        uow.session.add(
-            Ledger(
-                tenant_id=tenant_id,
-                name=name,
-                group_name="Sundry Debtors",
-                party_name=name,
-                opening_balance=opening,
-                opening_date=date(2025, 4, 1),
-                gstin=gstin,
-                address=address or [],
-            )
+        ledger = Ledger(
+            tenant_id=tenant_id,
+            name=name,
+            group_name="Sundry Debtors",
+            party_name=name,
+            opening_balance=opening,
+            opening_date=date(2025, 4, 1),
+            gstin=gstin,
+            address=address or [],
         )
+        uow.session.add(ledger)
+        await uow.session.flush()  # its id, which the entries reference
         for n, (day, debit, credit) in enumerate(entries or []):
             uow.session.add(
                 LedgerEntry(
                     tenant_id=tenant_id,
-                    ledger_name=name,
+                    ledger_id=ledger.id,
                     entry_date=day,
                     voucher_type="Sales" if debit else "Receipt",
                     voucher_no=f"V/{n:05d}",
@@ -88,6 +92,31 @@ async def create_ledger(
             )
         await uow.commit()
     return name
+
+
+async def ledger_ids(
+    session: AsyncSession, tenant_id: str, names: Iterable[str], group: str = "Sundry Debtors"
+) -> dict[str, int]:
+    """The ids of the tenant's ledgers of these names (what bills and entries reference),
+    each made in `session`, opening at zero, where the tenant has none of that name yet."""
+    wanted = set(names)
+    held = await session.execute(
+        select(Ledger.name, Ledger.id).where(Ledger.tenant_id == tenant_id, Ledger.name.in_(wanted))
+    )
+    ids: dict[str, int] = {row.name: row.id for row in held}
+    for name in sorted(wanted - ids.keys()):
+        ledger = Ledger(
+            tenant_id=tenant_id,
+            name=name,
+            group_name=group,
+            party_name=name,
+            opening_balance=Decimal(0),
+            opening_date=date(2025, 4, 1),
+        )
+        session.add(ledger)
+        await session.flush()
+        ids[name] = ledger.id
+    return ids
 
 
 async def queue_ledger_export(

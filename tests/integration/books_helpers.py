@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import date
 from typing import Any
 
 import httpx
 
+from shared.domain.reports.ledger_source import LedgerFigures, canonical_ledger, ledger_figures
+from shared.infra.runtime import Infrastructure
 from shared.infra.settings import Settings
 from shared.infra.tokens import Scope, mint_service_token
 from tests.factories import auth_header
@@ -49,3 +52,14 @@ async def provision(client: httpx.AsyncClient, settings: Settings, **fields: Any
     )
     assert response.status_code == 201, response.text
     return tenant_id
+
+
+async def statement_figures(
+    infra: Infrastructure, tenant_id: str, ledger: str, from_date: date, to_date: date
+) -> LedgerFigures:
+    """The statement's opening balance and totals for the tenant's ledger of that name."""
+    async with infra.engine.connect() as sa_conn:
+        raw: Any = await sa_conn.get_raw_connection()
+        found = await canonical_ledger(raw.driver_connection, tenant_id, ledger)
+        assert found is not None, ledger
+        return await ledger_figures(raw.driver_connection, found, from_date, to_date)

@@ -14,7 +14,7 @@ from shared.domain.csv_cells import UTF8_BYTE_ORDER_MARK
 from shared.infra.db.models import Bill
 from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
-from tests.factories import create_ledger
+from tests.factories import create_ledger, ledger_ids
 
 from .exporting import download, export_and_wait
 from .gateway import gateway_client
@@ -31,9 +31,10 @@ async def _books(infra: Infrastructure, tenant_id: str) -> None:
         infra.uow(), tenant_id, LEDGER, entries=[(day, Decimal("10.00"), Decimal(0))]
     )
     async with infra.uow() as uow:
+        ids = await ledger_ids(uow.session, tenant_id, [LEDGER])
         uow.session.add(
             Bill(
-                tenant_id=tenant_id, ledger_name=LEDGER, kind="receivable", bill_ref="बिल/1",
+                tenant_id=tenant_id, ledger_id=ids[LEDGER], kind="receivable", bill_ref="बिल/1",
                 bill_date=AS_OF - timedelta(days=40), due_date=AS_OF - timedelta(days=10),
                 amount=Decimal("500.00"), pending_amount=Decimal("500.00"),
             )

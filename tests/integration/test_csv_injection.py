@@ -15,7 +15,7 @@ from shared.domain.csv_cells import FORMULA_TRIGGERS, neutralise_cell, neutralis
 from shared.infra.db.models import Bill, Ledger, LedgerEntry
 from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
-from tests.factories import auth_header, token_for
+from tests.factories import auth_header, ledger_ids, token_for
 
 from .exporting import download, export_and_wait
 from .gateway import gateway_client
@@ -48,23 +48,23 @@ async def test_the_ledger_csv_neutralises_text_and_keeps_amounts(
 ) -> None:
     day = date(2025, 7, 1)
     async with infra.uow() as uow:
-        uow.session.add(
-            Ledger(
-                tenant_id=tenant_id, name=LEDGER, group_name="Sundry Debtors", party_name=LEDGER,
-                opening_balance=Decimal("-300.00"), opening_date=date(2025, 4, 1),
-            )
+        ledger = Ledger(
+            tenant_id=tenant_id, name=LEDGER, group_name="Sundry Debtors", party_name=LEDGER,
+            opening_balance=Decimal("-300.00"), opening_date=date(2025, 4, 1),
         )  # fmt: skip
+        uow.session.add(ledger)
+        await uow.session.flush()
         for n, trigger in enumerate(FORMULA_TRIGGERS):
             uow.session.add(
                 LedgerEntry(
-                    tenant_id=tenant_id, ledger_name=LEDGER, entry_date=day + timedelta(days=n),
+                    tenant_id=tenant_id, ledger_id=ledger.id, entry_date=day + timedelta(days=n),
                     voucher_type=f"{trigger}Sales", voucher_no=f"{trigger}{n}",
                     narration=f"{trigger}{PAYLOAD}", debit=Decimal("10.00"), credit=Decimal("0"),
                 )
             )  # fmt: skip
         uow.session.add(
             LedgerEntry(
-                tenant_id=tenant_id, ledger_name=LEDGER, entry_date=date(2025, 8, 1),
+                tenant_id=tenant_id, ledger_id=ledger.id, entry_date=date(2025, 8, 1),
                 voucher_type="Receipt", voucher_no="R/1", narration="cheque\r\nno. 12, cleared",
                 debit=Decimal("0"), credit=Decimal("500.00"),
             )
@@ -98,11 +98,13 @@ async def test_the_outstanding_csv_neutralises_parties_and_bill_refs(
     infra: Infrastructure, tenant_id: str, pump: Pump
 ) -> None:
     as_of = date(2026, 3, 31)
+    parties = [f"{trigger}Party {n}" for n, trigger in enumerate(FORMULA_TRIGGERS)]
     async with infra.uow() as uow:
+        ids = await ledger_ids(uow.session, tenant_id, parties)
         for n, trigger in enumerate(FORMULA_TRIGGERS):
             uow.session.add(
                 Bill(
-                    tenant_id=tenant_id, ledger_name=f"{trigger}Party {n}", kind="receivable",
+                    tenant_id=tenant_id, ledger_id=ids[parties[n]], kind="receivable",
                     bill_ref=f"{trigger}{n}", bill_date=as_of - timedelta(days=40),
                     due_date=as_of - timedelta(days=10), amount=Decimal("500.00"),
                     pending_amount=Decimal("250.50"),

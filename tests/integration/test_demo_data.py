@@ -34,8 +34,11 @@ async def _fetch(dsn: str, sql: str, *args: object) -> list[asyncpg.Record]:
 
 
 async def _entries(dsn: str, tenant_id: str) -> list[tuple[object, ...]]:
-    columns = "ledger_name, entry_date, voucher_type, voucher_no, narration, debit, credit"
-    sql = f"SELECT {columns} FROM ledger_entries WHERE tenant_id = $1 ORDER BY {columns}"
+    columns = "l.name, entry_date, voucher_type, voucher_no, narration, debit, credit"
+    sql = (
+        f"SELECT {columns} FROM ledger_entries e JOIN ledgers l ON l.id = e.ledger_id"
+        f" WHERE e.tenant_id = $1 ORDER BY {columns}"
+    )
     return [tuple(r) for r in await _fetch(dsn, sql, tenant_id)]
 
 
@@ -68,9 +71,14 @@ async def test_same_seed_gives_the_same_books_in_two_tenants(db_dsn: str) -> Non
 
     assert await _entries(db_dsn, first) == await _entries(db_dsn, second)
     assert await _entries(db_dsn, first) != await _entries(db_dsn, other)
+    # A bill names its ledger as the ledger is named.
+    bills = (
+        "bills JOIN (SELECT id AS ledger_id, name AS ledger_name FROM ledgers) AS l"
+        " USING (ledger_id)"
+    )
     for table, columns in (
         ("ledgers", "name, group_name, party_name, opening_balance, opening_date"),
-        ("bills", "ledger_name, kind, bill_ref, bill_date, due_date, amount, pending_amount"),
+        (bills, "ledger_name, kind, bill_ref, bill_date, due_date, amount, pending_amount"),
     ):
         sql = f"SELECT {columns} FROM {table} WHERE tenant_id = $1 ORDER BY {columns}"
         assert [tuple(r) for r in await _fetch(db_dsn, sql, first)] == [
@@ -186,9 +194,9 @@ async def test_bills_are_consistent_and_span_the_ageing_buckets(db_dsn: str) -> 
     bills = await _fetch(
         db_dsn,
         "SELECT b.*, l.group_name, e.debit + e.credit AS invoiced FROM bills b"
-        " JOIN ledgers l ON l.tenant_id = b.tenant_id AND l.name = b.ledger_name"
+        " JOIN ledgers l ON l.id = b.ledger_id AND l.tenant_id = b.tenant_id"
         " JOIN ledger_entries e ON e.tenant_id = b.tenant_id AND e.voucher_no = b.bill_ref"
-        "  AND e.ledger_name = b.ledger_name"
+        "  AND e.ledger_id = b.ledger_id"
         " WHERE b.tenant_id = $1",
         tenant,
     )
@@ -215,7 +223,7 @@ async def test_bills_are_consistent_and_span_the_ageing_buckets(db_dsn: str) -> 
     assert any(b["pending_amount"] == 0 for b in bills)
 
 
-async def test_ledger_names_are_unique_ignoring_case_and_cover_every_entry(db_dsn: str) -> None:
+async def test_ledger_names_are_unique_ignoring_case_and_own_every_entry(db_dsn: str) -> None:
     tenant = _tenant()
     await _load(db_dsn, tenant, 4_000)
 
@@ -227,11 +235,12 @@ async def test_ledger_names_are_unique_ignoring_case_and_cover_every_entry(db_ds
     )
     assert names["n"] == names["distinct_names"] > 20
     assert names["openings"] == 0  # Share Capital balances the opening trial balance
-    orphans = await _fetch(
+    strays = await _fetch(  # entries and bills on another tenant's ledger
         db_dsn,
-        "SELECT DISTINCT e.ledger_name FROM ledger_entries e"
-        " LEFT JOIN ledgers l ON l.tenant_id = e.tenant_id AND l.name = e.ledger_name"
-        " WHERE e.tenant_id = $1 AND l.id IS NULL",
+        "SELECT l.name FROM ledgers l JOIN ledger_entries e ON e.ledger_id = l.id"
+        " WHERE e.tenant_id = $1 AND l.tenant_id <> e.tenant_id"
+        " UNION ALL SELECT l.name FROM ledgers l JOIN bills b ON b.ledger_id = l.id"
+        " WHERE b.tenant_id = $1 AND l.tenant_id <> b.tenant_id",
         tenant,
     )
-    assert orphans == []
+    assert strays == []

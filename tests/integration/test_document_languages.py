@@ -17,7 +17,7 @@ from sqlalchemy import update
 from shared.infra.db.models import Bill, Tenant
 from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
-from tests.factories import auth_header, create_ledger, token_for
+from tests.factories import auth_header, create_ledger, ledger_ids, token_for
 from tests.pdf_inspect import notdef_uses, pdftotext
 
 from .exporting import download, export_and_wait
@@ -29,12 +29,13 @@ PARTIES = ("श्री गणेश ट्रेडर्स", "Arora Stores P
 
 async def _bills(infra: Infrastructure, tenant_id: str) -> None:
     async with infra.uow() as uow:
+        ids = await ledger_ids(uow.session, tenant_id, PARTIES)
         for n in range(12):  # due from 20 days ahead to 100 days back: every bucket
             due = AS_OF + timedelta(days=20 - n * 11)
             uow.session.add(
                 Bill(
                     tenant_id=tenant_id,
-                    ledger_name=PARTIES[n % 2],
+                    ledger_id=ids[PARTIES[n % 2]],
                     kind="receivable",
                     bill_ref=f"बिल-{n:03d}",
                     bill_date=due - timedelta(days=30),

@@ -140,14 +140,15 @@ async def test_a_renderer_error_fails_the_job_with_a_readable_reason(
             json={"report": "ledger", "format": "csv", "params": {"ledger": ledger, **PERIOD}},
             headers=headers,
         )
-        # The books changed between the request and the render: the ledger is gone.
+        # The books changed between the request and the render: no ledger has that name now.
         async with infra.uow() as uow:
             from shared.infra.db.models import Ledger
 
             ledger_row = await uow.session.scalar(
                 select(Ledger).where(Ledger.tenant_id == tenant_id)
             )
-            await uow.session.delete(ledger_row)
+            assert ledger_row is not None
+            ledger_row.name = "Sharma & Sons"
             await uow.commit()
         await pump(build_worker(infra)[0].consumer())
         job = (await client.get(created.headers["location"], headers=headers)).json()

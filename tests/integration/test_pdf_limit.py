@@ -11,7 +11,7 @@ import pytest
 from shared.infra.db.models import Bill
 from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
-from tests.factories import auth_header, create_ledger, token_for
+from tests.factories import auth_header, create_ledger, ledger_ids, token_for
 
 from .exporting import export_and_wait
 from .gateway import gateway_client
@@ -68,11 +68,12 @@ async def test_an_outstanding_pdf_past_the_limit_fails_with_a_reason(
     infra = _limited(infra)
     as_of = date(2026, 3, 31)
     async with infra.uow() as uow:
+        ids = await ledger_ids(uow.session, tenant_id, (f"Party {n}" for n in range(3)))
         for n in range(LIMIT + 1):
             uow.session.add(
                 Bill(
                     tenant_id=tenant_id,
-                    ledger_name=f"Party {n % 3}",
+                    ledger_id=ids[f"Party {n % 3}"],
                     kind="receivable",
                     bill_ref=f"SB-{n:04d}",
                     bill_date=as_of - timedelta(days=40),

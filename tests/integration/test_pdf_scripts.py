@@ -12,7 +12,7 @@ from sqlalchemy import text
 from shared.infra.db.models import Bill
 from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
-from tests.factories import auth_header, create_ledger, token_for
+from tests.factories import auth_header, create_ledger, ledger_ids, token_for
 from tests.pdf_inspect import notdef_uses, pdffonts, pdftotext
 
 from .exporting import download, export_and_wait
@@ -72,11 +72,12 @@ async def test_outstanding_pdf_with_devanagari_parties(
 ) -> None:
     as_of = date(2026, 3, 31)
     async with infra.uow() as uow:
+        ids = await ledger_ids(uow.session, tenant_id, PARTIES)
         for n in range(30):
             uow.session.add(
                 Bill(
                     tenant_id=tenant_id,
-                    ledger_name=PARTIES[n % 2],
+                    ledger_id=ids[PARTIES[n % 2]],
                     kind="receivable",
                     bill_ref=f"बिल-{n:04d}",
                     bill_date=as_of - timedelta(days=n * 3 + 10),

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from shared.infra.db.models import Bill
 from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
-from tests.factories import auth_header, create_ledger, token_for
+from tests.factories import auth_header, create_ledger, ledger_ids, token_for
 
 from .exporting import download, export_and_wait
 from .gateway import gateway_client
@@ -65,7 +65,7 @@ async def test_ledger_opening_and_closing_across_period_boundaries(
     [(opening,)] = await _sql(
         infra,
         "SELECT l.opening_balance + coalesce(sum(e.debit - e.credit), 0) FROM ledgers l "
-        "LEFT JOIN ledger_entries e ON e.tenant_id = l.tenant_id AND e.ledger_name = l.name "
+        "LEFT JOIN ledger_entries e ON e.ledger_id = l.id "
         "AND e.entry_date < '2025-07-01' WHERE l.tenant_id = :t GROUP BY l.opening_balance",
         t=tenant_id,
     )
@@ -90,11 +90,12 @@ async def test_outstanding_ageing_at_bucket_edges(
     infra: Infrastructure, tenant_id: str, pump: Pump
 ) -> None:
     async with infra.uow() as uow:
+        ids = await ledger_ids(uow.session, tenant_id, ["Alpha Traders", "Zeta Agencies"])
         for n, days in enumerate(EDGES):
             uow.session.add(
                 Bill(
                     tenant_id=tenant_id,
-                    ledger_name="Zeta Agencies" if n % 2 else "Alpha Traders",
+                    ledger_id=ids["Zeta Agencies" if n % 2 else "Alpha Traders"],
                     kind="receivable",
                     bill_ref=f"INV-{n:03d}",
                     bill_date=AS_OF - timedelta(days=days + 30),
@@ -112,7 +113,7 @@ async def test_outstanding_ageing_at_bucket_edges(
             uow.session.add(
                 Bill(
                     tenant_id=tenant_id,
-                    ledger_name="Alpha Traders",
+                    ledger_id=ids["Alpha Traders"],
                     kind=kind,
                     bill_ref=f"X-{kind}-{pending}",
                     bill_date=bill_date,

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from shared.infra.db.models import Bill
 from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
-from tests.factories import auth_header, create_ledger, token_for
+from tests.factories import auth_header, create_ledger, ledger_ids, token_for
 
 from .exporting import download, export_and_wait
 from .gateway import gateway_client
@@ -139,11 +139,13 @@ async def test_outstanding_totals_match_sql(
 ) -> None:
     as_of = date(2026, 3, 31)
     async with infra.uow() as uow:
+        parties = [f"Party {n}" for n in range(7)]
+        ids = await ledger_ids(uow.session, tenant_id, parties, group="Sundry Creditors")
         for n in range(60):
             uow.session.add(
                 Bill(
                     tenant_id=tenant_id,
-                    ledger_name=f"Party {n % 7}",
+                    ledger_id=ids[parties[n % 7]],
                     kind="payable",
                     bill_ref=f"PB-{n:04d}",
                     bill_date=as_of - timedelta(days=n * 3 + 10),

@@ -19,7 +19,7 @@ from shared.domain.reports.labels import MARATHI
 from shared.infra.db.models import Bill
 from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
-from tests.factories import auth_header, create_ledger, create_tenant, token_for
+from tests.factories import auth_header, create_ledger, create_tenant, ledger_ids, token_for
 from tests.pdf_inspect import pdftotext
 
 from .exporting import download, export_and_wait
@@ -171,11 +171,12 @@ async def test_outstanding_preview_is_the_pdf_with_its_totals(
 ) -> None:
     as_of = date(2026, 3, 31)
     async with infra.uow() as uow:
+        ids = await ledger_ids(uow.session, tenant_id, PARTIES)
         for n in range(150):
             uow.session.add(
                 Bill(
                     tenant_id=tenant_id,
-                    ledger_name=PARTIES[n % 3],
+                    ledger_id=ids[PARTIES[n % 3]],
                     kind="receivable",
                     bill_ref=f"बिल-{n:04d}",
                     bill_date=as_of - timedelta(days=n + 10),

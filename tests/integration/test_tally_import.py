@@ -16,10 +16,11 @@ from sqlalchemy import select
 
 from shared.domain.books.tally.importer import import_tally
 from shared.domain.books.tally.stream import TallyFileError
-from shared.domain.reports.ledger_source import ledger_figures
 from shared.infra.db.models import Bill, Ledger, PartyEmail
 from shared.infra.runtime import Infrastructure
 from tests import tally_exports as tally
+
+from .books_helpers import statement_figures
 
 
 def _files(tmp_path: Path) -> list[Path]:
@@ -44,11 +45,9 @@ async def test_masters_and_day_book_become_books(
     assert (report["vouchers"]["applied"], report["vouchers"]["skipped"]) == (5, 2)
     assert report["vouchers"]["errors"] == []
     assert report["bills"]["applied"] == 4
-    async with infra.engine.connect() as sa_conn:
-        raw: Any = await sa_conn.get_raw_connection()
-        figures = await ledger_figures(
-            raw.driver_connection, tenant_id, tally.GANESH, date(2024, 4, 1), date(2024, 4, 30)
-        )
+    figures = await statement_figures(
+        infra, tenant_id, tally.GANESH, date(2024, 4, 1), date(2024, 4, 30)
+    )
     assert (figures.opening, figures.debit, figures.credit) == (
         Decimal(tally.GANESH_OPENING),
         Decimal(tally.GANESH_DEBIT),

@@ -14,7 +14,7 @@ import pytest
 from shared.infra.db.models import Bill
 from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
-from tests.factories import auth_header, create_tenant, token_for
+from tests.factories import auth_header, create_tenant, ledger_ids, token_for
 
 from .exporting import download, export_and_wait
 from .gateway import gateway_client
@@ -88,11 +88,12 @@ async def test_the_outstanding_report_follows_the_tenants_buckets(
 ) -> None:
     overdue = {-3: "Not due", 0: "0-15", 15: "0-15", 16: "16-45", 45: "16-45", 46: "45+"}
     async with infra.uow() as uow:
+        ids = await ledger_ids(uow.session, tenant_id, ["Alpha Traders"])
         for n, days in enumerate(overdue):
             uow.session.add(
                 Bill(
                     tenant_id=tenant_id,
-                    ledger_name="Alpha Traders",
+                    ledger_id=ids["Alpha Traders"],
                     kind="receivable",
                     bill_ref=f"INV-{n:03d}",
                     bill_date=AS_OF - timedelta(days=days + 20),

@@ -23,9 +23,9 @@ async def apply_bills(
     session: AsyncSession, tenant_id: str, rows: list[Numbered[BillRow]], outcome: SyncOutcome
 ) -> None:
     ledgers = {
-        external_id: (name, group)
-        for external_id, name, group in await session.execute(
-            select(Ledger.external_id, Ledger.name, Ledger.group_name).where(
+        external_id: (ledger_id, group)
+        for external_id, ledger_id, group in await session.execute(
+            select(Ledger.external_id, Ledger.id, Ledger.group_name).where(
                 Ledger.tenant_id == tenant_id,
                 is_any_of(Ledger.external_id, {n.row.ledger for n in rows if n.row.ledger}),
             )
@@ -54,7 +54,7 @@ async def apply_bills(
         if row.ledger not in ledgers:
             outcome.refuse(numbered, row.id, "ledger", f"no ledger has the id {row.ledger!r}")
             continue
-        ledger_name, group = ledgers[row.ledger]
+        ledger_id, group = ledgers[row.ledger]
         kind = KIND_OF_GROUP.get(name_key(group))
         if kind is None:
             outcome.refuse(
@@ -65,7 +65,7 @@ async def apply_bills(
             )
             continue
         values = {
-            "ledger_name": ledger_name,
+            "ledger_id": ledger_id,
             "kind": kind,
             "bill_ref": row.ref,
             "bill_date": row.date,

@@ -1,7 +1,8 @@
 """Ledgers from the host application, upserted by its id.
 
-A rename keeps the ledger's history: its entries, bills, party directory entry and the
-schedules that name it follow the new name in the same transaction. A ledger that still has
+A rename keeps the ledger's history: entries and bills reference the ledger by its id, so they
+follow it untouched; its party directory entry and the schedules that name it (both keyed by
+the name people type) follow the new name in the same transaction. A ledger that still has
 entries or bills is not deleted (its vouchers and bills go first). The party directory is
 filled from `emails` only where the tenant has no entry for the ledger yet: what people
 typed here wins over what the host sends.
@@ -46,7 +47,7 @@ async def apply_ledgers(
         row = numbered.row
         ledger = by_id.get(row.id)
         if row.deleted:
-            await _delete(session, tenant_id, numbered, ledger, outcome, holders)
+            await _delete(session, numbered, ledger, outcome, holders)
             continue
         assert row.name is not None and row.group is not None  # checked by LedgerRow
         holder = holders.get(row.name.lower())
@@ -110,7 +111,6 @@ def _same(ledger: Ledger, row: LedgerRow) -> bool:
 
 async def _delete(
     session: AsyncSession,
-    tenant_id: str,
     numbered: Numbered[LedgerRow],
     ledger: Ledger | None,
     outcome: SyncOutcome,
@@ -121,10 +121,8 @@ async def _delete(
         return
     in_use = await session.scalar(
         select(
-            exists().where(
-                LedgerEntry.tenant_id == tenant_id, LedgerEntry.ledger_name == ledger.name
-            )
-            | exists().where(Bill.tenant_id == tenant_id, Bill.ledger_name == ledger.name)
+            exists().where(LedgerEntry.ledger_id == ledger.id)
+            | exists().where(Bill.ledger_id == ledger.id)
         )
     )
     if in_use:
@@ -141,13 +139,7 @@ async def _delete(
 
 
 async def _rename(session: AsyncSession, tenant_id: str, old: str, new: str) -> None:
-    """Everything that names the ledger follows it to its new name."""
-    for table in (LedgerEntry, Bill):
-        await session.execute(
-            update(table)
-            .where(table.tenant_id == tenant_id, table.ledger_name == old)
-            .values(ledger_name=new)
-        )
+    """What names the ledger by its name follows it to the new one."""
     await session.execute(
         update(PartyEmail)
         .where(PartyEmail.tenant_id == tenant_id, PartyEmail.ledger_key == name_key(old))

@@ -23,24 +23,25 @@ from shared.infra.db.arrays import is_any_of
 from shared.infra.db.models import Ledger, LedgerEntry
 
 ENTRY_COLUMNS = (
-    "tenant_id", "voucher_id", "ledger_name", "entry_date", "voucher_type", "voucher_no",
+    "tenant_id", "voucher_id", "ledger_id", "entry_date", "voucher_type", "voucher_no",
     "narration", "debit", "credit",
 )  # fmt: skip
 # An entry as COPY writes it (ENTRY_COLUMNS), and what it is for comparing what was sent with
 # what is held (the same without the tenant and voucher ids).
-EntryRecord = tuple[str, str, str, Any, str, str, str | None, Decimal, Decimal]
-EntryKey = tuple[str, Any, str, str, str | None, Decimal, Decimal]
+EntryRecord = tuple[str, str, int, Any, str, str, str | None, Decimal, Decimal]
+EntryKey = tuple[int, Any, str, str, str | None, Decimal, Decimal]
 
 
 async def apply_vouchers(
     session: AsyncSession, tenant_id: str, rows: list[Numbered[VoucherRow]], outcome: SyncOutcome
 ) -> None:
-    ledger_ids = {line.ledger for n in rows for line in n.row.lines}
-    ledger_names = dict(
+    external_ids = {line.ledger for n in rows for line in n.row.lines}
+    # The host's ledger id -> ours, which the entries reference.
+    ledger_keys = dict(
         (
             await session.execute(
-                select(Ledger.external_id, Ledger.name).where(
-                    Ledger.tenant_id == tenant_id, is_any_of(Ledger.external_id, ledger_ids)
+                select(Ledger.external_id, Ledger.id).where(
+                    Ledger.tenant_id == tenant_id, is_any_of(Ledger.external_id, external_ids)
                 )
             )
         ).all()
@@ -57,7 +58,7 @@ async def apply_vouchers(
             else:
                 outcome.unchanged += 1
             continue
-        unknown = [index for index, line in enumerate(row.lines) if line.ledger not in ledger_names]
+        unknown = [index for index, line in enumerate(row.lines) if line.ledger not in ledger_keys]
         if unknown:
             index = unknown[0]
             outcome.refuse(
@@ -67,7 +68,7 @@ async def apply_vouchers(
                 f"no ledger has the id {row.lines[index].ledger!r}; sync the ledger first",
             )
             continue
-        entries = _records(tenant_id, row, ledger_names)
+        entries = _records(tenant_id, row, ledger_keys)
         if row.id in held and held[row.id] == Counter(entry[2:] for entry in entries):
             outcome.unchanged += 1
             continue
@@ -97,13 +98,13 @@ async def _copy_entries(session: AsyncSession, entries: list[EntryRecord]) -> No
 
 
 def _records(
-    tenant_id: str, row: VoucherRow, ledger_names: dict[str | None, str]
+    tenant_id: str, row: VoucherRow, ledger_keys: dict[str | None, int]
 ) -> list[EntryRecord]:
     return [
         (
             tenant_id,
             row.id,
-            ledger_names[line.ledger],
+            ledger_keys[line.ledger],
             row.date,
             row.type or "",
             row.number,
@@ -122,7 +123,7 @@ async def _held_entries(
     result = await session.execute(
         select(
             LedgerEntry.voucher_id,
-            LedgerEntry.ledger_name,
+            LedgerEntry.ledger_id,
             LedgerEntry.entry_date,
             LedgerEntry.voucher_type,
             LedgerEntry.voucher_no,

@@ -21,8 +21,9 @@ from shared.domain.confirmations.words import words_for
 from shared.domain.links import make_confirmation_url
 from shared.domain.local_time import local_stamp
 from shared.domain.reports.amounts import dr_cr
+from shared.domain.reports.definitions import ledger_not_found
 from shared.domain.reports.labels import labels_for
-from shared.domain.reports.ledger_source import dmy, ledger_figures
+from shared.domain.reports.ledger_source import canonical_ledger, dmy, ledger_figures
 from shared.infra.db.driver_queries import SessionQueries
 from shared.infra.db.models import BalanceConfirmation, Ledger, Tenant
 from shared.infra.settings import Settings
@@ -59,7 +60,11 @@ async def request_confirmation(
     canonical name: the caller resolved it) in the caller's transaction; the caller commits
     and, once the email exists, records it with `record_email`."""
     now = now or datetime.now(UTC)
-    figures = await ledger_figures(SessionQueries(session), tenant_id, ledger, as_of, as_of)
+    queries = SessionQueries(session)
+    found = await canonical_ledger(queries, tenant_id, ledger)
+    if found is None:  # renamed or deleted since the caller resolved it
+        raise ledger_not_found("ledger", ledger)
+    figures = await ledger_figures(queries, found, as_of, as_of)
     balance = figures.closing
     confirmation = await _open_confirmation(
         session, tenant_id, ledger, as_of, balance, statement_run_id, now

@@ -40,7 +40,7 @@ from shared.infra.db.models import Ledger
 from shared.languages import Language
 
 # The ledger's party as the books name it (the email's `{party}`; the ledger's name without one).
-_PARTY_NAME = "SELECT party_name FROM ledgers WHERE tenant_id = $1 AND name = $2"
+_PARTY_NAME = "SELECT party_name FROM ledgers WHERE id = $1"
 
 # Names are stripped before they are checked: one that is only spaces is empty.
 NOT_BLANK = r"\S"
@@ -147,12 +147,10 @@ class LedgerStatement(ReportDefinition[LedgerParams, LedgerScheduleParams, Ledge
         ledger = await canonical_ledger(conn, tenant_id, params.ledger)
         if ledger is None:
             raise ledger_not_found("ledger", params.ledger)
-        figures = await ledger_figures(conn, tenant_id, ledger, params.from_date, params.to_date)
-        file_params = {**params.model_dump(mode="json"), "ledger": ledger}
-        party = await ledger_party(conn, tenant_id, ledger)
-        return ledger_source(
-            conn, tenant_id, company, figures, file_params, party=party, labels=labels
-        )
+        figures = await ledger_figures(conn, ledger, params.from_date, params.to_date)
+        file_params = {**params.model_dump(mode="json"), "ledger": ledger.name}
+        party = await ledger_party(conn, ledger)
+        return ledger_source(conn, company, figures, file_params, party=party, labels=labels)
 
     async def schedule_params(
         self, saved: LedgerScheduleParams, ctx: ParamsContext
@@ -186,11 +184,12 @@ class LedgerStatement(ReportDefinition[LedgerParams, LedgerScheduleParams, Ledge
     async def email_values(
         self, conn: Any, tenant_id: str, company: str, params: LedgerParams, labels: Labels
     ) -> dict[str, str]:
-        figures = await ledger_figures(
-            conn, tenant_id, params.ledger, params.from_date, params.to_date
-        )
-        party = await conn.fetchval(_PARTY_NAME, tenant_id, params.ledger)
-        return self.statement_values(company, params.ledger, party, figures.closing, params, labels)
+        ledger = await canonical_ledger(conn, tenant_id, params.ledger)
+        if ledger is None:
+            raise ledger_not_found("ledger", params.ledger)
+        figures = await ledger_figures(conn, ledger, params.from_date, params.to_date)
+        party = await conn.fetchval(_PARTY_NAME, ledger.id)
+        return self.statement_values(company, ledger.name, party, figures.closing, params, labels)
 
     def sample_email_values(self, company: str, labels: Labels) -> dict[str, str]:
         sample = LedgerParams(

@@ -36,28 +36,28 @@ LEDGER_COLUMNS = (
     Column("Balance", "balance", 18),
 )
 
-_CANONICAL_NAME = "SELECT name FROM ledgers WHERE tenant_id = $1 AND lower(name) = lower($2)"
+_CANONICAL = "SELECT id, name FROM ledgers WHERE tenant_id = $1 AND lower(name) = lower($2)"
 
-_LEDGER_PARTY = "SELECT party_name, gstin, address FROM ledgers WHERE tenant_id = $1 AND name = $2"
+_LEDGER_PARTY = "SELECT party_name, gstin, address FROM ledgers WHERE id = $1"
 
-_LEDGER_OPENING = """
-SELECT l.opening_balance + COALESCE((
-    SELECT sum(e.debit - e.credit) FROM ledger_entries e
-    WHERE e.tenant_id = $1 AND e.ledger_name = l.name AND e.entry_date < $2), 0)
-FROM ledgers l WHERE l.tenant_id = $1 AND l.name = $3
+# The opening balance and the period's count and sums in one pass over the ledger's entries up
+# to the period's end, read from the statement index alone (it carries debit and credit).
+_LEDGER_FIGURES = """
+SELECT l.opening_balance + COALESCE(sum(e.debit - e.credit) FILTER (WHERE e.entry_date < $2), 0),
+       count(e.id) FILTER (WHERE e.entry_date >= $2),
+       COALESCE(sum(e.debit) FILTER (WHERE e.entry_date >= $2), 0),
+       COALESCE(sum(e.credit) FILTER (WHERE e.entry_date >= $2), 0)
+FROM ledgers l LEFT JOIN ledger_entries e ON e.ledger_id = l.id AND e.entry_date <= $3
+WHERE l.id = $1
+GROUP BY l.id
 """
 
-_LEDGER_TOTALS = """
-SELECT count(*), COALESCE(sum(debit), 0), COALESCE(sum(credit), 0) FROM ledger_entries
-WHERE tenant_id = $1 AND ledger_name = $2 AND entry_date BETWEEN $3 AND $4
-"""
-
-# $5 is the opening balance; the window sum over exact numerics gives the running balance.
+# $4 is the opening balance; the window sum over exact numerics gives the running balance.
 _ENTRIES = """
 SELECT entry_date, {voucher_type}, {voucher_no}, {narration}, debit, credit,
-       $5::numeric(18,2) + sum(debit - credit) OVER (ORDER BY entry_date, id) AS balance
+       $4::numeric(18,2) + sum(debit - credit) OVER (ORDER BY entry_date, id) AS balance
 FROM ledger_entries
-WHERE tenant_id = $1 AND ledger_name = $2 AND entry_date BETWEEN $3 AND $4
+WHERE ledger_id = $1 AND entry_date BETWEEN $2 AND $3
 ORDER BY entry_date, id
 """
 _TEXT_COLUMNS = ("voucher_type", "voucher_no", "narration")
@@ -68,8 +68,16 @@ LEDGER_ENTRIES_CSV = _ENTRIES.format_map({name: neutralised_sql(name) for name i
 
 
 @dataclass(frozen=True)
+class LedgerRef:
+    """A ledger as the books hold it: its id (what entries and bills reference) and name."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
 class LedgerFigures:
-    ledger: str
+    ledger: LedgerRef
     from_date: date
     to_date: date
     opening: Decimal
@@ -82,32 +90,29 @@ class LedgerFigures:
         return self.opening + self.debit - self.credit
 
 
-async def canonical_ledger(conn: Any, tenant_id: str, name: str) -> str | None:
-    """The ledger's name as the books spell it (matched case-insensitively), or None."""
-    found: str | None = await conn.fetchval(_CANONICAL_NAME, tenant_id, name)
-    return found
+async def canonical_ledger(conn: Any, tenant_id: str, name: str) -> LedgerRef | None:
+    """The tenant's ledger of that name (matched case-insensitively), or None."""
+    row = await conn.fetchrow(_CANONICAL, tenant_id, name)
+    return None if row is None else LedgerRef(row[0], row[1])  # an asyncpg or SQLAlchemy row
 
 
 async def ledger_figures(
-    conn: Any, tenant_id: str, ledger: str, from_date: date, to_date: date
+    conn: Any, ledger: LedgerRef, from_date: date, to_date: date
 ) -> LedgerFigures:
-    """Opening balance and period totals, each one SQL aggregate."""
-    opening = await conn.fetchval(_LEDGER_OPENING, tenant_id, from_date, ledger)
-    count, debit, credit = await conn.fetchrow(
-        _LEDGER_TOTALS, tenant_id, ledger, from_date, to_date
+    """Opening balance and period totals, one SQL aggregate."""
+    opening, count, debit, credit = await conn.fetchrow(
+        _LEDGER_FIGURES, ledger.id, from_date, to_date
     )
-    return LedgerFigures(
-        ledger, from_date, to_date, Decimal(opening or 0), int(count), debit, credit
-    )
+    return LedgerFigures(ledger, from_date, to_date, opening, int(count), debit, credit)
 
 
-async def ledger_party(conn: Any, tenant_id: str, ledger: str) -> PartyDetails | None:
+async def ledger_party(conn: Any, ledger: LedgerRef) -> PartyDetails | None:
     """The party a ledger is kept for, as its statement's letterhead names it; None for a
     ledger that is no party's (Cash, Sales, a bank)."""
-    row = await conn.fetchrow(_LEDGER_PARTY, tenant_id, ledger)
+    row = await conn.fetchrow(_LEDGER_PARTY, ledger.id)
     if row is None or not (row["party_name"] or row["gstin"] or row["address"]):
         return None
-    return PartyDetails(row["party_name"] or ledger, tuple(row["address"] or ()), row["gstin"])
+    return PartyDetails(row["party_name"] or ledger.name, tuple(row["address"] or ()), row["gstin"])
 
 
 def dmy(day: date) -> str:
@@ -116,7 +121,6 @@ def dmy(day: date) -> str:
 
 def ledger_source(
     conn: Any,
-    tenant_id: str,
     company: str,
     figures: LedgerFigures,
     file_params: dict[str, Any],
@@ -132,7 +136,7 @@ def ledger_source(
         title=labels.ledger_title,
         company=company,
         lines=(
-            labels.ledger_line.format(ledger=f.ledger),
+            labels.ledger_line.format(ledger=f.ledger.name),
             labels.period_line.format(start=start, end=end),
         ),
         columns=tuple(replace(c, title=labels.column(c.title)) for c in LEDGER_COLUMNS),
@@ -144,10 +148,10 @@ def ledger_source(
     copy = CsvCopy(
         before=(_opening(f, labels),),
         query=LEDGER_ENTRIES_CSV,
-        args=(tenant_id, f.ledger, f.from_date, f.to_date, f.opening),
+        args=(f.ledger.id, f.from_date, f.to_date, f.opening),
         after=_closing(f, labels),
     )
-    rows = _ledger_rows(conn, tenant_id, f, labels)
+    rows = _ledger_rows(conn, f, labels)
     return ReportSource(header, f.entries, rows, file_params, csv_copy=copy)
 
 
@@ -163,15 +167,12 @@ def _closing(f: LedgerFigures, labels: Labels) -> tuple[Row, ...]:
     )
 
 
-async def _ledger_rows(
-    conn: Any, tenant_id: str, f: LedgerFigures, labels: Labels
-) -> AsyncIterator[list[Row]]:
+async def _ledger_rows(conn: Any, f: LedgerFigures, labels: Labels) -> AsyncIterator[list[Row]]:
     yield [_opening(f, labels)]
     async with conn.transaction():  # server-side cursors live inside a transaction
         cursor = conn.cursor(
             LEDGER_ENTRIES,
-            tenant_id,
-            f.ledger,
+            f.ledger.id,
             f.from_date,
             f.to_date,
             f.opening,

@@ -37,17 +37,18 @@ OUTSTANDING_COLUMNS = (
 )
 
 _OUTSTANDING_COUNTS = """
-SELECT count(*), count(DISTINCT ledger_name) FROM bills
+SELECT count(*), count(DISTINCT ledger_id) FROM bills
 WHERE tenant_id = $1 AND kind = $2 AND bill_date <= $3 AND pending_amount > 0
 """
 
 _TENANT_EDGES = "SELECT ageing_buckets FROM tenants WHERE id = $1"
 
+# A party is its ledger, named as the ledger is named now.
 _OUTSTANDING_BILLS = """
-SELECT ledger_name, bill_ref, bill_date, due_date, amount, pending_amount
-FROM bills
-WHERE tenant_id = $1 AND kind = $2 AND bill_date <= $3 AND pending_amount > 0
-ORDER BY ledger_name, bill_date, bill_ref, id
+SELECT l.name, b.bill_ref, b.bill_date, b.due_date, b.amount, b.pending_amount
+FROM bills b JOIN ledgers l ON l.id = b.ledger_id
+WHERE b.tenant_id = $1 AND b.kind = $2 AND b.bill_date <= $3 AND b.pending_amount > 0
+ORDER BY l.name, l.id, b.bill_date, b.bill_ref, b.id
 """
 
 

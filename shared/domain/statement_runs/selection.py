@@ -16,7 +16,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.domain.reports.ledger_source import LedgerFigures, ledger_figures
+from shared.domain.reports.ledger_source import LedgerFigures, canonical_ledger, ledger_figures
 from shared.domain.statement_runs.errors import StatementRunError
 from shared.infra.db.driver_queries import SessionQueries
 from shared.infra.db.models import Ledger
@@ -78,9 +78,13 @@ async def with_figures(
     to_date: date,
 ) -> list[SelectedLedger]:
     queries = SessionQueries(session)
-    return [
-        SelectedLedger(
-            name, party, await ledger_figures(queries, tenant_id, name, from_date, to_date)
-        )
-        for name, party in ledgers
-    ]
+    selected = []
+    for name, party in ledgers:
+        ledger = await canonical_ledger(queries, tenant_id, name)
+        if ledger is None:  # renamed or deleted since the run was made
+            raise StatementRunError(
+                "ledgers", f"no ledger named {name!r}", status=404, code="ledger_not_found"
+            )
+        figures = await ledger_figures(queries, ledger, from_date, to_date)
+        selected.append(SelectedLedger(name, party, figures))
+    return selected

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -17,9 +17,10 @@ from shared.tools.demo.vouchers import generate_vouchers
 
 LEDGER_COLUMNS = ("tenant_id", "name", "group_name", "party_name", "opening_balance",
                   "opening_date", "gstin", "address")  # fmt: skip
-ENTRY_COLUMNS = ("tenant_id", "ledger_name", "entry_date", "voucher_type", "voucher_no",
+# The generated records name their ledger; the rows copied carry its id in that place.
+ENTRY_COLUMNS = ("tenant_id", "ledger_id", "entry_date", "voucher_type", "voucher_no",
                  "narration", "debit", "credit")  # fmt: skip
-BILL_COLUMNS = ("tenant_id", "ledger_name", "kind", "bill_ref", "bill_date", "due_date", "amount",
+BILL_COLUMNS = ("tenant_id", "ledger_id", "kind", "bill_ref", "bill_date", "due_date", "amount",
                 "pending_amount")  # fmt: skip
 SEGMENT_ROWS = 200_000
 DEFAULT_TIMEZONE = "Asia/Kolkata"
@@ -32,6 +33,17 @@ class DemoSummary:
     entries: int
     bills: int
     seconds: float
+
+
+def with_ledger_ids(records: Iterable[tuple[Any, ...]], ids: dict[str, int]) -> Iterator[Any]:
+    """`records` (tenant, ledger name, ...) as COPY writes them: (tenant, ledger id, ...)."""
+    for tenant_id, name, *rest in records:
+        yield (tenant_id, ids[name], *rest)
+
+
+async def ledger_ids(conn: Any, tenant_id: str) -> dict[str, int]:
+    rows = await conn.fetch("SELECT name, id FROM ledgers WHERE tenant_id = $1", tenant_id)
+    return {row["name"]: row["id"] for row in rows}
 
 
 def today_in(timezone: str) -> date:
@@ -102,12 +114,15 @@ async def load_demo_data(
             await conn.copy_records_to_table(
                 "ledgers", records=chart.ledgers, columns=LEDGER_COLUMNS
             )
+            ids = await ledger_ids(conn, tenant_id)
             while not done:
                 status = await conn.copy_records_to_table(
-                    "ledger_entries", records=segment(), columns=ENTRY_COLUMNS
+                    "ledger_entries", records=with_ledger_ids(segment(), ids), columns=ENTRY_COLUMNS
                 )
                 entries += int(status.split()[-1])
-                await conn.copy_records_to_table("bills", records=pending, columns=BILL_COLUMNS)
+                await conn.copy_records_to_table(
+                    "bills", records=with_ledger_ids(pending, ids), columns=BILL_COLUMNS
+                )
                 bills, pending[:] = bills + len(pending), []
     finally:
         await conn.close()

@@ -1,7 +1,7 @@
 """The accounting source: the host product syncs its books here and the reports read only these.
 
 Ledger names are unique per tenant compared case-insensitively; entries and bills refer to
-the ledger by its exact (canonical) name, which the report resolves first. Rows the host
+their ledger by its id, so a rename touches the ledger's row alone. Rows the host
 application syncs carry its own ids (`external_id`, an entry's `voucher_id`), which is how a
 second sync finds them again; the demo generator's rows have none.
 """
@@ -11,7 +11,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, DateTime, Index, String, Text, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -44,8 +54,15 @@ class LedgerEntry(Base):
     __tablename__ = "ledger_entries"
     __table_args__ = (
         CheckConstraint("debit >= 0 AND credit >= 0", name="non_negative"),
-        # The ledger report reads one ledger's entries in date order: this index serves it.
-        Index("ix_ledger_entries_report", "tenant_id", "ledger_name", "entry_date", "id"),
+        # The statement reads one ledger's entries in date order and sums them (opening
+        # balance, period totals) from this index alone: it carries debit and credit.
+        Index(
+            "ix_ledger_entries_statement",
+            "ledger_id",
+            "entry_date",
+            "id",
+            postgresql_include=["debit", "credit"],
+        ),
         Index(
             "ix_ledger_entries_voucher",
             "tenant_id",
@@ -56,7 +73,7 @@ class LedgerEntry(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     tenant_id: Mapped[str] = mapped_column(String(64))
-    ledger_name: Mapped[str] = mapped_column(String(200))
+    ledger_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("ledgers.id"))
     entry_date: Mapped[date] = mapped_column(Date)
     voucher_type: Mapped[str] = mapped_column(String(40))
     voucher_no: Mapped[str] = mapped_column(String(60))
@@ -72,21 +89,21 @@ class Bill(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('receivable', 'payable')", name="kind"),
         CheckConstraint("pending_amount >= 0 AND amount >= 0", name="non_negative"),
-        # The outstanding report reads one kind's pending bills grouped by party.
+        # The outstanding report reads one kind's pending bills up to a date.
         Index(
             "ix_bills_outstanding",
             "tenant_id",
             "kind",
-            "ledger_name",
             "bill_date",
             postgresql_where="pending_amount > 0",
         ),
+        Index("ix_bills_ledger_id", "ledger_id"),
         Index("uq_bills_tenant_external_id", "tenant_id", "external_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     tenant_id: Mapped[str] = mapped_column(String(64))
-    ledger_name: Mapped[str] = mapped_column(String(200))
+    ledger_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("ledgers.id"))
     kind: Mapped[str] = mapped_column(String(16))
     bill_ref: Mapped[str] = mapped_column(String(60))
     bill_date: Mapped[date] = mapped_column(Date)
