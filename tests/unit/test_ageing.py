@@ -62,7 +62,8 @@ def test_buckets_in_marathi_and_hindi_keep_their_latin_ranges() -> None:
     ]
     assert MARATHI.outstanding.total_title("90+") == "थकीत 90+ दिवस"
     assert HINDI.outstanding.total_title("31-60") == "अतिदेय 31-60 दिन"
-    assert HINDI.outstanding.total_title("Not due") == "अभी देय नहीं"
+    assert HINDI.outstanding.total_title("Not due") == "देय तिथि अभी नहीं आई"
+    assert MARATHI.outstanding.total_title("Not due") == "देय दिनांक अजून आलेला नाही"
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,7 @@ class Outstanding:
     party_total: str = "Total {party}"
     grand_total: str = "Grand Total"
     bucket_total: str = "Ageing {bucket} days"  # a range's total row: "Ageing 0-30 days"
+    # the "Not due" total's title: worded apart from the bucket's name in the cell beside it
     not_due_total: str = "Ageing not yet due"
 
     def title(self, kind: str) -> str:
@@ -136,7 +137,7 @@ MARATHI = Labels(
         party_total="एकूण {party}",
         grand_total="एकूण बेरीज",
         bucket_total="थकीत {bucket} दिवस",
-        not_due_total="अजून देय नाही",
+        not_due_total="देय दिनांक अजून आलेला नाही",
     ),
     columns={
         "Date": "दिनांक",
@@ -181,13 +182,13 @@ HINDI = Labels(
     outstanding=Outstanding(
         receivables_title="बकाया प्राप्य",
         payables_title="बकाया देय",
-        as_of="दिनांक {as_of} तक",
+        as_of="दिनांक {as_of} की स्थिति",
         ageing_line="देय तिथि के बाद के अतिदेय दिनों के अनुसार वर्गीकरण: {buckets}",
         not_due="अभी देय नहीं",
         party_total="कुल {party}",
         grand_total="सकल योग",
         bucket_total="अतिदेय {bucket} दिन",
-        not_due_total="अभी देय नहीं",
+        not_due_total="देय तिथि अभी नहीं आई",
     ),
     columns={
         "Date": "दिनांक",
