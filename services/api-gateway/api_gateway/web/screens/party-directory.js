@@ -8,15 +8,13 @@
 
 import { api, download } from "/app/api.js";
 import { addressList, announce, busy, clearErrors, el, field, openDialog, showErrors, table } from "/app/ui.js";
-import { t } from "/app/i18n.js";
+import { LANGUAGES, t } from "/app/i18n.js";
 
 const PATH = "/api/v1/party-emails";
 const PAGE = 50;
 const joined = (list) => (list || []).join(", ");
-// The languages a statement can be written in (shared/languages.py), each named in its own script
-// as a reader of it looks for it.
-const LANGUAGES = [["en", "English"], ["mr", "मराठी"], ["hi", "हिन्दी"]];
-const languageName = (code) => (LANGUAGES.find(([value]) => value === code) || [code, code])[1];
+// A statement's language (shared/languages.py: the app's own), named in its own script.
+const languageName = (code) => LANGUAGES[code] || code;
 // One address per line in a cell: easier to scan than a wrapped comma list.
 const lines = (list) => el("div", {}, (list || []).map((address) => el("div", {}, address)));
 
@@ -62,7 +60,7 @@ export const partyDirectoryScreen = {
         { title: "To", cell: (r) => lines(r.to) },
         { title: "CC", cell: (r) => lines(r.cc) },
         { title: "BCC", cell: (r) => lines(r.bcc) },
-        { title: "Language", cell: (r) => el("span", { lang: r.language }, languageName(r.language)) },
+        { title: t("field.language"), cell: (r) => el("span", { lang: r.language }, languageName(r.language)) },
         { title: "Actions", cell: (r) => el("div", { class: "actions", style: "flex-wrap:nowrap" },
           el("button", { type: "button", class: "secondary", "data-testid": "edit-entry",
             "aria-label": `Edit ${r.ledger_name}`, onclick: () => edit(r) }, "Edit"),
@@ -126,7 +124,8 @@ export const partyDirectoryScreen = {
       // PUT replaces the whole entry: the language must go back as it was, never fall to English.
       const current = entry?.language || "en";
       inputs.language = el("select", { name: "language", "data-testid": "entry-language" },
-        LANGUAGES.map(([value, name]) => el("option", { value, lang: value, selected: value === current }, name)));
+        Object.entries(LANGUAGES).map(([value, name]) =>
+          el("option", { value, lang: value, selected: value === current }, name)));
       const save = el("button", { type: "submit", "data-testid": "save-entry" }, entry ? "Save changes" : "Add entry");
       const form = el("form", { novalidate: true, "data-testid": "entry-form" },
         field("Ledger name", inputs.ledger_name, "As in the books; matched ignoring case."),
@@ -134,8 +133,7 @@ export const partyDirectoryScreen = {
         field("To", inputs.to, "At least one address; separate addresses with commas or semicolons."),
         field("CC", inputs.cc, "Optional."),
         field("BCC", inputs.bcc, "Optional; hidden from the other recipients."),
-        field("Language", inputs.language,
-          "The party's statements and their emails are written in it: titles, columns, Dr/Cr, the letter."),
+        field(t("field.language"), inputs.language, t("party.language_hint")),
         el("p", { class: "form-summary", hidden: true }),
         el("div", { class: "actions" }, save,
           el("button", { type: "button", class: "secondary", onclick: () => dialog.close() }, "Cancel")));
