@@ -104,6 +104,16 @@ class EmailTestStatus(StrEnum):
     PENDING = "pending"
 
 
+class RecipientStatus(StrEnum):
+    """What became of one address of a sent email: the server took it (`accepted`) or refused
+    it during the conversation (`refused`), or a delivery status notification came back for
+    it later (`bounced`, read from the tenant's mailbox)."""
+
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+    BOUNCED = "bounced"
+
+
 S = TypeVar("S", bound=StrEnum)
 
 
@@ -266,6 +276,12 @@ STATUS_GROUPS: Mapping[str, StatusGroups] = {
         final=frozenset({ConfirmationStatus.CONFIRMED, ConfirmationStatus.DISPUTED}),
         good=frozenset({ConfirmationStatus.CONFIRMED}),
         bad=frozenset({ConfirmationStatus.DISPUTED}),
+    ),
+    "recipient": StatusGroups(
+        RecipientStatus,
+        final=frozenset(RecipientStatus),
+        good=frozenset({RecipientStatus.ACCEPTED}),
+        bad=frozenset({RecipientStatus.REFUSED, RecipientStatus.BOUNCED}),
     ),
     "email_test": StatusGroups(
         EmailTestStatus,

@@ -27,7 +27,7 @@ from shared.tools import migrate
 
 from .factories import create_tenant
 
-pytest_plugins = ["tests.smtp_kit.fixtures"]
+pytest_plugins = ["tests.smtp_kit.fixtures", "tests.imap_kit.fixtures"]
 
 BASE_DATABASE_URL = os.environ.get(
     "DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/ledgerpost"

@@ -145,8 +145,16 @@ class Settings(BaseSettings):
     mail_not_tried_delay_seconds: float = Field(default=10.0, ge=0, le=3600)
     # Encoded attachments kept for the next email of the same report (0 turns it off).
     mail_attachment_cache_mb: int = Field(default=32, ge=0, le=1024)
-    # Extra CA bundle trusted for tenants' SMTP servers (a private CA); system CAs always apply.
+    # Extra CA bundle trusted for tenants' SMTP and IMAP servers (a private CA); system CAs
+    # always apply.
     mail_smtp_ca_file: Path | None = None
+    # Bounce tracking: how often each tenant's mailbox is read, how many new messages one
+    # scan looks at (the rest wait for the next), how much of a message is fetched (a
+    # notification's report comes first), and how many mailboxes one round of a worker scans.
+    mailbox_scan_interval_seconds: float = Field(default=300.0, ge=5, le=86400)
+    mailbox_scan_max_messages: int = Field(default=200, ge=1, le=5000)
+    mailbox_scan_max_message_bytes: int = Field(default=262144, ge=4096, le=10_485_760)
+    mailbox_scan_tenants_per_round: int = Field(default=20, ge=1, le=1000)
     # How long `POST /admin/email-settings/test` waits beyond the tenant's SMTP timeout.
     mail_test_wait_margin_seconds: float = Field(default=5.0, ge=0)
     # Loopback, private and link-local SMTP hosts tenants may use anyway (comma-separated host

@@ -1,8 +1,9 @@
-"""Schemathesis hooks of the fuzz run: the SMTP operations reach only the test's SMTP server,
-and the books sync's NDJSON bodies are written as NDJSON.
+"""Schemathesis hooks of the fuzz run: the SMTP and mailbox (IMAP) operations reach only the
+test's SMTP server, and the books sync's NDJSON bodies are written as NDJSON.
 
-`PUT /admin/email-settings` resolves the host it is given and `POST .../test` connects to it;
-a fuzzer must not send either to whatever name it drew. Schema-valid cases get the test
+`PUT /admin/email-settings` (and `/admin/mailbox-settings`) resolves the host it is given and
+`POST .../test` connects to it; a fuzzer must not send either to whatever name it drew (the
+mailbox test, meeting an SMTP server, answers that it is not IMAP). Schema-valid cases get the test
 server's host and port instead of the drawn ones. Schema-invalid cases are left as drawn, so
 they stay invalid: validation refuses them before any lookup.
 """
@@ -15,18 +16,18 @@ from typing import Any
 
 import schemathesis
 
-SETTINGS = "/api/v1/admin/email-settings"
-TEST = "/api/v1/admin/email-settings/test"
+SETTINGS = ("/api/v1/admin/email-settings", "/api/v1/admin/mailbox-settings")
+TEST = ("/api/v1/admin/email-settings/test", "/api/v1/admin/mailbox-settings/test")
 
 
 @schemathesis.hook
 def before_call(context: schemathesis.HookContext, case: schemathesis.Case, **kwargs: Any) -> None:
-    if case.path not in (SETTINGS, TEST) or case.method.upper() not in ("PUT", "POST"):
+    if case.path not in (*SETTINGS, *TEST) or case.method.upper() not in ("PUT", "POST"):
         return
     if case.meta is None or not case.meta.generation.mode.is_positive:
         return
     body = case.body
-    server = body.get("settings") if case.path == TEST and isinstance(body, dict) else body
+    server = body.get("settings") if case.path in TEST and isinstance(body, dict) else body
     if isinstance(server, dict):
         _to_test_server(server)
 

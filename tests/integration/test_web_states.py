@@ -32,7 +32,17 @@ async def test_the_app_gets_every_status_and_its_groups_without_signing_in(
     assert (
         set(states)
         == set(STATUS_GROUPS)
-        == {"export", "email", "run", "audit", "statement_item", "import", "email_test"}
+        == {
+            "export",
+            "email",
+            "run",
+            "audit",
+            "statement_item",
+            "import",
+            "confirmation",
+            "recipient",
+            "email_test",
+        }
     )
     for kind, groups in STATUS_GROUPS.items():
         assert states[kind]["statuses"] == {s.name: s.value for s in groups.statuses}

@@ -27,6 +27,7 @@ from api_gateway.http.body_limit import BodySizeLimit
 from api_gateway.http.openapi import install_openapi
 from api_gateway.http.problems import install_problem_handlers
 from api_gateway.http.tenant_status import TenantStatusCache
+from api_gateway.mailbox_settings import routes as mailbox_settings
 from api_gateway.party_directory import ledger_routes as ledgers
 from api_gateway.party_directory import routes as party_directory
 from api_gateway.reports import preview_routes as report_preview
@@ -59,6 +60,7 @@ API_ROUTERS = (
     account.admin_router,
     book_imports.router,
     smtp_settings.router,
+    mailbox_settings.router,
     email_templates.router,
     schedules.router,
     tenants.router,

@@ -13,7 +13,6 @@ import hashlib
 import hmac
 import secrets
 import socket
-import ssl
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from pathlib import Path
 import aiosmtplib
 
 from shared.domain.smtp_servers import HostNotAllowedError, ServerRules
+from shared.infra.tls import tls_context
 
 from .failures import SendFailure, classify, login_failure
 
@@ -60,13 +60,6 @@ class SendResult:
     code: int
     reply: str
     refused: dict[str, str]  # recipient -> the server's answer, for partial refusals
-
-
-def tls_context(ca_file: Path | None) -> ssl.SSLContext:
-    context = ssl.create_default_context()
-    if ca_file is not None:
-        context.load_verify_locations(cafile=str(ca_file))
-    return context
 
 
 class SmtpPool:

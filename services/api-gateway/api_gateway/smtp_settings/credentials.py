@@ -10,11 +10,27 @@ hand the password over (in cleartext with `security: none`).
 from __future__ import annotations
 
 import asyncio
+from typing import Protocol
 
 from api_gateway.http.problems import field_error
 from shared.domain.smtp_servers import HostNotAllowedError, ServerRules
-from shared.infra.db.models import EmailSettings
 from shared.infra.settings import Settings
+
+
+class StoredLogin(Protocol):
+    """Saved settings holding a password for one server: SMTP's, and the mailbox's (IMAP)."""
+
+    @property
+    def host(self) -> str: ...
+    @property
+    def port(self) -> int: ...
+    @property
+    def username(self) -> str | None: ...
+    @property
+    def security(self) -> str: ...
+    @property
+    def password_encrypted(self) -> str | None: ...
+
 
 # A message, not a password.
 RETYPE_PASSWORD = (
@@ -28,7 +44,7 @@ def server_rules(settings: Settings) -> ServerRules:
 
 
 def same_server(
-    stored: EmailSettings, host: str, port: int, username: str | None, security: str
+    stored: StoredLogin, host: str, port: int, username: str | None, security: str
 ) -> bool:
     """True when these are the host, port, login and security the password was saved for."""
     saved = (stored.host, stored.port, stored.username or None, stored.security)
@@ -36,7 +52,7 @@ def same_server(
 
 
 def refuse_password_elsewhere(
-    stored: EmailSettings | None,
+    stored: StoredLogin | None,
     host: str,
     port: int,
     username: str | None,

@@ -6,6 +6,7 @@ from shared.infra.db.models.confirmations import BalanceConfirmation, Confirmati
 from shared.infra.db.models.exports import ExportJob
 from shared.infra.db.models.imports import BookImport
 from shared.infra.db.models.mail import Email, EmailAudit, EmailTemplate
+from shared.infra.db.models.mailbox import EmailBounce, MailboxSettings
 from shared.infra.db.models.outbox import OutboxMessage
 from shared.infra.db.models.schedules import ReportSchedule, ScheduleRun
 from shared.infra.db.models.statement_runs import StatementRun, StatementRunItem
@@ -27,11 +28,13 @@ __all__ = [
     "DistributionList",
     "Email",
     "EmailAudit",
+    "EmailBounce",
     "EmailSettings",
     "EmailTemplate",
     "ExportJob",
     "Ledger",
     "LedgerEntry",
+    "MailboxSettings",
     "OutboxMessage",
     "PartyEmail",
     "ReportSchedule",

@@ -20,6 +20,8 @@ class Email(Base):
         Index("ix_emails_owner", "tenant_id", "requested_by", "created_at"),
         Index("ix_emails_export_job", "export_job_id"),
         Index("ix_emails_status", "status", "lease_expires_at"),
+        # A bounce names the email it reports on by our Message-ID.
+        Index("ix_emails_message_id", "message_id"),
         Index(
             "ix_emails_statement_runs",
             "tenant_id",

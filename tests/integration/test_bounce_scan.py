@@ -1,0 +1,172 @@
+"""The mail-service reading a real IMAP server (Dovecot) for bounces of emails it really sent."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from sqlalchemy import delete
+
+from shared.domain.bounces.recipients import email_outcomes
+from shared.infra.crypto import SecretBox
+from shared.infra.db.models import EmailBounce
+from shared.infra.runtime import Infrastructure
+from tests.conftest import Pump
+from tests.imap_kit import bounces as shapes
+from tests.imap_kit.server import ImapServer
+
+from .bounce_helpers import bounces, configure_mailbox, mailbox_infra, mailbox_row, scan_now
+from .mailing import configure_smtp, email_row, mail_worker, queue_email
+
+if TYPE_CHECKING:
+    from tests.smtp_kit.fixtures import SinkFactory
+
+SENDER = "reports@example.in"
+PARTIES = {
+    "postfix": "Accounts@Sharma-Traders.example",
+    "exim": "ledger@patil-enterprises.example",
+    "gmail": "kulkarni.sons@gmail.example",
+    "outlook": "finance@deshmukh-agro.example",
+    "qmail": "billing@joshi-textiles.example",
+}
+KEPT = "owner@sharma-traders.example"
+
+
+async def test_a_bounce_of_each_format_marks_its_recipient_and_nothing_else(
+    infra: Infrastructure,
+    tenant_id: str,
+    pump: Pump,
+    smtp_sinks: SinkFactory,
+    imap_server: ImapServer,
+    imap_folder: str,
+) -> None:
+    to = [PARTIES["postfix"], PARTIES["exim"], PARTIES["gmail"]]
+    cc = [PARTIES["outlook"], PARTIES["qmail"], KEPT]
+    infra = mailbox_infra(infra, imap_server)
+    sink = await smtp_sinks("plain")
+    await configure_smtp(infra, tenant_id, sink)
+    email_id = await queue_email(infra, tenant_id, to=to, cc=cc)
+    other_id = await queue_email(infra, tenant_id, to=["someone@elsewhere.example"])
+    consumer, deps = mail_worker(infra)
+    await pump(consumer)
+    email = await email_row(infra, email_id)
+    assert email.status == "sent"
+    await configure_mailbox(infra, tenant_id, imap_server, imap_folder)
+    everyone = [*to, *cc]
+    imap_server.append(
+        imap_folder,
+        *(
+            build(
+                email.message_id, SENDER, PARTIES[name], [a for a in everyone if a != PARTIES[name]]
+            )
+            for name, build in shapes.FORMATS.items()
+        ),
+        shapes.unrelated(SENDER),
+        shapes.delay_warning(email.message_id, SENDER, KEPT, []),
+        # a notification about an address the email never went to
+        shapes.postfix(email.message_id, SENDER, "stranger@nowhere.example", []),
+        # one about a message that is not ours
+        shapes.gmail("<not-ours@other.example>", SENDER, KEPT, []),
+    )
+    flags_before = imap_server.flags(imap_folder)
+
+    recorded = await scan_now(deps, tenant_id)
+    assert recorded == 5, (await mailbox_row(infra, tenant_id)).last_scan_error
+
+    found = await bounces(infra, email_id)
+    assert set(found) == {address.lower() for address in PARTIES.values()}
+    assert found[PARTIES["outlook"]].status_code == "5.1.10"
+    assert found[PARTIES["postfix"].lower()].status_code == "5.1.1"
+    assert "does not exist" in (found[PARTIES["gmail"]].diagnostic or "")
+    assert found[PARTIES["postfix"].lower()].reporting_mta == "mx1.example.net"
+    assert await bounces(infra, other_id) == {}
+    async with infra.sessions() as session:
+        statuses = {o.address: o.status for o in await email_outcomes(session, email)}
+    assert statuses == {**dict.fromkeys(PARTIES.values(), "bounced"), KEPT: "accepted"}
+    # read-only: no message was marked seen, flagged or removed
+    assert imap_server.flags(imap_folder) == flags_before
+    mailbox = await mailbox_row(infra, tenant_id)
+    assert mailbox.last_uid == 9 and mailbox.last_scan_error is None
+
+
+async def test_the_position_is_remembered_and_a_new_uidvalidity_starts_again(
+    infra: Infrastructure,
+    tenant_id: str,
+    pump: Pump,
+    smtp_sinks: SinkFactory,
+    imap_server: ImapServer,
+    imap_folder: str,
+) -> None:
+    first, second = "first@party.example", "second@party.example"
+    infra = mailbox_infra(infra, imap_server)
+    sink = await smtp_sinks("plain")
+    await configure_smtp(infra, tenant_id, sink)
+    email_id = await queue_email(infra, tenant_id, to=[first, second])
+    consumer, deps = mail_worker(infra)
+    await pump(consumer)
+    email = await email_row(infra, email_id)
+    await configure_mailbox(infra, tenant_id, imap_server, imap_folder)
+    imap_server.append(imap_folder, shapes.postfix(email.message_id, SENDER, first, [second]))
+
+    assert await scan_now(deps, tenant_id) == 1
+    position = await mailbox_row(infra, tenant_id)
+    assert position.last_uid == 1 and position.uidvalidity
+
+    # Nothing new: the second scan reads nothing (the recorded bounce is removed to prove it
+    # is not read again: a re-read would record it anew).
+    async with infra.uow() as uow:
+        await uow.session.execute(delete(EmailBounce).where(EmailBounce.email_id == email_id))
+        await uow.commit()
+    assert await scan_now(deps, tenant_id) == 0
+    assert (await mailbox_row(infra, tenant_id)).last_uid == 1
+
+    # The folder is recreated (new UIDVALIDITY): its first message, UID 1 again, is read.
+    imap_server.delete_folder(imap_folder)
+    imap_server.create_folder(imap_folder)
+    imap_server.append(imap_folder, shapes.exim(email.message_id, SENDER, second, [first]))
+    assert await scan_now(deps, tenant_id) == 1
+    after = await mailbox_row(infra, tenant_id)
+    assert after.uidvalidity != position.uidvalidity and after.last_uid == 1
+    assert set(await bounces(infra, email_id)) == {second}
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+async def test_reads_over_tls(
+    infra: Infrastructure,
+    tenant_id: str,
+    pump: Pump,
+    smtp_sinks: SinkFactory,
+    imap_server: ImapServer,
+    imap_folder: str,
+    security: str,
+) -> None:
+    if imap_server.tls_port is None:
+        pytest.skip("the configured IMAP server offers no TLS port")
+    infra = mailbox_infra(infra, imap_server)
+    sink = await smtp_sinks("plain")
+    await configure_smtp(infra, tenant_id, sink)
+    email_id = await queue_email(infra, tenant_id, to=["tls@party.example"])
+    consumer, deps = mail_worker(infra)
+    await pump(consumer)
+    email = await email_row(infra, email_id)
+    port = imap_server.port if security == "starttls" else imap_server.tls_port
+    await configure_mailbox(
+        infra, tenant_id, imap_server, imap_folder, port=port, security=security
+    )
+    imap_server.append(imap_folder, shapes.gmail(email.message_id, SENDER, "tls@party.example", []))
+    assert await scan_now(deps, tenant_id) == 1
+    assert set(await bounces(infra, email_id)) == {"tls@party.example"}
+
+
+async def test_a_refused_login_is_recorded_and_the_position_kept(
+    infra: Infrastructure, tenant_id: str, imap_server: ImapServer, imap_folder: str
+) -> None:
+    infra = mailbox_infra(infra, imap_server)
+    box = SecretBox(infra.settings.encryption_key_list)
+    wrong = box.encrypt("not-the-password")
+    await configure_mailbox(infra, tenant_id, imap_server, imap_folder, password_encrypted=wrong)
+    _, deps = mail_worker(infra)
+    assert await scan_now(deps, tenant_id) == 0
+    mailbox = await mailbox_row(infra, tenant_id)
+    assert mailbox.last_scan_error is not None and mailbox.last_scan_error.startswith("auth:")
+    assert mailbox.last_uid == 0 and mailbox.uidvalidity is None

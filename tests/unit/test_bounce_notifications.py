@@ -1,0 +1,55 @@
+"""Bounces of each common shape read into the failed recipient, its code and the Message-ID."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.domain.bounces.notifications import read_bounce
+from tests.imap_kit import bounces
+
+OURS = "<3f2a9c0e5b7d4e1f8a6b2c4d9e0f1a2b@acme.example>"
+SENDER = "accounts@acme.example"
+FAILED = "Ledger.Desk@SharmaTraders.in"
+OTHER = "owner@sharmatraders.in"
+
+EXPECTED_CODES = {
+    "postfix": "5.1.1",
+    "exim": "5.1.1",
+    "gmail": "5.1.1",
+    "outlook": "5.1.10",
+    "qmail": "5.1.1",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(bounces.FORMATS))
+def test_each_shape_names_the_failed_recipient_and_our_message(shape: str) -> None:
+    raw = bounces.FORMATS[shape](OURS, SENDER, FAILED, [OTHER])
+    report = read_bounce(raw)
+    assert report is not None, shape
+    assert OURS in report.message_ids
+    assert [r.addresses[0] for r in report.recipients] == [FAILED.lower()]
+    (recipient,) = report.recipients
+    assert recipient.status_code == EXPECTED_CODES[shape]
+    assert recipient.diagnostic
+    assert report.standard == (shape in ("postfix", "gmail", "outlook"))
+
+
+def test_the_bounce_s_own_message_id_is_never_a_candidate() -> None:
+    report = read_bounce(bounces.postfix(OURS, SENDER, FAILED, []))
+    assert report is not None
+    assert "<20261201033005.4QZ3x0Lh2Kz9sWn@mx1.example.net>" not in report.message_ids
+
+
+def test_a_delay_warning_and_an_unrelated_message_are_not_bounces() -> None:
+    assert read_bounce(bounces.delay_warning(OURS, SENDER, FAILED, [OTHER])) is None
+    assert read_bounce(bounces.unrelated(SENDER)) is None
+    assert read_bounce(b"\x00\xff not a message at all") is None
+
+
+def test_diagnostics_are_unfolded_and_bounded() -> None:
+    report = read_bounce(bounces.gmail(OURS, SENDER, FAILED, []))
+    assert report is not None
+    diagnostic = report.recipients[0].diagnostic or ""
+    assert "\n" not in diagnostic
+    assert diagnostic.startswith("The email account that you tried to reach does not exist.")
+    assert len(diagnostic) <= 500
