@@ -10,8 +10,10 @@ import io
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import openpyxl
+from export_service.bootstrap import build_worker as build_export_worker
 from sqlalchemy import update
 
 from shared.infra.db.models import Bill, Tenant
@@ -22,6 +24,10 @@ from tests.pdf_inspect import notdef_uses, pdftotext
 
 from .exporting import download, export_and_wait
 from .gateway import gateway_client
+from .mailing import configure_smtp, mail_infra, mail_worker
+
+if TYPE_CHECKING:
+    from tests.smtp_kit.fixtures import SinkFactory
 
 AS_OF = date(2026, 3, 31)
 PARTIES = ("श्री गणेश ट्रेडर्स", "Arora Stores Pvt Ltd")
@@ -44,6 +50,14 @@ async def _bills(infra: Infrastructure, tenant_id: str) -> None:
                     pending_amount=Decimal("590.00"),
                 )
             )
+        await uow.commit()
+
+
+async def _default_language(infra: Infrastructure, tenant_id: str, language: str) -> None:
+    async with infra.uow() as uow:
+        await uow.session.execute(
+            update(Tenant).where(Tenant.id == tenant_id).values(default_language=language)
+        )
         await uow.commit()
 
 
@@ -117,11 +131,12 @@ async def test_outstanding_in_marathi_in_every_format(
 async def test_without_a_language_a_document_takes_the_tenants_default(
     infra: Infrastructure, tenant_id: str, pump: Pump, tmp_path: Path
 ) -> None:
+    await _default_language(infra, tenant_id, "hi")
     async with infra.uow() as uow:
         await uow.session.execute(
             update(Tenant)
             .where(Tenant.id == tenant_id)
-            .values(default_language="hi", phone="+91 20 2553 4100", email="lekha@ganesh.example")
+            .values(phone="+91 20 2553 4100", email="lekha@ganesh.example")
         )
         await uow.commit()
     entries = [(date(2025, 4, 10), Decimal("1234567.00"), Decimal("0"))]
@@ -158,3 +173,26 @@ async def test_without_a_language_a_document_takes_the_tenants_default(
     job, pdf = await _export(infra, pump, tenant_id, "ledger", "pdf", period, None)
     assert job["language"] == "en"
     assert "12,34,567.00 Dr" in _pdf_words(tmp_path, pdf)
+
+
+async def test_an_outstanding_email_without_a_language_is_in_the_tenants(
+    infra: Infrastructure, tenant_id: str, pump: Pump, smtp_sinks: SinkFactory, tmp_path: Path
+) -> None:
+    sink = await smtp_sinks("plain")
+    infra = mail_infra(infra, sink)
+    await configure_smtp(infra, tenant_id, sink, delivery={"pdf": "attach"})
+    await _default_language(infra, tenant_id, "mr")
+    await _bills(infra, tenant_id)
+    body = {"as_of": AS_OF.isoformat(), "kind": "receivable", "to": ["lekha@example.in"]}
+    user = auth_header(token_for(infra.settings, tenant_id))
+    async with gateway_client(infra) as client:
+        response = await client.post("/api/v1/reports/outstanding/email", json=body, headers=user)
+    assert response.status_code == 202, response.text
+    assert response.json()["subject"] == "येणे बाकी: 31-03-2026 रोजी"
+
+    await pump(build_export_worker(infra)[0].consumer(), mail_worker(infra)[0])
+
+    [received] = await sink.wait_for_messages(1)
+    pdf = next(received.message.iter_attachments()).get_payload(decode=True)
+    words = _pdf_words(tmp_path, pdf)
+    assert "येणे बाकी" in words and "एकूण बेरीज" in words and "Grand Total" not in words
