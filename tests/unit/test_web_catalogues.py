@@ -80,7 +80,7 @@ def test_every_status_has_a_word(catalogues: dict[str, dict[str, str]]) -> None:
 
 # t("key"), t("key", {...}), tn? — only literal keys: keys built at run time ("status.${s}") are
 # covered by their own tests (statuses above).
-_T_CALL = re.compile(r"""\bt\(\s*["']([\w.]+)["']""")
+_T_CALL = re.compile(r"""\b(?:t|phrase)\(\s*["']([\w.]+)["']""")
 
 
 def test_every_key_the_app_asks_for_exists(catalogues: dict[str, dict[str, str]]) -> None:

@@ -84,9 +84,17 @@ export function statusText(status) {
   return STATUS_WORDS.has(status) && has(`status.${status}`) ? t(`status.${status}`) : status;
 }
 
-// Problem details stay English for machines; people read them by their stable code. Without a
-// translation for the code (or a value its text names, like {value}), the server's words are shown.
+// A report's title (GET /reports answers English) in the user's language, by the report's name.
+export function reportTitle(name, serverTitle) {
+  return has(`report.title.${name}`) ? t(`report.title.${name}`) : serverTitle || name;
+}
+
+// Problem details stay English for machines; people read them by their stable code. English
+// screens show the server's own words (they name the limit or the value at fault); the others
+// the catalogue's "error.<code>", else (no such key, or a {value} its text needs is unknown)
+// the server's words.
 export function problemText(code, fallback, params = {}) {
+  if (fallback && current === DEFAULT_LANGUAGE) return fallback;
   if (!code || !has(`error.${code}`)) return fallback;
   const text = t(`error.${code}`, params);
   return /\{\w+\}/.test(text) ? fallback : text;

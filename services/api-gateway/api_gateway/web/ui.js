@@ -20,6 +20,14 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// A catalogue text whose placeholders may be nodes (a link inside a sentence): the text's
+// parts in order, for el(): phrase("email.still_waiting", { link: el("a", ...) }).
+export function phrase(key, params = {}) {
+  const nodes = Object.fromEntries(Object.entries(params).filter(([, v]) => v instanceof Node));
+  const text = t(key, Object.fromEntries(Object.entries(params).filter(([, v]) => !(v instanceof Node))));
+  return text.split(/(\{\w+\})/).filter(Boolean).map((part) => nodes[part.slice(1, -1)] ?? part);
+}
+
 // Announce progress, success or an error in the live region (and show it).
 let fading;
 export function announce(message, kind = "info") {

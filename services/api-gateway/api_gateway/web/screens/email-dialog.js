@@ -7,19 +7,20 @@
 
 import { api, download, idempotencyKey } from "/app/api.js";
 import { bytes, dateTime } from "/app/format.js";
-import { addressList, announce, busy, clearErrors, el, field, openDialog, showErrors } from "/app/ui.js";
+import { statusText, t } from "/app/i18n.js";
+import { addressList, announce, busy, clearErrors, el, field, openDialog, phrase, showErrors } from "/app/ui.js";
 import { STATES } from "/app/states.js";
 
-export const FORMATS = [["pdf", "PDF"], ["xlsx", "Excel (XLSX)"], ["csv", "CSV"]];
+// The formats and their names, in the user's language (read at render time).
+export const formats = () => [["pdf", t("format.pdf")], ["xlsx", t("format.xlsx")], ["csv", t("format.csv")]];
 const EXPORT = STATES.export.statuses;
 const EMAIL = STATES.email.statuses;
 const POLL_MS = 1000;
 const EMAIL_FOLLOW_LIMIT = 120; // polls, so about two minutes
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const count = (n) => Number(n || 0).toLocaleString("en-IN");
 
 export function formatSelect(value = "pdf") {
-  return el("select", { name: "format" }, FORMATS.map(([v, label]) =>
+  return el("select", { name: "format" }, formats().map(([v, label]) =>
     el("option", { value: v, selected: v === value }, label)));
 }
 
@@ -42,19 +43,13 @@ export function addressInput(name, value = "") {
 
 // The tenant's delivery rule is admin-only, so the dialog states the default rule.
 export function deliveryNote(format) {
-  if (format === "csv") {
-    return "The CSV file is attached when it is within the company's attachment limit "
-      + "(10 MB unless an administrator changed it); a larger file is sent as a download link.";
-  }
-  const name = format === "xlsx" ? "Excel" : "PDF";
-  return `${name} files are sent as a download link by default (an administrator can choose `
-    + "to attach them instead). Links expire with the file.";
+  if (format === "csv") return t("email.delivery_csv");
+  return t("email.delivery_link", { name: format === "xlsx" ? t("format.excel") : t("format.pdf") });
 }
 
-const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 export function describeRecipients({ to = [], cc = [], bcc = [] }) {
-  return [to.join(", "), cc.length ? `CC ${cc.join(", ")}` : "",
-    bcc.length ? `BCC ${plural(bcc.length, "address")}` : ""].filter(Boolean).join("; ");
+  return [to.join(", "), cc.length ? t("email.recipients_cc", { list: cc.join(", ") }) : "",
+    bcc.length ? t("email.recipients_bcc", { count: bcc.length }) : ""].filter(Boolean).join("; ");
 }
 
 // --- Export: POST the job, then poll its Location every second while the panel is shown. ----
@@ -64,7 +59,7 @@ export async function runExport(form, panel, body) {
   clearErrors(form);
   const run = String(Date.now()); // a newer export takes the panel over; older loops stop
   panel.dataset.run = run;
-  panel.replaceChildren(el("p", {}, "Submitting the export…"));
+  panel.replaceChildren(el("p", {}, t("export.submitting")));
   let response;
   try {
     response = await api.raw("POST", "/api/v1/exports/jobs",
@@ -95,8 +90,8 @@ async function followJob(panel, run, first, location) {
     } catch (error) {
       // A blip (network, restart) should not end the follow-up; anything else does.
       if ((error.status === 0 || error.status >= 500) && ++failures < 10) continue;
-      panel.append(el("p", { class: "notice error" }, `Lost track of the export: ${error.message}`));
-      announce(`Lost track of the export: ${error.message}`, "error");
+      panel.append(el("p", { class: "notice error" }, t("export.lost_track", { reason: error.message })));
+      announce(t("export.lost_track", { reason: error.message }), "error");
       return;
     }
   }
@@ -104,36 +99,37 @@ async function followJob(panel, run, first, location) {
 
 function announceJob(job) {
   const messages = {
-    [EXPORT.QUEUED]: ["Export queued.", "info"],
-    [EXPORT.RUNNING]: ["Export running.", "info"],
-    [EXPORT.SUCCEEDED]: [`Export ready: ${count(job.row_count)} rows. Use Download to save it.`, "success"],
-    [EXPORT.FAILED]: [`The export failed: ${job.error || "no reason was given"}`, "error"],
-    [EXPORT.EXPIRED]: ["The export's file has expired.", "error"],
+    [EXPORT.QUEUED]: [t("export.announce_queued"), "info"],
+    [EXPORT.RUNNING]: [t("export.announce_running"), "info"],
+    [EXPORT.SUCCEEDED]: [t("export.announce_ready", { count: Number(job.row_count || 0) }), "success"],
+    [EXPORT.FAILED]: [t("export.announce_failed", { reason: job.error || t("export.no_reason") }), "error"],
+    [EXPORT.EXPIRED]: [t("export.announce_expired"), "error"],
   };
-  const [text, kind] = messages[job.status] || [`Export ${job.status}.`, "info"];
+  const [text, kind] = messages[job.status] || [t("export.announce_other", { status: statusText(job.status) }), "info"];
   announce(text, kind);
 }
 
 export function jobStatusText(job) {
   switch (job.status) {
-    case EXPORT.QUEUED: return "Queued: waiting for a worker…";
-    case EXPORT.RUNNING: return `Running: ${count(job.progress)} rows written so far…`;
-    case EXPORT.SUCCEEDED: return `Ready: ${count(job.row_count)} rows, ${bytes(job.file_size)}`;
-    case EXPORT.FAILED: return `Failed: ${job.error || "no reason was given"}`;
-    case EXPORT.EXPIRED: return "Expired: the file was removed; export again.";
-    default: return job.status;
+    case EXPORT.QUEUED: return t("export.job_queued");
+    case EXPORT.RUNNING: return t("export.job_running", { count: Number(job.progress || 0) });
+    case EXPORT.SUCCEEDED: return t("export.job_ready", { count: Number(job.row_count || 0), size: bytes(job.file_size) });
+    case EXPORT.FAILED: return t("export.job_failed", { reason: job.error || t("export.no_reason") });
+    case EXPORT.EXPIRED: return t("export.job_expired");
+    default: return statusText(job.status);
   }
 }
 
 export function downloadButton(job) {
+  const name = job.file_name || t("export.the_file");
   const button = el("button", { type: "button", "data-testid": "download-button",
-    "aria-label": `Download ${job.file_name || "the file"}` }, "Download");
+    "aria-label": t("export.download_named", { name }) }, t("export.download"));
   button.addEventListener("click", () => busy(button, async () => {
     try {
       await download(job.download_url, job.file_name || "report");
-      announce(`Downloaded ${job.file_name || "the file"}.`, "success");
+      announce(t("export.downloaded", { name }), "success");
     } catch (error) {
-      announce(`The download failed: ${error.message}`, "error");
+      announce(t("export.download_failed", { reason: error.message }), "error");
     }
   }));
   return button;
@@ -147,16 +143,16 @@ function renderJob(panel, job) {
     el("p", { class: `notice${bad ? " error" : done ? " success" : ""}`, "data-testid": "job-status",
       "data-status": job.status }, jobStatusText(job)),
     STATES.export.active.includes(job.status)
-      ? el("progress", { "aria-label": "Export progress" }) : null,
+      ? el("progress", { "aria-label": t("export.progress") }) : null,
     done ? el("div", { class: "actions" }, downloadButton(job),
-      el("span", { class: "hint" }, `${job.file_name}${job.expires_at
-        ? ` · available until ${dateTime(job.expires_at)}` : ""}`)) : null].filter(Boolean));
+      el("span", { class: "hint" }, job.expires_at
+        ? t("export.file_until", { name: job.file_name, time: dateTime(job.expires_at) }) : job.file_name)) : null].filter(Boolean));
   if (restoreFocus) panel.querySelector("button")?.focus();
 }
 
 // --- Email dialog --------------------------------------------------------------------------
 
-// opts: {title, intro: nodes, recipients: nodes, subject, message, format, buildBody(form),
+// opts: {title, intro: nodes, recipients: nodes, format, buildBody(form),
 //        endpoint, afterQueued?(accepted) -> extra text}
 export function emailDialog(opts) {
   const key = idempotencyKey(); // one per opening: a double click (or a retry) sends once
@@ -164,14 +160,18 @@ export function emailDialog(opts) {
   const note = el("p", { class: "hint", "data-testid": "delivery-note" }, deliveryNote(format.value));
   format.addEventListener("change", () => { note.textContent = deliveryNote(format.value); });
   const result = el("div", { "data-testid": "email-result" });
-  const send = el("button", { type: "submit", "data-testid": "send-button" }, "Send email");
-  const cancel = el("button", { type: "button", class: "secondary" }, "Cancel");
+  const send = el("button", { type: "submit", "data-testid": "send-button" }, t("email.send"));
+  const cancel = el("button", { type: "button", class: "secondary" }, t("action.cancel"));
   const form = el("form", { novalidate: true, style: "border:0;padding:0;margin:0" },
     opts.intro,
     opts.recipients,
-    field("Subject", el("input", { type: "text", name: "subject", value: opts.subject, maxlength: 300 })),
-    field("Message", el("textarea", { name: "message", rows: 6, maxlength: 10000 }, opts.message)),
-    field("Format", format),
+    // Left empty, the server writes both from the company's email template in the recipient's
+    // language (the party's for a statement), which a text prefilled here would override.
+    field(t("field.subject"), el("input", { type: "text", name: "subject", maxlength: 300,
+      placeholder: t("email.subject_placeholder") }), t("email.texts_hint")),
+    field(t("field.message"), el("textarea", { name: "message", rows: 6, maxlength: 10000,
+      placeholder: t("email.message_placeholder") })),
+    field(t("field.format"), format),
     note,
     el("p", { class: "form-summary", role: "alert", hidden: true }),
     el("div", { class: "actions" }, send, cancel),
@@ -194,11 +194,11 @@ export function emailDialog(opts) {
         return;
       }
       sent = true;
-      const extra = opts.afterQueued?.(accepted) || "";
-      const text = `Queued to ${describeRecipients(accepted.recipients)}${extra}.`;
+      const extra = opts.afterQueued?.(accepted);
+      const text = t("email.queued_to", { who: describeRecipients(accepted.recipients), extra: extra ? ` ${extra}` : "" });
       result.replaceChildren(el("p", { class: "notice" }, text));
       announce(text);
-      cancel.textContent = "Close";
+      cancel.textContent = t("action.close");
       followEmail(accepted.email_id, result, (label) => { send.textContent = label; });
     }).then(() => {
       // busy() re-enabled Send; keep it off (a new send is a new dialog, with a new key) and
@@ -225,49 +225,29 @@ export async function followEmail(emailId, result, onFinal = () => {}) {
       email = await api.get(`/api/v1/emails/${emailId}`);
     } catch (error) {
       if (error.status === 0 || error.status >= 500) continue;
-      show(`Could not follow the email: ${error.message}`, "error");
+      show(t("email.lost_track", { reason: error.message }), "error");
       return;
     }
     const who = describeRecipients(email);
-    if (email.status === EMAIL.SENT) { show(`Sent to ${who}.`, "success"); onFinal("Sent"); return; }
+    if (email.status === EMAIL.SENT) { show(t("email.sent_to", { who }), "success"); onFinal(t("email.sent_button")); return; }
     if (STATES.email.bad.includes(email.status)) {
-      show(`Not sent to ${who}: ${email.error || email.status}`, "error");
-      onFinal("Not sent");
+      show(t("email.not_sent_to", { who, reason: email.error || statusText(email.status) }), "error");
+      onFinal(t("email.not_sent_button"));
       return;
     }
     if (email.status !== last) {
       last = email.status;
-      show(email.status === EMAIL.SENDING ? `Sending to ${who}…`
-        : `Queued to ${who}: preparing the report file…`);
+      show(email.status === EMAIL.SENDING ? t("email.sending_to", { who }) : t("email.preparing", { who }));
     }
   }
-  result.append(el("p", { class: "hint" }, "Still not sent after two minutes. The outcome will "
-    + "appear in the ", el("a", { href: "#/audit" }, "email audit"), "."));
-  announce("The email is still waiting; check the email audit later.");
+  result.append(el("p", { class: "hint" }, phrase("email.still_waiting",
+    { link: el("a", { href: "#/audit" }, t("email.audit_link")) })));
+  announce(t("email.still_waiting_short"));
 }
 
-// Problem details in plain words: errors land next to the inputs named after their field
-// path; the summary names fields by their labels ("From", not "params.from_date").
-export function showFieldErrors(form, error) {
-  const inputFor = (path) => form.querySelector(`[name="${CSS.escape(path)}"]`)
-    || form.querySelector(`[name="${CSS.escape(path.split(".")[0])}"]`);
-  const labelOf = (path) => {
-    const input = inputFor(path);
-    const label = input && form.querySelector(`label[for="${CSS.escape(input.id)}"]`);
-    if (label) return label.firstChild.textContent.trim();
-    const plain = path.replace(/^params\./, "").replace(/\.(\d+)$/, (_, i) => ` (address ${Number(i) + 1})`)
-      .replace(/_/g, " ");
-    return plain.charAt(0).toUpperCase() + plain.slice(1);
-  };
-  const fieldErrors = (error.fieldErrors || []).map(({ field: path, message }) => ({
-    field: inputFor(String(path)) ? String(path) : labelOf(String(path)), message }));
-  // A detail that only repeats "field: message" pairs is rewritten; a real sentence is kept.
-  const repeats = fieldErrors.length
-    && (error.fieldErrors || []).every((e) => error.message.includes(`${e.field}: `));
-  const message = repeats ? (error.fieldErrors || []).map((e) =>
-    `${labelOf(String(e.field))}: ${e.message}`).join("; ") : error.message;
-  showErrors(form, { message, fieldErrors });
-}
+// Problem details in plain words: errors next to their inputs, translated by code, the summary
+// naming fields by their labels ("From", not "params.from_date"); see ui.showErrors.
+export const showFieldErrors = showErrors;
 
 // Used by the screens' Email buttons before opening a dialog: field errors without a request.
 export function localError(form, fieldName, message) {

@@ -9,14 +9,13 @@ import { bytes, dateTime, day } from "/app/format.js";
 import { announce, busy, el, table } from "/app/ui.js";
 import { downloadButton } from "/app/screens/email-dialog.js";
 import { STATES } from "/app/states.js";
-import { statusText, t } from "/app/i18n.js";
+import { reportTitle, statusText, t } from "/app/i18n.js";
 
 const PAGE = 20;
 const POLL_MS = 2000;
 const EXPORT = STATES.export.statuses;
 const ACTIVE = new Set(STATES.export.active);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const count = (n) => Number(n || 0).toLocaleString("en-IN");
 
 let known = {}; // the reports by name (GET /api/v1/reports), loaded when the screen renders
 
@@ -26,10 +25,10 @@ function summary(job) {
   const p = job.params || {};
   const parts = [];
   if (p.ledger) parts.push(p.ledger);
-  if (p.from_date) parts.push(`${day(p.from_date)} to ${day(p.to_date)}`);
-  if (p.kind) parts.push(p.kind === "payable" ? "payables" : "receivables");
-  if (p.as_of) parts.push(`as of ${day(p.as_of)}`);
-  const title = known[job.report]?.title || job.report;
+  if (p.from_date) parts.push(t("period.range", { from: day(p.from_date), to: day(p.to_date) }));
+  if (p.kind) parts.push(p.kind === "payable" ? t("kind.payables") : t("kind.receivables"));
+  if (p.as_of) parts.push(t("report.as_of", { date: day(p.as_of) }));
+  const title = reportTitle(job.report, known[job.report]?.title);
   return parts.length ? `${title}: ${parts.join(" · ")}` : title;
 }
 
@@ -38,21 +37,21 @@ function statusCell(job) {
   const tone = STATES.export.good.includes(job.status) ? " good" : STATES.export.bad.includes(job.status) ? " bad" : "";
   return [el("span", { class: `badge${tone}`, "data-testid": "job-status", "data-job-id": job.id,
     "data-status": job.status }, statusText(job.status)),
-  job.status === EXPORT.RUNNING ? el("div", {}, el("progress", { "aria-label": `Progress of ${summary(job)}` }),
-    el("div", { class: "hint" }, `${count(job.progress)} rows so far`)) : null,
-  job.status === EXPORT.QUEUED ? el("div", { class: "hint" }, "waiting for a worker") : null,
+  job.status === EXPORT.RUNNING ? el("div", {}, el("progress", { "aria-label": t("exports.progress_of", { report: summary(job) }) }),
+    el("div", { class: "hint" }, t("exports.rows_so_far", { count: Number(job.progress || 0) }))) : null,
+  job.status === EXPORT.QUEUED ? el("div", { class: "hint" }, t("exports.waiting")) : null,
   job.status === EXPORT.FAILED && job.error ? el("div", { class: "hint" }, job.error) : null];
 }
 
 // Download first after the report: on a phone the table scrolls sideways, so it stays in reach.
-const COLUMNS = [
-  { title: "Created", cell: (j) => dateTime(j.created_at) },
-  { title: "Report", cell: (j) => [summary(j), el("div", { class: "hint" }, j.format.toUpperCase())] },
-  { title: "Status", cell: statusCell },
-  { title: "File", cell: (j) => (j.status === EXPORT.SUCCEEDED && j.download_url ? downloadButton(j) : "") },
-  { title: "Rows", cell: (j) => (j.row_count === null ? "" : count(j.row_count)), numeric: true },
-  { title: "Size", cell: (j) => bytes(j.file_size), numeric: true },
-  { title: "Expires", cell: (j) => (j.status === EXPORT.SUCCEEDED ? dateTime(j.expires_at) : "") },
+const columns = () => [
+  { title: t("exports.created"), cell: (j) => dateTime(j.created_at) },
+  { title: t("exports.report"), cell: (j) => [summary(j), el("div", { class: "hint" }, j.format.toUpperCase())] },
+  { title: t("exports.status"), cell: statusCell },
+  { title: t("exports.file"), cell: (j) => (j.status === EXPORT.SUCCEEDED && j.download_url ? downloadButton(j) : "") },
+  { title: t("exports.rows"), cell: (j) => (j.row_count === null ? "" : Number(j.row_count).toLocaleString("en-IN")), numeric: true },
+  { title: t("exports.size"), cell: (j) => bytes(j.file_size), numeric: true },
+  { title: t("exports.expires"), cell: (j) => (j.status === EXPORT.SUCCEEDED ? dateTime(j.expires_at) : "") },
 ];
 
 export const exportsScreen = {
@@ -65,21 +64,19 @@ export const exportsScreen = {
     let jobs = [];
     let cursor = null;
     const refresh = el("button", { type: "button", class: "secondary", "data-testid": "refresh-button" },
-      "Refresh");
+      t("action.refresh"));
     const more = el("button", { type: "button", class: "secondary", "data-testid": "load-more-button",
-      hidden: true }, "Load more");
+      hidden: true }, t("action.load_more"));
     const holder = el("div", { "data-testid": "exports-table" });
     container.append(
-      el("p", { class: "hint" }, role === "admin" ? "Every export of the company, newest first."
-        : "Your exports, newest first. Files are kept for a limited time, shown under Expires."),
+      el("p", { class: "hint" }, role === "admin" ? t("exports.intro_admin") : t("exports.intro_user")),
       el("div", { class: "actions" }, refresh), holder, el("div", { class: "actions" }, more));
 
     // Re-render the table, keeping keyboard focus on the same row's button if it had it.
     const draw = () => {
       const focused = document.activeElement;
       const focusId = holder.contains(focused) ? focused.closest("tr")?.dataset.jobId : null;
-      holder.replaceChildren(table("Export jobs", COLUMNS, jobs,
-        { empty: "No exports yet: export a ledger or an outstanding report first." }));
+      holder.replaceChildren(table(t("exports.caption"), columns(), jobs, { empty: t("exports.empty") }));
       holder.querySelectorAll("tbody tr").forEach((tr, i) => { tr.dataset.jobId = jobs[i].id; });
       if (focusId) holder.querySelector(`tr[data-job-id="${focusId}"] button`)?.focus();
       more.hidden = !cursor;
@@ -92,10 +89,10 @@ export const exportsScreen = {
         jobs = append ? [...jobs, ...page.items.filter((j) => !jobs.some((k) => k.id === j.id))] : page.items;
         cursor = page.next_cursor;
         draw();
-        announce(`${jobs.length} export${jobs.length === 1 ? "" : "s"} shown${cursor ? "; more available" : ""}.`);
+        announce(cursor ? t("exports.shown_more", { count: jobs.length }) : t("exports.shown", { count: jobs.length }));
         watch();
       } catch (error) {
-        announce(`The exports could not be loaded: ${error.message}`, "error");
+        announce(t("exports.load_failed", { reason: error.message }), "error");
       }
     };
     refresh.addEventListener("click", () => busy(refresh, () => load(false)));
@@ -119,7 +116,8 @@ export const exportsScreen = {
           jobs = jobs.map((j) => byId.get(j.id) || j);
           draw();
           for (const job of changed.filter((f) => !ACTIVE.has(f.status))) {
-            announce(`${summary(job)}: ${job.status}${job.error ? ` (${job.error})` : ""}.`,
+            announce(t(job.error ? "exports.settled_error" : "exports.settled",
+              { report: summary(job), status: statusText(job.status), reason: job.error }),
               job.status === EXPORT.SUCCEEDED ? "success" : "error");
           }
         }

@@ -43,19 +43,17 @@ export function presetRange(preset, todayIso = today()) {
   }
 }
 
-const PRESETS = [["this_month", "This month"], ["last_month", "Last month"],
-  ["this_quarter", "This quarter"], ["last_quarter", "Last quarter"],
-  ["this_fy", "This financial year (April–March)"], ["last_fy", "Last financial year"],
-  ["custom", "Custom dates"]];
+const presets = () => [["this_month", t("period.this_month")], ["last_month", t("period.last_month")],
+  ["this_quarter", t("period.this_quarter")], ["last_quarter", t("period.last_quarter")],
+  ["this_fy", t("period.this_fy_months")], ["last_fy", t("period.last_fy")],
+  ["custom", t("period.custom")]];
 
 export const ledgerScreen = {
   path: "/ledger",
   get title() { return t("screen.ledger"); },
   nav: true,
   adminOnly: false,
-  async render(container, { user }) {
-    let company = "";
-    api.get("/api/v1/me").then((me) => { company = me.tenant.name; }).catch(() => {});
+  async render(container) {
     let options = []; // the last ledgers the picker showed (name, has_directory_entry)
 
     const ledger = el("input", { type: "text", name: "params.ledger", list: "ledger-options",
@@ -63,25 +61,25 @@ export const ledgerScreen = {
     const datalist = el("datalist", { id: "ledger-options" });
     const directory = el("p", { class: "hint", "data-testid": "directory-status", "aria-live": "polite" });
     const period = el("select", { name: "period", "data-testid": "period-select" },
-      PRESETS.map(([value, label]) => el("option", { value }, label)));
+      presets().map(([value, label]) => el("option", { value }, label)));
     const from = el("input", { type: "date", name: "params.from_date", required: true });
     const to = el("input", { type: "date", name: "params.to_date", required: true });
     const format = formatSelect("pdf");
-    const exportButton = el("button", { type: "submit", "data-testid": "export-button" }, "Export");
+    const exportButton = el("button", { type: "submit", "data-testid": "export-button" }, t("report.export"));
     const emailButton = el("button", { type: "button", class: "secondary",
-      "data-testid": "email-button" }, "Email…");
+      "data-testid": "email-button" }, t("report.email"));
     const panel = el("div", { class: "job", "data-testid": "job-panel" });
     const showPreview = previewButton();
     const preview = reportPreview();
     // The date inputs follow the browser's locale; this line states the period the Indian way.
     const periodText = el("p", { class: "hint", "data-testid": "period-summary" });
 
-    const ledgerField = hintedField("Ledger", ledger, "Type part of a name to search.");
+    const ledgerField = hintedField(t("field.ledger"), ledger, t("ledger.search_hint"));
     ledgerField.append(datalist, directory);
-    const form = el("form", { novalidate: true, "aria-label": "Ledger report" },
+    const form = el("form", { novalidate: true, "aria-label": t("screen.ledger") },
       ledgerField,
-      el("div", { class: "row" }, field("Period", period), field("From", from), field("To", to),
-        field("Format", format)),
+      el("div", { class: "row" }, field(t("field.period"), period), field(t("field.from_date"), from),
+        field(t("field.to_date"), to), field(t("field.format"), format)),
       periodText,
       el("p", { class: "form-summary", role: "alert", hidden: true }),
       el("div", { class: "actions" }, exportButton, showPreview, emailButton));
@@ -90,8 +88,9 @@ export const ledgerScreen = {
     // Period: a preset fills both dates; editing a date by hand makes it "Custom dates".
     const describePeriod = () => {
       const days = (Date.parse(to.value) - Date.parse(from.value)) / 86_400_000 + 1;
-      periodText.textContent = from.value && to.value
-        ? `Period: ${day(from.value)} to ${day(to.value)}${days > 0 ? ` (${days} days)` : ""}` : "";
+      const range = { from: day(from.value), to: day(to.value) };
+      periodText.textContent = !from.value || !to.value ? ""
+        : days > 0 ? t("ledger.period_days", { ...range, count: days }) : t("ledger.period", range);
     };
     const applyPreset = () => {
       const range = presetRange(period.value);
@@ -110,9 +109,9 @@ export const ledgerScreen = {
     const showDirectory = () => {
       const match = known();
       directory.textContent = !ledger.value.trim() ? ""
-        : !match ? "Not a ledger name yet: pick one from the suggestions."
-        : match.has_directory_entry ? "✓ Has a party directory entry: its addresses fill the email."
-        : "No party directory entry: type the addresses when emailing.";
+        : !match ? t("ledger.not_a_ledger")
+        : match.has_directory_entry ? t("ledger.has_directory_entry")
+        : t("ledger.no_directory_entry");
     };
     let timer;
     let asked = 0;
@@ -124,10 +123,10 @@ export const ledgerScreen = {
         if (mine !== asked) return;
         options = page.items;
         datalist.replaceChildren(...options.map((o) => el("option", { value: o.name,
-          label: `${o.group_name}${o.has_directory_entry ? " · in party directory" : ""}` })));
+          label: o.has_directory_entry ? t("ledger.group_in_directory", { group: o.group_name }) : o.group_name })));
         showDirectory();
       } catch (error) {
-        if (mine === asked) directory.textContent = `Ledgers could not be searched: ${error.message}`;
+        if (mine === asked) directory.textContent = t("ledger.search_failed", { reason: error.message });
       }
     };
     ledger.addEventListener("input", () => {
@@ -157,24 +156,24 @@ export const ledgerScreen = {
     emailButton.addEventListener("click", () => {
       clearErrors(form);
       const v = values();
-      if (!v.ledger) return localError(form, "params.ledger", "choose a ledger to email");
-      if (!v.from_date) return localError(form, "params.from_date", "choose the first day");
-      if (!v.to_date) return localError(form, "params.to_date", "choose the last day");
-      openLedgerEmail(v, company || user?.email || "");
+      if (!v.ledger) return localError(form, "params.ledger", t("ledger.choose_ledger"));
+      if (!v.from_date) return localError(form, "params.from_date", t("ledger.choose_first_day"));
+      if (!v.to_date) return localError(form, "params.to_date", t("ledger.choose_last_day"));
+      openLedgerEmail(v);
     });
   },
 };
 
-function openLedgerEmail(v, company) {
-  const period = `${day(v.from_date)} to ${day(v.to_date)}`;
+function openLedgerEmail(v) {
+  const period = t("period.range", { from: day(v.from_date), to: day(v.to_date) });
   const toInput = addressInput("to");
   const ccInput = addressInput("cc");
   const bccInput = addressInput("bcc");
   // Added and removed rather than [hidden]: .badge sets display, which beats the attribute.
   const source = el("span", { class: "badge good", "data-testid": "to-source" },
-    "from the party directory");
-  const label = el("span", {}, "To ");
-  const toHint = "Looking up the party directory…";
+    t("email.from_directory"));
+  const label = el("span", {}, `${t("field.to")} `);
+  const toHint = t("email.looking_up_directory");
   const toField = hintedField(label, toInput, toHint);
   const toHintNode = toField.querySelector(".hint");
   let entry = null; // the directory entry, when one exists
@@ -185,16 +184,14 @@ function openLedgerEmail(v, company) {
     if (!toInput.value.trim()) toInput.value = found.to.join(", ");
     if (!ccInput.value.trim()) ccInput.value = found.cc.join(", ");
     if (!bccInput.value.trim()) bccInput.value = found.bcc.join(", ");
-    toHintNode.textContent = `Filled in from the party directory entry for ${found.ledger_name}`
-      + `${found.party_name && found.party_name !== found.ledger_name ? ` (${found.party_name})` : ""}`
-      + "; you can change it. "
-      + "Separate several addresses with commas.";
+    const party = found.party_name && found.party_name !== found.ledger_name
+      ? `${found.ledger_name} (${found.party_name})` : found.ledger_name;
+    toHintNode.textContent = t("email.filled_from_directory", { party });
     markSource();
   }).catch((error) => {
     toHintNode.textContent = error.status === 404
-      ? `The party directory has no entry for ${v.ledger}: type the party's address. `
-        + "Separate several addresses with commas."
-      : `The party directory could not be read (${error.message}): type the address.`;
+      ? t("email.no_directory_entry", { ledger: v.ledger })
+      : t("email.directory_unreadable", { reason: error.message });
   });
 
   // Untouched directory recipients: To (and every directory CC/BCC) still as filled in.
@@ -206,16 +203,11 @@ function openLedgerEmail(v, company) {
   for (const input of [toInput, ccInput, bccInput]) input.addEventListener("input", markSource);
 
   emailDialog({
-    title: `Email the statement of ${v.ledger}`,
-    intro: el("p", {}, `Ledger: ${v.ledger} · Period: ${period}. `
-      + "The statement is rendered when you send and emailed once it is ready."),
+    title: t("ledger.email_title", { ledger: v.ledger }),
+    intro: el("p", {}, t("ledger.email_intro", { ledger: v.ledger, period })),
     recipients: [toField,
-      hintedField("CC", ccInput, "Optional; separate several addresses with commas."),
-      hintedField("BCC", bccInput, "Optional; not shown to the other recipients.")],
-    subject: `Statement of account: ${v.ledger}, ${period}`,
-    message: `Dear Sir/Madam,\n\nPlease find the statement of your account (${v.ledger}) `
-      + `${company ? `with ${company} ` : ""}for the period ${period}.\n\n`
-      + `Kindly let us know of any differences.\n\nRegards,\n${company}`,
+      hintedField(t("field.cc"), ccInput, t("email.cc_hint")),
+      hintedField(t("field.bcc"), bccInput, t("email.bcc_hint"))],
     format: v.format,
     endpoint: "/api/v1/reports/ledger/email",
     buildBody(form) {
@@ -227,7 +219,6 @@ function openLedgerEmail(v, company) {
       if (!fromDirectory()) body.to = addressList(toInput.value);
       return body;
     },
-    afterQueued: (accepted) => (accepted.to_source === "directory"
-      ? " (To from the party directory)" : ""),
+    afterQueued: (accepted) => (accepted.to_source === "directory" ? t("email.to_from_directory") : ""),
   });
 }

@@ -15,7 +15,7 @@ import {
 import { t } from "/app/i18n.js";
 import { previewButton, reportPreview } from "/app/screens/report-preview.js";
 
-const KINDS = [["receivable", "Receivable"], ["payable", "Payable"]];
+const kinds = () => [["receivable", t("kind.receivable")], ["payable", t("kind.payable")]];
 
 export const outstandingScreen = {
   path: "/outstanding",
@@ -23,24 +23,22 @@ export const outstandingScreen = {
   nav: true,
   adminOnly: false,
   async render(container) {
-    let company = "";
-    api.get("/api/v1/me").then((me) => { company = me.tenant.name; }).catch(() => {});
 
     const asOf = el("input", { type: "date", name: "params.as_of", value: today(), required: true,
       "data-testid": "as-of-input" });
     const kind = el("select", { name: "params.kind", "data-testid": "kind-select" },
-      KINDS.map(([value, label]) => el("option", { value }, label)));
+      kinds().map(([value, label]) => el("option", { value }, label)));
     const format = formatSelect("pdf");
-    const exportButton = el("button", { type: "submit", "data-testid": "export-button" }, "Export");
+    const exportButton = el("button", { type: "submit", "data-testid": "export-button" }, t("report.export"));
     const emailButton = el("button", { type: "button", class: "secondary",
-      "data-testid": "email-button" }, "Email…");
+      "data-testid": "email-button" }, t("report.email"));
     const panel = el("div", { class: "job", "data-testid": "job-panel" });
     const showPreview = previewButton();
     const preview = reportPreview();
-    const form = el("form", { novalidate: true, "aria-label": "Outstanding report" },
+    const form = el("form", { novalidate: true, "aria-label": t("screen.outstanding") },
       el("div", { class: "row" },
-        hintedField("As of", asOf, "Bills dated on or before this day, aged at this day."),
-        field("Outstanding", kind), field("Format", format)),
+        hintedField(t("field.as_of"), asOf, t("outstanding.as_of_hint")),
+        field(t("outstanding.kind"), kind), field(t("field.format"), format)),
       el("p", { class: "form-summary", role: "alert", hidden: true }),
       el("div", { class: "actions" }, exportButton, showPreview, emailButton));
     container.append(form, panel, preview.node);
@@ -58,8 +56,8 @@ export const outstandingScreen = {
 
     emailButton.addEventListener("click", () => {
       clearErrors(form);
-      if (!asOf.value) return localError(form, "params.as_of", "choose the as-of date");
-      openOutstandingEmail({ as_of: asOf.value, kind: kind.value, format: format.value }, company);
+      if (!asOf.value) return localError(form, "params.as_of", t("outstanding.choose_as_of"));
+      openOutstandingEmail({ as_of: asOf.value, kind: kind.value, format: format.value });
     });
   },
 };
@@ -79,19 +77,17 @@ function internalDomains(lists) {
 }
 const domainOf = (address) => (address.includes("@") ? address.split("@").pop().trim().toLowerCase() : "");
 
-function openOutstandingEmail(v, company) {
-  const label = v.kind === "receivable" ? "receivables" : "payables";
+function openOutstandingEmail(v) {
   let lists = [];
   let known = new Set();
   const listSelect = el("select", { name: "distribution_list_id", "data-testid": "list-select" },
-    el("option", { value: "" }, "None: type the addresses"));
+    el("option", { value: "" }, t("outstanding.no_list")));
   const listAddresses = el("div", { class: "hint", "data-testid": "list-addresses" });
   const inputs = { to: addressInput("to"), cc: addressInput("cc"), bcc: addressInput("bcc") };
   const warnings = {};
   const boxes = Object.entries(inputs).map(([name, input]) => {
-    const wrap = hintedField(name === "to" ? "To" : name.toUpperCase(), input, name === "to"
-      ? "Internal addresses, separated by commas; may be left empty when a list is chosen."
-      : "Optional; internal addresses only.");
+    const wrap = hintedField(t(`field.${name}`), input, name === "to"
+      ? t("outstanding.to_hint") : t("outstanding.copy_hint"));
     // Not .field-error: a warning must survive clearErrors() when the form is sent.
     warnings[name] = el("p", { class: "field-warning", "data-testid": "domain-warning",
       id: `${input.id}-warn`, hidden: true, style: "margin:0;font-size:.9rem;color:#8a4b00" });
@@ -99,7 +95,7 @@ function openOutstandingEmail(v, company) {
     wrap.append(warnings[name]);
     return wrap;
   });
-  const domainsNote = el("p", { class: "hint" }, "Loading the distribution lists…");
+  const domainsNote = el("p", { class: "hint" }, t("outstanding.loading_lists"));
 
   // Flag (never block) addresses outside the domains we know; the server has the final word.
   const check = () => {
@@ -107,8 +103,7 @@ function openOutstandingEmail(v, company) {
       const odd = known.size ? addressList(input.value).filter((a) => !known.has(domainOf(a))) : [];
       warnings[name].hidden = !odd.length;
       warnings[name].textContent = odd.length
-        ? `⚠ Warning: ${odd.join(", ")}: not a known internal domain; the server will refuse `
-          + "external addresses." : "";
+        ? t("outstanding.domain_warning", { addresses: odd.join(", ") }) : "";
     }
   };
   for (const input of Object.values(inputs)) input.addEventListener("input", check);
@@ -119,9 +114,9 @@ function openOutstandingEmail(v, company) {
     const external = new Set(list.external.map((a) => a.toLowerCase()));
     const line = (title, addresses) => (addresses.length ? el("li", {}, `${title}: `,
       addresses.flatMap((a, i) => [i ? ", " : "", a, external.has(a.toLowerCase())
-        ? el("span", { class: "badge bad" }, " no longer internal") : ""])) : null);
-    listAddresses.replaceChildren(el("p", {}, `${list.name} adds:`),
-      el("ul", {}, line("To", list.to), line("CC", list.cc), line("BCC", list.bcc)));
+        ? [" ", el("span", { class: "badge bad" }, t("lists.no_longer_internal"))] : ""])) : null);
+    listAddresses.replaceChildren(el("p", {}, t("outstanding.list_adds", { name: list.name })),
+      el("ul", {}, line(t("field.to"), list.to), line(t("field.cc"), list.cc), line(t("field.bcc"), list.bcc)));
   };
   listSelect.addEventListener("change", showList);
 
@@ -129,28 +124,23 @@ function openOutstandingEmail(v, company) {
     lists = page.items;
     known = internalDomains(lists);
     listSelect.append(...lists.map((l) => el("option", { value: l.id },
-      `${l.name} (${l.to.length + l.cc.length + l.bcc.length} addresses)`)));
+      t("lists.option", { name: l.name, count: l.to.length + l.cc.length + l.bcc.length }))));
     domainsNote.textContent = known.size
-      ? `Known internal domains: ${[...known].sort().join(", ")}.`
-      : "No distribution lists yet, so the internal domains are unknown here: "
-        + "the server checks every address when you send.";
+      ? t("outstanding.known_domains", { domains: [...known].sort().join(", ") })
+      : t("outstanding.domains_unknown");
     check();
   }).catch((error) => {
-    domainsNote.textContent = `The distribution lists could not be loaded (${error.message}).`;
+    domainsNote.textContent = t("outstanding.lists_failed", { reason: error.message });
   });
 
   const asOf = day(v.as_of);
+  const receivable = v.kind === "receivable";
   emailDialog({
-    title: `Email the outstanding ${label}`,
-    intro: [el("p", { class: "notice" }, "Internal use only: the outstanding report can be sent "
-      + "only to addresses in the company's internal email domains. One external address "
-      + "refuses the whole email."),
-    el("p", {}, `Outstanding ${label} as of ${asOf}.`)],
-    recipients: [field("Distribution list (optional)", listSelect), listAddresses, ...boxes, domainsNote],
-    subject: `Outstanding ${label} as of ${asOf}`,
-    message: `Hello,\n\nThe outstanding ${label} report${company ? ` of ${company}` : ""} as of `
-      + `${asOf}, with ageing, is attached or linked below.\n\nThis report is for internal use `
-      + "only.\n\nRegards,\nLedgerPost",
+    title: receivable ? t("outstanding.email_title_receivable") : t("outstanding.email_title_payable"),
+    intro: [el("p", { class: "notice" }, t("outstanding.internal_only")),
+      el("p", {}, receivable ? t("outstanding.intro_receivable", { date: asOf })
+        : t("outstanding.intro_payable", { date: asOf }))],
+    recipients: [field(t("outstanding.list_optional"), listSelect), listAddresses, ...boxes, domainsNote],
     format: v.format,
     endpoint: "/api/v1/reports/outstanding/email",
     buildBody(form) {
@@ -160,7 +150,6 @@ function openOutstandingEmail(v, company) {
         subject: form.elements.subject.value.trim() || null,
         message: form.elements.message.value.trim() || null };
     },
-    afterQueued: (accepted) => (accepted.to_source === "distribution_list"
-      ? " (from the distribution list)" : ""),
+    afterQueued: (accepted) => (accepted.to_source === "distribution_list" ? t("email.from_list") : ""),
   });
 }
