@@ -161,7 +161,10 @@ CONFIRMATION: Mapping[ConfirmationStatus, frozenset[ConfirmationStatus]] = {
 }
 
 SCHEDULE_RUN: Mapping[RunStatus, frozenset[RunStatus]] = {
-    RunStatus.PENDING: frozenset({RunStatus.EXPORTING, RunStatus.SKIPPED, RunStatus.FAILED}),
+    # pending -> sending: a statement-run schedule's run, whose statements are queued at once.
+    RunStatus.PENDING: frozenset(
+        {RunStatus.EXPORTING, RunStatus.SENDING, RunStatus.SKIPPED, RunStatus.FAILED}
+    ),
     RunStatus.EXPORTING: frozenset(
         {RunStatus.SENDING, RunStatus.SKIPPED, RunStatus.RETRYING, RunStatus.FAILED}
     ),

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from shared.domain import emails, exports, report_emails, schedules, tenants
 from shared.domain.periods import PeriodError
 from shared.domain.reports import ReportParamError, report_named
+from shared.domain.statement_runs.options import STATEMENT_RUN_KIND
 from shared.events import EmailFinished, ExportFinished, ScheduleRunDue
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import ExportJob, ReportSchedule, ScheduleRun
@@ -33,6 +34,7 @@ from shared.states import (
 )
 
 from .recipients import RunRecipientsError, run_recipients
+from .statement_runs import start_scheduled_statement_run
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +75,12 @@ async def start_run(event: ScheduleRunDue, deps: SchedulerDeps) -> None:
         if loaded is None or loaded[0].status not in STARTABLE:
             return
         run, schedule = loaded
+        if schedule.kind == STATEMENT_RUN_KIND:
+            failure = await start_scheduled_statement_run(uow, deps.infra.settings, run, schedule)
+            status = RunStatus.FAILED if failure else RunStatus.SUCCEEDED
+            await _finish(uow, deps, run, schedule, status, failure)
+            await uow.commit()
+            return
         try:
             params = export_params(schedule, run.scheduled_for)
         except (PeriodError, ReportParamError, KeyError) as exc:

@@ -89,16 +89,21 @@ class StatementRunOptions(BaseModel):
         )
 
 
+# A schedule of this kind starts a statement run (its `params` are the run's options).
+STATEMENT_RUN_KIND = "statement_run"
+
+
 def run_from_schedule(
     params: dict[str, Any],
     *,
+    format: str,
     tenant_id: str,
     owner: str,
     local_day: date,
     schedule_run_id: uuid.UUID,
 ) -> NewStatementRun:
     """The run a statement-run schedule starts on `local_day` (its period resolved there)."""
-    options = StatementRunOptions.model_validate(params)
+    options = StatementRunOptions.model_validate({**params, "format": format})
     start, end = options.dates(local_day)
     new = options.new_run(
         tenant_id=tenant_id, requested_by=owner, trigger="scheduled", start=start, end=end

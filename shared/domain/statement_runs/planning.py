@@ -21,7 +21,7 @@ from sqlalchemy import select
 from shared.domain import emails, exports, report_emails, tenants
 from shared.domain.idempotency import request_fingerprint
 from shared.domain.party_directory import entries_for_ledgers
-from shared.domain.recipients import RecipientError, normalize_recipients
+from shared.domain.recipients import RecipientError, Recipients, normalize_recipients
 from shared.domain.reports import ReportParamError, report_named
 from shared.domain.reports.labels import labels_for
 from shared.domain.reports.ledger import LedgerParams, LedgerStatement
@@ -36,7 +36,7 @@ from shared.domain.statement_runs.selection import (
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import PartyEmail, StatementRun, StatementRunItem
 from shared.infra.settings import Settings
-from shared.languages import Language
+from shared.languages import DEFAULT_LANGUAGE, Language
 from shared.states import SkipReason
 
 
@@ -64,8 +64,31 @@ class NewStatementRun:
 @dataclass(frozen=True)
 class _Planned:
     ledger: SelectedLedger
-    entry: PartyEmail | None
     skip: SkipReason | None
+    recipients: Recipients | None  # the entry's, checked; None when skipped
+    language: Language
+
+
+def statement_recipients(ledger: str, entry: PartyEmail, max_total: int) -> Recipients:
+    """The party directory entry's To, CC and BCC, checked as a send's are."""
+    try:
+        return normalize_recipients(
+            entry.to_addresses, entry.cc_addresses, entry.bcc_addresses, max_total=max_total
+        )
+    except RecipientError as exc:
+        raise StatementRunError(
+            "ledgers", f"{ledger!r}: the party directory's addresses: {exc}", status=409
+        ) from None
+
+
+def _planned(
+    new: NewStatementRun, ledger: SelectedLedger, entry: PartyEmail | None, max_recipients: int
+) -> _Planned:
+    skip = skip_reason(new, ledger, entry)
+    if skip is not None or entry is None:
+        return _Planned(ledger, skip, None, DEFAULT_LANGUAGE)
+    recipients = statement_recipients(ledger.name, entry, max_recipients)
+    return _Planned(ledger, None, recipients, Language(entry.language))
 
 
 def skip_reason(
@@ -106,7 +129,8 @@ async def start_statement_run(
     uow: UnitOfWork, settings: Settings, new: NewStatementRun
 ) -> tuple[StatementRun, bool]:
     """Create the run, its items, and the export job and email of every statement to send,
-    and commit; returns (run, created). The same Idempotency-Key and body give the first run."""
+    in the caller's transaction (the caller commits); returns (run, created). The same
+    Idempotency-Key and body give the first run."""
     if (earlier := await replayed_run(uow, new)) is not None:
         return earlier, False
     definition = report_named("ledger")
@@ -126,8 +150,10 @@ async def start_statement_run(
         max_ledgers=settings.statement_run_max_ledgers,
     )
     directory = await entries_for_ledgers(uow.session, new.tenant_id, names)
+    # Everything that may refuse the run is decided before the first row is added, so a
+    # refusal leaves the caller's transaction as it was (the scheduler records it and goes on).
     planned = [
-        _Planned(ledger, directory[ledger.name], skip_reason(new, ledger, directory[ledger.name]))
+        _planned(new, ledger, directory[ledger.name], settings.send_max_recipients)
         for ledger in await with_figures(
             uow.session, new.tenant_id, names, new.from_date, new.to_date
         )
@@ -179,7 +205,6 @@ async def start_statement_run(
         company=await tenants.company_name(uow.session, new.tenant_id),
         message_domain=await tenants.message_domain(uow.session, new.tenant_id),
         max_attempts=1 if new.trigger == "manual" else settings.mail_max_attempts,
-        max_recipients=settings.send_max_recipients,
     )
     for position, plan in enumerate(planned):
         item = StatementRunItem(
@@ -194,10 +219,9 @@ async def start_statement_run(
             skip_reason=plan.skip,
         )
         uow.session.add(item)
-        if plan.skip is None:
-            assert plan.entry is not None
-            await sender.queue(uow, item, plan.ledger, plan.entry)
-    await uow.commit()
+        if plan.recipients is not None:
+            await sender.queue(uow, item, plan.ledger, plan.recipients, plan.language)
+    await uow.session.flush()
     return run, True
 
 
@@ -209,21 +233,20 @@ class StatementSender:
     company: str
     message_domain: str
     max_attempts: int
-    max_recipients: int
 
     async def queue(
         self,
         uow: UnitOfWork,
         item: StatementRunItem,
         ledger: SelectedLedger,
-        entry: PartyEmail,
+        recipients: Recipients,
+        language: Language,
     ) -> uuid.UUID:
         """The export job and email of `item`'s statement (caller commits); the email's id,
         also set as the item's."""
         run = self.run
         definition = report_named("ledger")
         assert isinstance(definition, LedgerStatement)
-        language = Language(entry.language)  # the party's, as a manual send's
         params = LedgerParams(ledger=ledger.name, from_date=run.from_date, to_date=run.to_date)
         values = definition.statement_values(
             self.company,
@@ -241,17 +264,6 @@ class StatementSender:
             paragraph = await confirmation_paragraph(uow, run, item, language)
             if paragraph:
                 body = f"{body}\n\n{report_emails.as_template(paragraph)}"
-        try:
-            recipients = normalize_recipients(
-                entry.to_addresses,
-                entry.cc_addresses,
-                entry.bcc_addresses,
-                max_total=self.max_recipients,
-            )
-        except RecipientError as exc:
-            raise StatementRunError(
-                "ledgers", f"{ledger.name!r}: the party directory's addresses: {exc}"
-            ) from None
         job, _ = await exports.create_export_job(
             uow,
             exports.NewExport(

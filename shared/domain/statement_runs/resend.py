@@ -12,12 +12,13 @@ from sqlalchemy import select
 from shared.domain import tenants
 from shared.domain.party_directory import entries_for_ledgers
 from shared.domain.statement_runs import quota
-from shared.domain.statement_runs.planning import StatementSender
+from shared.domain.statement_runs.planning import StatementSender, statement_recipients
 from shared.domain.statement_runs.progress import emails_showing
 from shared.domain.statement_runs.selection import with_figures
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import Email, StatementRun, StatementRunItem
 from shared.infra.settings import Settings
+from shared.languages import Language
 from shared.states import StatementItemStatus
 
 
@@ -42,28 +43,32 @@ async def resend_failed(uow: UnitOfWork, settings: Settings, run: StatementRun) 
         return 0
     names = [(item.ledger_name, item.party_name) for item in failed]
     directory = await entries_for_ledgers(uow.session, run.tenant_id, names)
-    ready = [item for item in failed if (e := directory[item.ledger_name]) and e.to_addresses]
-    await quota.reserve(uow, run.tenant_id, len(ready), settings.statement_runs_hourly_quota, "run")
+    # A party whose entry lost its address meanwhile stays failed (its error says why).
+    addressed = [
+        (item, statement_recipients(item.ledger_name, entry, settings.send_max_recipients), entry)
+        for item in failed
+        if (entry := directory[item.ledger_name]) is not None and entry.to_addresses
+    ]
+    await quota.reserve(
+        uow, run.tenant_id, len(addressed), settings.statement_runs_hourly_quota, "run"
+    )
     sender = StatementSender(
         run,
         company=await tenants.company_name(uow.session, run.tenant_id),
         message_domain=await tenants.message_domain(uow.session, run.tenant_id),
         max_attempts=1 if run.trigger == "manual" else settings.mail_max_attempts,
-        max_recipients=settings.send_max_recipients,
     )
     ledgers = await with_figures(
         uow.session,
         run.tenant_id,
-        [(item.ledger_name, item.party_name) for item in ready],
+        [(item.ledger_name, item.party_name) for item, _, _ in addressed],
         run.from_date,
         run.to_date,
     )
-    for item, ledger in zip(ready, ledgers, strict=True):
-        entry = directory[item.ledger_name]
-        assert entry is not None
-        await sender.queue(uow, item, ledger, entry)
+    for (item, recipients, entry), ledger in zip(addressed, ledgers, strict=True):
+        await sender.queue(uow, item, ledger, recipients, Language(entry.language))
         item.closing_balance = ledger.closing
         item.entries = ledger.figures.entries
         item.resends += 1
     await uow.commit()
-    return len(ready)
+    return len(addressed)

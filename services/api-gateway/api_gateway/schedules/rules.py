@@ -23,12 +23,14 @@ from api_gateway.http.problems import ProblemError, field_error
 from api_gateway.http.tenancy import tenant_timezone
 from api_gateway.schedules.limits import check_interval
 from api_gateway.schedules.schemas import PreviewPublic, RecipientsIn, Recurrence, ScheduleWrite
+from api_gateway.schedules.statement_run_rules import NO_RECIPIENTS, checked_statement_run
 from shared.domain import recurrence, tenants
 from shared.domain.addresses import contains_header_unsafe, not_internal_hint
 from shared.domain.party_directory import entry_for_ledger
 from shared.domain.recipients import RecipientError, Recipients, normalize_recipients
 from shared.domain.recurrence import RecurrenceError
 from shared.domain.reports import AnyReport, ParamsContext, ReportParamError, report_named
+from shared.domain.statement_runs.options import STATEMENT_RUN_KIND
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import DistributionList
 from shared.infra.settings import Settings
@@ -54,6 +56,9 @@ async def check_schedule(
     """The body checked and normalised; 422 naming the bad field (every bad address at once)."""
     cron, zone = await checked_recurrence(uow, principal.tenant_id, body)
     check_interval(cron, settings, "cron" if body.cron is not None else "preset")
+    if body.kind == STATEMENT_RUN_KIND:
+        params = await checked_statement_run(uow, settings, principal.tenant_id, body, zone)
+        return CheckedSchedule(cron, zone, params, NO_RECIPIENTS, body.subject or None)
     definition = report_named(body.report)
     params = await _checked_params(uow, settings, principal.tenant_id, definition, body, zone)
     recipients = await _checked_recipients(

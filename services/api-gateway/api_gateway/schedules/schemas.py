@@ -77,6 +77,11 @@ class ScheduleWrite(Recurrence):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=200)
+    kind: Literal["report", "statement_run"] = Field(
+        default="report",
+        description="`statement_run`: each run starts a statement run (`params`: its `group` "
+        "or `ledgers`, `period`, `n` and flags; `report` ledger, no recipients).",
+    )
     report: ReportName
     format: ScheduleFormat = "pdf"
     params: dict[str, Any] = Field(description=schedule_params_summary())
@@ -106,6 +111,7 @@ class SchedulePublic(RowPublic):
     name: str
     owner: str
     owner_email: str | None
+    kind: Literal["report", "statement_run"]
     report: str
     format: str
     params: dict[str, Any]

@@ -235,6 +235,7 @@ async def preview_recurrence(
 
 def _apply(row: ReportSchedule, body: ScheduleWrite, checked: CheckedSchedule) -> None:
     row.name = body.name
+    row.kind = body.kind
     row.report = body.report
     row.format = body.format
     row.params = checked.params

@@ -60,9 +60,11 @@ async def start_run(
             end=end,
         )
         new = replace(new, idempotency_key=idempotency_key, body=body.model_dump(mode="json"))
-        return await statement_runs.start_statement_run(uow, settings, new)
+        run, created = await statement_runs.start_statement_run(uow, settings, new)
     except StatementRunError as exc:
         raise as_problem(exc) from None
+    await uow.commit()
+    return run, created
 
 
 async def find_run(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID) -> StatementRun:
