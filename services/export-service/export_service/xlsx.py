@@ -32,7 +32,8 @@ same in every spreadsheet. Checked in LibreOffice, not in Excel.
   (`#,##0.00 "Dr";#,##0.00 "Cr"`) or adding a text Dr/Cr column, each balance cell gets the
   unconditional format of its magnitude, e.g. `##\\,##\\,##0.00 "Dr";##\\,##\\,##0.00 "Cr"` for
   1e5 <= |x| < 1e7: the cell keeps the signed value (formulas and sums work), the second section
-  shows the absolute value with "Cr", and the text matches `document.dr_cr` exactly. Trade-off:
+  shows the absolute value with "Cr", and the text matches `document.dr_cr` exactly. Dr and Cr
+  are the document's words (`labels.Labels.debit`, `.credit`: "नावे", "जमा" in Marathi). Trade-off:
   the grouping is chosen when written, so a balance the user retypes with a different magnitude
   shows stray commas until it is re-formatted.
 
