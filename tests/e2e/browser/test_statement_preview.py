@@ -114,22 +114,29 @@ async def test_ledger_preview_paged_and_printed_like_its_pdf(
     closing = preview.locator("tbody.doc-closing tr.closing td").last
     await expect(closing).to_have_text(api_page["closing"][-1]["cells"][-1])
     await screenshot()
+    words = await print_beside_the_pdf(web, page, "ledger-preview", api_page)
+    for text in (api_page["title"], *api_page["lines"]):
+        assert text in words, text
+    assert "Page 1 of" in words and api_page["footer"] in words  # the page margins' footer
 
-    # Print: the Print button loads everything and calls the browser's print.
+
+async def print_beside_the_pdf(
+    web: WebStack, page: Page, name: str, api_page: dict[str, Any]
+) -> str:
+    """Print the open preview (the Print button, then Chromium's print of the print layout),
+    export the same statement as PDF, and save page 1 of both side by side
+    (`<name>-print-vs-pdf.png`); returns the printout's words (pdftotext)."""
     await page.evaluate("window.print = () => { window.printed = true; }")
-    await preview.get_by_test_id("print-button").click()
-    await page.wait_for_function("window.printed === true")
+    await page.get_by_test_id("print-button").click()
+    await page.wait_for_function("window.printed === true")  # every page loaded first
 
-    # The print layout, as Chromium prints it, against the export-service's PDF.
     await page.emulate_media(media="print")
-    await screenshot("print-media")
-    name = "ledger-preview"
+    await page.screenshot(path=screenshot_path(name, "print-media"), full_page=True)
     printed = screenshot_path(name, "printed").with_suffix(".pdf")
     await page.pdf(path=str(printed), prefer_css_page_size=True, print_background=True)
     words = " ".join(pdftotext(printed).split())
-    for text in (api_page["title"], *api_page["lines"], api_page["closing"][-1]["cells"][-1]):
+    for text in (api_page["company"]["name"], api_page["closing"][-1]["cells"][-1]):
         assert text in words, text
-    assert "Page 1 of" in words and api_page["footer"] in words  # the page margins' footer
 
     job = await web.api(
         "POST",
@@ -139,6 +146,7 @@ async def test_ledger_preview_paged_and_printed_like_its_pdf(
     )
     assert job.status_code == 202, job.text
     done = await web.wait_for_status(f"/exports/jobs/{job.json()['id']}", "succeeded")
+    assert done["language"] == api_page["language"]
     rendered = printed.with_name(f"{name}-export.pdf")
     rendered.write_bytes((await web.api("GET", done["download_url"][len("/api/v1") :])).content)
     _side_by_side(
@@ -146,6 +154,45 @@ async def test_ledger_preview_paged_and_printed_like_its_pdf(
         _pdftoppm_first_page(rendered, rendered.with_suffix(".png")),
         screenshot_path(name, "print-vs-pdf"),
     )
+    return words
+
+
+async def test_a_marathi_partys_statement_previewed_and_printed_in_marathi(
+    web: WebStack, page: Page, screenshot: Screenshot
+) -> None:
+    # A debtor without a directory entry, from the end of the list (other tests take theirs
+    # from the start), gets one in Marathi for this test only.
+    debtors = [
+        item["name"]
+        for item in await web.ledgers()
+        if item["group_name"] == "Sundry Debtors" and not item["has_directory_entry"]
+    ]
+    ledger = debtors[-1]
+    start, end = _financial_years()["last_fy"]
+    params = {"ledger": ledger, "from_date": str(start), "to_date": str(end)}
+    entry = {"ledger_name": ledger, "to": [web.address("party", "example.in")], "language": "mr"}
+    created = await web.api("POST", "/party-emails", json=entry)
+    assert created.status_code == 201, created.text
+    try:
+        api_page = (await web.api("GET", "/reports/ledger/preview", params=params)).json()
+        api_page["params"] = params
+        assert api_page["language"] == "mr"
+
+        await open_app(page, web, web.user_token)
+        form = await pick_ledger(page, ledger, "")
+        await form.get_by_test_id("period-select").select_option("last_fy")
+        await form.get_by_test_id("preview-button").click()
+        preview = page.get_by_test_id("report-preview")
+        await expect(preview.locator(".doc-title")).to_have_text("खाते उतारा")
+        await expect(preview.locator("thead")).to_contain_text("नावे (₹)")
+        closing = preview.locator("tbody.doc-closing tr.closing")
+        await expect(closing).to_contain_text("अखेरची शिल्लक")
+        await expect(closing).to_contain_text(api_page["closing"][-1]["cells"][-1])
+        await screenshot()
+        words = await print_beside_the_pdf(web, page, "ledger-preview-marathi", api_page)
+        assert "पैकी" in words  # "M पैकी पृष्ठ N" in the page margin
+    finally:
+        await web.api("DELETE", f"/party-emails/{created.json()['id']}")
 
 
 async def test_outstanding_preview_with_its_totals(
