@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.infra.db.models import Email, EmailAudit, EmailBounce
@@ -55,6 +56,23 @@ async def bounced_email_ids(
         EmailBounce.tenant_id == tenant_id, EmailBounce.email_id.in_(ids)
     )
     return set(await session.scalars(query.distinct()))
+
+
+async def latest_bounces(
+    session: AsyncSession, tenant_id: str, addresses: Iterable[str]
+) -> dict[str, EmailBounce]:
+    """The latest bounce of each of these addresses (lower-cased) in the tenant's emails: what
+    the party directory flags."""
+    wanted = sorted({a.lower() for a in addresses})
+    if not wanted:
+        return {}
+    query = (
+        select(EmailBounce)
+        .where(EmailBounce.tenant_id == tenant_id, EmailBounce.address.in_(wanted))
+        .order_by(EmailBounce.address, EmailBounce.created_at.desc())
+        .ext(distinct_on(EmailBounce.address))
+    )
+    return {row.address: row for row in await session.scalars(query)}
 
 
 def outcomes(

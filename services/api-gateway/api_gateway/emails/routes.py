@@ -7,13 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api_gateway.emails.schemas import AuditPage, EmailPublic, EmailTrigger
+from api_gateway.emails.schemas import AuditPage, AuditPublic, EmailPublic, EmailTrigger
 from api_gateway.emails.use_cases import AuditFilters, find_email, list_audit
 from api_gateway.exports.schemas import AuditStatusField
 from api_gateway.http.deps import CurrentUser, UowDep
 from api_gateway.http.openapi import problems
 from api_gateway.http.pagination import Cursor
 from api_gateway.http.tenancy import FilterDate
+from shared.domain.bounces.recipients import audit_outcomes, email_outcomes
 
 router = APIRouter(tags=["emails"])
 
@@ -23,7 +24,8 @@ MAX_PAGE_SIZE = 100
 @router.get("/emails/{email_id:uuid}", responses=problems(404))
 async def read_email(email_id: uuid.UUID, user: CurrentUser, uow: UowDep) -> EmailPublic:
     """One email's status (queued, sending, sent, failed, rejected), attempts and last error."""
-    return EmailPublic.from_row(await find_email(uow, user, email_id))
+    email = await find_email(uow, user, email_id)
+    return EmailPublic.from_row(email, await email_outcomes(uow.session, email))
 
 
 @router.get("/email-audit")
@@ -42,4 +44,5 @@ async def read_email_audit(
     """Every send attempt, newest first (admins: the tenant's; users: their own)."""
     filters = AuditFilters(status, trigger, report, recipient, from_date, to_date)
     rows, next_cursor = await list_audit(uow, user, filters, limit=limit, cursor=cursor)
-    return AuditPage.from_rows(rows, next_cursor)
+    outcomes = await audit_outcomes(uow.session, rows)
+    return AuditPage(items=AuditPublic.from_rows(rows, outcomes), next_cursor=next_cursor)

@@ -13,7 +13,14 @@ from pydantic_core import core_schema
 from shared.domain.reports import REGISTRY, AnyReport, ReportName
 from shared.infra.db.models import ExportJob
 from shared.languages import Language
-from shared.states import AuditStatus, EmailStatus, EmailTestStatus, ExportStatus, RunStatus
+from shared.states import (
+    AuditStatus,
+    EmailStatus,
+    EmailTestStatus,
+    ExportStatus,
+    RecipientStatus,
+    RunStatus,
+)
 
 
 def listed(statuses: type[StrEnum]) -> GetPydanticSchema:
@@ -35,6 +42,7 @@ EmailStatusField = Annotated[EmailStatus, listed(EmailStatus)]
 RunStatusField = Annotated[RunStatus, listed(RunStatus)]
 AuditStatusField = Annotated[AuditStatus, listed(AuditStatus)]
 EmailTestStatusField = Annotated[EmailTestStatus, listed(EmailTestStatus)]
+RecipientStatusField = Annotated[RecipientStatus, listed(RecipientStatus)]
 
 ExportFormat = Literal["csv", "xlsx", "pdf"]
 

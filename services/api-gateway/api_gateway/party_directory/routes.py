@@ -32,7 +32,10 @@ from api_gateway.party_directory.use_cases import (
     lookup_entry,
     replace_entry,
 )
+from shared.domain.bounces.recipients import latest_bounces
 from shared.domain.file_names import content_disposition
+from shared.infra.db import UnitOfWork
+from shared.infra.db.models import PartyEmail
 
 router = APIRouter(prefix="/party-emails", tags=["party directory"])
 
@@ -121,9 +124,7 @@ async def list_party_emails(
 ) -> PartyEmailPage:
     """Directory entries by ledger name; `q` searches ledger and party names."""
     rows, next_cursor = await list_entries(uow, user.tenant_id, q=q, limit=limit, cursor=cursor)
-    return PartyEmailPage(
-        items=[PartyEmailPublic.from_row(r) for r in rows], next_cursor=next_cursor
-    )
+    return PartyEmailPage(items=await _public(uow, user.tenant_id, *rows), next_cursor=next_cursor)
 
 
 @router.post("", status_code=201, responses=problems(409))
@@ -133,7 +134,7 @@ async def create_party_email(
     """Add a ledger's recipients (409 when the ledger already has an entry)."""
     row = await create_entry(uow, admin.tenant_id, body)
     response.headers["Location"] = f"/api/v1/party-emails/{row.id}"
-    return PartyEmailPublic.from_row(row)
+    return (await _public(uow, admin.tenant_id, row))[0]
 
 
 @router.get("/lookup", responses=problems(404))
@@ -142,7 +143,7 @@ async def lookup_party_email(
 ) -> PartyEmailPublic:
     """The entry for a ledger or a party that fills the email dialog; 404 when there is none."""
     row = await lookup_entry(uow, user.tenant_id, ledger=ledger, party=party)
-    return PartyEmailPublic.from_row(row)
+    return (await _public(uow, user.tenant_id, row))[0]
 
 
 @router.get("/export", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
@@ -164,7 +165,8 @@ async def import_party_emails(admin: AdminUser, data: CsvUpload, uow: UowDep) ->
 @router.get("/{entry_id:uuid}", responses=problems(404))
 async def read_party_email(entry_id: uuid.UUID, user: CurrentUser, uow: UowDep) -> PartyEmailPublic:
     """One directory entry."""
-    return PartyEmailPublic.from_row(await find_entry(uow, user.tenant_id, entry_id))
+    row = await find_entry(uow, user.tenant_id, entry_id)
+    return (await _public(uow, user.tenant_id, row))[0]
 
 
 @router.put("/{entry_id:uuid}", responses=problems(404, 409))
@@ -172,7 +174,8 @@ async def replace_party_email(
     entry_id: uuid.UUID, body: Body, admin: AdminUser, uow: UowDep
 ) -> PartyEmailPublic:
     """Replace every field of an entry (409 when its new ledger already has one)."""
-    return PartyEmailPublic.from_row(await replace_entry(uow, admin.tenant_id, entry_id, body))
+    row = await replace_entry(uow, admin.tenant_id, entry_id, body)
+    return (await _public(uow, admin.tenant_id, row))[0]
 
 
 @router.delete("/{entry_id:uuid}", status_code=204, responses=problems(404))
@@ -180,3 +183,10 @@ async def delete_party_email(entry_id: uuid.UUID, admin: AdminUser, uow: UowDep)
     """Remove an entry."""
     await delete_entry(uow, admin.tenant_id, entry_id)
     return Response(status_code=204)
+
+
+async def _public(uow: UnitOfWork, tenant_id: str, *rows: PartyEmail) -> list[PartyEmailPublic]:
+    """Entries as the API shows them, each address that bounced flagged."""
+    addresses = [a for r in rows for a in (*r.to_addresses, *r.cc_addresses, *r.bcc_addresses)]
+    bounces = await latest_bounces(uow.session, tenant_id, addresses)
+    return [PartyEmailPublic.from_row(row, bounces) for row in rows]

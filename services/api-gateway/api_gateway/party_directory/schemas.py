@@ -38,7 +38,7 @@ from shared.domain.addresses import (
 )
 from shared.domain.csv_cells import neutralise_cell, restore_cell
 from shared.domain.party_directory import name_key
-from shared.infra.db.models import PartyEmail
+from shared.infra.db.models import EmailBounce, PartyEmail
 from shared.languages import Language
 
 # One email's recipients, to, cc and bcc together: more is a mailing list, not a party.
@@ -124,6 +124,14 @@ class PartyEmailWrite(BaseModel):
         return kept
 
 
+class BouncedAddressPublic(BaseModel):
+    address: str = Field(description="Lower-cased")
+    status_code: str | None = Field(description="The bounce's enhanced status code (5.1.1)")
+    diagnostic: str | None
+    bounced_at: datetime
+    email_id: uuid.UUID = Field(description="The email that bounced")
+
+
 class PartyEmailPublic(RowPublic):
     id: uuid.UUID
     ledger_name: str
@@ -134,10 +142,33 @@ class PartyEmailPublic(RowPublic):
     language: str
     created_at: datetime
     updated_at: datetime | None = Field(description="When last replaced; null until then.")
+    bounced: list[BouncedAddressPublic] = Field(
+        default=[],
+        description="The entry's addresses that bounced (an email to them came back "
+        "undeliverable), each with its latest bounce",
+    )
 
     @classmethod
-    def from_row(cls, row: PartyEmail) -> PartyEmailPublic:
-        return cls.model_validate(row)
+    def from_row(
+        cls, row: PartyEmail, bounces: dict[str, EmailBounce] | None = None
+    ) -> PartyEmailPublic:
+        public = cls.model_validate(row)
+        found = bounces or {}
+        addresses = dict.fromkeys(
+            a.lower() for a in (*row.to_addresses, *row.cc_addresses, *row.bcc_addresses)
+        )
+        public.bounced = [
+            BouncedAddressPublic(
+                address=address,
+                status_code=found[address].status_code,
+                diagnostic=found[address].diagnostic,
+                bounced_at=found[address].created_at,
+                email_id=found[address].email_id,
+            )
+            for address in addresses
+            if address in found
+        ]
+        return public
 
 
 class PartyEmailPage(BaseModel):

@@ -14,6 +14,7 @@ from api_gateway.http.pagination import newest_first, page
 from api_gateway.http.problems import ProblemError
 from api_gateway.schedules.schemas import RunDetailPublic, RunPublic
 from api_gateway.schedules.use_cases import find_schedule, visible_schedules
+from shared.domain.bounces.recipients import audit_outcomes
 from shared.domain.run_retries import run_retry
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import Email, EmailAudit, ExportJob, ReportSchedule, ScheduleRun
@@ -101,4 +102,7 @@ async def read_run(
                 .order_by(EmailAudit.created_at, EmailAudit.attempt, EmailAudit.id)
             )
         )
-    return RunDetailPublic.from_rows(run, job, audit, run_retry(run, email, run_max_attempts))
+    outcomes = await audit_outcomes(uow.session, audit)
+    return RunDetailPublic.from_rows(
+        run, job, audit, run_retry(run, email, run_max_attempts), outcomes
+    )

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from api_gateway.emails.schemas import AuditPublic
 from api_gateway.exports.schemas import ExportStatusField, RowPublic, RunStatusField
 from shared.domain.addresses import AddressField
+from shared.domain.bounces.recipients import RecipientOutcome
 from shared.domain.recurrence import Preview
 from shared.domain.reports import ReportName, schedule_params_summary
 from shared.domain.run_retries import RunRetry
@@ -229,9 +230,10 @@ class RunDetailPublic(RunPublic):
         job: ExportJob | None,
         audit: list[EmailAudit],
         retry: RunRetry | None = None,
+        outcomes: dict[uuid.UUID, list[RecipientOutcome]] | None = None,
     ) -> RunDetailPublic:
         return cls(
             **RunPublic.from_row(run, retry).model_dump(),
             export=None if job is None else ExportSummaryPublic.model_validate(job),
-            audit=[AuditPublic.from_row(row) for row in audit],
+            audit=AuditPublic.from_rows(audit, outcomes or {}),
         )
