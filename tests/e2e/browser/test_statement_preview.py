@@ -214,3 +214,10 @@ async def test_outstanding_preview_with_its_totals(
     await expect(grand).to_contain_text("Grand Total")
     await expect(grand).to_contain_text(api_page["closing"][0]["cells"][5])
     await screenshot()
+
+    # At phone width the page keeps its width; the document's table scrolls in its own box.
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await expect(preview.get_by_test_id("print-button")).to_be_visible()
+    overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow} px wider than the phone"
+    await screenshot("phone")
