@@ -187,6 +187,8 @@ class Settings(BaseSettings):
     confirmation_note_max_chars: int = Field(default=1000, ge=10, le=10_000)
     confirmation_reminder_after_days: int = Field(default=7, ge=1, le=365)
     confirmation_max_reminders: int = Field(default=2, ge=0, le=20)
+    # How often the scheduler-service looks for parties due a reminder.
+    confirmation_reminder_sweep_seconds: float = Field(default=900.0, gt=0, le=86400)
 
     # The company address on the letterhead: lines, and characters per line (an A4 header
     # prints about 80 in its small font).

@@ -16,6 +16,7 @@ from api_gateway.account import routes as account
 from api_gateway.book_imports import routes as book_imports
 from api_gateway.books import routes as books
 from api_gateway.confirmations import public_routes as confirmation_pages
+from api_gateway.confirmations import routes as confirmations
 from api_gateway.distribution_lists import routes as distribution_lists
 from api_gateway.email_templates import routes as email_templates
 from api_gateway.emails import routes as emails
@@ -53,6 +54,7 @@ API_ROUTERS = (
     report_emails.router,
     report_preview.router,
     statement_runs.router,
+    confirmations.router,
     emails.router,
     ledgers.router,
     party_directory.router,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from shared.domain.confirmations.reminders import send_due_reminders
 from shared.infra.runtime import Infrastructure, Worker
 
 from .handlers import subscriptions
@@ -25,6 +28,10 @@ def build_worker(infra: Infrastructure) -> tuple[Worker, SchedulerDeps]:
     async def prune_job() -> int:
         return await prune_runs(deps.uow, settings)
 
+    async def reminders_job() -> int:
+        # Balance confirmations whose party has not answered: every tenant's, a batch at a time.
+        return len(await send_due_reminders(infra.uow, settings, datetime.now(UTC)))
+
     worker = Worker(
         service="scheduler-service",
         infra=infra,
@@ -34,6 +41,7 @@ def build_worker(infra: Infrastructure) -> tuple[Worker, SchedulerDeps]:
             (settings.scheduler_tick_seconds, tick_job),
             (settings.reconcile_interval_seconds, reconcile_job),
             (PRUNE_INTERVAL_SECONDS, prune_job),
+            (settings.confirmation_reminder_sweep_seconds, reminders_job),
         ],
     )
     return worker, deps

@@ -54,21 +54,26 @@ async def request_confirmation(
     to: list[str],
     cc: list[str] | None = None,
     statement_run_id: uuid.UUID | None = None,
+    balance: Decimal | None = None,
     now: datetime | None = None,
 ) -> ConfirmationRequest:
     """Create (or reuse) the confirmation of `ledger`'s balance as of `as_of` (the ledger's
     canonical name: the caller resolved it) in the caller's transaction; the caller commits
-    and, once the email exists, records it with `record_email`."""
+    and, once the email exists, records it with `record_email`. `balance`: the closing
+    balance at `as_of` when the caller read it already (a statement run), else read here."""
     now = now or datetime.now(UTC)
-    queries = SessionQueries(session)
-    found = await canonical_ledger(queries, tenant_id, ledger)
-    if found is None:  # renamed or deleted since the caller resolved it
-        raise ledger_not_found("ledger", ledger)
-    figures = await ledger_figures(queries, found, as_of, as_of)
-    balance = figures.closing
+    if balance is None:
+        queries = SessionQueries(session)
+        found = await canonical_ledger(queries, tenant_id, ledger)
+        if found is None:  # renamed or deleted since the caller resolved it
+            raise ledger_not_found("ledger", ledger)
+        balance = (await ledger_figures(queries, found, as_of, as_of)).closing
     confirmation = await _open_confirmation(
         session, tenant_id, ledger, as_of, balance, statement_run_id, now
     )
+    if confirmation is not None and to:
+        # Asked again (a resent statement): reminders go where the latest email went.
+        confirmation.to_addresses, confirmation.cc_addresses = list(to), list(cc or [])
     if confirmation is None:
         party = await session.scalar(
             select(Ledger.party_name).where(Ledger.tenant_id == tenant_id, Ledger.name == ledger)

@@ -1,21 +1,41 @@
-"""The seam where balance confirmations (issue 16, item 2) join a statement run.
+"""The seam where balance confirmations join a statement run.
 
 With `confirm_balance`, each statement email carries a signed link to the party's
-confirmation page. That feature owns the token, the page and the replies; a run only asks it,
-once per statement it queues, for the paragraph to add to the email's body. Until it exists
-this answers None and the email goes without a link (the run still records `confirm_balance`).
+confirmation page: the run asks `shared.domain.confirmations` (which owns the token, the page
+and the replies) once per statement it queues, naming itself, so the confirmations can be
+listed by run. A resent item asks again and gets the same confirmation and link back.
 """
 
 from __future__ import annotations
 
+from shared.domain.confirmations import ConfirmationRequest, request_confirmation
+from shared.domain.recipients import Recipients
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import StatementRun, StatementRunItem
+from shared.infra.settings import Settings
 from shared.languages import Language
 
 
-async def confirmation_paragraph(
-    uow: UnitOfWork, run: StatementRun, item: StatementRunItem, language: Language
-) -> str | None:
-    """The text (with its link) asking the party to confirm `item`'s closing balance, in
-    `language`, made in the caller's transaction; None when nothing is to be added."""
-    return None
+async def item_confirmation(
+    uow: UnitOfWork,
+    settings: Settings,
+    run: StatementRun,
+    item: StatementRunItem,
+    language: Language,
+    recipients: Recipients,
+) -> ConfirmationRequest:
+    """The confirmation of `item`'s closing balance at the run's end date, in `language`,
+    made (or found) in the caller's transaction, with the paragraph for the email."""
+    return await request_confirmation(
+        uow.session,
+        settings,
+        tenant_id=run.tenant_id,
+        ledger=item.ledger_name,
+        as_of=run.to_date,
+        language=language,
+        requested_by=run.requested_by,
+        to=recipients.to,
+        cc=recipients.cc,
+        statement_run_id=run.id,
+        balance=item.closing_balance,
+    )

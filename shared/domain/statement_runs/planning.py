@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 
 from shared.domain import emails, exports, report_emails, tenants
+from shared.domain.confirmations import record_email
 from shared.domain.idempotency import request_fingerprint
 from shared.domain.party_directory import entries_for_ledgers
 from shared.domain.recipients import RecipientError, Recipients, normalize_recipients
@@ -26,7 +27,7 @@ from shared.domain.reports import ReportParamError, report_named
 from shared.domain.reports.labels import labels_for
 from shared.domain.reports.ledger import LedgerParams, LedgerStatement
 from shared.domain.statement_runs import quota
-from shared.domain.statement_runs.confirmation import confirmation_paragraph
+from shared.domain.statement_runs.confirmation import item_confirmation
 from shared.domain.statement_runs.errors import StatementRunError
 from shared.domain.statement_runs.selection import (
     SelectedLedger,
@@ -205,6 +206,7 @@ async def start_statement_run(
         company=await tenants.company_name(uow.session, new.tenant_id),
         message_domain=await tenants.message_domain(uow.session, new.tenant_id),
         max_attempts=1 if new.trigger == "manual" else settings.mail_max_attempts,
+        settings=settings,
     )
     for position, plan in enumerate(planned):
         item = StatementRunItem(
@@ -233,6 +235,7 @@ class StatementSender:
     company: str
     message_domain: str
     max_attempts: int
+    settings: Settings
 
     async def queue(
         self,
@@ -256,14 +259,20 @@ class StatementSender:
             params,
             labels_for(language),
         )
-        texts = await report_emails.report_email_texts(
-            uow.session, run.tenant_id, definition, params, language, values=values
-        )
-        body = texts.body
+        confirmation = None
         if run.confirm_balance:
-            paragraph = await confirmation_paragraph(uow, run, item, language)
-            if paragraph:
-                body = f"{body}\n\n{report_emails.as_template(paragraph)}"
+            confirmation = await item_confirmation(
+                uow, self.settings, run, item, language, recipients
+            )
+        texts = await report_emails.report_email_texts(
+            uow.session,
+            run.tenant_id,
+            definition,
+            params,
+            language,
+            values=values,
+            confirmation_request=confirmation.paragraph if confirmation else None,
+        )
         job, _ = await exports.create_export_job(
             uow,
             exports.NewExport(
@@ -282,7 +291,7 @@ class StatementSender:
                 requested_by=run.requested_by,
                 trigger=run.trigger,
                 subject=texts.subject,
-                body=body,
+                body=texts.body,
                 to=recipients.to,
                 cc=recipients.cc,
                 bcc=recipients.bcc,
@@ -296,4 +305,7 @@ class StatementSender:
             message_domain=self.message_domain,
         )
         item.email_id = email.id
+        if confirmation is not None:
+            await uow.session.flush()  # the email row first: the confirmation refers to it
+            record_email(confirmation.confirmation, email.id)
         return email.id

@@ -57,6 +57,7 @@ async def resend_failed(uow: UnitOfWork, settings: Settings, run: StatementRun) 
         company=await tenants.company_name(uow.session, run.tenant_id),
         message_domain=await tenants.message_domain(uow.session, run.tenant_id),
         max_attempts=1 if run.trigger == "manual" else settings.mail_max_attempts,
+        settings=settings,
     )
     ledgers = await with_figures(
         uow.session,

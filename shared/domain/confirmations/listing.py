@@ -1,0 +1,62 @@
+"""Confirmations read back for the web app and the auditor: filtered by statement run, date
+and status, newest first, with the counts per status and, for a dispute, the difference."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.infra.db.models import BalanceConfirmation
+from shared.states import ConfirmationStatus
+
+
+@dataclass(frozen=True)
+class ConfirmationFilter:
+    tenant_id: str
+    requested_by: str | None = None  # a user's own (None: the tenant's, for admins)
+    statement_run_id: uuid.UUID | None = None
+    as_of: date | None = None
+    status: ConfirmationStatus | None = None
+
+    def applied(self, query: Select[Any], *, with_status: bool = True) -> Select[Any]:
+        c = BalanceConfirmation
+        query = query.where(c.tenant_id == self.tenant_id)
+        if self.requested_by is not None:
+            query = query.where(c.requested_by == self.requested_by)
+        if self.statement_run_id is not None:
+            query = query.where(c.statement_run_id == self.statement_run_id)
+        if self.as_of is not None:
+            query = query.where(c.as_of == self.as_of)
+        if with_status and self.status is not None:
+            query = query.where(c.status == self.status)
+        return query
+
+
+def difference(confirmation: BalanceConfirmation) -> Decimal | None:
+    """Our balance less the party's, for a dispute (signed, Dr positive); None otherwise."""
+    if confirmation.status != ConfirmationStatus.DISPUTED or confirmation.party_balance is None:
+        return None
+    return confirmation.balance - confirmation.party_balance
+
+
+async def status_counts(session: AsyncSession, where: ConfirmationFilter) -> dict[str, int]:
+    """How many confirmations are in each status (every status named, zeros included), under
+    every filter but the status itself, so a screen's tabs show all three."""
+    c = BalanceConfirmation
+    counted = cast(Select[Any], select(c.status, func.count()))
+    query = where.applied(counted, with_status=False).group_by(c.status)
+    counts = {status.value: 0 for status in ConfirmationStatus}
+    for status, count in (await session.execute(query)).all():
+        counts[str(status)] = int(count)
+    return counts
+
+
+def ordered(where: ConfirmationFilter) -> Select[Any]:
+    """The filtered confirmations (the caller orders and pages them)."""
+    return where.applied(select(BalanceConfirmation))
