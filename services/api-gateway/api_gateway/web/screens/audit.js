@@ -5,7 +5,8 @@
 //   audit-table, audit-status (one per row), audit-page, audit-first, audit-previous, audit-next
 
 import { api, reportsByName } from "/app/api.js";
-import { bytes, dateTime } from "/app/format.js";
+import { dateField, dateInput, dateProblem, formEntries, isoOf } from "/app/date-field.js";
+import { bytes, dateTime, spelledPeriod } from "/app/format.js";
 import { announce, busy, clearErrors, el, field, showErrors, table } from "/app/ui.js";
 import { STATES } from "/app/states.js";
 import { statusText, t } from "/app/i18n.js";
@@ -86,6 +87,9 @@ export const auditScreen = {
   adminOnly: false,
   async render(container, { role }) {
     const reports = [["", "Any report"], ...Object.values(await reportsByName()).map((r) => [r.name, r.title])];
+    // The chosen dates in words ("1 April 2026 – 30 November 2026"), beside the date fields.
+    const periodLine = el("p", { class: "hint period-summary", "aria-live": "polite",
+      dataset: { testid: "audit-period" } });
     const filters = el("form", { role: "search", "aria-label": "Filter the email audit", novalidate: true,
       dataset: { testid: "audit-filters" } },
     el("p", { class: "form-summary", role: "alert", hidden: true }),
@@ -95,8 +99,9 @@ export const auditScreen = {
       field("Report", choice("report", reports, "audit-filter-report")),
       field("Recipient", el("input", { name: "recipient", type: "search", maxlength: 320, autocomplete: "off",
         dataset: { testid: "audit-filter-recipient" } }), "Part of an address matches."),
-      field("From date", el("input", { name: "from_date", type: "date", dataset: { testid: "audit-filter-from" } })),
-      field("To date", el("input", { name: "to_date", type: "date", dataset: { testid: "audit-filter-to" } }))),
+      dateField("From date", dateInput({ name: "from_date", testid: "audit-filter-from" }), { spell: false }),
+      dateField("To date", dateInput({ name: "to_date", testid: "audit-filter-to" }), { spell: false })),
+    periodLine,
     el("div", { class: "actions" },
       el("button", { type: "submit", dataset: { testid: "audit-apply" } }, "Apply filters"),
       el("button", { type: "reset", class: "secondary", dataset: { testid: "audit-clear" } }, "Clear filters")));
@@ -118,7 +123,7 @@ export const auditScreen = {
 
     function query(cursor) {
       const search = new URLSearchParams({ limit: String(PAGE_SIZE) });
-      for (const [key, value] of new FormData(filters)) if (String(value).trim()) search.set(key, String(value).trim());
+      for (const [key, value] of formEntries(filters)) if (String(value).trim()) search.set(key, String(value).trim());
       if (cursor) search.set("cursor", cursor);
       return `/api/v1/email-audit?${search}`;
     }
@@ -127,7 +132,15 @@ export const auditScreen = {
       const mine = ++loadSeq;
       // A reversed range is a typing slip, not an empty result: say so instead of asking.
       const { from_date: from, to_date: to } = filters.elements;
-      if (from.value && to.value && from.value > to.value) {
+      const [start, end] = [isoOf(from), isoOf(to)];
+      periodLine.textContent = start || end ? `Sent ${spelledPeriod(start, end)}` : "";
+      const mistyped = [from, to].find((input) => dateProblem(input));
+      if (mistyped) {
+        showErrors(filters, { message: dateProblem(mistyped),
+          fieldErrors: [{ field: mistyped.name, message: dateProblem(mistyped) }] });
+        return;
+      }
+      if (start && end && start > end) {
         showErrors(filters, { message: "The from date is after the to date.",
           fieldErrors: [{ field: "to_date", message: "must be on or after the from date" }] });
         results.replaceChildren();

@@ -5,7 +5,7 @@
 // data-testid: tally-form, tally-files, tally-upload, tally-status, tally-report, tally-history.
 
 import { api } from "/app/api.js";
-import { dateTime } from "/app/format.js";
+import { count, dateTime } from "/app/format.js";
 import { STATES } from "/app/states.js";
 import { announce, busy, clearErrors, el, field, showErrors, table } from "/app/ui.js";
 import { t } from "/app/i18n.js";
@@ -76,7 +76,7 @@ export const booksImportScreen = {
     async function follow(item) {
       while (!FINAL.has(item.status) && container.isConnected) {
         status.textContent = item.status === IMPORT.QUEUED ? "Waiting for the importer…"
-          : `Importing: ${item.vouchers_read.toLocaleString("en-IN")} vouchers read…`;
+          : `Importing: ${count(item.vouchers_read)} vouchers read…`;
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
         item = await api.get(`${PATH}/${item.id}`);
       }

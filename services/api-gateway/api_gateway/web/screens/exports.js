@@ -5,7 +5,7 @@
 // with data-job-id), download-button (one per succeeded row), load-more-button.
 
 import { api, reportsByName } from "/app/api.js";
-import { bytes, dateTime, day } from "/app/format.js";
+import { bytes, count, dateTime, day } from "/app/format.js";
 import { announce, busy, el, table } from "/app/ui.js";
 import { downloadButton } from "/app/screens/email-dialog.js";
 import { STATES } from "/app/states.js";
@@ -49,7 +49,7 @@ const columns = () => [
   { title: t("exports.report"), cell: (j) => [summary(j), el("div", { class: "hint" }, j.format.toUpperCase())] },
   { title: t("exports.status"), cell: statusCell },
   { title: t("exports.file"), cell: (j) => (j.status === EXPORT.SUCCEEDED && j.download_url ? downloadButton(j) : "") },
-  { title: t("exports.rows"), cell: (j) => (j.row_count === null ? "" : Number(j.row_count).toLocaleString("en-IN")), numeric: true },
+  { title: t("exports.rows"), cell: (j) => (j.row_count === null ? "" : count(j.row_count)), numeric: true },
   { title: t("exports.size"), cell: (j) => bytes(j.file_size), numeric: true },
   { title: t("exports.expires"), cell: (j) => (j.status === EXPORT.SUCCEEDED ? dateTime(j.expires_at) : "") },
 ];

@@ -1,13 +1,15 @@
 // Ledger report: pick a ledger and a period, export it (follow the job, download) or email the
 // statement to the party (To filled from the party directory when it has an entry).
 //
-// Test ids: ledger-input, preview-button (report-preview.js), directory-status, period-select, period-summary, export-button, email-button,
+// Test ids: ledger-input, preview-button (report-preview.js), directory-status, period-select,
+// from-date, to-date (date-field.js adds -calendar), period-summary, export-button, email-button,
 // job-status, download-button (shared export flow); in the dialog: to-input, cc-input,
 // bcc-input, to-source ("from the party directory" marker), delivery-note, send-button,
 // email-result.
 
 import { api } from "/app/api.js";
-import { day, today } from "/app/format.js";
+import { dateField, dateInput, dateProblem, isoOf, periodInWords, setIso } from "/app/date-field.js";
+import { daysBetween, spelledDay, today } from "/app/format.js";
 import { busy, clearErrors, el, field } from "/app/ui.js";
 import {
   addressInput, addressList, emailDialog, formatSelect, hintedField, localError, runExport,
@@ -62,8 +64,8 @@ export const ledgerScreen = {
     const directory = el("p", { class: "hint", "data-testid": "directory-status", "aria-live": "polite" });
     const period = el("select", { name: "period", "data-testid": "period-select" },
       presets().map(([value, label]) => el("option", { value }, label)));
-    const from = el("input", { type: "date", name: "params.from_date", required: true });
-    const to = el("input", { type: "date", name: "params.to_date", required: true });
+    const from = dateInput({ name: "params.from_date", testid: "from-date", required: true });
+    const to = dateInput({ name: "params.to_date", testid: "to-date", required: true });
     const format = formatSelect("pdf");
     const exportButton = el("button", { type: "submit", "data-testid": "export-button" }, t("report.export"));
     const emailButton = el("button", { type: "button", class: "secondary",
@@ -71,15 +73,16 @@ export const ledgerScreen = {
     const panel = el("div", { class: "job", "data-testid": "job-panel" });
     const showPreview = previewButton();
     const preview = reportPreview();
-    // The date inputs follow the browser's locale; this line states the period the Indian way.
-    const periodText = el("p", { class: "hint", "data-testid": "period-summary" });
+    // The whole period in words, in the UI's language, beside the two dates.
+    const periodText = el("p", { class: "hint period-summary", "data-testid": "period-summary", "aria-live": "polite" });
 
     const ledgerField = hintedField(t("field.ledger"), ledger, t("ledger.search_hint"));
     ledgerField.append(datalist, directory);
     const form = el("form", { novalidate: true, "aria-label": t("screen.ledger") },
       ledgerField,
-      el("div", { class: "row" }, field(t("field.period"), period), field(t("field.from_date"), from),
-        field(t("field.to_date"), to), field(t("field.format"), format)),
+      el("div", { class: "row" }, field(t("field.period"), period),
+        dateField(t("field.from_date"), from, { spell: false }),
+        dateField(t("field.to_date"), to, { spell: false }), field(t("field.format"), format)),
       periodText,
       el("p", { class: "form-summary", role: "alert", hidden: true }),
       el("div", { class: "actions" }, exportButton, showPreview, emailButton));
@@ -87,14 +90,15 @@ export const ledgerScreen = {
 
     // Period: a preset fills both dates; editing a date by hand makes it "Custom dates".
     const describePeriod = () => {
-      const days = (Date.parse(to.value) - Date.parse(from.value)) / 86_400_000 + 1;
-      const range = { from: day(from.value), to: day(to.value) };
-      periodText.textContent = !from.value || !to.value ? ""
-        : days > 0 ? t("ledger.period_days", { ...range, count: days }) : t("ledger.period", range);
+      const [start, end] = [isoOf(from), isoOf(to)];
+      const days = start && end ? daysBetween(start, end) + 1 : 0;
+      periodText.textContent = !start || !end ? ""
+        : days > 0 ? t("date.period_days", { period: periodInWords(start, end), count: days })
+        : t("date.period_reversed", { from: spelledDay(start), to: spelledDay(end) });
     };
     const applyPreset = () => {
       const range = presetRange(period.value);
-      if (range) [from.value, to.value] = range;
+      if (range) { setIso(from, range[0]); setIso(to, range[1]); }
       describePeriod();
     };
     period.value = "this_month";
@@ -136,11 +140,21 @@ export const ledgerScreen = {
     });
     search();
 
-    const values = () => ({ ledger: known()?.name || ledger.value.trim(), from_date: from.value,
-      to_date: to.value, format: format.value });
+    const values = () => ({ ledger: known()?.name || ledger.value.trim(), from_date: isoOf(from),
+      to_date: isoOf(to), format: format.value });
+    // A mistyped date is said next to it, not sent (the server would only say "not a date").
+    const badDate = () => {
+      for (const input of [from, to]) {
+        const problem = dateProblem(input);
+        if (problem) { localError(form, input.name, problem); return true; }
+      }
+      return false;
+    };
 
     form.addEventListener("submit", (event) => {
       event.preventDefault();
+      clearErrors(form);
+      if (badDate()) return;
       const v = values();
       busy(exportButton, () => runExport(form, panel, { report: "ledger", format: v.format,
         params: { ledger: v.ledger, from_date: v.from_date, to_date: v.to_date } }));
@@ -148,6 +162,8 @@ export const ledgerScreen = {
 
     // On screen first: the statement in the words the party's PDF will have.
     showPreview.addEventListener("click", () => {
+      clearErrors(form);
+      if (badDate()) return;
       const { ledger: name, from_date, to_date } = values();
       busy(showPreview, () => preview.load(form, "/api/v1/reports/ledger/preview",
         { ledger: name, from_date, to_date }));
@@ -155,6 +171,7 @@ export const ledgerScreen = {
 
     emailButton.addEventListener("click", () => {
       clearErrors(form);
+      if (badDate()) return;
       const v = values();
       if (!v.ledger) return localError(form, "params.ledger", t("ledger.choose_ledger"));
       if (!v.from_date) return localError(form, "params.from_date", t("ledger.choose_first_day"));
@@ -165,7 +182,7 @@ export const ledgerScreen = {
 };
 
 function openLedgerEmail(v) {
-  const period = t("period.range", { from: day(v.from_date), to: day(v.to_date) });
+  const period = periodInWords(v.from_date, v.to_date);
   const toInput = addressInput("to");
   const ccInput = addressInput("cc");
   const bccInput = addressInput("bcc");

@@ -1,13 +1,15 @@
 // Outstanding report: receivables or payables as of a date, exported (followed, downloaded) or
 // emailed to internal recipients only (typed, or a distribution list).
 //
-// Test ids: as-of-input, preview-button (report-preview.js), kind-select, export-button, email-button, job-status,
+// Test ids: as-of-input (date-field.js adds -calendar, -spelled), preview-button (report-preview.js),
+// kind-select, export-button, email-button, job-status,
 // download-button (shared export flow); in the dialog: list-select, list-addresses,
 // to-input, cc-input, bcc-input, domain-warning (one per address box), delivery-note,
 // send-button, email-result.
 
 import { api } from "/app/api.js";
-import { day, today } from "/app/format.js";
+import { dateField, dateInput, dateProblem, isoOf } from "/app/date-field.js";
+import { spelledDay, today } from "/app/format.js";
 import { busy, clearErrors, el, field } from "/app/ui.js";
 import {
   addressInput, addressList, emailDialog, formatSelect, hintedField, localError, runExport,
@@ -24,8 +26,7 @@ export const outstandingScreen = {
   adminOnly: false,
   async render(container) {
 
-    const asOf = el("input", { type: "date", name: "params.as_of", value: today(), required: true,
-      "data-testid": "as-of-input" });
+    const asOf = dateInput({ name: "params.as_of", value: today(), testid: "as-of-input", required: true });
     const kind = el("select", { name: "params.kind", "data-testid": "kind-select" },
       kinds().map(([value, label]) => el("option", { value }, label)));
     const format = formatSelect("pdf");
@@ -37,7 +38,7 @@ export const outstandingScreen = {
     const preview = reportPreview();
     const form = el("form", { novalidate: true, "aria-label": t("screen.outstanding") },
       el("div", { class: "row" },
-        hintedField(t("field.as_of"), asOf, t("outstanding.as_of_hint")),
+        dateField(t("field.as_of"), asOf, { hint: t("outstanding.as_of_hint") }),
         field(t("outstanding.kind"), kind), field(t("field.format"), format)),
       el("p", { class: "form-summary", role: "alert", hidden: true }),
       el("div", { class: "actions" }, exportButton, showPreview, emailButton));
@@ -45,19 +46,26 @@ export const outstandingScreen = {
 
     form.addEventListener("submit", (event) => {
       event.preventDefault();
+      clearErrors(form);
+      const problem = dateProblem(asOf);
+      if (problem) return localError(form, "params.as_of", problem);
       busy(exportButton, () => runExport(form, panel, { report: "outstanding",
-        format: format.value, params: { as_of: asOf.value || undefined, kind: kind.value } }));
+        format: format.value, params: { as_of: isoOf(asOf) || undefined, kind: kind.value } }));
     });
 
     showPreview.addEventListener("click", () => {
-      const params = { kind: kind.value, ...(asOf.value ? { as_of: asOf.value } : {}) };
+      clearErrors(form);
+      const problem = dateProblem(asOf);
+      if (problem) return localError(form, "params.as_of", problem);
+      const params = { kind: kind.value, ...(isoOf(asOf) ? { as_of: isoOf(asOf) } : {}) };
       busy(showPreview, () => preview.load(form, "/api/v1/reports/outstanding/preview", params));
     });
 
     emailButton.addEventListener("click", () => {
       clearErrors(form);
-      if (!asOf.value) return localError(form, "params.as_of", t("outstanding.choose_as_of"));
-      openOutstandingEmail({ as_of: asOf.value, kind: kind.value, format: format.value });
+      const problem = dateProblem(asOf) || (isoOf(asOf) ? "" : t("outstanding.choose_as_of"));
+      if (problem) return localError(form, "params.as_of", problem);
+      openOutstandingEmail({ as_of: isoOf(asOf), kind: kind.value, format: format.value });
     });
   },
 };
@@ -133,13 +141,12 @@ function openOutstandingEmail(v) {
     domainsNote.textContent = t("outstanding.lists_failed", { reason: error.message });
   });
 
-  const asOf = day(v.as_of);
   const receivable = v.kind === "receivable";
   emailDialog({
     title: receivable ? t("outstanding.email_title_receivable") : t("outstanding.email_title_payable"),
     intro: [el("p", { class: "notice" }, t("outstanding.internal_only")),
-      el("p", {}, receivable ? t("outstanding.intro_receivable", { date: asOf })
-        : t("outstanding.intro_payable", { date: asOf }))],
+      el("p", {}, receivable ? t("outstanding.intro_receivable", { date: spelledDay(v.as_of) })
+        : t("outstanding.intro_payable", { date: spelledDay(v.as_of) }))],
     recipients: [field(t("outstanding.list_optional"), listSelect), listAddresses, ...boxes, domainsNote],
     format: v.format,
     endpoint: "/api/v1/reports/outstanding/email",
