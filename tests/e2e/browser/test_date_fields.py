@@ -127,6 +127,7 @@ async def test_a_date_is_picked_by_tapping_on_a_phone(
         await open_app(phone, web, web.user_token)
         await phone.get_by_role("button", name="Menu").tap()
         main = await go(phone, "Email audit")
+        await expect(main.get_by_test_id("audit-page")).to_contain_text("Page 1")  # loaded
         filters = main.get_by_test_id("audit-filters")
         await filters.get_by_test_id("audit-filter-from").fill("01-04-2026")
         await filters.get_by_test_id("audit-filter-to-calendar").tap()

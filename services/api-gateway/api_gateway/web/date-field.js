@@ -8,21 +8,25 @@
 // <testid>-spelled; the popup is role=dialog, its days are buttons named by their full date.
 
 import {
-  addDays, addMonths, day, daysInMonth, isoDate, monthTitle, parseDay, spelledDay, today, weekdayNames,
+  addDays, addMonths, day, daysInMonth, isoDate, monthTitle, parseDay, spelledDay, spelledPeriod, today,
+  weekdayNames,
 } from "/app/format.js";
+import { t } from "/app/i18n.js";
 import { el, field } from "/app/ui.js";
 
-export const DATE_HINT = "dd-mm-yyyy";
-const WORDS = {
-  choose: "Choose a date", previousMonth: "Previous month", nextMonth: "Next month",
-  previousYear: "Previous year", nextYear: "Next year", today: "Today", close: "Close",
-  invalid: "Type the date as dd-mm-yyyy, for example 05-12-2026.",
-};
+// An example, not words: digits read the same in every language.
+const PLACEHOLDER = "31-03-2026";
 
 // The ISO date an input holds ("" when empty or not a date).
 export const isoOf = (input) => parseDay(input.value) || "";
 // Why an input's text is not a date ("" when it is a date, or empty).
-export const dateProblem = (input) => (input.value.trim() && !isoOf(input) ? WORDS.invalid : "");
+export const dateProblem = (input) => (input.value.trim() && !isoOf(input)
+  ? t("date.invalid", { example: day(today()) }) : "");
+
+// A period in words in the UI's language: "1 April 2026 – 30 November 2026", "from 1 April 2026".
+export const periodInWords = (from, to) => spelledPeriod(from, to, {
+  from: (date) => t("date.period_from", { date }), upTo: (date) => t("date.period_until", { date }),
+});
 
 // Put an ISO date in (a program's change: no input event, so presets stay presets).
 export function setIso(input, isoValue) {
@@ -32,7 +36,7 @@ export function setIso(input, isoValue) {
 
 export function dateInput({ name, value = "", testid, required = false }) {
   return el("input", { type: "text", name, value: value ? day(value) : "", inputmode: "numeric",
-    autocomplete: "off", placeholder: DATE_HINT, maxlength: 10, required, "data-date": "",
+    autocomplete: "off", placeholder: PLACEHOLDER, maxlength: 10, required, "data-date": "",
     dataset: testid ? { testid } : undefined });
 }
 
@@ -53,8 +57,8 @@ function calendarIcon() {
 
 // A labelled date field: the input, its calendar button and popup, the date spelled out
 // (`spell: false` where the form spells the whole period instead), and the error slot.
-export function dateField(label, input, { hint = DATE_HINT, spell = true } = {}) {
-  const wrap = field(label, input, hint);
+export function dateField(label, input, { hint = "", spell = true } = {}) {
+  const wrap = field(label, input, hint ? `${t("date.hint")}: ${hint}` : t("date.hint"));
   const hintNode = wrap.querySelector(".hint");
   hintNode.id = `${input.id}-hint`;
   input.setAttribute("aria-describedby", `${input.id}-hint ${input.id}-error`);
@@ -62,7 +66,7 @@ export function dateField(label, input, { hint = DATE_HINT, spell = true } = {})
   const spelled = el("p", { class: "hint date-spelled", "aria-live": "polite",
     dataset: testid ? { testid: `${testid}-spelled` } : undefined });
   const calendarButton = el("button", { type: "button", class: "secondary date-button",
-    "aria-label": `${WORDS.choose}: ${label}`, "aria-haspopup": "dialog", "aria-expanded": "false",
+    "aria-label": `${t("date.choose")}: ${label}`, "aria-haspopup": "dialog", "aria-expanded": "false",
     dataset: testid ? { testid: `${testid}-calendar` } : undefined }, calendarIcon());
   const control = el("div", { class: "date-control" });
   input.replaceWith(control);
@@ -143,16 +147,17 @@ function calendar(input, opener, label) {
     const heading = el("h3", { id: `${input.id}-month`, "aria-live": "polite" }, monthTitle(y, m));
     shown.replaceChildren(
       el("div", { class: "date-head" },
-        nav("«", WORDS.previousYear, (v) => addMonths(v, -12)), nav("‹", WORDS.previousMonth, (v) => addMonths(v, -1)),
+        nav("«", t("date.previous_year"), (v) => addMonths(v, -12)),
+        nav("‹", t("date.previous_month"), (v) => addMonths(v, -1)),
         heading,
-        nav("›", WORDS.nextMonth, (v) => addMonths(v, 1)), nav("»", WORDS.nextYear, (v) => addMonths(v, 12))),
+        nav("›", t("date.next_month"), (v) => addMonths(v, 1)), nav("»", t("date.next_year"), (v) => addMonths(v, 12))),
       el("table", { role: "grid", "aria-labelledby": heading.id },
         el("thead", {}, el("tr", {}, weekdayNames("short").map((w, i) =>
           el("th", { scope: "col", abbr: weekdays[i] }, w)))),
         el("tbody", { onkeydown: onGridKey }, rows)),
       el("div", { class: "actions" },
-        el("button", { type: "button", class: "secondary", onclick: () => choose(now) }, WORDS.today),
-        el("button", { type: "button", class: "secondary", onclick: () => { close(); input.focus(); } }, WORDS.close)));
+        el("button", { type: "button", class: "secondary", onclick: () => choose(now) }, t("date.today")),
+        el("button", { type: "button", class: "secondary", onclick: () => { close(); input.focus(); } }, t("action.close"))));
   }
 
   function focusCurrent() { shown?.querySelector(`[data-iso="${focusDay}"]`)?.focus(); }
@@ -188,7 +193,7 @@ function calendar(input, opener, label) {
     if (shown) return;
     focusDay = isoOf(input) || today();
     shown = el("div", { class: "date-popup", role: "dialog", "aria-modal": "false",
-      "aria-label": `${WORDS.choose}: ${label}` });
+      "aria-label": `${t("date.choose")}: ${label}` });
     shown.addEventListener("keydown", onKey);
     // Tabbing out of the calendar closes it (it is not modal).
     shown.addEventListener("focusout", (event) => {

@@ -8,6 +8,7 @@
 // "<key>.other" is used when the catalogue has them (the language's plural rule decides).
 // Numbers given as params are shown in Indian grouping in every language (12,34,567).
 
+import { setLanguage as setFormatLanguage } from "/app/format.js";
 import { STATES } from "/app/states.js";
 
 // Each language in its own script, as the picker shows it (names, not translations).
@@ -51,6 +52,7 @@ export async function setLanguage(wanted) {
   const changed = next !== current;
   current = next;
   plurals = new Intl.PluralRules(next);
+  setFormatLanguage(next); // spelled-out dates and month names follow
   document.documentElement.lang = next;
   if (changed) window.dispatchEvent(new CustomEvent("ledgerpost:language", { detail: next }));
   return next;

@@ -5,8 +5,8 @@
 //   audit-table, audit-status (one per row), audit-page, audit-first, audit-previous, audit-next
 
 import { api, reportsByName } from "/app/api.js";
-import { dateField, dateInput, dateProblem, formEntries, isoOf } from "/app/date-field.js";
-import { bytes, dateTime, spelledPeriod } from "/app/format.js";
+import { dateField, dateInput, dateProblem, formEntries, isoOf, periodInWords } from "/app/date-field.js";
+import { bytes, dateTime } from "/app/format.js";
 import { announce, busy, clearErrors, el, field, showErrors, table } from "/app/ui.js";
 import { STATES } from "/app/states.js";
 import { statusText, t } from "/app/i18n.js";
@@ -133,7 +133,7 @@ export const auditScreen = {
       // A reversed range is a typing slip, not an empty result: say so instead of asking.
       const { from_date: from, to_date: to } = filters.elements;
       const [start, end] = [isoOf(from), isoOf(to)];
-      periodLine.textContent = start || end ? `Sent ${spelledPeriod(start, end)}` : "";
+      periodLine.textContent = start || end ? t("audit.period", { period: periodInWords(start, end) }) : "";
       const mistyped = [from, to].find((input) => dateProblem(input));
       if (mistyped) {
         showErrors(filters, { message: dateProblem(mistyped),

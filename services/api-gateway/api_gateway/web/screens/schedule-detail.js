@@ -25,9 +25,9 @@ const REFRESH_MS = 2500;
 // last attempt failed and when the next is due; a bare sending state would hide a refused server.
 function retryText(retry) {
   if (!retry) return "";
-  const step = retry.step === "email" ? "the email" : "the export";
-  const next = retry.next_attempt_at ? `next attempt ${dateTime(retry.next_attempt_at)}` : "next attempt soon";
-  return `Waiting to retry ${step} (attempt ${retry.attempts} of ${retry.max_attempts} failed; ${next}).`;
+  const when = retry.next_attempt_at ? dateTime(retry.next_attempt_at) : t("run.retry.soon");
+  return t(retry.step === "email" ? "run.retry.email" : "run.retry.export",
+    { attempts: retry.attempts, max: retry.max_attempts, when });
 }
 const retryNote = (retry) => (retry ? el("div", { class: "hint", dataset: { testid: "run-retry" } }, retryText(retry)) : null);
 const runError = (r) => r.error || r.retry?.last_error;
