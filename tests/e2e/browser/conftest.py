@@ -36,6 +36,7 @@ from tests.conftest import make_settings
 from tests.e2e.stack import Stack
 from tests.e2e.test_smoke import smtp_sink
 from tests.factories import auth_header, random_tenant_id, token_for
+from tests.imap_kit.server import ImapServer
 
 from .harness import (
     CHROMIUM,
@@ -66,9 +67,22 @@ def _browser_available() -> None:
 
 @pytest.fixture(scope="package")
 async def web(
-    test_database_url: str, db_dsn: str, tmp_path_factory: pytest.TempPathFactory
+    test_database_url: str,
+    db_dsn: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
 ) -> AsyncIterator[WebStack]:
     require_browser()
+    extra_env: dict[str, str] = {}
+    imap: ImapServer | None
+    # The mailbox screen's test signs in to the tests' Dovecot over TLS: trust its certificate
+    # when there is one (without Dovecot, only that test skips).
+    try:
+        imap = request.getfixturevalue("imap_server")
+    except pytest.skip.Exception:
+        imap = None
+    if imap is not None and imap.cafile is not None:
+        extra_env["MAIL_SMTP_CA_FILE"] = str(imap.cafile)
     root = tmp_path_factory.mktemp("web-stack")
     tenant = random_tenant_id()
     await load_demo_data(db_dsn, tenant_id=tenant, rows=2000)
@@ -76,7 +90,7 @@ async def web(
     mail_dir = root / "mail"
     with contextlib.ExitStack() as cleanup:
         smtp_port = cleanup.enter_context(smtp_sink(mail_dir, root / "smtp-sink.log"))
-        stack = Stack(settings=settings, log_dir=root)
+        stack = Stack(settings=settings, log_dir=root, extra_env=extra_env)
         stack.start()
         cleanup.callback(stack.stop)
         with httpx.Client(timeout=5) as probe:

@@ -10,6 +10,7 @@ import { dateTime } from "/app/format.js";
 import { addressList, announce, busy, clearErrors, el, field, showErrors } from "/app/ui.js";
 import { STATES } from "/app/states.js";
 import { t } from "/app/i18n.js";
+import { mailboxSection } from "/app/screens/mailbox-settings.js";
 
 const PATH = "/api/v1/admin/email-settings";
 // The API's own defaults, so a first save without touching them stores what the server would.
@@ -265,5 +266,7 @@ export const emailSettingsScreen = {
 
     container.append(note, warnings, form, el("section", { class: "panel-wrap" }, testForm));
     fill(stored);
+    // The mailbox read for bounces sits next to the server that sends (its own form).
+    container.append(await mailboxSection());
   },
 };
