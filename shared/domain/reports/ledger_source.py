@@ -40,14 +40,15 @@ _CANONICAL = "SELECT id, name FROM ledgers WHERE tenant_id = $1 AND lower(name) 
 
 _LEDGER_PARTY = "SELECT party_name, gstin, address FROM ledgers WHERE id = $1"
 
-# The opening balance and the period's count and sums in one pass over the ledger's entries up
-# to the period's end, read from the statement index alone (it carries debit and credit).
+# The opening balance and the period's count and sums from the ledger's day totals (at most
+# one row a day, kept by triggers: see models.LedgerDayTotal), never from the entries: the
+# figures of a million-entry ledger cost what a few hundred rows cost.
 _LEDGER_FIGURES = """
-SELECT l.opening_balance + COALESCE(sum(e.debit - e.credit) FILTER (WHERE e.entry_date < $2), 0),
-       count(e.id) FILTER (WHERE e.entry_date >= $2),
-       COALESCE(sum(e.debit) FILTER (WHERE e.entry_date >= $2), 0),
-       COALESCE(sum(e.credit) FILTER (WHERE e.entry_date >= $2), 0)
-FROM ledgers l LEFT JOIN ledger_entries e ON e.ledger_id = l.id AND e.entry_date <= $3
+SELECT l.opening_balance + COALESCE(sum(t.debit - t.credit) FILTER (WHERE t.day < $2), 0),
+       COALESCE(sum(t.entries) FILTER (WHERE t.day >= $2), 0),
+       COALESCE(sum(t.debit) FILTER (WHERE t.day >= $2), 0),
+       COALESCE(sum(t.credit) FILTER (WHERE t.day >= $2), 0)
+FROM ledgers l LEFT JOIN ledger_day_totals t ON t.ledger_id = l.id AND t.day <= $3
 WHERE l.id = $1
 GROUP BY l.id
 """

@@ -1,6 +1,12 @@
 """Every table of the design, importable from one place (Alembic reads `Base.metadata`)."""
 
-from shared.infra.db.models.accounting import Bill, BooksChange, Ledger, LedgerEntry
+from shared.infra.db.models.accounting import (
+    Bill,
+    BooksChange,
+    Ledger,
+    LedgerDayTotal,
+    LedgerEntry,
+)
 from shared.infra.db.models.base import Base
 from shared.infra.db.models.confirmations import BalanceConfirmation, ConfirmationReply
 from shared.infra.db.models.exports import ExportJob
@@ -33,6 +39,7 @@ __all__ = [
     "EmailTemplate",
     "ExportJob",
     "Ledger",
+    "LedgerDayTotal",
     "LedgerEntry",
     "MailboxSettings",
     "OutboxMessage",

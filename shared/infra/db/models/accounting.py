@@ -18,6 +18,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Numeric,
     String,
     Text,
     text,
@@ -54,15 +55,8 @@ class LedgerEntry(Base):
     __tablename__ = "ledger_entries"
     __table_args__ = (
         CheckConstraint("debit >= 0 AND credit >= 0", name="non_negative"),
-        # The statement reads one ledger's entries in date order and sums them (opening
-        # balance, period totals) from this index alone: it carries debit and credit.
-        Index(
-            "ix_ledger_entries_statement",
-            "ledger_id",
-            "entry_date",
-            "id",
-            postgresql_include=["debit", "credit"],
-        ),
+        # The statement reads one ledger's entries in date order: this index serves it.
+        Index("ix_ledger_entries_statement", "ledger_id", "entry_date", "id"),
         Index(
             "ix_ledger_entries_voucher",
             "tenant_id",
@@ -82,6 +76,23 @@ class LedgerEntry(Base):
     credit: Mapped[Decimal] = mapped_column(server_default="0")
     # The host application's voucher id: a synced voucher replaces all its lines at once.
     voucher_id: Mapped[str | None] = mapped_column(String(100))
+
+
+class LedgerDayTotal(Base):
+    """A ledger's entries of one day, counted and summed: what the statement's opening balance
+    and totals add up instead of the entries themselves. Kept by triggers on `ledger_entries`
+    (migration 0016) in every writer's transaction; never written by the application."""
+
+    __tablename__ = "ledger_day_totals"
+
+    ledger_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("ledgers.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    entries: Mapped[int] = mapped_column(BigInteger)
+    # Sums of numeric(18,2) amounts: unbounded, so no day's sum can overflow.
+    debit: Mapped[Decimal] = mapped_column(Numeric)
+    credit: Mapped[Decimal] = mapped_column(Numeric)
 
 
 class Bill(Base):
