@@ -46,7 +46,7 @@ demo-data: migrate
 	@$(SERVERS_ENV) && $(DEV_ENV) && $(PY) -m shared.tools.cli demo-data --rows $(ROWS) --tenant $(TENANT)
 
 # Every benchmark prints its figures and rewrites its own section of bench/RESULTS.md.
-BENCHMARKS ?= demo_data xlsx_engines pdf_engine exports mail scheduler gateway books
+BENCHMARKS ?= demo_data xlsx_engines pdf_engine exports mail scheduler gateway books month_end
 
 bench: install
 	@$(SERVERS_ENV) && $(DEV_ENV) && $(PY) -m shared.tools.cli migrate && \
