@@ -29,7 +29,7 @@ async def test_every_report_has_defaults_in_english_marathi_and_hindi(
         listed = (await client.get(TEMPLATES, headers=_admin(infra, tenant_id))).json()["items"]
     by_key = {(item["report"], item["language"]): item for item in listed}
     assert set(by_key) == {
-        (r, lang) for r in ("ledger", "outstanding") for lang in ["en", "mr", "hi"]
+        (r, lang) for r in ("ledger", "outstanding", "confirmations") for lang in ["en", "mr", "hi"]
     }
     assert all(item["is_default"] and item["updated_at"] is None for item in listed)
     assert by_key[("ledger", "en")]["subject"] == "Statement of account: {ledger}, {period}"

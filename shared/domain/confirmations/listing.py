@@ -19,7 +19,6 @@ from shared.states import ConfirmationStatus
 @dataclass(frozen=True)
 class ConfirmationFilter:
     tenant_id: str
-    requested_by: str | None = None  # a user's own (None: the tenant's, for admins)
     statement_run_id: uuid.UUID | None = None
     as_of: date | None = None
     status: ConfirmationStatus | None = None
@@ -27,8 +26,6 @@ class ConfirmationFilter:
     def applied(self, query: Select[Any], *, with_status: bool = True) -> Select[Any]:
         c = BalanceConfirmation
         query = query.where(c.tenant_id == self.tenant_id)
-        if self.requested_by is not None:
-            query = query.where(c.requested_by == self.requested_by)
         if self.statement_run_id is not None:
             query = query.where(c.statement_run_id == self.statement_run_id)
         if self.as_of is not None:

@@ -66,6 +66,27 @@ DEFAULT_TEMPLATES: dict[tuple[str, Language], TemplateText] = {
         "यह रिपोर्ट केवल आंतरिक उपयोग के लिए है।\n\n"
         "धन्यवाद,\nLedgerPost",
     ),
+    ("confirmations", Language.EN): TemplateText(
+        "Balance confirmations: {company}",
+        "Hello,\n\n"
+        "The balance confirmations of {company}, with each party's answer, are ready.\n\n"
+        "This report is for internal use only.\n\n"
+        "Regards,\nLedgerPost",
+    ),
+    ("confirmations", Language.MR): TemplateText(
+        "शिल्लक पुष्टी अहवाल: {company}",
+        "नमस्कार,\n\n"
+        "{company} च्या शिल्लक पुष्टींचा अहवाल, प्रत्येक पक्षकाराच्या उत्तरासह, तयार आहे.\n\n"
+        "हा अहवाल केवळ अंतर्गत वापरासाठी आहे.\n\n"
+        "धन्यवाद,\nLedgerPost",
+    ),
+    ("confirmations", Language.HI): TemplateText(
+        "शेष पुष्टि रिपोर्ट: {company}",
+        "नमस्ते,\n\n"
+        "{company} की शेष पुष्टियों की रिपोर्ट, हर पक्षकार के उत्तर सहित, तैयार है।\n\n"
+        "यह रिपोर्ट केवल आंतरिक उपयोग के लिए है।\n\n"
+        "धन्यवाद,\nLedgerPost",
+    ),
 }
 
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
+from shared.domain.reports.confirmations import BalanceConfirmationsReport
 from shared.domain.reports.definitions import ReportDefinition, ReportParamError
 from shared.domain.reports.ledger import LedgerStatement
 from shared.domain.reports.outstanding import OutstandingReport
@@ -91,6 +92,7 @@ ReportName = Annotated[str, _RegisteredName]
 
 register(LedgerStatement())
 register(OutstandingReport())
+register(BalanceConfirmationsReport())
 
 
 def schedule_params_summary() -> str:

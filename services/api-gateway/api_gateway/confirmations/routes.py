@@ -36,7 +36,7 @@ async def list_confirmations(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
     cursor: Cursor = None,
 ) -> ConfirmationPage:
-    """Confirmations newest first (a user's own; admins: the tenant's), with counts per status."""
+    """The tenant's confirmations newest first, with counts per status."""
     return await use_cases.list_confirmations(
         uow,
         user,

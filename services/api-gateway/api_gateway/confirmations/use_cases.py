@@ -1,7 +1,8 @@
 """The web app's side of balance confirmations: list, read one, remind now.
 
-A user sees the confirmations they asked for, an admin the tenant's (as with runs and
-emails); another tenant's is 404. Reminders follow the same rule as the scheduler's sweep
+Every role of the tenant reads its confirmations, as every role reads its books and may
+export any ledger (the auditor's export, a report, is tenant-wide too); another tenant's is
+404. Reminders follow the same rule as the scheduler's sweep
 (`shared.domain.confirmations.reminders`), so pressing the button twice reminds nobody twice.
 """
 
@@ -36,10 +37,9 @@ def _scope(
     as_of: date | None = None,
     status: ConfirmationStatus | None = None,
 ) -> ConfirmationFilter:
-    """The user's own confirmations (an admin's: the tenant's) under the given filters."""
+    """The tenant's confirmations under the given filters."""
     return ConfirmationFilter(
         tenant_id=user.tenant_id,
-        requested_by=None if user.is_admin else user.user_id,
         statement_run_id=statement_run_id,
         as_of=as_of,
         status=status,
