@@ -125,14 +125,14 @@ class WebStack:
         return last
 
 
-async def configure_smtp(web: WebStack) -> None:
-    """Point the tenant's SMTP settings at the sink, as an admin does in the API."""
+async def configure_smtp(web: WebStack, port: int | None = None) -> None:
+    """Point the tenant's SMTP settings at the sink (or at `port`), as an admin does in the API."""
     response = await web.api(
         "PUT",
         "/admin/email-settings",
         json={
             "host": "127.0.0.1",
-            "port": web.smtp_port,
+            "port": port or web.smtp_port,
             "security": "none",
             "username": None,
             "from_email": f"reports@{web.domain}",

@@ -155,13 +155,17 @@ function renderJob(panel, job) {
 // opts: {title, intro: nodes, recipients: nodes, format, buildBody(form),
 //        endpoint, afterQueued?(accepted) -> extra text}
 export function emailDialog(opts) {
-  const key = idempotencyKey(); // one per opening: a double click (or a retry) sends once
+  // One key per attempt: a double click (or a lost answer sent again) sends once; "Try again"
+  // after a failed send is a new attempt, so it takes a new key.
+  let key = idempotencyKey();
   const format = formatSelect(opts.format);
   const note = el("p", { class: "hint", "data-testid": "delivery-note" }, deliveryNote(format.value));
   format.addEventListener("change", () => { note.textContent = deliveryNote(format.value); });
   const result = el("div", { "data-testid": "email-result" });
   const send = el("button", { type: "submit", "data-testid": "send-button" }, t("email.send"));
   const cancel = el("button", { type: "button", class: "secondary" }, t("action.cancel"));
+  // Why the last send failed, beside the button that tries again.
+  const failure = el("p", { class: "send-failure", "data-testid": "send-failure", hidden: true });
   const form = el("form", { novalidate: true, style: "border:0;padding:0;margin:0" },
     opts.intro,
     opts.recipients,
@@ -174,47 +178,64 @@ export function emailDialog(opts) {
     field(t("field.format"), format),
     note,
     el("p", { class: "form-summary", role: "alert", hidden: true }),
-    el("div", { class: "actions" }, send, cancel),
+    el("div", { class: "actions" }, send, cancel, failure),
     result);
   const dialog = openDialog(opts.title, form);
   cancel.addEventListener("click", () => dialog.close());
-  let sent = false;
+  let inFlight = false; // accepted and not yet final: the form waits
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    if (sent) return;
+    if (inFlight) return;
     clearErrors(form);
     busy(send, async () => {
-      let accepted;
       try {
         const response = await api.raw("POST", opts.endpoint,
           { body: opts.buildBody(form), headers: { "Idempotency-Key": key } });
-        accepted = await response.json();
+        return await response.json();
       } catch (error) {
-        showFieldErrors(form, error);
-        return;
+        showFieldErrors(form, error); // nothing was queued: Send again reuses the key
+        return null;
       }
-      sent = true;
+    }).then(async (accepted) => {
+      if (!accepted) return;
+      inFlight = true;
+      failure.hidden = true;
       const extra = opts.afterQueued?.(accepted);
       const text = t("email.queued_to", { who: describeRecipients(accepted.recipients), extra: extra ? ` ${extra}` : "" });
       result.replaceChildren(el("p", { class: "notice" }, text));
       announce(text);
+      // busy() re-enabled Send: off while the email goes, focus off the disabled button.
+      send.disabled = true;
       cancel.textContent = t("action.close");
-      followEmail(accepted.email_id, result, (label) => { send.textContent = label; });
-    }).then(() => {
-      // busy() re-enabled Send; keep it off (a new send is a new dialog, with a new key) and
-      // move focus off the disabled button so keyboard users are not stranded.
-      if (sent) { send.disabled = true; cancel.focus(); }
+      cancel.focus();
+      const outcome = await followEmail(accepted.email_id, result);
+      inFlight = false;
+      if (outcome.status === "failed") {
+        // The reason beside the button, and the same request again under a new key.
+        key = idempotencyKey();
+        failure.hidden = false;
+        failure.textContent = t("email.failed_reason", { reason: outcome.reason });
+        send.textContent = t("email.try_again");
+        send.disabled = false;
+        if (form.contains(document.activeElement) || document.activeElement === document.body) send.focus();
+      } else if (outcome.status === "sent") {
+        send.textContent = t("email.sent_button");
+      }
     });
   });
   return { form, dialog };
 }
 
-// Follow one email until it is sent, failed or rejected (or ~2 minutes pass).
-// `onFinal` gets a short label for the (disabled) Send button: "Sent" or "Not sent".
-export async function followEmail(emailId, result, onFinal = () => {}) {
+// The dialog scrolls (its backdrop does): bring what changed into view.
+const reveal = (node) => node.scrollIntoView?.({ block: "nearest" });
+
+// Follow one email until it is sent, failed or rejected (or ~2 minutes pass), showing each
+// step in `result`. Resolves with {status: "sent" | "failed" | "waiting" | "lost", reason}.
+export async function followEmail(emailId, result) {
   const show = (text, kind = "info") => {
     result.replaceChildren(el("p", { class: `notice${kind === "info" ? "" : ` ${kind}`}`,
       "data-status": kind }, text));
+    reveal(result);
     announce(text, kind);
   };
   let last = "";
@@ -226,14 +247,14 @@ export async function followEmail(emailId, result, onFinal = () => {}) {
     } catch (error) {
       if (error.status === 0 || error.status >= 500) continue;
       show(t("email.lost_track", { reason: error.message }), "error");
-      return;
+      return { status: "lost", reason: error.message };
     }
     const who = describeRecipients(email);
-    if (email.status === EMAIL.SENT) { show(t("email.sent_to", { who }), "success"); onFinal(t("email.sent_button")); return; }
+    if (email.status === EMAIL.SENT) { show(t("email.sent_to", { who }), "success"); return { status: "sent" }; }
     if (STATES.email.bad.includes(email.status)) {
-      show(t("email.not_sent_to", { who, reason: email.error || statusText(email.status) }), "error");
-      onFinal(t("email.not_sent_button"));
-      return;
+      const reason = email.error || statusText(email.status);
+      show(t("email.not_sent_to", { who, reason }), "error");
+      return { status: "failed", reason };
     }
     if (email.status !== last) {
       last = email.status;
@@ -242,7 +263,9 @@ export async function followEmail(emailId, result, onFinal = () => {}) {
   }
   result.append(el("p", { class: "hint" }, phrase("email.still_waiting",
     { link: el("a", { href: "#/audit" }, t("email.audit_link")) })));
+  reveal(result);
   announce(t("email.still_waiting_short"));
+  return { status: "waiting" };
 }
 
 // Problem details in plain words: errors next to their inputs, translated by code, the summary
