@@ -210,7 +210,7 @@ export function emailDialog(opts) {
       cancel.focus();
       const outcome = await followEmail(accepted.email_id, result);
       inFlight = false;
-      if (outcome.status === "failed") {
+      if (STATES.email.bad.includes(outcome.status)) {
         // The reason beside the button, and the same request again under a new key.
         key = idempotencyKey();
         failure.hidden = false;
@@ -218,7 +218,7 @@ export function emailDialog(opts) {
         send.textContent = t("email.try_again");
         send.disabled = false;
         if (form.contains(document.activeElement) || document.activeElement === document.body) send.focus();
-      } else if (outcome.status === "sent") {
+      } else if (outcome.status === EMAIL.SENT) {
         send.textContent = t("email.sent_button");
       }
     });
@@ -230,7 +230,8 @@ export function emailDialog(opts) {
 const reveal = (node) => node.scrollIntoView?.({ block: "nearest" });
 
 // Follow one email until it is sent, failed or rejected (or ~2 minutes pass), showing each
-// step in `result`. Resolves with {status: "sent" | "failed" | "waiting" | "lost", reason}.
+// step in `result`. Resolves with {status, reason}: the email's final status and why it failed,
+// or a null status when it could not be followed to the end.
 export async function followEmail(emailId, result) {
   const show = (text, kind = "info") => {
     result.replaceChildren(el("p", { class: `notice${kind === "info" ? "" : ` ${kind}`}`,
@@ -247,14 +248,14 @@ export async function followEmail(emailId, result) {
     } catch (error) {
       if (error.status === 0 || error.status >= 500) continue;
       show(t("email.lost_track", { reason: error.message }), "error");
-      return { status: "lost", reason: error.message };
+      return { status: null, reason: error.message };
     }
     const who = describeRecipients(email);
-    if (email.status === EMAIL.SENT) { show(t("email.sent_to", { who }), "success"); return { status: "sent" }; }
+    if (email.status === EMAIL.SENT) { show(t("email.sent_to", { who }), "success"); return { status: email.status }; }
     if (STATES.email.bad.includes(email.status)) {
       const reason = email.error || statusText(email.status);
       show(t("email.not_sent_to", { who, reason }), "error");
-      return { status: "failed", reason };
+      return { status: email.status, reason };
     }
     if (email.status !== last) {
       last = email.status;
@@ -265,7 +266,7 @@ export async function followEmail(emailId, result) {
     { link: el("a", { href: "#/audit" }, t("email.audit_link")) })));
   reveal(result);
   announce(t("email.still_waiting_short"));
-  return { status: "waiting" };
+  return { status: null };
 }
 
 // Problem details in plain words: errors next to their inputs, translated by code, the summary
