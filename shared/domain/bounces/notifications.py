@@ -194,7 +194,7 @@ def _reason_near(text: str, address: str) -> str | None:
     at = text.lower().find(address)
     if at < 0:
         return None
-    following = text[at:].split("\n")
+    following = text[at + len(address) :].lstrip(">:; \t").split("\n")
     lines: list[str] = []
     for line in following[:12]:
         if lines and not line.strip():

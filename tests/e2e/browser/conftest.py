@@ -83,6 +83,8 @@ async def web(
         imap = None
     if imap is not None and imap.cafile is not None:
         extra_env["MAIL_SMTP_CA_FILE"] = str(imap.cafile)
+        # Read mailboxes every few seconds, so a bounce shows while a test waits for it.
+        extra_env["MAILBOX_SCAN_INTERVAL_SECONDS"] = "5"
     root = tmp_path_factory.mktemp("web-stack")
     tenant = random_tenant_id()
     await load_demo_data(db_dsn, tenant_id=tenant, rows=2000)

@@ -1,5 +1,6 @@
-"""The mailbox read for bounces, on the email settings screen in Chromium: tried, saved, and a
-refused login shown in plain words, against the tests' real Dovecot over implicit TLS."""
+"""The mailbox read for bounces in Chromium, against the tests' real Dovecot over implicit TLS:
+tried, saved and a refused login explained on the email settings screen; a bounce it reads
+shown on the email audit and flagged in the party directory."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.conftest import wait_until
+from tests.imap_kit import bounces
 from tests.imap_kit.server import ImapServer
 
-from .actions import go, open_app
-from .harness import WORK_TIMEOUT_MS, Screenshot, WebStack, expect
+from .actions import go, open_app, unused_ledgers
+from .harness import WORK_TIMEOUT_MS, WORK_TIMEOUT_S, Screenshot, WebStack, expect
 
 if TYPE_CHECKING:  # without the package the tests skip (see harness.require_browser)
     from playwright.async_api import Page
@@ -64,3 +67,83 @@ async def test_mailbox_is_tried_saved_and_a_refused_login_explained(
     await expect(result).to_contain_text("Error class: auth")
     await screenshot("refused")
     await web.api("DELETE", "/admin/mailbox-settings")
+
+
+async def test_a_bounce_shows_in_the_audit_and_flags_the_directory_address(
+    web: WebStack, page: Page, screenshot: Screenshot, imap_server: ImapServer, imap_folder: str
+) -> None:
+    if imap_server.tls_port is None:
+        pytest.skip("the configured IMAP server offers no TLS port")
+    [ledger] = await unused_ledgers(web, 1, offset=12)
+    party = web.address("bounces-party", "party-side.example")
+    owner = web.address("bounces-owner", "party-side.example")
+    created = await web.api(
+        "POST", "/party-emails", json={"ledger_name": ledger, "to": [party], "cc": [owner]}
+    )
+    assert created.status_code == 201, created.text
+    accepted = await web.api(
+        "POST",
+        "/reports/ledger/email",
+        json={
+            "ledger": ledger,
+            "from_date": "2025-04-01",
+            "to_date": "2025-06-30",
+            "format": "csv",
+        },
+    )
+    assert accepted.status_code == 202, accepted.text
+    email_path = f"/emails/{accepted.json()['email_id']}"
+    sent = await web.wait_for_status(email_path, "sent", ("failed",))
+    saved = await web.api(
+        "PUT",
+        "/admin/mailbox-settings",
+        json={
+            "host": "127.0.0.1",
+            "port": imap_server.tls_port,
+            "security": "ssl",
+            "username": imap_server.user,
+            "password": imap_server.password,
+            "folder": imap_folder,
+        },
+    )
+    assert saved.status_code == 200, saved.text
+    assert {r["status"] for r in sent["recipients"]} == {"accepted"}
+    await web.wait_for_mail(party)
+    sender = saved.json()["username"]
+    imap_server.append(
+        imap_folder, bounces.exim(sent_message_id(web, party), sender, party, [owner])
+    )
+
+    async def bounced() -> bool:
+        recipients = (await web.api("GET", email_path)).json()["recipients"]
+        return any(r["status"] == "bounced" for r in recipients)
+
+    await wait_until(bounced, timeout=WORK_TIMEOUT_S, what="the bounce to be read")
+
+    await open_app(page, web, web.admin_token)
+    main = await go(page, "Email audit")
+    await main.get_by_test_id("audit-filter-recipient").fill(party)
+    await main.get_by_test_id("audit-apply").click()
+    row = main.get_by_test_id("audit-table").get_by_role("row").filter(has_text=party)
+    bounced_line = row.get_by_test_id("recipient").filter(has_text=party)
+    await expect(bounced_line.get_by_test_id("recipient-status")).to_have_text("Bounced")
+    await expect(bounced_line).to_contain_text("5.1.1")
+    owner_line = row.get_by_test_id("recipient").filter(has_text=owner)
+    await expect(owner_line.get_by_test_id("recipient-status")).to_have_text("accepted")
+    await screenshot("audit")
+
+    main = await go(page, "Party directory")
+    await main.get_by_test_id("party-search").fill(ledger)
+    await main.get_by_test_id("search-button").click()
+    entry = main.get_by_test_id("party-table").get_by_role("row").filter(has_text=ledger)
+    await expect(entry.get_by_test_id("bounced-address")).to_have_count(1)
+    await expect(entry.get_by_test_id("bounced-address")).to_contain_text(party)
+    await expect(entry.get_by_test_id("bounced-address")).to_contain_text("check the address")
+    await screenshot("directory")
+    await web.api("DELETE", "/admin/mailbox-settings")
+
+
+def sent_message_id(web: WebStack, address: str) -> str:
+    """The Message-ID of the message the SMTP sink received for `address`."""
+    [message] = web.messages_to(address)
+    return str(message["Message-ID"])

@@ -41,9 +41,23 @@ export function statusBadge(status, testid) {
   return el("span", { class: `badge${tone}`, dataset: testid ? { testid } : undefined }, statusText(status));
 }
 
+// Each address with its status once known (accepted, refused by the server, bounced later),
+// and for a bounce or refusal the code and the receiving server's words.
 export function recipientsCell(row) {
+  const outcomes = new Map((row.recipients || []).map((r) => [`${r.kind}:${r.address}`, r]));
   return el("div", {}, ["to", "cc", "bcc"].filter((key) => row[key]?.length).map((key) =>
-    el("div", {}, el("span", { class: "hint" }, `${key.toUpperCase()}: `), row[key].join(", "))));
+    el("div", {}, el("span", { class: "hint" }, `${key.toUpperCase()}: `),
+      row[key].map((address) => recipientLine(address, outcomes.get(`${key}:${address}`))))));
+}
+
+function recipientLine(address, outcome) {
+  if (!outcome?.status) return el("div", {}, address);
+  const why = [outcome.status_code, outcome.diagnostic].filter(Boolean).join(" ");
+  return el("div", { dataset: { testid: "recipient" } }, address, " ",
+    statusBadge(outcome.status, "recipient-status"),
+    why && outcome.status !== STATES.recipient.statuses.ACCEPTED
+      ? el("div", { class: "hint", title: why, style: "overflow-wrap:anywhere" },
+        why.length > 140 ? `${why.slice(0, 140)}…` : why) : null);
 }
 
 // What the SMTP server answered, or why there was no answer; refused recipients one by one.

@@ -4,9 +4,10 @@
 //
 // data-testid: party-search, search-button, add-entry, export-csv, import-form, import-file,
 // import-button, import-report, party-table, load-more, edit-entry, delete-entry,
-// entry-form, entry-language, save-entry, confirm-delete.
+// entry-form, entry-language, save-entry, confirm-delete, bounced-address.
 
 import { api, download } from "/app/api.js";
+import { dateTime } from "/app/format.js";
 import { addressList, announce, busy, clearErrors, el, field, openDialog, showErrors, table } from "/app/ui.js";
 import { LANGUAGES, t } from "/app/i18n.js";
 
@@ -15,8 +16,20 @@ const PAGE = 50;
 const joined = (list) => (list || []).join(", ");
 // A statement's language (shared/languages.py: the app's own), named in its own script.
 const languageName = (code) => LANGUAGES[code] || code;
-// One address per line in a cell: easier to scan than a wrapped comma list.
-const lines = (list) => el("div", {}, (list || []).map((address) => el("div", {}, address)));
+// One address per line in a cell: easier to scan than a wrapped comma list. An address whose
+// email bounced is flagged, with its latest bounce's date and the receiving server's words,
+// so it is corrected before the next statement goes out.
+const lines = (list, bounced = []) => {
+  const flags = new Map(bounced.map((b) => [b.address, b]));
+  return el("div", {}, (list || []).map((address) => {
+    const bounce = flags.get(address.toLowerCase());
+    if (!bounce) return el("div", {}, address);
+    const why = [bounce.status_code, bounce.diagnostic].filter(Boolean).join(" ");
+    return el("div", { "data-testid": "bounced-address" }, address, " ",
+      el("span", { class: "badge bad", title: why }, t("party.bounced")),
+      el("div", { class: "hint" }, t("party.bounced_on", { when: dateTime(bounce.bounced_at) })));
+  }));
+};
 
 // A yes/no question in a dialog; resolves true only when the action button was pressed.
 // Cancel comes first, so the dialog opens with focus on the harmless choice.
@@ -57,9 +70,9 @@ export const partyDirectoryScreen = {
       listArea.replaceChildren(table(query ? `Directory entries matching "${query}"` : "Directory entries", [
         { title: "Ledger", cell: (r) => r.ledger_name },
         { title: "Party", cell: (r) => r.party_name || "" },
-        { title: "To", cell: (r) => lines(r.to) },
-        { title: "CC", cell: (r) => lines(r.cc) },
-        { title: "BCC", cell: (r) => lines(r.bcc) },
+        { title: "To", cell: (r) => lines(r.to, r.bounced) },
+        { title: "CC", cell: (r) => lines(r.cc, r.bounced) },
+        { title: "BCC", cell: (r) => lines(r.bcc, r.bounced) },
         { title: t("field.language"), cell: (r) => el("span", { lang: r.language }, languageName(r.language)) },
         { title: "Actions", cell: (r) => el("div", { class: "actions", style: "flex-wrap:nowrap" },
           el("button", { type: "button", class: "secondary", "data-testid": "edit-entry",
