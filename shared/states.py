@@ -60,6 +60,13 @@ class StatementItemStatus(StrEnum):
     SKIPPED = "skipped"
 
 
+class StatementRunStatus(StrEnum):
+    """A statement run as a whole: `running` while any statement is queued or sending."""
+
+    RUNNING = "running"
+    FINISHED = "finished"
+
+
 class SkipReason(StrEnum):
     """Why a statement run made no email for a ledger."""
 
@@ -266,6 +273,12 @@ STATUS_GROUPS: Mapping[str, StatusGroups] = {
         ),
         good=frozenset({StatementItemStatus.SENT}),
         bad=frozenset({StatementItemStatus.FAILED, StatementItemStatus.BOUNCED}),
+    ),
+    "statement_run": StatusGroups(
+        StatementRunStatus,
+        final=frozenset({StatementRunStatus.FINISHED}),
+        good=frozenset(),
+        bad=frozenset(),  # how it went is in its counts
     ),
     "import": StatusGroups(
         ImportStatus,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -14,10 +14,11 @@ from shared.domain.periods import IsoDate
 from shared.domain.statement_runs import ItemOutcome, RunCounts
 from shared.domain.statement_runs.options import StatementRunOptions
 from shared.infra.db.models import StatementRun
-from shared.states import SkipReason, StatementItemStatus
+from shared.states import SkipReason, StatementItemStatus, StatementRunStatus
 
 ItemStatusField = Annotated[StatementItemStatus, listed(StatementItemStatus)]
 SkipReasonField = Annotated[SkipReason, listed(SkipReason)]
+RunStatusField = Annotated[StatementRunStatus, listed(StatementRunStatus)]
 ITEMS_CURSOR_PATTERN = r"^[0-9]{1,9}$"
 
 
@@ -64,9 +65,7 @@ class RunCountsPublic(BaseModel):
 
 class StatementRunPublic(BaseModel):
     id: uuid.UUID
-    status: Literal["running", "finished"] = Field(
-        description="`finished` once no statement is queued or sending."
-    )
+    status: RunStatusField = Field(description="`finished` once no statement is queued or sending.")
     trigger: str
     requested_by: str
     group: str | None
@@ -86,7 +85,7 @@ class StatementRunPublic(BaseModel):
     def of(cls, run: StatementRun, counts: RunCounts) -> StatementRunPublic:
         return cls(
             id=run.id,
-            status="finished" if counts.finished else "running",
+            status=StatementRunStatus.FINISHED if counts.finished else StatementRunStatus.RUNNING,
             trigger=run.trigger,
             requested_by=run.requested_by,
             group=run.ledger_group,

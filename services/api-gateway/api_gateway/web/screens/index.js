@@ -3,6 +3,7 @@
 
 import { ledgerScreen } from "/app/screens/ledger.js";
 import { outstandingScreen } from "/app/screens/outstanding.js";
+import { statementRunsScreen } from "/app/screens/statement-runs.js";
 import { exportsScreen } from "/app/screens/exports.js";
 import { schedulesScreen } from "/app/screens/schedules.js";
 import { scheduleDetailScreen } from "/app/screens/schedule-detail.js";
@@ -16,6 +17,7 @@ import { distributionListsScreen } from "/app/screens/distribution-lists.js";
 export const SCREENS = [
   ledgerScreen,
   outstandingScreen,
+  statementRunsScreen,
   exportsScreen,
   schedulesScreen,
   scheduleDetailScreen,
