@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from export_service.bootstrap import build_worker as build_export_worker
 
 from shared.infra.bus import StreamConsumer
+from shared.infra.db.models import EmailBounce
 from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 
@@ -206,3 +207,44 @@ async def test_bad_requests_name_their_field(infra: Infrastructure, tenant_id: s
             RUNS, json={"group": "Nobody's group", **PERIOD}, headers=admin(infra, tenant_id)
         )
     assert missing.status_code == 404 and missing.json()["code"] == "group_not_found"
+
+
+async def test_a_bounce_makes_its_item_bounced_and_it_is_resent(
+    infra: Infrastructure, tenant_id: str, pump: Pump, smtp_sinks: SinkFactory
+) -> None:
+    infra, sink, consumers = await _stack(infra, tenant_id, smtp_sinks)
+    body = {"ledgers": ["Arora Stores", "Dev Agencies"], **PERIOD}
+    async with gateway_client(infra) as client:
+        started = await client.post(RUNS, json=body, headers=admin(infra, tenant_id))
+    run = started.json()
+    await pump(*consumers)
+    items = (await _get(infra, tenant_id, f"{RUNS}/{run['id']}/items"))["items"]
+    arora = next(item for item in items if item["ledger"] == "Arora Stores")
+    assert arora["status"] == "sent"
+    # The mailbox reader matched a DSN to Arora's owner address (as bounce tracking records it).
+    async with infra.uow() as uow:
+        uow.session.add(
+            EmailBounce(
+                tenant_id=tenant_id,
+                email_id=arora["email_id"],
+                address="owner@arora.in",
+                status_code="5.1.1",
+                diagnostic="550 5.1.1 user unknown",
+            )
+        )
+        await uow.commit()
+    counts = (await _get(infra, tenant_id, f"{RUNS}/{run['id']}"))["counts"]
+    assert (counts["sent"], counts["bounced"], counts["failed"]) == (0, 1, 1)
+    page = await _get(infra, tenant_id, f"{RUNS}/{run['id']}/items", status="bounced")
+    assert [(item["ledger"], item["status"]) for item in page["items"]] == [
+        ("Arora Stores", "bounced")
+    ]
+    async with gateway_client(infra) as client:
+        resent = await client.post(
+            f"{RUNS}/{run['id']}/resend-failed", headers=admin(infra, tenant_id)
+        )
+    assert resent.json()["resent"] == 2  # the failed one and the bounced one
+    await pump(*consumers)
+    after = (await _get(infra, tenant_id, f"{RUNS}/{run['id']}"))["counts"]
+    assert (after["sent"], after["bounced"], after["failed"]) == (1, 0, 1)  # Dev: still refused
+    assert len(await sink.wait_for_messages(2)) >= 2

@@ -1,7 +1,9 @@
 """What became of a statement run: counts by status (and skip reason), and each ledger's item.
 
 An item's status is its email's, read through `ITEM_STATUS_OF_EMAIL` when asked: the
-mail-service never has to know about runs, and a resent item follows its newest email.
+mail-service never has to know about runs, and a resent item follows its newest email. A sent
+email that a recipient's mailbox bounced later (bounce tracking, `shared.domain.bounces`) makes
+its item `bounced`.
 """
 
 from __future__ import annotations
@@ -9,18 +11,40 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, not_, select
 
+from shared.domain.bounces.recipients import bounced_email_ids
 from shared.infra.db import UnitOfWork
-from shared.infra.db.models import Email, StatementRun, StatementRunItem
+from shared.infra.db.models import Email, EmailBounce, StatementRun, StatementRunItem
 from shared.states import ITEM_STATUS_OF_EMAIL, EmailStatus, SkipReason, StatementItemStatus
 
+# The item's email was sent and a recipient's bounce came back for it (as bounced_email_ids).
+BOUNCED = and_(
+    Email.status == EmailStatus.SENT,
+    exists().where(EmailBounce.email_id == Email.id, EmailBounce.tenant_id == Email.tenant_id),
+)
 
-def item_status(skip: SkipReason | None, email_status: EmailStatus | None) -> StatementItemStatus:
+
+def item_status(
+    skip: SkipReason | None, email_status: EmailStatus | None, bounced: bool = False
+) -> StatementItemStatus:
     if skip is not None or email_status is None:
         return StatementItemStatus.SKIPPED
+    if bounced and email_status == EmailStatus.SENT:
+        return StatementItemStatus.BOUNCED
     return ITEM_STATUS_OF_EMAIL[email_status]
+
+
+def showing(status: StatementItemStatus) -> Any:
+    """The condition (over items joined to their emails) of items in `status`."""
+    if status == StatementItemStatus.SKIPPED:
+        return StatementRunItem.email_id.is_(None)
+    if status == StatementItemStatus.BOUNCED:
+        return BOUNCED
+    condition = Email.status.in_(emails_showing(status))
+    return and_(condition, not_(BOUNCED)) if status == StatementItemStatus.SENT else condition
 
 
 @dataclass(frozen=True)
@@ -52,16 +76,17 @@ async def find_run(
 
 
 async def run_counts(uow: UnitOfWork, run_id: uuid.UUID) -> RunCounts:
+    bounced = BOUNCED.label("bounced")
     rows = await uow.session.execute(
-        select(StatementRunItem.skip_reason, Email.status, func.count())
+        select(StatementRunItem.skip_reason, Email.status, bounced, func.count())
         .outerjoin(Email, Email.id == StatementRunItem.email_id)
         .where(StatementRunItem.run_id == run_id)
-        .group_by(StatementRunItem.skip_reason, Email.status)
+        .group_by(StatementRunItem.skip_reason, Email.status, bounced)
     )
     by_status: Counter[StatementItemStatus] = Counter()
     skipped: Counter[SkipReason] = Counter()
-    for skip, email_status, count in rows:
-        by_status[item_status(skip, email_status)] += count
+    for skip, email_status, was_bounced, count in rows:
+        by_status[item_status(skip, email_status, bool(was_bounced))] += count
         if skip is not None:
             skipped[skip] += count
     total = sum(by_status.values())
@@ -93,15 +118,25 @@ async def run_items(
         .outerjoin(Email, Email.id == StatementRunItem.email_id)
         .where(StatementRunItem.run_id == run_id, StatementRunItem.position > after)
     )
-    if status == StatementItemStatus.SKIPPED:
-        query = query.where(StatementRunItem.email_id.is_(None))
-    elif status is not None:
-        query = query.where(Email.status.in_(emails_showing(status)))
+    if status is not None:
+        query = query.where(showing(status))
     rows = list(
         await uow.session.execute(query.order_by(StatementRunItem.position).limit(limit + 1))
     )
+    emails = [email for _, email in rows[:limit] if email is not None]
+    bounced = (
+        await bounced_email_ids(uow.session, emails[0].tenant_id, [e.id for e in emails])
+        if emails
+        else set()
+    )
     outcomes = [
-        ItemOutcome(item, item_status(item.skip_reason, email.status if email else None), email)
+        ItemOutcome(
+            item,
+            item_status(
+                item.skip_reason, email.status if email else None, item.email_id in bounced
+            ),
+            email,
+        )
         for item, email in rows[:limit]
     ]
     more = len(rows) > limit

@@ -1,4 +1,4 @@
-"""Resending a run's failed statements in one action.
+"""Resending a run's failed (and bounced) statements in one action.
 
 Each failed item gets a new export job and email, made as the first were, from the books and
 the party directory as they are now (a corrected address is used). The run's row is locked
@@ -7,13 +7,13 @@ while this happens, so two clicks resend once: the second finds those items queu
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from shared.domain import tenants
 from shared.domain.party_directory import entries_for_ledgers
 from shared.domain.statement_runs import quota
 from shared.domain.statement_runs.planning import StatementSender, statement_recipients
-from shared.domain.statement_runs.progress import emails_showing
+from shared.domain.statement_runs.progress import showing
 from shared.domain.statement_runs.selection import with_figures
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import Email, StatementRun, StatementRunItem
@@ -33,7 +33,7 @@ async def resend_failed(uow: UnitOfWork, settings: Settings, run: StatementRun) 
             .join(Email, Email.id == StatementRunItem.email_id)
             .where(
                 StatementRunItem.run_id == run.id,
-                Email.status.in_(emails_showing(StatementItemStatus.FAILED)),
+                or_(showing(StatementItemStatus.FAILED), showing(StatementItemStatus.BOUNCED)),
             )
             .order_by(StatementRunItem.position)
         )
