@@ -14,8 +14,9 @@ import {
 import { t } from "/app/i18n.js";
 import { el, field } from "/app/ui.js";
 
-// An example, not words: digits read the same in every language.
-const PLACEHOLDER = "31-03-2026";
+// The shape, not words (the hint below says dd-mm-yyyy in the UI's language); a real date here
+// would read as a filter already set.
+const PLACEHOLDER = "__-__-____";
 
 // The ISO date an input holds ("" when empty or not a date).
 export const isoOf = (input) => parseDay(input.value) || "";

@@ -77,17 +77,18 @@ export function attachmentCell(row) {
     el("div", { class: "hint" }, bytes(row.attachment_size)));
 }
 
+// Status first: it is what people look for. Seven columns that share the width (table-layout
+// fixed, long words wrap), so nothing is hidden at desktop width; on a phone each row is a card.
+const triggerText = (trigger) => TRIGGERS.find(([value]) => value === trigger)?.[1] || trigger;
+const withHint = (main, hint) => el("div", {}, main, hint ? el("div", { class: "hint" }, hint) : null);
 const COLUMNS = [
-  { title: "Time", cell: (r) => dateTime(r.created_at) },
-  { title: "Trigger", cell: (r) => r.trigger },
-  { title: "Report", cell: (r) => r.report || "—" },
-  { title: "Requested by", cell: (r) => r.requested_by },
+  { title: "Status", cell: (r) => withHint(statusBadge(r.status, "audit-status"),
+    t("audit.attempt", { n: r.attempt })) },
+  { title: "Time", cell: (r) => withHint(dateTime(r.created_at), triggerText(r.trigger)) },
+  { title: "Report", cell: (r) => withHint(r.report || "—", t("audit.requested_by", { who: r.requested_by })) },
   { title: "Recipients", cell: recipientsCell },
   { title: "Subject", cell: (r) => r.subject || "—" },
-  { title: "Delivery", cell: (r) => r.delivery_mode || "—" },
-  { title: "Attachment", cell: attachmentCell },
-  { title: "Attempt", cell: (r) => String(r.attempt), numeric: true },
-  { title: "Status", cell: (r) => statusBadge(r.status, "audit-status") },
+  { title: "Delivery", cell: (r) => withHint(r.delivery_mode || "—", r.attachment_name ? attachmentCell(r) : null) },
   { title: "SMTP reply or error", cell: outcomeCell },
 ];
 
@@ -171,8 +172,10 @@ export const auditScreen = {
         if (mine !== loadSeq) return;
         clearErrors(filters);
         nextCursor = page.next_cursor;
-        results.replaceChildren(responsiveTable("Email send attempts", COLUMNS, page.items, { testid: "audit-table",
-          empty: cursors.length > 1 ? "No more attempts." : "No send attempts match these filters." }));
+        const shown = responsiveTable("Email send attempts", COLUMNS, page.items, { testid: "audit-table",
+          empty: cursors.length > 1 ? "No more attempts." : "No send attempts match these filters." });
+        shown.classList.add("audit-table");
+        results.replaceChildren(shown);
         pageLabel.textContent = `Page ${cursors.length} · ${page.items.length} attempt${page.items.length === 1 ? "" : "s"}`;
         announce(`Email audit page ${cursors.length} loaded: ${page.items.length} attempts.`, "success");
       } catch (error) {

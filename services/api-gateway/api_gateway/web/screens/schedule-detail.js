@@ -61,8 +61,8 @@ function summary(s, listName, actions) {
 }
 
 const AUDIT_COLUMNS = [
-  { title: "Time", cell: (r) => dateTime(r.created_at) },
   { title: "Status", cell: (r) => statusBadge(r.status) },
+  { title: "Time", cell: (r) => dateTime(r.created_at) },
   { title: "Recipients", cell: recipientsCell },
   { title: "Delivery", cell: (r) => el("div", {}, r.delivery_mode || "—", el("div", { class: "hint" }, attachmentCell(r))) },
   { title: "Attempt", cell: (r) => String(r.attempt), numeric: true },
