@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-from shared.domain.reports.document import Column, DocumentHeader, ReportSource, Row, RowStyle
+from shared.domain.reports.document import (
+    Column,
+    CsvCopy,
+    DocumentHeader,
+    ReportSource,
+    Row,
+    RowStyle,
+)
 from shared.domain.reports.preview import preview_page
 
 COLUMNS = (Column("Party", "text", 20, once_per_group=True), Column("Ref", "text", 10))
@@ -71,3 +78,38 @@ async def test_an_empty_report_and_a_start_past_the_end() -> None:
     assert (empty.rows, empty.body_rows, empty.next_start) == ((), 0, None)
     past = await preview_page(_source(LEDGER), 50, 5)
     assert (past.rows, past.next_start) == ((), None)
+
+
+def _ledger_like(entries: int, read: list[int]) -> ReportSource:
+    """A source with the rows around its data known up front (`csv_copy`), as the ledger's;
+    `read` counts the batches it yields."""
+    opening, closing = Row(("", "opening"), "opening"), Row(("", "closing"), "closing")
+    data = [Row(("Party", f"e{n}")) for n in range(entries)]
+
+    async def batches() -> AsyncIterator[list[Row]]:
+        yield [opening]
+        for start in range(0, entries, 4):
+            read.append(start)
+            yield data[start : start + 4]
+        yield [closing]
+
+    header = DocumentHeader("T", "Co", (), COLUMNS, entries + 2, datetime(2026, 12, 5, tzinfo=UTC))
+    around = CsvCopy(before=(opening,), query="", args=(), after=(closing,))
+    return ReportSource(header, entries, batches(), {}, csv_copy=around)
+
+
+async def test_a_source_that_knows_its_closing_rows_is_read_only_to_the_page() -> None:
+    read: list[int] = []
+    first = await preview_page(_ledger_like(20, read), 0, 5)
+    assert _names(first.rows) == [f"e{n}" for n in range(5)] and read == [0, 4]
+    assert _names(first.opening) == ["opening"] and _names(first.closing) == ["closing"]
+    assert (first.body_rows, first.next_start) == (20, 5)
+    last = await preview_page(_ledger_like(20, []), 15, 10)
+    assert _names(last.rows) == [f"e{n}" for n in range(15, 20)] and last.next_start is None
+    seen: list[object] = []
+    start: int | None = 0
+    while start is not None:
+        page = await preview_page(_ledger_like(11, []), start, 3)
+        seen += _names(page.rows)
+        start = page.next_start
+    assert seen == [f"e{n}" for n in range(11)]
