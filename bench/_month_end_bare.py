@@ -5,7 +5,8 @@ PDF writer and sending them with aiosmtplib, nothing else.
 and the sink, prints "ready", waits for a line on stdin, then, for every PARTS-th ledger of the
 tenant's Sundry Debtors from PART on (by name), opens the statement's source (the same SQL the
 export-service reads), draws it with `PdfReportWriter` (synchronously, no thread hand-off),
-builds a plain text + PDF message and sends it on one SMTP connection; prints the count.
+builds a plain text + PDF message and sends it on one SMTP connection; prints the count and
+its CPU seconds.
 No job rows, no leases, no outbox, no audit: the least the work itself costs.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
+import time
 from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
@@ -64,6 +66,7 @@ async def main(argv: list[str]) -> None:
     ledgers = (await conn.fetch(_LEDGERS, tenant))[int(part) :: int(parts)]
     print("ready", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    cpu = time.process_time()
     params_model = report_named("ledger").params_model
     with tempfile.TemporaryDirectory(prefix="bench-month-end-") as tmp:
         for n, (ledger, to) in enumerate(ledgers):
@@ -74,7 +77,7 @@ async def main(argv: list[str]) -> None:
             await client.send_message(message(ledger, to, pdf, first, last))
     await client.quit()
     await conn.close()
-    print(len(ledgers), flush=True)
+    print(len(ledgers), time.process_time() - cpu, flush=True)
 
 
 if __name__ == "__main__":

@@ -103,10 +103,31 @@ async def configure_tenant(settings: Settings, tenant: str, port: int) -> None:
         await infra.close()
 
 
+# Where a run's time went, from its rows (the database's clock): seconds from the run's creation
+# to its first render, its last render and its last email, and the renders' own seconds.
+PHASES = """
+SELECT extract(epoch FROM min(j.started_at) - r.created_at),
+       extract(epoch FROM max(j.finished_at) - r.created_at),
+       extract(epoch FROM max(e.sent_at) - r.created_at),
+       extract(epoch FROM sum(j.finished_at - j.started_at))
+FROM statement_runs r JOIN statement_run_items i ON i.run_id = r.id
+JOIN emails e ON e.id = i.email_id JOIN export_jobs j ON j.id = e.export_job_id
+WHERE r.id = $1 GROUP BY r.created_at
+"""
+
+
+async def phases(dsn: str, run_id: str) -> list[float]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        return [float(value) for value in await conn.fetchrow(PHASES, uuid.UUID(run_id))]
+    finally:
+        await conn.close()
+
+
 async def service_round(
     client: httpx.AsyncClient, sink: Sink, body: dict[str, Any], n: int
-) -> tuple[float, float]:
-    """(seconds to the 202, seconds to the sink's n-th message) of one statement run."""
+) -> tuple[float, float, str]:
+    """(seconds to the 202, seconds to the sink's n-th message, the run's id) of one run."""
     before = (await sink.stats())[1]
     started = time.perf_counter()
     response = await client.post("/api/v1/statement-runs", json=body)
@@ -127,10 +148,22 @@ async def service_round(
         await asyncio.sleep(0.2)
     if run["counts"]["sent"] != n:
         raise RuntimeError(f"not every statement was sent: {run['counts']}")
-    return accepted, done
+    return accepted, done, str(run["id"])
 
 
-async def bare_round(dsn: str, tenant: str, sink: Sink, start: date, parts: int) -> float:
+def process_cpu(pids: list[int]) -> float:
+    """CPU seconds (user + system) the processes have used so far."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+async def bare_round(
+    dsn: str, tenant: str, sink: Sink, start: date, parts: int
+) -> tuple[float, float]:
+    """(seconds, CPU seconds of the two processes) of one bare round."""
     before = (await sink.stats())[1]
     args = [dsn, tenant, str(sink.port), start.isoformat(), AS_OF.isoformat()]
     procs = [
@@ -152,13 +185,15 @@ async def bare_round(dsn: str, tenant: str, sink: Sink, start: date, parts: int)
         assert proc.stdin is not None
         proc.stdin.write(b"go\n")
         await proc.stdin.drain()
-    sent = [int(await proc.stdout.readline()) for proc in procs if proc.stdout is not None]
+    answers = [(await proc.stdout.readline()).split() for proc in procs if proc.stdout]
     seconds = time.perf_counter() - started
+    sent = [int(answer[0]) for answer in answers]
+    cpu = sum(float(answer[1]) for answer in answers)
     for proc in procs:
         await proc.wait()
     if sum(sent) != (await sink.stats())[1] - before:
         raise RuntimeError(f"the bare loop sent {sent}, the sink counted otherwise")
-    return seconds
+    return seconds, cpu
 
 
 async def bench(args: argparse.Namespace, root: Path) -> dict[str, Any]:
@@ -169,7 +204,10 @@ async def bench(args: argparse.Namespace, root: Path) -> dict[str, Any]:
     sink, dsn, start = await Sink.start(), asyncpg_dsn(url), books_start(AS_OF)
     stack = Stack(settings=settings, log_dir=root, export_workers=2, extra_env={
         "STATEMENT_RUNS_HOURLY_QUOTA": "1000000", "LOG_LEVEL": "WARNING"})  # fmt: skip
-    figures: dict[str, Any] = {"service": [], "accepted": [], "bare": []}
+    figures: dict[str, Any] = {
+        "service": [], "accepted": [], "bare": [], "service_cpu": [], "bare_cpu": [],
+        "phases": [],
+    }  # fmt: skip
     try:
         figures["entries"] = await load_books(dsn, tenant, args.ledgers, args.entries)
         await configure_tenant(settings, tenant, sink.port)
@@ -187,9 +225,23 @@ async def bench(args: argparse.Namespace, root: Path) -> dict[str, Any]:
             await service_round(client, sink, warm, 2)  # imports, pools, consumer groups
             for n in range(args.rounds):
                 print(f"round {n + 1}: bare loop ...", flush=True)
-                figures["bare"].append(await bare_round(dsn, tenant, sink, start, 2))
+                seconds, cpu = await bare_round(dsn, tenant, sink, start, 2)
+                figures["bare"].append(seconds)
+                figures["bare_cpu"].append(cpu)
                 print(f"round {n + 1}: statement run ...", flush=True)
-                accepted, done = await service_round(client, sink, body, args.ledgers)
+                pids = [process.pid for process in stack.processes.values()]
+                cpu = process_cpu(pids)
+                each = {name: process_cpu([p.pid]) for name, p in stack.processes.items()}
+                accepted, done, run_id = await service_round(client, sink, body, args.ledgers)
+                first, rendered, mailed, rendering = await phases(dsn, run_id)
+                figures["phases"].append((first, rendered, mailed, rendering))
+                print(f"  first render {first:.1f} s, last render {rendered:.1f} s, last email "
+                      f"{mailed:.1f} s after the run; renders {rendering:.1f} s in all")  # fmt: skip
+                figures["service_cpu"].append(process_cpu(pids) - cpu)
+                if args.per_process:
+                    for name, process in stack.processes.items():
+                        used = process_cpu([process.pid]) - each[name]
+                        print(f"  {name}: {used * 1000 / args.ledgers:.1f} ms of CPU a statement")
                 figures["accepted"].append(accepted)
                 figures["service"].append(done)
                 print(f"  bare {figures['bare'][-1]:.1f} s, run {done:.1f} s "
@@ -219,6 +271,10 @@ def spread(values: list[float]) -> str:
     return f"median {statistics.median(values):.1f} s ({min(values):.1f} to {max(values):.1f})"
 
 
+def cpu_ms(values: list[float], n: int) -> str:
+    return f"{statistics.median(values) * 1000 / n:.0f}"
+
+
 def report(args: argparse.Namespace, figures: dict[str, Any]) -> None:
     n, service, bare = args.ledgers, figures["service"], figures["bare"]
     ratio = statistics.median(bare) / statistics.median(service)
@@ -227,9 +283,10 @@ def report(args: argparse.Namespace, figures: dict[str, Any]) -> None:
     lines = [
         f"- Statement run: time to the last email {spread(service)}, "
         f"{n / statistics.median(service):.1f} statements/s; the 202 came after "
-        f"{spread(figures['accepted'])}.",
+        f"{spread(figures['accepted'])}; the services' processes used "
+        f"{cpu_ms(figures['service_cpu'], n)} ms of CPU per statement (PostgreSQL not counted).",
         f"- Bare loop (two processes): {spread(bare)}, {n / statistics.median(bare):.1f} "
-        "statements/s.",
+        f"statements/s, {cpu_ms(figures['bare_cpu'], n)} ms of CPU per statement.",
         f"- Run / bare loop throughput: **{ratio:.2f}** (rounds: {per_round}; target: at least "
         f"{TARGET}): {verdict}.",
     ]
@@ -252,6 +309,7 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-record", action="store_true", help="do not write RESULTS.md")
+    parser.add_argument("--per-process", action="store_true", help="print each service's CPU")
     args = parser.parse_args()
     args.load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-month-end-") as tmp:
