@@ -235,8 +235,10 @@ async def bench(args: argparse.Namespace, root: Path) -> dict[str, Any]:
                 accepted, done, run_id = await service_round(client, sink, body, args.ledgers)
                 first, rendered, mailed, rendering = await phases(dsn, run_id)
                 figures["phases"].append((first, rendered, mailed, rendering))
-                print(f"  first render {first:.1f} s, last render {rendered:.1f} s, last email "
-                      f"{mailed:.1f} s after the run; renders {rendering:.1f} s in all")  # fmt: skip
+                print(
+                    f"  first render {first:.1f} s, last render {rendered:.1f} s, last email "
+                    f"{mailed:.1f} s after the run; renders {rendering:.1f} s in all"
+                )
                 figures["service_cpu"].append(process_cpu(pids) - cpu)
                 if args.per_process:
                     for name, process in stack.processes.items():
