@@ -15,7 +15,7 @@ from api_gateway.app import create_app
 from sqlalchemy import text
 
 from shared.domain.reports.amounts import dr_cr, indian_grouping
-from shared.domain.reports.labels import MARATHI
+from shared.domain.reports.labels import HINDI, MARATHI
 from shared.infra.db.models import Bill
 from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
@@ -206,6 +206,17 @@ async def test_outstanding_preview_is_the_pdf_with_its_totals(
     assert grand["cells"][5] == indian_grouping(sum(Decimal("590.00") + n for n in range(150)))
     buckets = [Decimal(row["cells"][5].replace(",", "")) for row in first["closing"][1:]]
     assert sum(buckets) == Decimal(grand["cells"][5].replace(",", ""))
+
+    # The same report in Hindi: its own words, the same numbers.
+    async with gateway_client(infra) as client:
+        hindi = await client.get(
+            OUTSTANDING_PREVIEW, params={**params, "language": "hi"}, headers=headers
+        )
+    assert hindi.status_code == 200, hindi.text
+    hindi_words = HINDI.outstanding
+    assert hindi.json()["title"] == hindi_words.receivables_title
+    assert hindi.json()["closing"][0]["cells"][0] == hindi_words.grand_total
+    assert hindi.json()["closing"][0]["cells"][4:6] == grand["cells"][4:6]
 
 
 async def test_preview_refuses_what_an_export_refuses(
