@@ -8,8 +8,8 @@
 // <testid>-spelled; the popup is role=dialog, its days are buttons named by their full date.
 
 import {
-  addDays, addMonths, day, daysInMonth, isoDate, monthTitle, parseDay, spelledDay, spelledPeriod, today,
-  weekdayNames,
+  addDays, addMonths, day, daysBetween, daysInMonth, isoDate, monthTitle, parseDay, spelledDay, spelledPeriod,
+  today, weekdayNames,
 } from "/app/format.js";
 import { t } from "/app/i18n.js";
 import { el, field } from "/app/ui.js";
@@ -28,6 +28,26 @@ export const dateProblem = (input) => (input.value.trim() && !isoOf(input)
 export const periodInWords = (from, to) => spelledPeriod(from, to, {
   from: (date) => t("date.period_from", { date }), upTo: (date) => t("date.period_until", { date }),
 });
+
+// "Period: 1 April 2026 – 30 November 2026 (244 days)", or why the two dates cannot be a period.
+export function describePeriod(start, end) {
+  if (!start || !end) return "";
+  const days = daysBetween(start, end) + 1;
+  return days > 0 ? t("date.period_days", { period: periodInWords(start, end), count: days })
+    : t("date.period_reversed", { from: spelledDay(start), to: spelledDay(end) });
+}
+
+// The line beside a From and a To field that spells their period out, kept up to date as
+// either changes (typed, picked, or set by a preset).
+export function periodLine(from, to, testid = "period-summary") {
+  const line = el("p", { class: "hint period-summary", "aria-live": "polite", dataset: { testid } });
+  const update = () => { line.textContent = describePeriod(isoOf(from), isoOf(to)); };
+  for (const input of [from, to]) {
+    for (const type of ["input", "change", "date-set"]) input.addEventListener(type, update);
+  }
+  update();
+  return line;
+}
 
 // Put an ISO date in (a program's change: no input event, so presets stay presets).
 export function setIso(input, isoValue) {

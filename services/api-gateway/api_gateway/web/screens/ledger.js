@@ -8,8 +8,8 @@
 // email-result.
 
 import { api } from "/app/api.js";
-import { dateField, dateInput, dateProblem, isoOf, periodInWords, setIso } from "/app/date-field.js";
-import { daysBetween, spelledDay, today } from "/app/format.js";
+import { dateField, dateInput, dateProblem, isoOf, periodInWords, periodLine, setIso } from "/app/date-field.js";
+import { daysInMonth, isoDate, today } from "/app/format.js";
 import { busy, clearErrors, el, field } from "/app/ui.js";
 import {
   addressInput, addressList, emailDialog, formatSelect, hintedField, localError, runExport,
@@ -21,8 +21,6 @@ const DEBOUNCE_MS = 250;
 
 // --- Period presets, computed on calendar dates (no Date objects: no timezone drift). --------
 
-const iso = (y, m, d) => `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
-const lastDay = (y, m) => new Date(Date.UTC(y, m, 0)).getUTCDate(); // m is 1-12
 function monthBack(y, m, n) { const i = y * 12 + (m - 1) - n; return [Math.floor(i / 12), (i % 12) + 1]; }
 
 // "This …" periods run to today (as the scheduler's do); "Last …" periods are complete.
@@ -31,16 +29,16 @@ export function presetRange(preset, todayIso = today()) {
   const quarterStart = m - ((m - 1) % 3); // Jan/Apr/Jul/Oct: also the Indian FY's quarters
   const fyStart = m >= 4 ? y : y - 1; // the financial year runs April to March
   switch (preset) {
-    case "this_month": return [iso(y, m, 1), todayIso];
-    case "last_month": { const [py, pm] = monthBack(y, m, 1); return [iso(py, pm, 1), iso(py, pm, lastDay(py, pm))]; }
-    case "this_quarter": return [iso(y, quarterStart, 1), todayIso];
+    case "this_month": return [isoDate(y, m, 1), todayIso];
+    case "last_month": { const [py, pm] = monthBack(y, m, 1); return [isoDate(py, pm, 1), isoDate(py, pm, daysInMonth(py, pm))]; }
+    case "this_quarter": return [isoDate(y, quarterStart, 1), todayIso];
     case "last_quarter": {
       const [sy, sm] = monthBack(y, quarterStart, 3);
       const [ey, em] = monthBack(y, quarterStart, 1);
-      return [iso(sy, sm, 1), iso(ey, em, lastDay(ey, em))];
+      return [isoDate(sy, sm, 1), isoDate(ey, em, daysInMonth(ey, em))];
     }
-    case "this_fy": return [iso(fyStart, 4, 1), todayIso];
-    case "last_fy": return [iso(fyStart - 1, 4, 1), iso(fyStart, 3, 31)];
+    case "this_fy": return [isoDate(fyStart, 4, 1), todayIso];
+    case "last_fy": return [isoDate(fyStart - 1, 4, 1), isoDate(fyStart, 3, 31)];
     default: return null;
   }
 }
@@ -74,7 +72,7 @@ export const ledgerScreen = {
     const showPreview = previewButton();
     const preview = reportPreview();
     // The whole period in words, in the UI's language, beside the two dates.
-    const periodText = el("p", { class: "hint period-summary", "data-testid": "period-summary", "aria-live": "polite" });
+    const periodText = periodLine(from, to);
 
     const ledgerField = hintedField(t("field.ledger"), ledger, t("ledger.search_hint"));
     ledgerField.append(datalist, directory);
@@ -89,23 +87,15 @@ export const ledgerScreen = {
     container.append(form, panel, preview.node);
 
     // Period: a preset fills both dates; editing a date by hand makes it "Custom dates".
-    const describePeriod = () => {
-      const [start, end] = [isoOf(from), isoOf(to)];
-      const days = start && end ? daysBetween(start, end) + 1 : 0;
-      periodText.textContent = !start || !end ? ""
-        : days > 0 ? t("date.period_days", { period: periodInWords(start, end), count: days })
-        : t("date.period_reversed", { from: spelledDay(start), to: spelledDay(end) });
-    };
     const applyPreset = () => {
       const range = presetRange(period.value);
       if (range) { setIso(from, range[0]); setIso(to, range[1]); }
-      describePeriod();
     };
     period.value = "this_month";
     applyPreset();
     period.addEventListener("change", applyPreset);
     for (const input of [from, to]) {
-      input.addEventListener("input", () => { period.value = "custom"; describePeriod(); });
+      input.addEventListener("input", () => { period.value = "custom"; });
     }
 
     // Ledger picker: search as the user types (debounced; a stale answer never wins).

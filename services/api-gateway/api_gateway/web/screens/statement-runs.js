@@ -9,7 +9,7 @@
 // runs-table.
 
 import { api, idempotencyKey } from "/app/api.js";
-import { dateField, dateInput, isoOf, setIso } from "/app/date-field.js";
+import { dateField, dateInput, isoOf, periodLine, setIso } from "/app/date-field.js";
 import { count, dateTime, day, money } from "/app/format.js";
 import { announce, busy, clearErrors, el, field, showErrors } from "/app/ui.js";
 import { statusText, t } from "/app/i18n.js";
@@ -64,6 +64,7 @@ function runForm(onStarted) {
     el("div", { class: "row" }, field(t("runs.send_to"), selection), groupField, ledgersField),
     el("div", { class: "row" }, field(t("field.period"), period), dateField(t("field.from_date"), from, { spell: false }),
       dateField(t("field.to_date"), to, { spell: false }), field(t("field.format"), format)),
+    periodLine(from, to),
     el("fieldset", { class: "checks" }, el("legend", {}, t("runs.options")),
       check("skip_zero_balance", "skip-zero", true, t("runs.skip_zero_balance")),
       check("skip_without_activity", "skip-activity", false, t("runs.skip_without_activity")),
