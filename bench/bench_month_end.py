@@ -225,9 +225,14 @@ async def bench(args: argparse.Namespace, root: Path) -> dict[str, Any]:
             await service_round(client, sink, warm, 2)  # imports, pools, consumer groups
             for n in range(args.rounds):
                 print(f"round {n + 1}: bare loop ...", flush=True)
+                idle = {name: process_cpu([p.pid]) for name, p in stack.processes.items()}
                 seconds, cpu = await bare_round(dsn, tenant, sink, start, 2)
                 figures["bare"].append(seconds)
                 figures["bare_cpu"].append(cpu)
+                if args.per_process:  # what the services spend waiting, for comparison
+                    for name, process in stack.processes.items():
+                        used = process_cpu([process.pid]) - idle[name]
+                        print(f"  idle {name}: {used * 1000 / seconds:.1f} ms of CPU a second")
                 print(f"round {n + 1}: statement run ...", flush=True)
                 pids = [process.pid for process in stack.processes.values()]
                 cpu = process_cpu(pids)
