@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import pytest
+
+from shared.infra.tokens import mint_token
 
 from .actions import go, open_app, pick_ledger, unused_ledgers
 from .harness import ConsoleWatch, Screenshot, WebStack, expect, screenshot_path
@@ -152,6 +155,48 @@ async def test_a_date_is_picked_by_tapping_on_a_phone(
             f"Sent 1 April 2026 \N{EN DASH} 10 {month_name} {year}"
         )
         await phone.screenshot(path=screenshot_path(request.node.name), full_page=True)
+        assert not console.errors, console.errors
+    finally:
+        await context.close()
+
+
+async def test_dates_speak_marathi_in_a_marathi_session(
+    web: WebStack, browser: Browser, console: ConsoleWatch, request: pytest.FixtureRequest
+) -> None:
+    sub = f"user-mr-{uuid.uuid4().hex[:6]}"
+    marathi = mint_token(
+        web.stack.settings,
+        user_id=sub,
+        tenant_id=web.tenant,
+        role="user",
+        email=f"{sub}@{web.domain}",
+        locale="mr-IN",
+    )
+    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="mr-IN")
+    page = await context.new_page()
+    watch(page, console)
+    try:
+        await page.goto(web.app_url(marathi))
+        form = page.locator("#main form").first
+        start, end = form.get_by_test_id("from-date"), form.get_by_test_id("to-date")
+        await start.fill("01-04-2026")
+        await end.fill("30-11-2026")
+        await end.press("Tab")
+        await expect(form.get_by_test_id("period-summary")).to_have_text(
+            "कालावधी: 1 एप्रिल, 2026 \N{EN DASH} 30 नोव्हेंबर, 2026 (244 दिवस)"
+        )
+        await expect(form).to_contain_text("दिवस-महिना-वर्ष")
+        await end.fill("31-02-2026")
+        await end.press("Tab")
+        await expect(form.locator(".field-error").filter(has_text="उदा.")).to_be_visible()
+        await end.fill("30-11-2026")
+        await end.press("Alt+ArrowDown")
+        calendar = page.get_by_role("dialog", name=re.compile("^तारीख निवडा"))
+        await expect(calendar.get_by_role("heading")).to_have_text("नोव्हेंबर 2026")
+        await expect(calendar.locator("thead th").first).to_have_text("रवि")
+        await expect(calendar.get_by_role("button", name="पुढील महिना")).to_be_visible()
+        await page.screenshot(path=screenshot_path(request.node.name), full_page=True)
+        await page.keyboard.press("Escape")
         assert not console.errors, console.errors
     finally:
         await context.close()
