@@ -4,6 +4,7 @@ request or a schedule may ask."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -30,7 +31,8 @@ def ledger(opening: str, debit: str = "0", credit: str = "0", entries: int = 0) 
 
 
 def run(**flags: bool) -> NewStatementRun:
-    return NewStatementRun("t", "u", "manual", *JUNE, "pdf", group="Sundry Debtors", **flags)
+    new = NewStatementRun("t", "u", "manual", *JUNE, "pdf", group="Sundry Debtors")
+    return replace(new, **flags)
 
 
 ENTRY = PartyEmail(to_addresses=["accounts@arora.in"], cc_addresses=[], bcc_addresses=[])
