@@ -152,6 +152,7 @@ def test_calendar_steps_stay_on_real_days() -> None:
 def test_instants_are_shown_in_the_tenants_timezone() -> None:
     # 08:35 UTC is 14:05 in Kolkata, whatever zone the browser (here Node: New York) is in.
     assert _call("dateTime", [["2026-12-05T08:35:00Z"]]) == ["05 Dec 2026, 14:05"]
+    assert _call("dateTime", [["2026-12-05T08:35:00Z"]], language="mr") == ["05 डिसें, 2026, 14:05"]
 
 
 def test_a_calendar_month_is_titled_in_the_ui_language() -> None:

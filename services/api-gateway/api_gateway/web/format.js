@@ -56,10 +56,11 @@ export function bytes(size) {
   return `${(size / 1024 / 1024).toFixed(1)} MB`;
 }
 
-// An ISO instant shown in the tenant's timezone: "24 Nov 2026, 14:05".
+// An ISO instant shown in the tenant's timezone, in the UI's language: "24 Nov 2026, 14:05"
+// (मराठी "24 नोव्हें, 2026, 14:05").
 export function dateTime(iso) {
   if (!iso) return "";
-  return new Intl.DateTimeFormat("en-IN", {
+  return new Intl.DateTimeFormat(locale(), {
     timeZone: tenantZone, day: "2-digit", month: "short", year: "numeric",
     hour: "2-digit", minute: "2-digit", hour12: false,
   }).format(new Date(iso));
