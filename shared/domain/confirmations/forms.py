@@ -43,9 +43,10 @@ def form_token_valid(
 
 def same_origin(origin: str | None, allowed: list[str]) -> bool:
     """Whether a request's `Origin` is one of ours. A request without one (an old browser, a
-    client that is not a browser) is judged by its form token alone; `null` (a sandboxed or
-    privacy-stripped page) is refused."""
-    if origin is None:
+    client that is not a browser) or with `null` (a browser whose referrer policy strips it:
+    Chromium sends `null` for a POST under `no-referrer`) is judged by its form token and
+    cookie alone, which a cross-site form cannot present."""
+    if origin is None or origin == "null":
         return True
     return origin.rstrip("/").lower() in {_origin(url) for url in allowed}
 

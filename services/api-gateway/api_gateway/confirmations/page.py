@@ -20,9 +20,20 @@ from shared.domain.reports.document import Letterhead
 from shared.domain.reports.labels import labels_for
 from shared.languages import LANGUAGE_NAMES, Language
 
+# Devanagari from the app's own Noto font when the phone has none (the web app's face, the
+# same file: `/app/fonts/`), only for the characters it covers. It comes first: after
+# system-ui, Chromium on Linux drew some bold Devanagari runs with DejaVu Sans (empty boxes).
 STYLE = """
+@font-face{font-family:"LedgerPost Devanagari";font-weight:400;font-display:swap;
+src:local("Noto Sans Devanagari"),
+url("/app/fonts/NotoSansDevanagari-Regular.ttf") format("truetype");
+unicode-range:U+0900-097F,U+1CD0-1CFF,U+200C-200D,U+20B9,U+25CC,U+A830-A83F,U+A8E0-A8FF}
+@font-face{font-family:"LedgerPost Devanagari";font-weight:700;font-display:swap;
+src:local("Noto Sans Devanagari Bold"),
+url("/app/fonts/NotoSansDevanagari-Bold.ttf") format("truetype");
+unicode-range:U+0900-097F,U+1CD0-1CFF,U+200C-200D,U+20B9,U+25CC,U+A830-A83F,U+A8E0-A8FF}
 *{box-sizing:border-box}
-body{margin:0;font:16px/1.5 system-ui,"Noto Sans","Noto Sans Devanagari",sans-serif;
+body{margin:0;font:16px/1.5 "LedgerPost Devanagari",system-ui,sans-serif;
 color:#1d2430;background:#f3f5f8}
 main{max-width:40rem;margin:0 auto;padding:1rem}
 header.letterhead{border-bottom:2px solid #1d4e89;padding-bottom:.5rem;margin-bottom:1rem}
@@ -56,14 +67,15 @@ footer{font-size:.75rem;color:#4a5566;text-align:center;margin:2rem 0 1rem}
 
 _STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
 CONTENT_SECURITY_POLICY = (
-    f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; form-action 'self'; "
+    f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; font-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
-# The link is the party's key: no page it leads to may send it on (Referer), keep it
-# (caches) or show it inside another site's frame.
+# The link is the party's key: no other site may receive it (Referer), no cache keep it, no
+# other site's frame show it. `same-origin`, not `no-referrer`: under the latter a browser
+# sends the form's POST with `Origin: null`, and the origin check would learn nothing.
 PAGE_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",

@@ -8,6 +8,7 @@ import { exportsScreen } from "/app/screens/exports.js";
 import { schedulesScreen } from "/app/screens/schedules.js";
 import { scheduleDetailScreen } from "/app/screens/schedule-detail.js";
 import { auditScreen } from "/app/screens/audit.js";
+import { confirmationsScreen } from "/app/screens/confirmations.js";
 import { emailSettingsScreen } from "/app/screens/email-settings.js";
 import { companyProfileScreen } from "/app/screens/company-profile.js";
 import { booksImportScreen } from "/app/screens/books-import.js";
@@ -21,6 +22,7 @@ export const SCREENS = [
   exportsScreen,
   schedulesScreen,
   scheduleDetailScreen,
+  confirmationsScreen,
   auditScreen,
   emailSettingsScreen,
   companyProfileScreen,

@@ -214,18 +214,22 @@ function openLedgerEmail(v) {
     intro: el("p", {}, t("ledger.email_intro", { ledger: v.ledger, period })),
     recipients: [toField,
       hintedField(t("field.cc"), ccInput, t("email.cc_hint")),
-      hintedField(t("field.bcc"), bccInput, t("email.bcc_hint"))],
+      hintedField(t("field.bcc"), bccInput, t("email.bcc_hint")),
+      el("div", { class: "field" }, el("label", {}, el("input", { type: "checkbox",
+        name: "confirm_balance", "data-testid": "confirm-balance" }), ` ${t("ledger.confirm_balance")}`))],
     format: v.format,
     endpoint: "/api/v1/reports/ledger/email",
     buildBody(form) {
       const body = { ledger: v.ledger, from_date: v.from_date, to_date: v.to_date,
         format: form.elements.format.value, cc: addressList(ccInput.value),
         bcc: addressList(bccInput.value), subject: form.elements.subject.value.trim() || null,
-        message: form.elements.message.value.trim() || null };
+        message: form.elements.message.value.trim() || null,
+        confirm_balance: form.elements.confirm_balance.checked };
       // Left out, the server uses the directory entry itself and records it as the source.
       if (!fromDirectory()) body.to = addressList(toInput.value);
       return body;
     },
-    afterQueued: (accepted) => (accepted.to_source === "directory" ? t("email.to_from_directory") : ""),
+    afterQueued: (accepted) => [accepted.to_source === "directory" ? t("email.to_from_directory") : "",
+      accepted.confirmation_id ? t("ledger.confirmation_asked") : ""].filter(Boolean).join(" "),
   });
 }
