@@ -4,6 +4,7 @@ export-service, mail-service and an aiosmtpd server."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from export_service.bootstrap import build_worker as build_export_worker
@@ -156,6 +157,22 @@ async def test_idempotency_key_and_listed_ledgers(
         "code": "ledger_not_found",
     }
     assert [run["id"] for run in listed.json()["items"]] == [first.json()["id"]]
+
+
+async def test_two_requests_with_one_key_at_once_start_one_run(
+    infra: Infrastructure, tenant_id: str, smtp_sinks: SinkFactory
+) -> None:
+    infra, _, _ = await _stack(infra, tenant_id, smtp_sinks)
+    body = {"group": "Sundry Debtors", **PERIOD, "skip_without_email": True}
+    headers = {**admin(infra, tenant_id), "Idempotency-Key": "double-click"}
+    async with gateway_client(infra) as client:
+        answers = await asyncio.gather(
+            *(client.post(RUNS, json=body, headers=headers) for _ in range(3))
+        )
+        listed = await client.get(RUNS, headers=admin(infra, tenant_id))
+    assert {answer.status_code for answer in answers} == {202}, [a.text for a in answers]
+    assert len({answer.json()["id"] for answer in answers}) == 1
+    assert len(listed.json()["items"]) == 1
 
 
 async def test_the_hourly_quota_counts_statements_not_requests(

@@ -132,6 +132,7 @@ async def start_statement_run(
     """Create the run, its items, and the export job and email of every statement to send,
     in the caller's transaction (the caller commits); returns (run, created). The same
     Idempotency-Key and body give the first run."""
+    await quota.lock(uow, new.tenant_id)  # a second request with the key waits, then replays
     if (earlier := await replayed_run(uow, new)) is not None:
         return earlier, False
     definition = report_named("ledger")

@@ -2,8 +2,8 @@
 
 Counted from the emails themselves (those with a `statement_run_id`, created in the last
 hour), so it survives restarts and holds across gateway processes and the scheduler. The
-count and the new emails are decided under a transaction-scoped advisory lock per tenant: two
-runs started at once cannot both fit in what is left.
+count and the new emails are decided under a transaction-scoped advisory lock per tenant
+(`lock`): two runs started at once cannot both fit in what is left.
 """
 
 from __future__ import annotations
@@ -20,13 +20,19 @@ from shared.infra.db.models import Email
 WINDOW = timedelta(hours=1)
 
 
-async def reserve(uow: UnitOfWork, tenant_id: str, wanted: int, quota: int, field: str) -> None:
-    """Hold the tenant's quota lock until the caller commits, and refuse (429, with the
-    seconds until enough of the hour's statements age out) when `wanted` more do not fit."""
+async def lock(uow: UnitOfWork, tenant_id: str) -> None:
+    """Take the tenant's statement run lock until the caller's transaction ends: runs (and
+    resends) of one tenant are decided one at a time, so two cannot both fit in what is left
+    of the quota, nor two requests with one Idempotency-Key both start a run."""
     await uow.session.execute(
-        text("SELECT pg_advisory_xact_lock(hashtext('statement-quota'), hashtext(:tenant))"),
+        text("SELECT pg_advisory_xact_lock(hashtext('statement-runs'), hashtext(:tenant))"),
         {"tenant": tenant_id},
     )
+
+
+async def reserve(uow: UnitOfWork, tenant_id: str, wanted: int, quota: int, field: str) -> None:
+    """Refuse (429, with the seconds until enough of the hour's statements age out) when
+    `wanted` more statements do not fit; the caller holds `lock`."""
     if wanted == 0:
         return
     since = datetime.now(UTC) - WINDOW

@@ -1,8 +1,9 @@
 """Resending a run's failed (and bounced) statements in one action.
 
 Each failed item gets a new export job and email, made as the first were, from the books and
-the party directory as they are now (a corrected address is used). The run's row is locked
-while this happens, so two clicks resend once: the second finds those items queued again.
+the party directory as they are now (a corrected address is used). The tenant's statement run
+lock is held while this happens, so two clicks resend once: the second finds those items
+queued again.
 """
 
 from __future__ import annotations
@@ -24,9 +25,7 @@ from shared.states import StatementItemStatus
 
 async def resend_failed(uow: UnitOfWork, settings: Settings, run: StatementRun) -> int:
     """Queue the failed items again and commit; how many were queued."""
-    await uow.session.execute(
-        select(StatementRun.id).where(StatementRun.id == run.id).with_for_update()
-    )
+    await quota.lock(uow, run.tenant_id)
     failed = list(
         await uow.session.scalars(
             select(StatementRunItem)
