@@ -103,8 +103,9 @@ class DocumentHeader:
     # from the tenant's profile; the party's block, set by a report about one party.
     letterhead: Letterhead | None = None
     party: PartyDetails | None = None
-    # The language of the writers' own words ("Page N of M", "Generated ..."); the source
-    # wrote the title, lines, column titles and balance rows in it already.
+    # The language of the writers' own words ("Page N of M", "Generated ...", a balance's
+    # Dr/Cr, the letterhead's "Phone"/"Email"); the source wrote the title, lines, column
+    # titles, balance and total rows in it already.
     labels: Labels = ENGLISH
 
 
