@@ -1,5 +1,5 @@
-"""The email audit fits at desktop width (1,280 px) and on a 390 px phone: Status first, every
-column shown, nothing wider than the screen. Saves a screenshot at each width."""
+"""The email audit fits at desktop width (1,280 px), on a tablet (768 px) and on a 390 px phone:
+Status first, every column shown, nothing wider than the screen. Saves a screenshot at each."""
 
 from __future__ import annotations
 
@@ -88,7 +88,8 @@ async def test_the_audit_fits_at_desktop_and_phone_width_status_first(
         await configure_smtp(web)
     await send(web, ledger, f"{prefix}-b@party-side.example", web.address("cc"), subject, "sent")
 
-    for width, height, name in ((1280, 900, "desktop"), (390, 844, "phone")):
+    widths = ((1280, 900, "desktop"), (768, 1024, "tablet"), (390, 844, "phone"))
+    for width, height, name in widths:
         context = await browser.new_context(
             viewport={"width": width, "height": height}, is_mobile=width < 640, locale="en-IN"
         )
