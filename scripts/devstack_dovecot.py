@@ -14,6 +14,7 @@ Without Dovecot installed `find_dovecot()` returns None and callers say how to i
 
 from __future__ import annotations
 
+import grp
 import os
 import pwd
 import shutil
@@ -142,6 +143,7 @@ ssl = {ssl}
 {certificates}disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_internal_user = {internal}
+default_internal_group = {grp.getgrgid(pwd.getpwnam(internal).pw_gid).gr_name}
 default_login_user = {login}
 first_valid_uid = {owner.pw_uid}
 passdb {{

@@ -103,7 +103,7 @@ def examined_folder(
     except TimeoutError:
         raise MailboxError("timeout", "the server did not answer in time") from None
     except ssl.SSLError as exc:
-        raise MailboxError("tls", f"TLS failed: {exc.reason or exc}") from None
+        raise MailboxError("tls", f"TLS failed: {_tls_reason(exc)}") from None
     except OSError as exc:
         raise MailboxError("connection", f"the connection failed: {exc}") from None
     finally:
@@ -134,7 +134,7 @@ def _connect(target: MailboxTarget, context: ssl.SSLContext) -> imaplib.IMAP4:
             "timeout", f"{target.host}:{target.port} did not answer in time"
         ) from None
     except ssl.SSLError as exc:  # CertificateError is one
-        raise MailboxError("tls", f"TLS failed: {exc.reason or exc}") from None
+        raise MailboxError("tls", f"TLS failed: {_tls_reason(exc)}") from None
     except imaplib.IMAP4.error as exc:
         raise MailboxError("protocol", f"not an IMAP server? {_said(exc)}") from None
     except OSError as exc:
@@ -165,6 +165,12 @@ def fetch(conn: imaplib.IMAP4, uids: list[int], item: str) -> dict[int, bytes]:
             if uid:
                 found[int(uid.group(1))] = entry[1]
     return found
+
+
+def _tls_reason(exc: ssl.SSLError) -> str:
+    """A certificate's own complaint (unknown authority, wrong name) before OpenSSL's code."""
+    verify = getattr(exc, "verify_message", None)
+    return f"the certificate was refused ({verify})" if verify else str(exc.reason or exc)
 
 
 def _said(answer: object) -> str:

@@ -12,6 +12,7 @@ from tests.imap_kit.server import ImapServer
 
 from .bounce_helpers import mailbox_infra
 from .gateway import gateway_client
+from .mailing import mail_infra
 from .test_email_settings_api import admin_headers, assert_secret_absent
 
 SETTINGS = "/api/v1/admin/mailbox-settings"
@@ -131,3 +132,20 @@ async def test_the_test_button_answers_with_the_folder_or_the_reason(
             headers=admin,
         )
         assert (moved.status_code, moved.json()["code"]) == (409, "password_required")
+
+
+async def test_a_certificate_from_an_unknown_authority_is_refused(
+    infra: Infrastructure, tenant_id: str, imap_server: ImapServer, imap_folder: str
+) -> None:
+    if imap_server.tls_port is None:
+        return  # a configured server without TLS: nothing to verify
+    # Loopback allowed, but the test CA not trusted: the handshake must fail, not be skipped.
+    untrusting = mail_infra(infra, smtp_allowed_private_hosts="127.0.0.1,::1,localhost")
+    body = mailbox_body(imap_server, imap_folder, port=imap_server.tls_port, security="ssl")
+    async with gateway_client(untrusting) as client:
+        response = await client.post(
+            TEST, json={"settings": body}, headers=admin_headers(untrusting, tenant_id)
+        )
+    answer = response.json()
+    assert (answer["ok"], answer["error_class"]) == (False, "tls")
+    assert answer["reason"].startswith("TLS failed: the certificate was refused")
