@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import struct
 import uuid
 from dataclasses import dataclass
@@ -89,6 +90,11 @@ def read_file_token(secret: str, token: str) -> FileLink:
     """The job and expiry a token names; InvalidLinkError unless we signed it. Expiry is the
     caller's to check, so it can answer 410 rather than 404."""
     return FileLink(*_read_token(secret, _FILE_PURPOSE, token))
+
+
+# A confirmation link as it stands in an email's text (the mail-service makes it clickable in
+# the HTML part): no quote, bracket or space can be part of it, so it is safe inside href.
+CONFIRMATION_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"']+/confirm/[A-Za-z0-9_-]{20,}")
 
 
 def make_confirmation_url(

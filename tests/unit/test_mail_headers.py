@@ -182,3 +182,16 @@ def test_the_date_is_written_in_the_tenants_zone(zone: str, offset: int) -> None
     date = _parsed(data)["Date"].datetime
     assert date.utcoffset() == timedelta(minutes=offset)
     assert abs(date - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+def test_a_confirmation_link_is_clickable_in_html_and_nothing_else_becomes_a_link() -> None:
+    email = _email("Statement")
+    link = "https://ledgerpost.example/confirm/zy0IsaEzTkqJiNGJm6hK4AAAAABrO4Za97vcMYDCnVVT"
+    email.body = f"Please confirm: {link}\nSee <b>https://evil.example/x</b>\nRegards"
+    message = build_message(email, Sender("ledgers@example.in", None, None))
+    html_part = message.get_body(preferencelist=("html",))
+    assert html_part is not None
+    html = str(html_part.get_content())
+    assert f'<a href="{link}">{link}</a>' in html
+    assert "evil.example/x" in html and 'href="https://evil.example' not in html
+    assert "&lt;b&gt;" in html

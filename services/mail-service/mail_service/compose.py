@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.domain.file_names import ascii_file_name, safe_file_name
+from shared.domain.links import CONFIRMATION_URL_IN_TEXT
 from shared.domain.local_time import now_in
 from shared.domain.report_emails import finished_body, link_expiry_text
 from shared.domain.reports.labels import Labels, labels_for
@@ -211,7 +212,7 @@ def build_message(
     until = link_expiry_text(link.expires_at, timezone) if link is not None else None
     body = finished_body(email.body, language, until) if email.language else email.body
     text = body.rstrip() + "\n"
-    body_html = "<br>\n".join(html.escape(line) for line in body.rstrip().splitlines())
+    body_html = "<br>\n".join(_linked(html.escape(line)) for line in body.rstrip().splitlines())
     if link is not None:
         labels = labels_for(language)
         words = {"link_expiry": until or "", "reason": link.reason.in_words(labels)}
@@ -229,6 +230,14 @@ def build_message(
         message.make_mixed()
         message.attach(attachment)
     return message
+
+
+def _linked(escaped_line: str) -> str:
+    """An escaped line with its balance confirmation links made clickable (a party on a phone
+    taps it); nothing else in a body becomes a link."""
+    return CONFIRMATION_URL_IN_TEXT.sub(
+        lambda found: f'<a href="{found.group(0)}">{found.group(0)}</a>', escaped_line
+    )
 
 
 # A tenant's From and Reply-To are the same in every message: written once.
