@@ -11,7 +11,7 @@ export const timezone = () => tenantZone;
 // Latin (nu-latn) so a spelled date reads like the dd-mm-yyyy beside it.
 let uiLanguage = "en";
 export const setLanguage = (language) => { uiLanguage = language || uiLanguage; };
-const locale = () => `${uiLanguage}-IN-u-nu-latn`;
+export const locale = () => `${uiLanguage}-IN-u-nu-latn`;
 
 // 1234567 -> "12,34,567": the last three digits, then groups of two (lakh, crore).
 function groupIndian(digits) {

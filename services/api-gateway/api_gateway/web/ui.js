@@ -49,9 +49,12 @@ export function field(label, input, hint) {
     hint ? el("p", { class: "hint" }, hint) : null, error);
 }
 
-// The input a problem's field path belongs to: name="to" catches "to.1" too.
+// The input a problem's field path belongs to: name="to" catches "to.1" too, and
+// name="recipients.cc" catches "recipients.cc.2".
 function inputFor(form, path) {
+  const list = path.replace(/\.\d+$/, "");
   return form.querySelector(`[name="${CSS.escape(path)}"]`)
+    || form.querySelector(`[name="${CSS.escape(list)}"]`)
     || form.querySelector(`[name="${CSS.escape(path.split(".")[0])}"]`);
 }
 

@@ -9,16 +9,27 @@ import { dateField, dateInput, dateProblem, formEntries, isoOf, periodInWords } 
 import { bytes, dateTime } from "/app/format.js";
 import { announce, busy, clearErrors, el, field, showErrors, table } from "/app/ui.js";
 import { STATES } from "/app/states.js";
-import { statusText, t } from "/app/i18n.js";
+import { reportTitle, statusText, t } from "/app/i18n.js";
 
 const PAGE_SIZE = 25;
 // A word has one tone whatever it describes (an attempt, a run, an export), so the kinds merge.
 const GOOD = new Set(Object.values(STATES).flatMap((kind) => kind.good));
 const BAD = new Set(Object.values(STATES).flatMap((kind) => kind.bad));
 const AUDIT = STATES.audit.statuses;
-const STATUSES = [["", "Any status"], [AUDIT.SENT, "Sent"], [AUDIT.FAILED, "Failed"], [AUDIT.RETRYING, "Retrying"],
-  [AUDIT.SENDING, "Sending"], [AUDIT.REJECTED, "Rejected"]];
-const TRIGGERS = [["", "Any trigger"], ["manual", "Manual"], ["scheduled", "Scheduled"], ["test", "Test"]];
+const statuses = () => [["", t("audit.any_status")],
+  ...[AUDIT.SENT, AUDIT.FAILED, AUDIT.RETRYING, AUDIT.SENDING, AUDIT.REJECTED].map((s) => [s, statusText(s)])];
+const TRIGGERS = ["manual", "scheduled", "test"];
+const triggers = () => [["", t("audit.any_trigger")], ...TRIGGERS.map((v) => [v, triggerText(v)])];
+
+// What started a send, and how it was delivered, in the user's language (the API's words else).
+export function triggerText(trigger) {
+  const words = { manual: t("trigger.manual"), scheduled: t("trigger.scheduled"), test: t("trigger.test") };
+  return words[trigger] || trigger || "—";
+}
+export function deliveryText(mode) {
+  const words = { attachment: t("delivery.attachment"), link: t("delivery.link") };
+  return words[mode] || mode || "—";
+}
 // Wide tables become one card per row on phones, each value labelled by its column. Kept here
 // (not in styles.css, which this screen does not own) and added to the page once.
 
@@ -46,7 +57,7 @@ export function statusBadge(status, testid) {
 export function recipientsCell(row) {
   const outcomes = new Map((row.recipients || []).map((r) => [`${r.kind}:${r.address}`, r]));
   return el("div", {}, ["to", "cc", "bcc"].filter((key) => row[key]?.length).map((key) =>
-    el("div", {}, el("span", { class: "hint" }, `${key.toUpperCase()}: `),
+    el("div", {}, el("span", { class: "hint" }, `${t(`field.${key}`)}: `),
       row[key].map((address) => recipientLine(address, outcomes.get(`${key}:${address}`))))));
 }
 
@@ -66,30 +77,30 @@ export function outcomeCell(row) {
   if (row.smtp_code) parts.push(el("div", {}, el("code", {}, String(row.smtp_code)), " ", row.smtp_reply || ""));
   if (row.error) parts.push(el("div", { class: "field-error" }, row.error_class ? `${row.error_class}: ${row.error}` : row.error));
   for (const [address, reason] of Object.entries(row.refused_recipients || {})) {
-    parts.push(el("div", { class: "field-error" }, `refused ${address}: ${reason}`));
+    parts.push(el("div", { class: "field-error" }, t("audit.refused", { address, reason })));
   }
   return parts.length ? el("div", {}, parts) : "—";
 }
 
 export function attachmentCell(row) {
-  if (!row.attachment_name) return row.delivery_mode === "link" ? "link only" : "—";
+  if (!row.attachment_name) return row.delivery_mode === "link" ? t("audit.link_only") : "—";
   return el("div", { style: "overflow-wrap:anywhere" }, row.attachment_name,
     el("div", { class: "hint" }, bytes(row.attachment_size)));
 }
 
 // Status first: it is what people look for. Seven columns that share the width (table-layout
 // fixed, long words wrap), so nothing is hidden at desktop width; on a phone each row is a card.
-const triggerText = (trigger) => TRIGGERS.find(([value]) => value === trigger)?.[1] || trigger;
 const withHint = (main, hint) => el("div", {}, main, hint ? el("div", { class: "hint" }, hint) : null);
-const COLUMNS = [
-  { title: "Status", cell: (r) => withHint(statusBadge(r.status, "audit-status"),
+const columns = (known) => [
+  { title: t("exports.status"), cell: (r) => withHint(statusBadge(r.status, "audit-status"),
     t("audit.attempt", { n: r.attempt })) },
-  { title: "Time", cell: (r) => withHint(dateTime(r.created_at), triggerText(r.trigger)) },
-  { title: "Report", cell: (r) => withHint(r.report || "—", t("audit.requested_by", { who: r.requested_by })) },
-  { title: "Recipients", cell: recipientsCell },
-  { title: "Subject", cell: (r) => r.subject || "—" },
-  { title: "Delivery", cell: (r) => withHint(r.delivery_mode || "—", r.attachment_name ? attachmentCell(r) : null) },
-  { title: "SMTP reply or error", cell: outcomeCell },
+  { title: t("audit.time"), cell: (r) => withHint(dateTime(r.created_at), triggerText(r.trigger)) },
+  { title: t("exports.report"), cell: (r) => withHint(r.report ? reportTitle(r.report, known[r.report]?.title) : "—",
+    t("audit.requested_by", { who: r.requested_by })) },
+  { title: t("field.recipients"), cell: recipientsCell },
+  { title: t("field.subject"), cell: (r) => r.subject || "—" },
+  { title: t("audit.delivery"), cell: (r) => withHint(deliveryText(r.delivery_mode), r.attachment_name ? attachmentCell(r) : null) },
+  { title: t("audit.outcome"), cell: outcomeCell },
 ];
 
 const choice = (name, options, testid) => el("select", { name, dataset: { testid } },
@@ -101,34 +112,33 @@ export const auditScreen = {
   nav: true,
   adminOnly: false,
   async render(container, { role }) {
-    const reports = [["", "Any report"], ...Object.values(await reportsByName()).map((r) => [r.name, r.title])];
+    const known = await reportsByName();
+    const reports = [["", t("audit.any_report")], ...Object.values(known).map((r) => [r.name, reportTitle(r.name, r.title)])];
     // The chosen dates in words ("1 April 2026 – 30 November 2026"), beside the date fields.
     const periodLine = el("p", { class: "hint period-summary", "aria-live": "polite",
       dataset: { testid: "audit-period" } });
-    const filters = el("form", { role: "search", "aria-label": "Filter the email audit", novalidate: true,
+    const filters = el("form", { role: "search", "aria-label": t("audit.filter_label"), novalidate: true,
       dataset: { testid: "audit-filters" } },
     el("p", { class: "form-summary", role: "alert", hidden: true }),
     el("div", { class: "row" },
-      field("Status", choice("status", STATUSES, "audit-filter-status")),
-      field("Trigger", choice("trigger", TRIGGERS, "audit-filter-trigger")),
-      field("Report", choice("report", reports, "audit-filter-report")),
-      field("Recipient", el("input", { name: "recipient", type: "search", maxlength: 320, autocomplete: "off",
-        dataset: { testid: "audit-filter-recipient" } }), "Part of an address matches."),
-      dateField("From date", dateInput({ name: "from_date", testid: "audit-filter-from" }), { spell: false }),
-      dateField("To date", dateInput({ name: "to_date", testid: "audit-filter-to" }), { spell: false })),
+      field(t("exports.status"), choice("status", statuses(), "audit-filter-status")),
+      field(t("audit.trigger"), choice("trigger", triggers(), "audit-filter-trigger")),
+      field(t("exports.report"), choice("report", reports, "audit-filter-report")),
+      field(t("audit.recipient"), el("input", { name: "recipient", type: "search", maxlength: 320, autocomplete: "off",
+        dataset: { testid: "audit-filter-recipient" } }), t("audit.recipient_hint")),
+      dateField(t("audit.from_date"), dateInput({ name: "from_date", testid: "audit-filter-from" }), { spell: false }),
+      dateField(t("audit.to_date"), dateInput({ name: "to_date", testid: "audit-filter-to" }), { spell: false })),
     periodLine,
     el("div", { class: "actions" },
-      el("button", { type: "submit", dataset: { testid: "audit-apply" } }, "Apply filters"),
-      el("button", { type: "reset", class: "secondary", dataset: { testid: "audit-clear" } }, "Clear filters")));
+      el("button", { type: "submit", dataset: { testid: "audit-apply" } }, t("audit.apply")),
+      el("button", { type: "reset", class: "secondary", dataset: { testid: "audit-clear" } }, t("audit.clear"))));
     const results = el("div", { "aria-busy": "false" });
     const pageLabel = el("span", { "aria-live": "polite", dataset: { testid: "audit-page" } });
-    const first = el("button", { type: "button", class: "secondary", dataset: { testid: "audit-first" } }, "First page");
-    const previous = el("button", { type: "button", class: "secondary", dataset: { testid: "audit-previous" } }, "Previous page");
-    const next = el("button", { type: "button", class: "secondary", dataset: { testid: "audit-next" } }, "Next page");
+    const first = el("button", { type: "button", class: "secondary", dataset: { testid: "audit-first" } }, t("audit.first_page"));
+    const previous = el("button", { type: "button", class: "secondary", dataset: { testid: "audit-previous" } }, t("audit.previous_page"));
+    const next = el("button", { type: "button", class: "secondary", dataset: { testid: "audit-next" } }, t("audit.next_page"));
     container.append(
-      el("p", { class: "hint" }, role === "admin"
-        ? "Every send attempt in the company, newest first. Times are in the company's timezone."
-        : "Every send attempt of the emails you requested, newest first."),
+      el("p", { class: "hint" }, role === "admin" ? t("audit.intro_admin") : t("audit.intro_user")),
       filters, results, el("div", { class: "actions" }, first, previous, next, pageLabel));
 
     // The API pages forwards only; the cursors of the pages seen so far make "Previous" work.
@@ -156,8 +166,8 @@ export const auditScreen = {
         return;
       }
       if (start && end && start > end) {
-        showErrors(filters, { message: "The from date is after the to date.",
-          fieldErrors: [{ field: "to_date", message: "must be on or after the from date" }] });
+        showErrors(filters, { message: t("audit.reversed"),
+          fieldErrors: [{ field: "to_date", message: t("audit.reversed_field") }] });
         results.replaceChildren();
         pageLabel.textContent = "";
         nextCursor = null;
@@ -166,18 +176,18 @@ export const auditScreen = {
       }
       const cursor = cursors[cursors.length - 1];
       results.setAttribute("aria-busy", "true");
-      announce("Loading the email audit…");
+      announce(t("audit.loading"));
       try {
         const page = await api.get(query(cursor));
         if (mine !== loadSeq) return;
         clearErrors(filters);
         nextCursor = page.next_cursor;
-        const shown = responsiveTable("Email send attempts", COLUMNS, page.items, { testid: "audit-table",
-          empty: cursors.length > 1 ? "No more attempts." : "No send attempts match these filters." });
+        const shown = responsiveTable(t("audit.caption"), columns(known), page.items, { testid: "audit-table",
+          empty: cursors.length > 1 ? t("audit.no_more") : t("audit.none_match") });
         shown.classList.add("audit-table");
         results.replaceChildren(shown);
-        pageLabel.textContent = `Page ${cursors.length} · ${page.items.length} attempt${page.items.length === 1 ? "" : "s"}`;
-        announce(`Email audit page ${cursors.length} loaded: ${page.items.length} attempts.`, "success");
+        pageLabel.textContent = t("audit.page", { page: cursors.length, count: page.items.length });
+        announce(t("audit.loaded", { page: cursors.length, count: page.items.length }), "success");
       } catch (error) {
         if (mine !== loadSeq) return;
         if (error.fieldErrors.length) showErrors(filters, error);

@@ -5,42 +5,44 @@
 // data-testid: tally-form, tally-files, tally-upload, tally-status, tally-report, tally-history.
 
 import { api } from "/app/api.js";
-import { count, dateTime } from "/app/format.js";
+import { dateTime } from "/app/format.js";
 import { STATES } from "/app/states.js";
 import { announce, busy, clearErrors, el, field, showErrors, table } from "/app/ui.js";
-import { t } from "/app/i18n.js";
+import { statusText, t } from "/app/i18n.js";
 
 const PATH = "/api/v1/admin/imports";
 const IMPORT = STATES.import.statuses;
 const FINAL = new Set(STATES.import.final);
 const GOOD = new Set(STATES.import.good);
 const POLL_MS = 1000;
-const KINDS = [["ledgers", "Ledgers"], ["vouchers", "Vouchers"], ["bills", "Bills"]];
+const kinds = () => [["ledgers", t("tally.ledgers")], ["vouchers", t("tally.vouchers")], ["bills", t("tally.bills")]];
 const SHOWN_ERRORS = 50;
 
 function reportView(item) {
   if (!GOOD.has(item.status)) {
-    return el("p", { class: "notice error" }, `The import failed: ${item.error}`);
+    return el("p", { class: "notice error" }, t("tally.failed_reason", { reason: item.error }));
   }
   if (!item.report) return null;
-  const counts = KINDS.map(([kind, title]) => ({ title, ...item.report[kind] }));
-  const errors = KINDS.flatMap(([kind, title]) =>
+  const counts = kinds().map(([kind, title]) => ({ title, ...item.report[kind] }));
+  const errors = kinds().flatMap(([kind, title]) =>
     item.report[kind].errors.map((e) => ({ kind: title, ...e })));
   const skipped = item.report.vouchers.skipped;
   return el("div", {},
-    table("What the import did", [
-      { title: "Kind", cell: (r) => r.title },
-      { title: "Read", numeric: true, cell: (r) => String(r.received) },
-      { title: "Added or changed", numeric: true, cell: (r) => String(r.applied) },
-      { title: "Unchanged", numeric: true, cell: (r) => String(r.unchanged) },
-      { title: "Refused", numeric: true, cell: (r) => String(r.errors.length) },
+    table(t("tally.what_it_did"), [
+      { title: t("field.kind"), cell: (r) => r.title },
+      { title: t("tally.read"), numeric: true, cell: (r) => String(r.received) },
+      { title: t("tally.applied"), numeric: true, cell: (r) => String(r.applied) },
+      { title: t("tally.unchanged"), numeric: true, cell: (r) => String(r.unchanged) },
+      { title: t("tally.refused"), numeric: true, cell: (r) => String(r.errors.length) },
     ], counts),
-    skipped ? el("p", { class: "hint" }, `${skipped} cancelled or optional vouchers were skipped.`) : null,
-    errors.length ? table(`Refused (${errors.length}${errors.length > SHOWN_ERRORS ? `, the first ${SHOWN_ERRORS} shown` : ""})`, [
-      { title: "Kind", cell: (r) => r.kind },
-      { title: "No.", numeric: true, cell: (r) => String(r.line) },
-      { title: "Field", cell: (r) => r.field },
-      { title: "Reason", cell: (r) => r.message },
+    skipped ? el("p", { class: "hint" }, t("tally.skipped", { count: skipped })) : null,
+    errors.length ? table(errors.length > SHOWN_ERRORS
+      ? t("tally.refused_first", { count: errors.length, shown: SHOWN_ERRORS })
+      : t("tally.refused_count", { count: errors.length }), [
+      { title: t("field.kind"), cell: (r) => r.kind },
+      { title: t("tally.line"), numeric: true, cell: (r) => String(r.line) },
+      { title: t("tally.field"), cell: (r) => r.field },
+      { title: t("tally.reason"), cell: (r) => r.message },
     ], errors.slice(0, SHOWN_ERRORS)) : null);
 }
 
@@ -52,38 +54,37 @@ export const booksImportScreen = {
   async render(container) {
     const files = el("input", { type: "file", name: "files", multiple: true, accept: ".xml,text/xml,application/xml",
       "data-testid": "tally-files" });
-    const upload = el("button", { type: "submit", "data-testid": "tally-upload" }, "Import");
+    const upload = el("button", { type: "submit", "data-testid": "tally-upload" }, t("tally.import"));
     const status = el("p", { "data-testid": "tally-status", role: "status" });
     const report = el("div", { "data-testid": "tally-report" });
     const history = el("div", { "data-testid": "tally-history" });
-    const form = el("form", { novalidate: true, "data-testid": "tally-form", "aria-label": "Import from Tally" },
-      el("p", { class: "hint" }, "In Tally, export Display > List of Accounts (masters) and the Day Book as XML, " +
-        "then choose both files here. Importing the same export again changes nothing."),
-      field("Tally XML files", files, "Masters and Day Book; UTF-16 (Tally's default) or UTF-8."),
+    const form = el("form", { novalidate: true, "data-testid": "tally-form", "aria-label": t("screen.tally_import") },
+      el("p", { class: "hint" }, t("tally.intro")),
+      field(t("tally.files"), files, t("tally.files_hint")),
       el("p", { class: "form-summary", hidden: true }),
       el("div", { class: "actions" }, upload), status, report);
 
     async function loadHistory() {
       const items = await api.get(PATH);
-      history.replaceChildren(table("Recent imports", [
-        { title: "Started", cell: (r) => dateTime(r.created_at) },
-        { title: "Files", cell: (r) => r.file_names.join(", ") },
-        { title: "Status", cell: (r) => r.status },
-        { title: "Vouchers added", numeric: true, cell: (r) => String(r.report?.vouchers.applied ?? "") },
-      ], items, { empty: "No imports yet." }));
+      history.replaceChildren(table(t("tally.recent"), [
+        { title: t("runs.started"), cell: (r) => dateTime(r.created_at) },
+        { title: t("field.files"), cell: (r) => r.file_names.join(", ") },
+        { title: t("exports.status"), cell: (r) => statusText(r.status) },
+        { title: t("tally.vouchers_added"), numeric: true, cell: (r) => String(r.report?.vouchers.applied ?? "") },
+      ], items, { empty: t("tally.none_yet") }));
     }
 
     async function follow(item) {
       while (!FINAL.has(item.status) && container.isConnected) {
-        status.textContent = item.status === IMPORT.QUEUED ? "Waiting for the importer…"
-          : `Importing: ${count(item.vouchers_read)} vouchers read…`;
+        status.textContent = item.status === IMPORT.QUEUED ? t("tally.waiting")
+          : t("tally.importing", { count: item.vouchers_read });
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
         item = await api.get(`${PATH}/${item.id}`);
       }
       const good = GOOD.has(item.status);
-      status.textContent = good ? "Imported." : "";
+      status.textContent = good ? t("tally.imported") : "";
       report.replaceChildren(reportView(item) ?? "");
-      announce(good ? "The Tally import finished." : "The Tally import failed.", good ? "success" : "error");
+      announce(good ? t("tally.finished") : t("tally.failed"), good ? "success" : "error");
       await loadHistory();
     }
 
@@ -92,8 +93,8 @@ export const booksImportScreen = {
       clearErrors(form);
       report.replaceChildren();
       if (!files.files?.length) {
-        showErrors(form, { message: "Choose the Tally XML files first.",
-          fieldErrors: [{ field: "files", message: "choose one or more XML files" }] });
+        showErrors(form, { message: t("tally.choose_first"),
+          fieldErrors: [{ field: "files", message: t("tally.choose_files") }] });
         return undefined;
       }
       const data = new FormData();

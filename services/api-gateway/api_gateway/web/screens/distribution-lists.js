@@ -6,18 +6,18 @@
 // confirm-delete, external-warning, internal-domains.
 
 import { api } from "/app/api.js";
-import { addressList, announce, busy, clearErrors, el, field, openDialog, showErrors, table } from "/app/ui.js";
+import { addressList, announce, busy, clearErrors, el, field, openDialog, phrase, showErrors, table } from "/app/ui.js";
 import { confirmDialog } from "/app/screens/party-directory.js";
 import { t } from "/app/i18n.js";
 
 const PATH = "/api/v1/distribution-lists";
-const FIELDS = [["to", "To"], ["cc", "CC"], ["bcc", "BCC"]];
+const FIELDS = ["to", "cc", "bcc"];
 
 // One address per line in the cell, with a visible (not colour-only) mark on external ones.
 function addresses(list, external) {
   return el("div", {}, (list || []).map((address) => el("div", {}, address,
     external.has(address.toLowerCase())
-      ? [" ", el("span", { class: "badge bad", title: "Not an internal address" }, "external")] : null)));
+      ? [" ", el("span", { class: "badge bad", title: t("lists.not_internal") }, t("lists.external"))] : null)));
 }
 
 export const distributionListsScreen = {
@@ -26,7 +26,7 @@ export const distributionListsScreen = {
   nav: true,
   adminOnly: true,
   async render(container) {
-    const add = el("button", { type: "button", "data-testid": "add-list", onclick: () => edit(null) }, "Add list");
+    const add = el("button", { type: "button", "data-testid": "add-list", onclick: () => edit(null) }, t("lists.add"));
     const listArea = el("div", {});
     const domainsLine = el("p", { class: "hint", style: "margin-bottom:.8rem", "data-testid": "internal-domains" });
 
@@ -34,33 +34,34 @@ export const distributionListsScreen = {
     async function showDomains() {
       try {
         const { internal_domains: domains } = await api.get("/api/v1/admin/tenant");
-        domainsLine.replaceChildren(domains.length ? `Internal domains: ${domains.join(", ")} (` : "No internal domains are set yet (",
-          el("a", { href: "#/admin/email-settings" }, domains.length ? "change" : "set them", " in Email settings"), ").");
+        const link = el("a", { href: "#/admin/email-settings" }, domains.length ? t("lists.change_domains") : t("lists.set_domains"));
+        domainsLine.replaceChildren(...(domains.length
+          ? phrase("lists.domains", { domains: domains.join(", "), link }) : phrase("lists.no_domains", { link })));
       } catch {
         domainsLine.replaceChildren(); // only a hint: the server still checks every address
       }
     }
 
     function render(items) {
-      listArea.replaceChildren(table("Distribution lists", [
-        { title: "Name", cell: (l) => el("div", {}, el("div", {}, l.name), l.external.length
+      const fieldTitles = { to: t("field.to"), cc: t("field.cc"), bcc: t("field.bcc") };
+      listArea.replaceChildren(table(t("screen.distribution_lists"), [
+        { title: t("field.name"), cell: (l) => el("div", {}, el("div", {}, l.name), l.external.length
           ? el("span", { class: "badge bad", "data-testid": "external-warning" },
-            `Warning: ${l.external.length} external address${l.external.length > 1 ? "es" : ""}`) : null) },
-        ...FIELDS.map(([key, title]) => ({ title,
+            t("lists.external_warning", { count: l.external.length })) : null) },
+        ...FIELDS.map((key) => ({ title: fieldTitles[key],
           cell: (l) => addresses(l[key], new Set(l.external.map((a) => a.toLowerCase()))) })),
-        { title: "Actions", cell: (l) => el("div", { class: "actions", style: "flex-wrap:nowrap" },
+        { title: t("schedules.actions"), cell: (l) => el("div", { class: "actions", style: "flex-wrap:nowrap" },
           el("button", { type: "button", class: "secondary", "data-testid": "edit-list",
-            "aria-label": `Edit ${l.name}`, onclick: () => edit(l) }, "Edit"),
+            "aria-label": t("action.edit_named", { name: l.name }), onclick: () => edit(l) }, t("action.edit")),
           el("button", { type: "button", class: "secondary", "data-testid": "delete-list",
-            "aria-label": `Delete ${l.name}`, onclick: () => remove(l) }, "Delete")) },
-      ], items, { empty: "No distribution lists yet: add one." }));
+            "aria-label": t("action.delete_named", { name: l.name }), onclick: () => remove(l) }, t("action.delete"))) },
+      ], items, { empty: t("lists.empty") }));
       // Wide enough to stay readable: at phone width the table scrolls sideways instead.
       listArea.querySelector("table")?.setAttribute("style", "min-width:44rem");
       listArea.querySelector("table")?.setAttribute("data-testid", "lists-table");
       const flagged = items.filter((l) => l.external.length).length;
       if (flagged) {
-        listArea.prepend(el("p", { class: "notice error" }, `${flagged} list${flagged > 1 ? "s hold" : " holds"} ` +
-          "addresses outside the internal domains: outstanding reports to them are refused until fixed."));
+        listArea.prepend(el("p", { class: "notice error" }, t("lists.flagged", { count: flagged })));
       }
     }
 
@@ -74,28 +75,28 @@ export const distributionListsScreen = {
 
     function edit(list) {
       const name = el("input", { name: "name", autocomplete: "off", value: list?.name || "" });
-      const inputs = Object.fromEntries(FIELDS.map(([key]) => {
+      const inputs = Object.fromEntries(FIELDS.map((key) => {
         const box = el("textarea", { name: key, rows: 2, spellcheck: "false" });
         box.value = (list?.[key] || []).join(", ");
         return [key, box];
       }));
-      const save = el("button", { type: "submit", "data-testid": "save-list" }, list ? "Save changes" : "Add list");
+      const save = el("button", { type: "submit", "data-testid": "save-list" }, list ? t("action.save_changes") : t("lists.add"));
       const form = el("form", { novalidate: true, "data-testid": "list-form" },
-        field("Name", name, "Unique; compared ignoring case."),
-        field("To", inputs.to, "Separate addresses with commas or semicolons. Internal addresses only."),
-        field("CC", inputs.cc, "Optional."),
-        field("BCC", inputs.bcc, "Optional; hidden from the other recipients."),
+        field(t("field.name"), name, t("lists.name_hint")),
+        field(t("field.to"), inputs.to, t("lists.to_hint")),
+        field(t("field.cc"), inputs.cc, t("common.optional")),
+        field(t("field.bcc"), inputs.bcc, t("party.bcc_hint")),
         list?.external.length ? el("p", { class: "notice error" },
-          `Not internal any more: ${list.external.join(", ")}. Remove them to save the list.`) : null,
+          t("lists.not_internal_any_more", { addresses: list.external.join(", ") })) : null,
         el("p", { class: "form-summary", hidden: true }),
         el("div", { class: "actions" }, save,
-          el("button", { type: "button", class: "secondary", onclick: () => dialog.close() }, "Cancel")));
-      const dialog = openDialog(list ? `Edit ${list.name}` : "Add a distribution list", form, { onClose: refocus });
+          el("button", { type: "button", class: "secondary", onclick: () => dialog.close() }, t("action.cancel"))));
+      const dialog = openDialog(list ? t("action.edit_named", { name: list.name }) : t("lists.add_title"), form, { onClose: refocus });
       form.addEventListener("submit", (event) => {
         event.preventDefault();
         clearErrors(form);
         const body = { name: name.value.trim(),
-          ...Object.fromEntries(FIELDS.map(([key]) => [key, addressList(inputs[key].value)])) };
+          ...Object.fromEntries(FIELDS.map((key) => [key, addressList(inputs[key].value)])) };
         return busy(save, async () => {
           let saved;
           try {
@@ -106,28 +107,27 @@ export const distributionListsScreen = {
           }
           dialog.close();
           await reload();
-          announce(`${list ? "Saved" : "Added"} the list ${saved.name}.`, "success");
+          announce(t(list ? "lists.saved" : "lists.added", { name: saved.name }), "success");
         });
       });
     }
 
     async function remove(list) {
-      if (!await confirmDialog("Delete distribution list",
-        `Delete the list "${list.name}"? Schedules that send to it will fail until given another list.`,
-        "Delete")) return;
+      if (!await confirmDialog(t("lists.delete_title"), t("lists.delete_message", { name: list.name }),
+        t("action.delete"))) return;
       try {
         await api.del(`${PATH}/${list.id}`);
       } catch (error) {
-        announce(`Could not delete: ${error.message}`, "error");
+        announce(t("action.delete_failed", { reason: error.message }), "error");
         return;
       }
       await reload();
       refocus();
-      announce(`Deleted the list ${list.name}.`, "success");
+      announce(t("lists.deleted", { name: list.name }), "success");
     }
 
     container.append(
-      el("p", {}, "Named groups of your own people to send reports to. Only addresses in the internal domains are allowed."),
+      el("p", {}, t("lists.intro")),
       domainsLine, el("div", { class: "actions", style: "margin-bottom:1rem" }, add), listArea);
     await Promise.all([load(), showDomains()]);
   },

@@ -7,7 +7,7 @@
 
 import { api } from "/app/api.js";
 import { dateTime } from "/app/format.js";
-import { addressList, announce, busy, clearErrors, el, field, showErrors } from "/app/ui.js";
+import { addressList, announce, busy, clearErrors, el, field, phrase, showErrors } from "/app/ui.js";
 import { STATES } from "/app/states.js";
 import { t } from "/app/i18n.js";
 import { mailboxSection } from "/app/screens/mailbox-settings.js";
@@ -20,7 +20,7 @@ const DEFAULTS = {
   delivery: { csv: "attach", xlsx: "link", pdf: "link" }, link_ttl_days: 7, internal_domains: [],
   warnings: [],
 };
-const FORMATS = [["csv", "CSV"], ["xlsx", "Excel (XLSX)"], ["pdf", "PDF"]];
+const FORMATS = ["csv", "xlsx", "pdf"];
 
 const input = (name, attrs = {}) => el("input", { name, type: "text", ...attrs });
 const options = (pairs) => pairs.map(([value, label]) => el("option", { value }, label));
@@ -49,8 +49,7 @@ export const emailSettingsScreen = {
       host: input("host", { autocomplete: "off", spellcheck: "false" }),
       port: input("port", { type: "number", min: 1, max: 65535, inputmode: "numeric" }),
       security: el("select", { name: "security" }, options([
-        ["starttls", "STARTTLS (port 587)"], ["ssl", "SSL/TLS (port 465)"],
-        ["none", "None (unencrypted)"]])),
+        ["starttls", t("smtp.starttls")], ["ssl", t("smtp.ssl")], ["none", t("smtp.none")]])),
       username: input("username", { autocomplete: "off" }),
       from_email: input("from_email", { type: "email", autocomplete: "off" }),
       from_name: input("from_name"),
@@ -60,15 +59,15 @@ export const emailSettingsScreen = {
       link_ttl_days: input("link_ttl_days", { type: "number", min: 1, max: 30 }),
       internal_domains: el("textarea", { name: "internal_domains", rows: 3, spellcheck: "false" }),
     };
-    const delivery = Object.fromEntries(FORMATS.map(([key]) => [key, el("select",
-      { name: `delivery.${key}` }, options([["attach", "Attach when small enough"],
-        ["link", "Always send a download link"]]))]));
+    const delivery = Object.fromEntries(FORMATS.map((key) => [key, el("select",
+      { name: `delivery.${key}` }, options([["attach", t("smtp.attach_small")],
+        ["link", t("smtp.always_link")]]))]));
 
     // The password is write-only: the API only says whether one is stored. "keep" omits it
     // from the body, "clear" sends null, a typed value replaces it.
     const password = el("input", { name: "password", type: "password",
       autocomplete: "new-password", "data-testid": "password-input" });
-    const passwordField = field("Password", password, "Only if your server asks for one.");
+    const passwordField = field(t("field.password"), password, t("smtp.password_hint"));
     const passwordBox = el("div", {});
     let passwordMode = "keep";
     let hasPassword = false;
@@ -78,21 +77,21 @@ export const emailSettingsScreen = {
       passwordMode = mode;
       password.value = "";
       if (!hasPassword) return passwordBox.replaceChildren(passwordField);
-      const stateLine = (text, ...buttons) => el("div", { class: "field", role: "group", "aria-label": "Password" },
-        el("span", { style: "font-weight:600;font-size:.9rem", "aria-hidden": "true" }, "Password"),
+      const stateLine = (text, ...buttons) => el("div", { class: "field", role: "group", "aria-label": t("field.password") },
+        el("span", { style: "font-weight:600;font-size:.9rem", "aria-hidden": "true" }, t("field.password")),
         el("p", { style: "margin:0", "data-testid": "password-stored" }, text),
         el("div", { class: "actions" }, buttons));
       if (mode === "keep") {
-        passwordBox.replaceChildren(stateLine("A password is stored.",
-          button("Change", "password-change", () => { renderPassword("change"); password.focus(); markDirty(); }),
-          button("Clear", "password-clear", () => { renderPassword("clear"); markDirty(); })));
+        passwordBox.replaceChildren(stateLine(t("smtp.password_stored"),
+          button(t("smtp.change"), "password-change", () => { renderPassword("change"); password.focus(); markDirty(); }),
+          button(t("smtp.clear"), "password-clear", () => { renderPassword("clear"); markDirty(); })));
       } else if (mode === "change") {
         passwordBox.replaceChildren(passwordField, el("p", { class: "hint", "data-testid": "password-stored" },
-          "A password is stored; the one typed above replaces it when you save."), el("div", { class: "actions" },
-          button("Keep the stored password", "password-keep", () => renderPassword("keep"))));
+          t("smtp.password_replaces")), el("div", { class: "actions" },
+          button(t("smtp.keep_password"), "password-keep", () => renderPassword("keep"))));
       } else {
-        passwordBox.replaceChildren(stateLine("The stored password will be removed when you save.",
-          button("Undo", "password-keep", () => renderPassword("keep"))));
+        passwordBox.replaceChildren(stateLine(t("smtp.password_removed"),
+          button(t("smtp.undo"), "password-keep", () => renderPassword("keep"))));
       }
       return undefined;
     }
@@ -105,30 +104,28 @@ export const emailSettingsScreen = {
       }
     }
 
-    const note = el("p", { class: "notice", "data-testid": "settings-note" },
-      "SMTP is not configured yet: enter your mail server below and save.");
+    const note = el("p", { class: "notice", "data-testid": "settings-note" }, t("smtp.not_configured"));
     const warnings = el("div", { "data-testid": "settings-warnings" });
     const savedLine = el("p", { class: "hint" });
-    const save = el("button", { type: "submit", "data-testid": "save-settings" }, "Save settings");
-    const form = el("form", { novalidate: true, "data-testid": "settings-form", "aria-label": "SMTP settings" },
-      group("Mail server",
-        el("div", { class: "row" }, field("Host", f.host, "DNS name or IP address, without the port."),
-          field("Port", f.port), field("Security", f.security)),
-        el("div", { class: "row" }, field("Username", f.username, "Leave blank if the server needs no sign-in."),
+    const save = el("button", { type: "submit", "data-testid": "save-settings" }, t("smtp.save"));
+    const formatName = { csv: t("format.csv"), xlsx: t("format.xlsx"), pdf: t("format.pdf") };
+    const form = el("form", { novalidate: true, "data-testid": "settings-form", "aria-label": t("smtp.form_label") },
+      group(t("smtp.mail_server"),
+        el("div", { class: "row" }, field(t("smtp.host"), f.host, t("smtp.host_hint")),
+          field(t("smtp.port"), f.port), field(t("smtp.security"), f.security)),
+        el("div", { class: "row" }, field(t("smtp.username"), f.username, t("smtp.username_hint")),
           el("div", { class: "field" }, passwordBox)),
-        field("Timeout (seconds)", f.timeout_seconds, "1 to 120; also how long a test email may take.")),
-      group("Sender",
-        el("div", { class: "row" }, field("From address", f.from_email), field("From name", f.from_name),
-          field("Reply-To address", f.reply_to, "Optional."))),
-      group("Delivery",
-        el("div", { class: "row" }, FORMATS.map(([key, label]) => field(`${label} reports`, delivery[key]))),
+        field(t("smtp.timeout"), f.timeout_seconds, t("smtp.timeout_hint"))),
+      group(t("smtp.sender"),
+        el("div", { class: "row" }, field(t("smtp.from_email"), f.from_email), field(t("smtp.from_name"), f.from_name),
+          field(t("smtp.reply_to"), f.reply_to, t("common.optional")))),
+      group(t("audit.delivery"),
+        el("div", { class: "row" }, FORMATS.map((key) => field(t("smtp.format_reports", { format: formatName[key] }), delivery[key]))),
         el("div", { class: "row" },
-          field("Attachment limit (MB)", f.max_attachment_mb, "1 to 25: larger files are sent as a link."),
-          field("Download links expire after (days)", f.link_ttl_days, "1 to 30."))),
-      group("Internal domains",
-        field("Domains of your own organisation", f.internal_domains,
-          "One per line or comma separated, e.g. example.com (exact match, subdomains not included). " +
-          "Only these may receive the outstanding report and be on distribution lists.")),
+          field(t("smtp.attachment_limit"), f.max_attachment_mb, t("smtp.attachment_limit_hint")),
+          field(t("smtp.link_days"), f.link_ttl_days, t("smtp.link_days_hint")))),
+      group(t("smtp.internal_domains"),
+        field(t("smtp.own_domains"), f.internal_domains, t("smtp.own_domains_hint"))),
       el("p", { class: "form-summary", hidden: true }),
       el("div", { class: "actions" }, save, savedLine));
 
@@ -136,29 +133,30 @@ export const emailSettingsScreen = {
     const testHint = el("p", { class: "hint" });
     function markDirty() {
       dirty = true;
-      testHint.textContent = "You have unsaved changes: the test uses the form as it is now.";
+      testHint.textContent = t("smtp.unsaved");
     }
     form.addEventListener("input", markDirty);
     form.addEventListener("change", markDirty);
 
     function showWarnings(list) {
-      warnings.replaceChildren(...(list || []).map((w) => el("p", { class: "notice error" }, `Warning: ${w}`)));
+      warnings.replaceChildren(...(list || []).map((w) => el("p", { class: "notice error" }, t("smtp.warning", { warning: w }))));
     }
 
     function fill(values) {
       const v = { ...DEFAULTS, internal_domains: tenantDomains, ...values };
       for (const key of ["host", "port", "security", "username", "from_email", "from_name",
         "reply_to", "timeout_seconds", "max_attachment_mb", "link_ttl_days"]) f[key].value = v[key] ?? "";
-      for (const [key] of FORMATS) delivery[key].value = v.delivery?.[key] || DEFAULTS.delivery[key];
+      for (const key of FORMATS) delivery[key].value = v.delivery?.[key] || DEFAULTS.delivery[key];
       f.internal_domains.value = (v.internal_domains || []).join("\n");
       hasPassword = Boolean(v.has_password);
       renderPassword("keep");
       note.hidden = Boolean(values);
       showWarnings(v.warnings);
-      savedLine.textContent = v.updated_at
-        ? `Last saved ${dateTime(v.updated_at)}${v.updated_by ? ` by ${v.updated_by}` : ""}.` : "";
+      const when = v.updated_at ? dateTime(v.updated_at) : "";
+      savedLine.textContent = !when ? ""
+        : v.updated_by ? t("smtp.saved_by", { time: when, who: v.updated_by }) : t("smtp.saved_at", { time: when });
       dirty = false;
-      testHint.textContent = values ? "The test uses the saved settings." : "";
+      testHint.textContent = values ? t("smtp.test_uses_saved") : "";
     }
 
     // A blank number is sent as null so the API names the field, rather than a silent default.
@@ -171,7 +169,7 @@ export const emailSettingsScreen = {
         username: optional(f.username), from_email: text(f.from_email),
         from_name: optional(f.from_name), reply_to: optional(f.reply_to),
         timeout_seconds: number(f.timeout_seconds), max_attachment_mb: number(f.max_attachment_mb),
-        delivery: Object.fromEntries(FORMATS.map(([key]) => [key, delivery[key].value])),
+        delivery: Object.fromEntries(FORMATS.map((key) => [key, delivery[key].value])),
         link_ttl_days: number(f.link_ttl_days),
         internal_domains: addressList(f.internal_domains.value),
       };
@@ -183,7 +181,7 @@ export const emailSettingsScreen = {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       clearErrors(form);
-      announce("Saving email settings…");
+      announce(t("smtp.saving"));
       return busy(save, async () => {
         try {
           stored = await api.put(PATH, collect());
@@ -194,35 +192,38 @@ export const emailSettingsScreen = {
         }
         fill(stored);
         const count = stored.warnings.length;
-        announce(count ? `Settings saved, with ${count} warning${count > 1 ? "s" : ""}: ${stored.warnings.join("; ")}`
-          : "Email settings saved.", count ? "info" : "success");
+        announce(count ? t("smtp.saved_warnings", { count, warnings: stored.warnings.join("; ") })
+          : t("smtp.saved"), count ? "info" : "success");
       });
     });
 
     // --- Send test email ---------------------------------------------------------------
     const to = el("input", { name: "to", type: "email", autocomplete: "email",
       value: user?.email || "", "data-testid": "test-email-to" });
-    const send = el("button", { type: "submit", "data-testid": "send-test-email" }, "Send test email");
+    const send = el("button", { type: "submit", "data-testid": "send-test-email" }, t("smtp.send_test"));
     const result = el("div", { "data-testid": "test-email-result" });
     const testForm = el("form", { novalidate: true, "data-testid": "test-email-form", "aria-labelledby": "test-email-heading" },
-      el("h2", { id: "test-email-heading" }, "Send a test email"),
-      field("Send to", to, "Defaults to your own address."), testHint,
+      el("h2", { id: "test-email-heading" }, t("smtp.test_heading")),
+      field(t("smtp.send_to"), to, t("smtp.send_to_hint")), testHint,
       el("p", { class: "form-summary", hidden: true }),
       el("div", { class: "actions" }, send), result);
 
     function showResult(answer) {
       const lines = [];
       if (answer.ok) {
-        lines.push(`Sent: ${[answer.smtp_code, answer.smtp_reply].filter((x) => x !== null && x !== undefined).join(" ")}`.trim());
+        lines.push(t("smtp.test_sent", { reply: [answer.smtp_code, answer.smtp_reply]
+          .filter((x) => x !== null && x !== undefined).join(" ") }).trim());
       } else if (answer.status === STATES.email_test.statuses.PENDING) {
-        lines.push(`No answer yet: ${answer.reason || "the mail service did not answer in time"}`);
+        lines.push(t("smtp.test_pending", { reason: answer.reason || t("smtp.test_pending_reason") }));
       } else {
-        lines.push(`Failed: ${answer.reason || "the server refused the message"}`);
-        if (answer.error_class) lines.push(`Error class: ${answer.error_class}`);
-        if (answer.smtp_code) lines.push(`Server replied: ${answer.smtp_code} ${answer.smtp_reply || ""}`.trim());
+        lines.push(t("smtp.test_failed", { reason: answer.reason || t("smtp.test_refused") }));
+        if (answer.error_class) lines.push(t("smtp.error_class", { class: answer.error_class }));
+        if (answer.smtp_code) lines.push(t("smtp.server_replied", { reply: `${answer.smtp_code} ${answer.smtp_reply || ""}`.trim() }));
       }
       const ms = answer.duration_ms;
-      if (ms !== null && ms !== undefined) lines.push(`Took ${ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`}.`);
+      if (ms !== null && ms !== undefined) {
+        lines.push(t("smtp.took", { duration: ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s` }));
+      }
       result.replaceChildren(el("div", { class: `notice ${answer.ok ? "success" : "error"}` },
         lines.map((line) => el("p", { style: "margin:.2rem 0" }, line))));
       announce(lines[0], answer.ok ? "success" : "error");
@@ -241,11 +242,11 @@ export const emailSettingsScreen = {
       const started = Date.now();
       const elapsed = el("span", {}, "0 s");
       result.replaceChildren(el("p", { class: "notice" },
-        el("progress", { "aria-label": "Sending the test email" }), " ",
-        `Sending through ${unsaved ? f.host.value || "the form's server" : stored.host}… `,
-        `this can take up to ${limit} s (the SMTP timeout). Waited `, elapsed, "."));
+        el("progress", { "aria-label": t("smtp.sending_test") }), " ",
+        phrase("smtp.sending_through", { host: unsaved ? f.host.value || t("smtp.form_server") : stored.host,
+          limit, elapsed })));
       const tick = setInterval(() => { elapsed.textContent = `${Math.round((Date.now() - started) / 1000)} s`; }, 1000);
-      announce(`Sending a test email to ${body.to}; this can take up to ${limit} seconds.`);
+      announce(t("smtp.sending_announce", { to: body.to, limit }));
       return busy(send, async () => {
         try {
           showResult(await api.post(`${PATH}/test`, body));

@@ -37,7 +37,7 @@ export function confirmDialog(title, message, action) {
   return new Promise((resolve) => {
     let answer = false;
     const yes = el("button", { type: "button", "data-testid": "confirm-delete" }, action);
-    const no = el("button", { type: "button", class: "secondary" }, "Cancel");
+    const no = el("button", { type: "button", class: "secondary" }, t("action.cancel"));
     const dialog = openDialog(title, el("div", {}, el("p", {}, message),
       el("div", { class: "actions" }, no, yes)), { onClose: () => resolve(answer) });
     yes.addEventListener("click", () => { answer = true; dialog.close(); });
@@ -57,29 +57,29 @@ export const partyDirectoryScreen = {
     let generation = 0; // a new search drops answers (and "load more" pages) of the older one
 
     const search = el("input", { type: "search", name: "q", autocomplete: "off", "data-testid": "party-search" });
-    const searchForm = el("form", { role: "search", class: "panel", "aria-label": "Search the directory" },
-      field("Search ledger or party name", search),
-      el("div", { class: "actions" }, el("button", { type: "submit", "data-testid": "search-button" }, "Search")));
-    const add = el("button", { type: "button", "data-testid": "add-entry", onclick: () => edit(null) }, "Add entry");
-    const exportButton = el("button", { type: "button", class: "secondary", "data-testid": "export-csv" }, "Export CSV");
+    const searchForm = el("form", { role: "search", class: "panel", "aria-label": t("party.search_label") },
+      field(t("party.search_field"), search),
+      el("div", { class: "actions" }, el("button", { type: "submit", "data-testid": "search-button" }, t("party.search"))));
+    const add = el("button", { type: "button", "data-testid": "add-entry", onclick: () => edit(null) }, t("party.add"));
+    const exportButton = el("button", { type: "button", class: "secondary", "data-testid": "export-csv" }, t("party.export_csv"));
     const listArea = el("div", {});
-    const more = el("button", { type: "button", class: "secondary", hidden: true, "data-testid": "load-more" }, "Load more");
+    const more = el("button", { type: "button", class: "secondary", hidden: true, "data-testid": "load-more" }, t("action.load_more"));
 
     // --- Listing -----------------------------------------------------------------------
     function renderRows() {
-      listArea.replaceChildren(table(query ? `Directory entries matching "${query}"` : "Directory entries", [
-        { title: "Ledger", cell: (r) => r.ledger_name },
-        { title: "Party", cell: (r) => r.party_name || "" },
-        { title: "To", cell: (r) => lines(r.to, r.bounced) },
-        { title: "CC", cell: (r) => lines(r.cc, r.bounced) },
-        { title: "BCC", cell: (r) => lines(r.bcc, r.bounced) },
+      listArea.replaceChildren(table(query ? t("party.caption_matching", { query }) : t("party.caption"), [
+        { title: t("field.ledger"), cell: (r) => r.ledger_name },
+        { title: t("party.party"), cell: (r) => r.party_name || "" },
+        { title: t("field.to"), cell: (r) => lines(r.to, r.bounced) },
+        { title: t("field.cc"), cell: (r) => lines(r.cc, r.bounced) },
+        { title: t("field.bcc"), cell: (r) => lines(r.bcc, r.bounced) },
         { title: t("field.language"), cell: (r) => el("span", { lang: r.language }, languageName(r.language)) },
-        { title: "Actions", cell: (r) => el("div", { class: "actions", style: "flex-wrap:nowrap" },
+        { title: t("schedules.actions"), cell: (r) => el("div", { class: "actions", style: "flex-wrap:nowrap" },
           el("button", { type: "button", class: "secondary", "data-testid": "edit-entry",
-            "aria-label": `Edit ${r.ledger_name}`, onclick: () => edit(r) }, "Edit"),
+            "aria-label": t("action.edit_named", { name: r.ledger_name }), onclick: () => edit(r) }, t("action.edit")),
           el("button", { type: "button", class: "secondary", "data-testid": "delete-entry",
-            "aria-label": `Delete ${r.ledger_name}`, onclick: () => remove(r) }, "Delete")) },
-      ], rows, { empty: query ? `No entries match "${query}".` : "The directory is empty: add an entry or import a CSV." }));
+            "aria-label": t("action.delete_named", { name: r.ledger_name }), onclick: () => remove(r) }, t("action.delete"))) },
+      ], rows, { empty: query ? t("party.none_match", { query }) : t("party.empty") }));
       // Wide enough to stay readable: at phone width the table scrolls sideways instead.
       listArea.querySelector("table")?.setAttribute("style", "min-width:52rem");
       listArea.querySelector("table")?.setAttribute("data-testid", "party-table");
@@ -100,7 +100,7 @@ export const partyDirectoryScreen = {
       rows = append ? [...rows, ...page.items] : page.items;
       cursor = page.next_cursor;
       renderRows();
-      announce(`${rows.length} ${rows.length === 1 ? "entry" : "entries"} shown${cursor ? "; more can be loaded" : ""}.`);
+      announce(cursor ? t("party.shown_more", { count: rows.length }) : t("party.shown", { count: rows.length }));
     }
     const reload = () => load().catch((error) => announce(error.message, "error"));
 
@@ -112,12 +112,12 @@ export const partyDirectoryScreen = {
     more.addEventListener("click", () => busy(more, () => load({ append: true })
       .catch((error) => announce(error.message, "error"))));
     exportButton.addEventListener("click", () => busy(exportButton, async () => {
-      announce("Preparing the CSV…");
+      announce(t("party.preparing_csv"));
       try {
         await download(`${PATH}/export`, "party-emails.csv");
-        announce("The directory was downloaded as party-emails.csv.", "success");
+        announce(t("party.downloaded", { name: "party-emails.csv" }), "success");
       } catch (error) {
-        announce(`Export failed: ${error.message}`, "error");
+        announce(t("party.export_failed", { reason: error.message }), "error");
       }
     }));
 
@@ -139,18 +139,18 @@ export const partyDirectoryScreen = {
       inputs.language = el("select", { name: "language", "data-testid": "entry-language" },
         Object.entries(LANGUAGES).map(([value, name]) =>
           el("option", { value, lang: value, selected: value === current }, name)));
-      const save = el("button", { type: "submit", "data-testid": "save-entry" }, entry ? "Save changes" : "Add entry");
+      const save = el("button", { type: "submit", "data-testid": "save-entry" }, entry ? t("action.save_changes") : t("party.add"));
       const form = el("form", { novalidate: true, "data-testid": "entry-form" },
-        field("Ledger name", inputs.ledger_name, "As in the books; matched ignoring case."),
-        field("Party name", inputs.party_name, "Optional."),
-        field("To", inputs.to, "At least one address; separate addresses with commas or semicolons."),
-        field("CC", inputs.cc, "Optional."),
-        field("BCC", inputs.bcc, "Optional; hidden from the other recipients."),
+        field(t("party.ledger_name"), inputs.ledger_name, t("party.ledger_name_hint")),
+        field(t("party.party_name"), inputs.party_name, t("common.optional")),
+        field(t("field.to"), inputs.to, t("party.to_hint")),
+        field(t("field.cc"), inputs.cc, t("common.optional")),
+        field(t("field.bcc"), inputs.bcc, t("party.bcc_hint")),
         field(t("field.language"), inputs.language, t("party.language_hint")),
         el("p", { class: "form-summary", hidden: true }),
         el("div", { class: "actions" }, save,
-          el("button", { type: "button", class: "secondary", onclick: () => dialog.close() }, "Cancel")));
-      const dialog = openDialog(entry ? `Edit ${entry.ledger_name}` : "Add a directory entry", form,
+          el("button", { type: "button", class: "secondary", onclick: () => dialog.close() }, t("action.cancel"))));
+      const dialog = openDialog(entry ? t("action.edit_named", { name: entry.ledger_name }) : t("party.add_title"), form,
         { onClose: refocus });
       form.addEventListener("submit", (event) => {
         event.preventDefault();
@@ -171,35 +171,32 @@ export const partyDirectoryScreen = {
           }
           dialog.close();
           await reload();
-          announce(`${entry ? "Saved" : "Added"} the entry for ${saved.ledger_name}.`, "success");
+          announce(t(entry ? "party.saved" : "party.added", { name: saved.ledger_name }), "success");
         });
       });
     }
 
     async function remove(entry) {
-      if (!await confirmDialog("Delete directory entry",
-        `Delete the entry for ledger "${entry.ledger_name}"? Its statements will no longer fill in recipients automatically.`,
-        "Delete")) return;
+      if (!await confirmDialog(t("party.delete_title"), t("party.delete_message", { name: entry.ledger_name }),
+        t("action.delete"))) return;
       try {
         await api.del(`${PATH}/${entry.id}`);
       } catch (error) {
-        announce(`Could not delete: ${error.message}`, "error");
+        announce(t("action.delete_failed", { reason: error.message }), "error");
         return;
       }
       await reload();
       refocus();
-      announce(`Deleted the entry for ${entry.ledger_name}.`, "success");
+      announce(t("party.deleted", { name: entry.ledger_name }), "success");
     }
 
     // --- CSV import --------------------------------------------------------------------
     const file = el("input", { type: "file", name: "file", accept: ".csv,text/csv", "data-testid": "import-file" });
-    const importButton = el("button", { type: "submit", "data-testid": "import-button" }, "Import");
+    const importButton = el("button", { type: "submit", "data-testid": "import-button" }, t("tally.import"));
     const report = el("div", { "data-testid": "import-report" });
     const importForm = el("form", { novalidate: true, "data-testid": "import-form", "aria-labelledby": "import-heading" },
-      el("h2", { id: "import-heading" }, "Import from CSV"),
-      field("CSV file", file, "Columns ledger_name, party_name, to, cc, bcc (addresses separated by ;) and " +
-        "optionally language (en, mr or hi; blank: en), as the export writes them. " +
-        "Rows for ledgers already in the directory replace them; bad rows are skipped and listed."),
+      el("h2", { id: "import-heading" }, t("party.import_heading")),
+      field(t("party.csv_file"), file, t("party.csv_hint")),
       el("p", { class: "form-summary", hidden: true }),
       el("div", { class: "actions" }, importButton), report);
     importForm.addEventListener("submit", (event) => {
@@ -208,12 +205,12 @@ export const partyDirectoryScreen = {
       report.replaceChildren();
       const chosen = file.files?.[0];
       if (!chosen) {
-        showErrors(importForm, { message: "Choose a CSV file first.", fieldErrors: [{ field: "file", message: "choose a CSV file first" }] });
+        showErrors(importForm, { message: t("party.choose_csv"), fieldErrors: [{ field: "file", message: t("party.choose_csv_field") }] });
         return undefined;
       }
       const data = new FormData();
       data.append("file", chosen, chosen.name);
-      announce(`Importing ${chosen.name}…`);
+      announce(t("party.importing", { name: chosen.name }));
       return busy(importButton, async () => {
         let result;
         try {
@@ -222,13 +219,13 @@ export const partyDirectoryScreen = {
           showErrors(importForm, error);
           return;
         }
-        const summary = `Imported ${chosen.name}: ${result.created} created, ${result.updated} updated, ` +
-          `${result.rejected.length} rejected.`;
+        const summary = t("party.imported", { name: chosen.name, created: result.created,
+          updated: result.updated, rejected: result.rejected.length });
         report.replaceChildren(
           el("p", { class: `notice ${result.rejected.length ? "error" : "success"}` }, summary),
-          result.rejected.length ? table("Rejected rows (the header is row 1)", [
-            { title: "Row", numeric: true, cell: (r) => String(r.row) },
-            { title: "Reason", cell: (r) => r.reason },
+          result.rejected.length ? table(t("party.rejected_caption"), [
+            { title: t("party.row"), numeric: true, cell: (r) => String(r.row) },
+            { title: t("tally.reason"), cell: (r) => r.reason },
           ], result.rejected) : null);
         file.value = "";
         await reload();
@@ -237,7 +234,7 @@ export const partyDirectoryScreen = {
     });
 
     container.append(
-      el("p", {}, "Statements of a ledger go to the addresses listed here, filled in automatically when sending."),
+      el("p", {}, t("party.intro")),
       searchForm,
       el("div", { class: "actions", style: "margin-bottom:1rem" }, add, exportButton),
       importForm, // above the table, so its report is not pushed below a long list

@@ -7,14 +7,16 @@
 import { api } from "/app/api.js";
 import { dateTime } from "/app/format.js";
 import { announce, busy, el, openDialog } from "/app/ui.js";
-import { attachmentCell, outcomeCell, recipientsCell, responsiveTable, statusBadge } from "/app/screens/audit.js";
+import {
+  attachmentCell, deliveryText, outcomeCell, recipientsCell, responsiveTable, statusBadge, triggerText,
+} from "/app/screens/audit.js";
 import { openScheduleForm } from "/app/screens/schedule-form.js";
 import {
   button, commonActions, describeReport, lastResult, loadReports, recurrenceCell, rememberPress, reportOf, safely,
   stateCell,
 } from "/app/screens/schedule-parts.js";
 import { STATES } from "/app/states.js";
-import { t } from "/app/i18n.js";
+import { statusText, t } from "/app/i18n.js";
 
 // Runs in these states are still moving: the history refreshes itself until they settle.
 const ACTIVE = new Set(STATES.run.active);
@@ -40,33 +42,33 @@ function recipientsText(s, listName) {
   const r = s.recipients;
   const typed = [...r.to, ...r.cc.map((a) => `cc ${a}`), ...r.bcc.map((a) => `bcc ${a}`)];
   const fromDirectory = reportOf(s)?.recipient_policy.directory_param;
-  if (!r.to.length && fromDirectory) typed.unshift("the party directory's addresses, looked up at each run");
-  if (r.distribution_list_id) typed.push(`the distribution list "${listName || "(no longer exists)"}"`);
+  if (!r.to.length && fromDirectory) typed.unshift(t("runs.directory_each_run"));
+  if (r.distribution_list_id) typed.push(t("runs.the_list", { name: listName || t("runs.list_gone") }));
   return typed.join(", ") || "—";
 }
 
 function summary(s, listName, actions) {
-  return el("section", { class: "panel", dataset: { testid: "schedule-summary" }, "aria-label": "Schedule summary" },
+  return el("section", { class: "panel", dataset: { testid: "schedule-summary" }, "aria-label": t("runs.schedule_summary") },
     el("h2", { style: "margin-top:0" }, s.name),
     el("dl", { style: "display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem" },
-      summaryItem("Report", `${describeReport(s)} (${s.format.toUpperCase()})`),
-      summaryItem("Recurrence", recurrenceCell(s)),
-      summaryItem("Timezone", s.timezone),
-      summaryItem("Next run", s.next_run_at ? dateTime(s.next_run_at) : "—"),
-      summaryItem("State", stateCell(s)),
-      summaryItem("Last result", lastResult(s)),
-      summaryItem("Recipients", recipientsText(s, listName)),
-      s.owner_email ? summaryItem("Owner", s.owner_email) : null),
+      summaryItem(t("schedules.report"), `${describeReport(s)} (${s.format.toUpperCase()})`),
+      summaryItem(t("schedules.recurrence"), recurrenceCell(s)),
+      summaryItem(t("schedules.timezone"), s.timezone),
+      summaryItem(t("schedules.next_run"), s.next_run_at ? dateTime(s.next_run_at) : "—"),
+      summaryItem(t("schedules.state"), stateCell(s)),
+      summaryItem(t("schedules.last_result"), lastResult(s)),
+      summaryItem(t("field.recipients"), recipientsText(s, listName)),
+      s.owner_email ? summaryItem(t("runs.owner"), s.owner_email) : null),
     el("div", { class: "actions" }, actions));
 }
 
-const AUDIT_COLUMNS = [
-  { title: "Status", cell: (r) => statusBadge(r.status) },
-  { title: "Time", cell: (r) => dateTime(r.created_at) },
-  { title: "Recipients", cell: recipientsCell },
-  { title: "Delivery", cell: (r) => el("div", {}, r.delivery_mode || "—", el("div", { class: "hint" }, attachmentCell(r))) },
-  { title: "Attempt", cell: (r) => String(r.attempt), numeric: true },
-  { title: "SMTP reply or error", cell: outcomeCell },
+const auditColumns = () => [
+  { title: t("exports.status"), cell: (r) => statusBadge(r.status) },
+  { title: t("audit.time"), cell: (r) => dateTime(r.created_at) },
+  { title: t("field.recipients"), cell: recipientsCell },
+  { title: t("audit.delivery"), cell: (r) => el("div", {}, deliveryText(r.delivery_mode), el("div", { class: "hint" }, attachmentCell(r))) },
+  { title: t("audit.attempt_column"), cell: (r) => String(r.attempt), numeric: true },
+  { title: t("audit.outcome"), cell: outcomeCell },
 ];
 
 // One run: its export and every email attempt, oldest first.
@@ -74,18 +76,19 @@ async function showRun(runId, onClose) {
   const run = await api.get(`/api/v1/schedule-runs/${runId}`).catch((error) => announce(error.message, "error"));
   if (!run) return;
   const x = run.export;
-  const audit = responsiveTable("Email attempts of this run", AUDIT_COLUMNS, run.audit,
-    { testid: "run-audit", empty: "No email has been sent for this run." });
-  openDialog(`Run for ${dateTime(run.scheduled_for)}`, el("div", { dataset: { testid: "run-detail" } },
-    fact("State", el("span", {}, statusBadge(run.status), retryNote(run.retry))), fact("Trigger", run.trigger), fact("Attempts", String(run.attempts)),
-    fact("Started", dateTime(run.started_at) || "—"), fact("Finished", dateTime(run.finished_at) || "—"),
+  const audit = responsiveTable(t("runs.attempts_caption"), auditColumns(), run.audit,
+    { testid: "run-audit", empty: t("runs.no_email") });
+  openDialog(t("runs.run_for", { time: dateTime(run.scheduled_for) }), el("div", { dataset: { testid: "run-detail" } },
+    fact(t("schedules.state"), el("span", {}, statusBadge(run.status), retryNote(run.retry))),
+    fact(t("audit.trigger"), triggerText(run.trigger)), fact(t("runs.attempts"), String(run.attempts)),
+    fact(t("runs.started"), dateTime(run.started_at) || "—"), fact(t("runs.finished_column"), dateTime(run.finished_at) || "—"),
     runError(run) ? el("p", { class: "notice error" }, runError(run)) : null,
-    el("h3", {}, "Export"),
-    x ? el("div", { dataset: { testid: "run-export" } }, fact("Status", statusBadge(x.status)),
-      fact("Rows", x.row_count === null ? "—" : String(x.row_count)), fact("File", x.file_name || "—"),
+    el("h3", {}, t("runs.export")),
+    x ? el("div", { dataset: { testid: "run-export" } }, fact(t("exports.status"), statusBadge(x.status)),
+      fact(t("exports.rows"), x.row_count === null ? "—" : String(x.row_count)), fact(t("exports.file"), x.file_name || "—"),
       x.error ? el("p", { class: "notice error" }, x.error) : null)
-      : el("p", { class: "hint" }, "No export yet."),
-    el("h3", {}, "Emails"), audit), { onClose });
+      : el("p", { class: "hint" }, t("runs.no_export")),
+    el("h3", {}, t("runs.emails")), audit), { onClose });
 }
 
 export const scheduleDetailScreen = {
@@ -99,9 +102,9 @@ export const scheduleDetailScreen = {
     const top = el("div");
     const refocusTop = rememberPress(top);
     const holder = el("div");
-    const more = button("Load more", "runs-more", () => busy(more, safely(() => loadRuns(false))));
-    container.append(el("p", {}, el("a", { href: "#/schedules" }, "← All schedules")), top,
-      el("h2", {}, "Runs"), holder, el("div", { class: "actions" }, more));
+    const more = button(t("action.load_more"), "runs-more", () => busy(more, safely(() => loadRuns(false))));
+    container.append(el("p", {}, el("a", { href: "#/schedules" }, t("runs.all_schedules"))), top,
+      el("h2", {}, t("schedules.runs")), holder, el("div", { class: "actions" }, more));
     let schedule;
     let runs = [];
     let cursor = null;
@@ -114,7 +117,7 @@ export const scheduleDetailScreen = {
       // The schedule stores the list by id; its name is looked up (a deleted list has none).
       const listName = listId ? await api.get(`/api/v1/distribution-lists/${listId}`).then((l) => l.name, () => null) : null;
       top.replaceChildren(summary(schedule, listName, [
-        button("Edit", "edit-schedule", () => openScheduleForm(schedule, safely(loadSchedule))),
+        button(t("action.edit"), "edit-schedule", () => openScheduleForm(schedule, safely(loadSchedule))),
         ...commonActions(schedule, {
           onChange: safely(loadSchedule),
           onRun: safely(() => loadRuns(true)), // the new run appears at the top of the table below
@@ -123,23 +126,23 @@ export const scheduleDetailScreen = {
     }
 
     const columns = [
-      { title: "Scheduled for", cell: (r) => dateTime(r.scheduled_for) },
-      { title: "Started", cell: (r) => dateTime(r.started_at) || "—" },
-      { title: "Finished", cell: (r) => dateTime(r.finished_at) || "—" },
-      { title: "State", cell: (r) => el("div", {}, statusBadge(r.status, "run-status"), retryNote(r.retry)) },
-      { title: "Trigger", cell: (r) => r.trigger },
-      { title: "Attempts", cell: (r) => String(r.attempts), numeric: true },
-      { title: "Error", cell: (r) => (runError(r) ? el("span", { class: "field-error", dataset: { testid: "run-error" } }, runError(r)) : "—") },
-      { title: "Details", cell: (r) => el("button", { type: "button", class: "secondary", dataset: { testid: "run-details", run: r.id },
-        "aria-label": `Details of the run for ${dateTime(r.scheduled_for)}`,
-        onclick: () => showRun(r.id, () => holder.querySelector(`[data-run="${r.id}"]`)?.focus()) }, "Details") },
+      { title: t("runs.scheduled_for"), cell: (r) => dateTime(r.scheduled_for) },
+      { title: t("runs.started"), cell: (r) => dateTime(r.started_at) || "—" },
+      { title: t("runs.finished_column"), cell: (r) => dateTime(r.finished_at) || "—" },
+      { title: t("schedules.state"), cell: (r) => el("div", {}, statusBadge(r.status, "run-status"), retryNote(r.retry)) },
+      { title: t("audit.trigger"), cell: (r) => triggerText(r.trigger) },
+      { title: t("runs.attempts"), cell: (r) => String(r.attempts), numeric: true },
+      { title: t("runs.error"), cell: (r) => (runError(r) ? el("span", { class: "field-error", dataset: { testid: "run-error" } }, runError(r)) : "—") },
+      { title: t("runs.details"), cell: (r) => el("button", { type: "button", class: "secondary", dataset: { testid: "run-details", run: r.id },
+        "aria-label": t("runs.details_of", { time: dateTime(r.scheduled_for) }),
+        onclick: () => showRun(r.id, () => holder.querySelector(`[data-run="${r.id}"]`)?.focus()) }, t("runs.details")) },
     ];
 
     function draw() {
       // A refresh replaces the table: the focused button is found again by its run.
       const focused = holder.contains(document.activeElement) ? document.activeElement.dataset.run : null;
-      holder.replaceChildren(responsiveTable("Runs, newest first", columns, runs, { testid: "runs-table",
-        empty: "No runs yet.", rowData: (tr, r) => Object.assign(tr.dataset, { testid: "run-row", id: r.id }) }));
+      holder.replaceChildren(responsiveTable(t("runs.caption"), columns, runs, { testid: "runs-table",
+        empty: t("runs.empty"), rowData: (tr, r) => Object.assign(tr.dataset, { testid: "run-row", id: r.id }) }));
       if (focused) holder.querySelector(`[data-run="${focused}"]`)?.focus();
       more.hidden = !cursor;
     }
@@ -153,7 +156,7 @@ export const scheduleDetailScreen = {
       draw();
       const settled = runs.filter((r) => before.has(r.id) && ACTIVE.has(before.get(r.id)) && !ACTIVE.has(r.status));
       for (const r of settled) {
-        announce(`The run for ${dateTime(r.scheduled_for)} ${r.status}.`, r.status === RUN.SUCCEEDED ? "success" : r.status === RUN.FAILED ? "error" : "info");
+        announce(t("runs.settled", { time: dateTime(r.scheduled_for), status: statusText(r.status) }), r.status === RUN.SUCCEEDED ? "success" : r.status === RUN.FAILED ? "error" : "info");
       }
       if (settled.length) await loadSchedule(); // its last result changed
       watch();
@@ -168,7 +171,7 @@ export const scheduleDetailScreen = {
         try {
           await loadRuns(true);
         } catch (error) {
-          announce(`Could not refresh the runs: ${error.message}`, "error");
+          announce(t("runs.refresh_failed", { reason: error.message }), "error");
           timer = setTimeout(watch, REFRESH_MS * 4);
         }
       }, REFRESH_MS);

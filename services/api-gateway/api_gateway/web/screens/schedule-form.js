@@ -6,27 +6,30 @@
 //   save-schedule, cancel-schedule; the recurrence's are listed in schedule-recurrence.js
 
 import { api, reports } from "/app/api.js";
+import { formats } from "/app/screens/email-dialog.js";
 import { dateTime } from "/app/format.js";
 import { addressList, announce, busy, clearErrors, el, openDialog, showErrors } from "/app/ui.js";
 import { check, debounce, fld, input, select, show, uid } from "/app/screens/schedule-controls.js";
 import { recurrencePart } from "/app/screens/schedule-recurrence.js";
+import { reportTitle, t } from "/app/i18n.js";
 
-export const PERIODS = [["today", "Today"], ["yesterday", "Yesterday"], ["this_week", "This week"],
-  ["last_week", "Last week"], ["this_month", "This month"], ["last_month", "Last month"],
-  ["this_quarter", "This quarter"], ["last_quarter", "Last quarter"],
-  ["this_fy", "This financial year"], ["last_fy", "Last financial year"],
-  ["last_n_days", "Last N days"]];
-const KINDS = [["receivable", "Receivable"], ["payable", "Payable"]];
-const FORMAT_LABELS = [["pdf", "PDF"], ["xlsx", "Excel (XLSX)"], ["csv", "CSV"]];
+// The schedule's relative periods, in the user's language (read at render time).
+export const periods = () => [["today", t("period.today")], ["yesterday", t("period.yesterday")],
+  ["this_week", t("period.this_week")], ["last_week", t("period.last_week")],
+  ["this_month", t("period.this_month")], ["last_month", t("period.last_month")],
+  ["this_quarter", t("period.this_quarter")], ["last_quarter", t("period.last_quarter")],
+  ["this_fy", t("period.this_fy")], ["last_fy", t("period.last_fy")],
+  ["last_n_days", t("period.last_n_days")]];
+const kinds = () => [["receivable", t("kind.receivable")], ["payable", t("kind.payable")]];
 
-// "recipients.cc.2" names one address; the form has one input per list, so the error goes
-// there, saying which address it is about.
+// "recipients.cc.2" names one address; the form has one input per list, where the error goes
+// (ui.showErrors), saying which address it is about.
 function groupAddressErrors(error, body) {
-  error.fieldErrors = error.fieldErrors.map(({ field: path, message }) => {
-    const m = /^recipients\.(to|cc|bcc)\.(\d+)$/.exec(String(path));
-    if (!m) return { field: path, message };
-    const address = body.recipients[m[1]][Number(m[2])] || "";
-    return { field: `recipients.${m[1]}`, message: message.includes(address) ? message : `${address}: ${message}` };
+  error.fieldErrors = error.fieldErrors.map((fieldError) => {
+    const m = /^recipients\.(to|cc|bcc)\.(\d+)$/.exec(String(fieldError.field));
+    const address = m ? body.recipients[m[1]][Number(m[2])] || "" : "";
+    const { message } = fieldError;
+    return !m || message.includes(address) ? fieldError : { ...fieldError, message: `${address}: ${message}` };
   });
 }
 
@@ -37,26 +40,27 @@ export async function openScheduleForm(existing, onSaved) {
   const rec = s.recipients || { to: [], cc: [], bcc: [] };
   let listsProblem = null;
   const lists = await api.get("/api/v1/distribution-lists").then((r) => r.items, (error) => {
-    listsProblem = `Distribution lists could not be loaded: ${error.message}`;
+    listsProblem = t("lists.load_failed", { reason: error.message });
     return [];
   });
   const catalogue = await reports();
   const ids = { ledgers: uid("ledgers") };
   const when = recurrencePart(s); // the "When" fields and the preview
-  const formats = FORMAT_LABELS.filter(([v]) => catalogue.some((r) => r.formats.includes(v)));
+  const formatChoices = formats().filter(([v]) => catalogue.some((r) => r.formats.includes(v)));
   const c = {
     name: input("name", "schedule-name", { value: s.name, maxlength: 200, "aria-required": "true" }),
-    report: select("report", catalogue.map((r) => [r.name, r.title]), s.report || catalogue[0].name, "schedule-report"),
+    report: select("report", catalogue.map((r) => [r.name, reportTitle(r.name, r.title)]), s.report || catalogue[0].name, "schedule-report"),
     ledger: input("params.ledger", "schedule-ledger", { value: params.ledger, list: ids.ledgers }),
-    period: select("params.period", PERIODS, params.period || "last_month", "schedule-period"),
+    period: select("params.period", periods(), params.period || "last_month", "schedule-period"),
     n: input("params.n", "schedule-n", { type: "number", min: 1, max: 366, value: params.n || 30 }),
-    kind: select("params.kind", KINDS, params.kind || "receivable", "schedule-kind"),
-    format: select("format", formats, s.format || "pdf", "schedule-format"),
+    kind: select("params.kind", kinds(), params.kind || "receivable", "schedule-kind"),
+    format: select("format", formatChoices, s.format || "pdf", "schedule-format"),
     to: input("recipients.to", "schedule-to", { value: rec.to.join(", ") }),
     cc: input("recipients.cc", "schedule-cc", { value: rec.cc.join(", ") }),
     bcc: input("recipients.bcc", "schedule-bcc", { value: rec.bcc.join(", ") }),
     list: select("recipients.distribution_list_id",
-      [["", "None"], ...lists.map((l) => [l.id, `${l.name} (${l.to.length + l.cc.length + l.bcc.length} addresses)`])],
+      [["", t("schedules.no_list")], ...lists.map((l) => [l.id,
+        t("lists.option", { name: l.name, count: l.to.length + l.cc.length + l.bcc.length })])],
       rec.distribution_list_id || "", "schedule-list"),
     subject: input("subject", "schedule-subject", { value: s.subject, maxlength: 300 }),
     message: el("textarea", { name: "message", rows: 3, maxlength: 10000, dataset: { testid: "schedule-message" } }, s.message || ""),
@@ -64,29 +68,29 @@ export async function openScheduleForm(existing, onSaved) {
 
   const ledgerOptions = el("datalist", { id: ids.ledgers });
   const wraps = {
-    ledger: fld("Ledger", c.ledger, "Start typing to pick from your ledgers."),
-    period: fld("Period", c.period),
-    n: fld("Number of days (N)", c.n, "The N complete days ending yesterday."),
-    kind: fld("Kind", c.kind),
-    to: fld("To", c.to, " "), // the hint's text depends on the report and the ledger (sync)
-    list: fld("Distribution list", c.list, listsProblem || "Its addresses are added to the recipients at each run."),
+    ledger: fld(t("field.ledger"), c.ledger, t("schedules.ledger_hint")),
+    period: fld(t("field.period"), c.period),
+    n: fld(t("schedules.days_n"), c.n, t("schedules.days_n_hint")),
+    kind: fld(t("field.kind"), c.kind),
+    to: fld(t("field.to"), c.to, " "), // the hint's text depends on the report and the ledger (sync)
+    list: fld(t("field.distribution_list_id"), c.list, listsProblem || t("schedules.list_hint")),
   };
   const toHint = wraps.to.querySelector(".hint");
-  const save = el("button", { type: "submit", dataset: { testid: "save-schedule" } }, existing ? "Save changes" : "Create schedule");
-  const cancel = el("button", { type: "button", class: "secondary", dataset: { testid: "cancel-schedule" } }, "Cancel");
+  const save = el("button", { type: "submit", dataset: { testid: "save-schedule" } }, existing ? t("action.save_changes") : t("schedules.create"));
+  const cancel = el("button", { type: "button", class: "secondary", dataset: { testid: "cancel-schedule" } }, t("action.cancel"));
 
   const form = el("form", { novalidate: true, dataset: { testid: "schedule-form" }, style: "border:none;padding:0" },
     el("p", { class: "form-summary", hidden: true }),
-    fld("Name", c.name),
-    el("div", { class: "row" }, fld("Report", c.report), fld("Format", c.format)),
+    fld(t("field.name"), c.name),
+    el("div", { class: "row" }, fld(t("schedules.report"), c.report), fld(t("field.format"), c.format)),
     el("div", { class: "row" }, wraps.ledger, wraps.period, wraps.n, wraps.kind),
     ...when.nodes,
-    el("h3", {}, "Recipients"),
-    wraps.to, fld("CC", c.cc), fld("BCC", c.bcc, "Separate addresses with commas."), wraps.list,
-    fld("Subject", c.subject, "Leave empty for the default subject."), fld("Message", c.message),
+    el("h3", {}, t("field.recipients")),
+    wraps.to, fld(t("field.cc"), c.cc), fld(t("field.bcc"), c.bcc, t("schedules.bcc_hint")), wraps.list,
+    fld(t("field.subject"), c.subject, t("schedules.subject_hint")), fld(t("field.message"), c.message),
     el("div", { class: "field" }, check("skip_if_empty", "schedule-skip-empty", !!s.skip_if_empty,
-      "Skip the email when the report is empty"),
-    check("enabled", "schedule-enabled", s.enabled !== false, "Enabled (runs on schedule)")),
+      t("schedules.skip_if_empty")),
+    check("enabled", "schedule-enabled", s.enabled !== false, t("schedules.enabled_check"))),
     el("div", { class: "actions" }, save, cancel),
     ledgerOptions, when.zoneOptions);
 
@@ -105,12 +109,12 @@ export async function openScheduleForm(existing, onSaved) {
     for (const option of c.format.options) option.hidden = !report.formats.includes(option.value);
     const match = knownLedgers.find((l) => l.name.toLowerCase() === c.ledger.value.trim().toLowerCase());
     toHint.textContent = policy.internal_only
-      ? `Internal addresses only: the ${report.name} report never leaves the company.`
+      ? t("schedules.to_internal", { report: reportTitle(report.name, report.title) })
       : !policy.directory_param
-        ? "Type at least one address."
+        ? t("schedules.to_type")
         : match && !match.has_directory_entry
-          ? "This ledger has no party directory entry: type at least one address."
-          : "Leave empty to use the party directory's addresses for this ledger, looked up at each run.";
+          ? t("schedules.to_no_entry")
+          : t("schedules.to_directory");
   }
 
   function payload() {
@@ -135,7 +139,7 @@ export async function openScheduleForm(existing, onSaved) {
       const { items } = await api.get(`/api/v1/ledgers?limit=20&search=${encodeURIComponent(c.ledger.value.trim())}`);
       knownLedgers = items;
       ledgerOptions.replaceChildren(...items.map((l) => el("option", { value: l.name },
-        l.has_directory_entry ? `${l.group_name} · in the party directory` : l.group_name)));
+        l.has_directory_entry ? t("ledger.group_in_directory", { group: l.group_name }) : l.group_name)));
       sync();
     } catch { /* keep the previous suggestions */ }
   }, 250);
@@ -155,7 +159,8 @@ export async function openScheduleForm(existing, onSaved) {
           ? await api.put(`/api/v1/schedules/${existing.id}`, body)
           : await api.post("/api/v1/schedules", body);
         dialog.close();
-        announce(`Schedule "${saved.name}" saved. Next run: ${saved.next_run_at ? dateTime(saved.next_run_at) : "none (paused)"}.`, "success");
+        announce(t("schedules.saved", { name: saved.name,
+          next: saved.next_run_at ? dateTime(saved.next_run_at) : t("schedules.no_next_run") }), "success");
         onSaved?.(saved);
       } catch (error) {
         groupAddressErrors(error, body);
@@ -165,7 +170,7 @@ export async function openScheduleForm(existing, onSaved) {
     });
   });
 
-  const dialog = openDialog(existing ? `Edit "${s.name}"` : "New schedule", form);
+  const dialog = openDialog(existing ? t("schedules.edit_title", { name: s.name }) : t("schedules.new"), form);
   cancel.addEventListener("click", () => dialog.close());
   sync();
   when.start(form);

@@ -6,8 +6,9 @@
 import { api, idempotencyKey, reportsByName } from "/app/api.js";
 import { dateTime } from "/app/format.js";
 import { announce, busy, el } from "/app/ui.js";
+import { reportTitle, t } from "/app/i18n.js";
 import { statusBadge } from "/app/screens/audit.js";
-import { PERIODS } from "/app/screens/schedule-form.js";
+import { periods } from "/app/screens/schedule-form.js";
 import { describeRecurrence } from "/app/screens/schedule-recurrence.js";
 
 let known = {}; // the reports by name (GET /api/v1/reports), loaded when a screen renders
@@ -20,10 +21,11 @@ export function describeReport(s) {
   const parts = [];
   if (p.ledger) parts.push(p.ledger);
   if (p.period) {
-    parts.push(p.period === "last_n_days" ? `Last ${p.n} days` : PERIODS.find(([v]) => v === p.period)?.[1] || p.period);
+    parts.push(p.period === "last_n_days" ? t("period.last_n", { count: Number(p.n) })
+      : periods().find(([v]) => v === p.period)?.[1] || p.period);
   }
-  if (p.kind) parts.push(p.kind);
-  const title = reportOf(s)?.title || s.report;
+  if (p.kind) parts.push(p.kind === "payable" ? t("kind.payables") : t("kind.receivables"));
+  const title = reportTitle(s.report, reportOf(s)?.title);
   return parts.length ? `${title}: ${parts.join(" · ")}` : title;
 }
 
@@ -51,28 +53,28 @@ export const button = (label, testid, onclick, cls = "secondary") =>
   el("button", { type: "button", class: cls, dataset: { testid }, onclick }, label);
 
 export function stateCell(s) {
-  if (s.enabled) return el("span", { class: "badge good", dataset: { testid: "schedule-state" } }, "enabled");
-  return el("div", {}, el("span", { class: "badge bad", dataset: { testid: "schedule-state" } }, "paused"),
+  if (s.enabled) return el("span", { class: "badge good", dataset: { testid: "schedule-state" } }, t("schedules.enabled"));
+  return el("div", {}, el("span", { class: "badge bad", dataset: { testid: "schedule-state" } }, t("schedules.paused")),
     s.paused_reason ? el("div", { class: "hint" }, s.paused_reason) : null);
 }
 
 export const lastResult = (s) => (s.last_run_status
   ? el("div", {}, statusBadge(s.last_run_status), el("div", { class: "hint" }, dateTime(s.last_run_at)))
-  : "never run");
+  : t("schedules.never_run"));
 
 export const recurrenceCell = (s) => el("div", {}, describeRecurrence(s.cron), el("div", {}, el("code", {}, s.cron)));
 
 // Pause/Resume and Run now, shared by the list and the detail screen.
 export function commonActions(s, { onChange, onRun }) {
   const toggle = s.enabled
-    ? button("Pause", "pause-schedule", () => busy(toggle, () => post(s, "pause", "paused").then(onChange)))
-    : button("Resume", "resume-schedule", () => busy(toggle, () => post(s, "resume", "resumed").then(onChange)));
-  const run = button("Run now", "run-now", () => busy(run, async () => {
+    ? button(t("schedules.pause"), "pause-schedule", () => busy(toggle, () => post(s, "pause", t("schedules.paused_message", { name: s.name })).then(onChange)))
+    : button(t("schedules.resume"), "resume-schedule", () => busy(toggle, () => post(s, "resume", t("schedules.resumed_message", { name: s.name })).then(onChange)));
+  const run = button(t("schedules.run_now"), "run-now", () => busy(run, async () => {
     try {
       // One key per click: a double-submit of the same click cannot start two runs.
       const started = await api.post(`/api/v1/schedules/${s.id}/run`, undefined,
         { headers: { "Idempotency-Key": idempotencyKey() } });
-      announce(`Run started for "${s.name}".`, "success");
+      announce(t("schedules.run_started", { name: s.name }), "success");
       await onRun(started);
     } catch (error) {
       announce(error.message, "error");
@@ -83,5 +85,5 @@ export function commonActions(s, { onChange, onRun }) {
 
 // Pause or resume; the outcome is announced either way and the caller re-reads the schedule.
 const post = (s, action, done) => api.post(`/api/v1/schedules/${s.id}/${action}`).then(
-  () => announce(`Schedule "${s.name}" ${done}.`, "success"), (error) => announce(error.message, "error"));
+  () => announce(done, "success"), (error) => announce(error.message, "error"));
 

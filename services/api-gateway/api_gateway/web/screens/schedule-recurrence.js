@@ -5,17 +5,20 @@
 //   schedule-timezone, preview-runs, preview-note
 
 import { api } from "/app/api.js";
-import { timezone } from "/app/format.js";
-import { el } from "/app/ui.js";
+import { locale, timezone } from "/app/format.js";
+import { t } from "/app/i18n.js";
+import { el, fieldMessage } from "/app/ui.js";
 import { debounce, fld, input, select, show, uid } from "/app/screens/schedule-controls.js";
 
-const MODES = [["daily", "Daily"], ["weekly", "Weekly"], ["monthly", "Monthly"], ["custom", "Custom (cron)"]];
-const DAYS = [["mon", "Mon"], ["tue", "Tue"], ["wed", "Wed"], ["thu", "Thu"], ["fri", "Fri"],
-  ["sat", "Sat"], ["sun", "Sun"]];
+const modes = () => [["daily", t("recurrence.daily")], ["weekly", t("recurrence.weekly")],
+  ["monthly", t("recurrence.monthly")], ["custom", t("recurrence.custom_cron")]];
+const days = () => [["mon", t("day.mon")], ["tue", t("day.tue")], ["wed", t("day.wed")], ["thu", t("day.thu")],
+  ["fri", t("day.fri")], ["sat", t("day.sat")], ["sun", t("day.sun")]];
 // The API writes weekly presets as cron day numbers (0 = Sunday); reading them back lets an
 // edit reopen in the preset it was made with.
 const CRON_DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
-const MONTH_DAYS = [...Array.from({ length: 31 }, (_, i) => [String(i + 1), String(i + 1)]), ["last", "Last day"]];
+const monthDays = () => [...Array.from({ length: 31 }, (_, i) => [String(i + 1), String(i + 1)]),
+  ["last", t("recurrence.last_day")]];
 const ZONES = ["Asia/Kolkata", "UTC", "Asia/Dubai", "Asia/Singapore", "Asia/Tokyo", "Europe/London",
   "Europe/Berlin", "America/New_York", "America/Chicago", "America/Los_Angeles", "Australia/Sydney"];
 // What the preview may point at: everything else in the form is left alone while typing.
@@ -40,18 +43,19 @@ function presetFromCron(cron) {
 // A saved recurrence in words, as the schedules screens show it: its preset, else "Custom".
 export function describeRecurrence(cron) {
   const p = presetFromCron(cron);
-  const dayName = (d) => DAYS.find(([v]) => v === d)[1];
-  if (!p) return "Custom";
-  if (p.kind === "daily") return `Daily at ${p.time}`;
-  if (p.kind === "weekly") return `Weekly on ${p.days.map(dayName).join(", ")} at ${p.time}`;
-  return `Monthly on ${p.day === "last" ? "the last day" : `day ${p.day}`} at ${p.time}`;
+  const dayName = (d) => days().find(([v]) => v === d)[1];
+  if (!p) return t("recurrence.custom");
+  if (p.kind === "daily") return t("recurrence.daily_at", { time: p.time });
+  if (p.kind === "weekly") return t("recurrence.weekly_on", { days: p.days.map(dayName).join(", "), time: p.time });
+  if (p.day === "last") return t("recurrence.monthly_last", { time: p.time });
+  return t("recurrence.monthly_on", { day: String(p.day), time: p.time });
 }
 
 // A run time in a given zone ("Mon, 04 May 2026, 09:00 IST"); the ISO text if the browser
 // does not know the zone.
 function inZone(iso, zone) {
   try {
-    return new Intl.DateTimeFormat("en-IN", { timeZone: zone, weekday: "short", day: "2-digit",
+    return new Intl.DateTimeFormat(locale(), { timeZone: zone, weekday: "short", day: "2-digit",
       month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hour12: false,
       timeZoneName: "short" }).format(new Date(iso));
   } catch {
@@ -79,40 +83,40 @@ export function recurrencePart(s) {
   const preset = s.cron ? presetFromCron(s.cron) : { kind: "daily", time: "09:00" };
   const ids = { zones: uid("zones"), days: uid("days") };
   const c = {
-    mode: select("preset", MODES, preset ? preset.kind : "custom", "schedule-recurrence"),
-    day: select("preset.day", MONTH_DAYS, preset?.day ?? 1, "schedule-day"),
+    mode: select("preset", modes(), preset ? preset.kind : "custom", "schedule-recurrence"),
+    day: select("preset.day", monthDays(), preset?.day ?? 1, "schedule-day"),
     time: input("preset.time", "schedule-time", { type: "time", value: preset?.time || "09:00" }),
     cron: input("cron", "schedule-cron", { value: s.cron, placeholder: "30 9 * * 1-5", spellcheck: "false" }),
     zone: input("timezone", "schedule-timezone", { value: s.timezone || timezone(), list: ids.zones }),
   };
   const chosenDays = preset?.days || ["mon"];
-  const days = el("fieldset", { name: "preset.days", id: ids.days, dataset: { testid: "schedule-days" },
+  const weekDays = el("fieldset", { name: "preset.days", id: ids.days, dataset: { testid: "schedule-days" },
     "aria-describedby": `${ids.days}-error`, style: "border:none;padding:0;margin:0 0 .8rem" },
-  el("legend", { style: "font-weight:600;font-size:.9rem" }, "Days"),
-  el("div", { class: "actions" }, DAYS.map(([v, label]) => el("label", { style: "font-weight:400" },
+  el("legend", { style: "font-weight:600;font-size:.9rem" }, t("recurrence.days")),
+  el("div", { class: "actions" }, days().map(([v, label]) => el("label", { style: "font-weight:400" },
     el("input", { type: "checkbox", value: v, checked: chosenDays.includes(v) }), ` ${label}`))),
   el("p", { class: "field-error", id: `${ids.days}-error`, hidden: true }));
   const wraps = {
-    day: fld("Day of the month", c.day, "Months without that day are skipped."),
-    time: fld("Time", c.time, "Local time in the schedule's timezone."),
-    cron: fld("Cron expression", c.cron, "Five fields: minute hour day-of-month month day-of-week."),
+    day: fld(t("recurrence.day_of_month"), c.day, t("recurrence.day_of_month_hint")),
+    time: fld(t("recurrence.time"), c.time, t("recurrence.time_hint")),
+    cron: fld(t("recurrence.cron"), c.cron, t("recurrence.cron_hint")),
   };
   const previewList = el("ol", { dataset: { testid: "preview-runs" } });
-  const previewNote = el("p", { class: "hint", "aria-live": "polite", dataset: { testid: "preview-note" } }, "Loading…");
+  const previewNote = el("p", { class: "hint", "aria-live": "polite", dataset: { testid: "preview-note" } }, t("common.loading"));
   const previewHeading = uid("preview");
   const nodes = [
-    el("h3", {}, "When"),
-    el("div", { class: "row" }, fld("Repeat", c.mode), wraps.time, wraps.day),
-    days, wraps.cron,
-    fld("Timezone", c.zone, "An IANA name, e.g. Asia/Kolkata. Defaults to the tenant's timezone."),
+    el("h3", {}, t("recurrence.when")),
+    el("div", { class: "row" }, fld(t("recurrence.repeat"), c.mode), wraps.time, wraps.day),
+    weekDays, wraps.cron,
+    fld(t("schedules.timezone"), c.zone, t("recurrence.timezone_hint")),
     el("section", { "aria-labelledby": previewHeading, class: "panel" },
-      el("h4", { id: previewHeading, style: "margin:0" }, "Next five runs"), previewNote, previewList)];
+      el("h4", { id: previewHeading, style: "margin:0" }, t("recurrence.next_five")), previewNote, previewList)];
   const zoneOptions = el("datalist", { id: ids.zones }, ZONES.map((z) => el("option", { value: z })));
   let form = null; // errors are placed by field name in the whole form (see fieldError)
 
   function sync() {
     const mode = c.mode.value;
-    [[days, mode === "weekly"], [wraps.day, mode === "monthly"],
+    [[weekDays, mode === "weekly"], [wraps.day, mode === "monthly"],
       [wraps.time, mode !== "custom"], [wraps.cron, mode === "custom"]].forEach(([node, on]) => show(node, on));
   }
 
@@ -121,7 +125,7 @@ export function recurrencePart(s) {
     const mode = c.mode.value;
     if (mode === "custom") return { ...body, cron: c.cron.value.trim() };
     const chosen = { kind: mode, time: c.time.value };
-    if (mode === "weekly") chosen.days = [...days.querySelectorAll("input:checked")].map((box) => box.value);
+    if (mode === "weekly") chosen.days = [...weekDays.querySelectorAll("input:checked")].map((box) => box.value);
     if (mode === "monthly") chosen.day = c.day.value === "last" ? "last" : Number(c.day.value);
     return { ...body, preset: chosen };
   }
@@ -129,10 +133,10 @@ export function recurrencePart(s) {
   function incomplete() {
     const mode = c.mode.value;
     if (mode === "custom" && c.cron.value.trim().split(/\s+/).filter(Boolean).length !== 5) {
-      return ["cron", "five fields: minute hour day-of-month month day-of-week"];
+      return ["cron", t("recurrence.cron_five_fields")];
     }
-    if (mode !== "custom" && !c.time.value) return ["preset.time", "choose a time"];
-    if (mode === "weekly" && !days.querySelector("input:checked")) return ["preset.days", "choose at least one day"];
+    if (mode !== "custom" && !c.time.value) return ["preset.time", t("recurrence.choose_time")];
+    if (mode === "weekly" && !weekDays.querySelector("input:checked")) return ["preset.days", t("recurrence.choose_day")];
     return null;
   }
 
@@ -146,7 +150,7 @@ export function recurrencePart(s) {
       clearRecurrenceErrors(form);
       fieldError(form, ...local);
       previewList.replaceChildren();
-      previewNote.textContent = "Complete the recurrence to see the next runs.";
+      previewNote.textContent = t("recurrence.complete_it");
       return;
     }
     try {
@@ -157,16 +161,17 @@ export function recurrencePart(s) {
         el("time", { datetime: run.local }, inZone(run.local, result.timezone)),
         el("span", { class: "hint" }, ` · ${inZone(run.utc, "UTC")}`))));
       previewNote.textContent = result.runs.length
-        ? `Cron ${result.cron} in ${result.timezone}; first run ${inZone(result.runs[0].local, result.timezone)}.`
-        : "This recurrence has no upcoming runs.";
+        ? t("recurrence.preview_note", { cron: result.cron, zone: result.timezone,
+          first: inZone(result.runs[0].local, result.timezone) })
+        : t("recurrence.no_runs");
     } catch (error) {
       if (mine !== previewSeq) return;
       clearRecurrenceErrors(form);
       previewList.replaceChildren();
-      for (const { field: path, message } of error.fieldErrors) fieldError(form, String(path), message);
+      for (const problem of error.fieldErrors) fieldError(form, String(problem.field), fieldMessage(form, problem));
       previewNote.textContent = error.status === 422
-        ? `Fix the recurrence to see the next runs (${error.message}).`
-        : `The preview is unavailable: ${error.message}`;
+        ? t("recurrence.fix_it", { reason: error.message })
+        : t("recurrence.preview_unavailable", { reason: error.message });
     }
   }
   const previewSoon = debounce(refreshPreview, 350);
@@ -174,7 +179,7 @@ export function recurrencePart(s) {
   function start(owner) {
     form = owner;
     form.addEventListener("input", (event) => {
-      if (RECURRENCE_FIELDS.includes(event.target.name) || days.contains(event.target)) previewSoon();
+      if (RECURRENCE_FIELDS.includes(event.target.name) || weekDays.contains(event.target)) previewSoon();
     });
     refreshPreview();
   }

@@ -6,7 +6,7 @@
 
 import { api } from "/app/api.js";
 import { dateTime } from "/app/format.js";
-import { announce, busy, el, openDialog } from "/app/ui.js";
+import { announce, busy, el, openDialog, phrase } from "/app/ui.js";
 import { responsiveTable } from "/app/screens/audit.js";
 import { openScheduleForm } from "/app/screens/schedule-form.js";
 import {
@@ -15,20 +15,21 @@ import {
 import { t } from "/app/i18n.js";
 
 const runStarted = (s) => el("p", { class: "notice success", dataset: { testid: "run-started" } },
-  `Run started for "${s.name}". `, el("a", { href: `#/schedules/${s.id}` }, "Follow its runs"), ".");
+  phrase("schedules.run_started_follow", { name: s.name,
+    link: el("a", { href: `#/schedules/${s.id}` }, t("schedules.follow_runs")) }));
 
 function confirmDelete(s, onDeleted) {
-  const yes = el("button", { type: "button", dataset: { testid: "confirm-delete" } }, "Delete");
-  const no = el("button", { type: "button", class: "secondary" }, "Cancel");
-  const dialog = openDialog("Delete schedule?", el("div", {},
-    el("p", {}, `"${s.name}" and its run history will be deleted. This cannot be undone.`),
+  const yes = el("button", { type: "button", dataset: { testid: "confirm-delete" } }, t("action.delete"));
+  const no = el("button", { type: "button", class: "secondary" }, t("action.cancel"));
+  const dialog = openDialog(t("schedules.delete_title"), el("div", {},
+    el("p", {}, t("schedules.delete_message", { name: s.name })),
     el("div", { class: "actions" }, yes, no)));
   no.addEventListener("click", () => dialog.close());
   yes.addEventListener("click", () => busy(yes, async () => {
     try {
       await api.del(`/api/v1/schedules/${s.id}`);
       dialog.close();
-      announce(`Schedule "${s.name}" deleted.`, "success");
+      announce(t("schedules.deleted", { name: s.name }), "success");
       onDeleted();
     } catch (error) {
       announce(error.message, "error");
@@ -47,33 +48,33 @@ export const schedulesScreen = {
     const notice = el("div");
     const holder = el("div");
     const refocus = rememberPress(holder);
-    const more = button("Load more", "schedules-more", () => busy(more, safely(() => load(false))));
+    const more = button(t("action.load_more"), "schedules-more", () => busy(more, safely(() => load(false))));
     const reload = safely(() => load(true));
     container.append(
-      el("p", { class: "hint" }, role === "admin" ? "Every schedule of the company." : "Your schedules."),
-      el("div", { class: "actions" }, button("New schedule", "new-schedule", () => openScheduleForm(null, reload), "")),
+      el("p", { class: "hint" }, role === "admin" ? t("schedules.intro_admin") : t("schedules.intro_user")),
+      el("div", { class: "actions" }, button(t("schedules.new"), "new-schedule", () => openScheduleForm(null, reload), "")),
       notice, holder, el("div", { class: "actions" }, more));
     let items = [];
     let cursor = null;
 
     const columns = [
-      { title: "Name", cell: (s) => el("a", { href: `#/schedules/${s.id}` }, s.name) },
-      { title: "Report", cell: (s) => el("div", {}, describeReport(s), el("div", { class: "hint" }, s.format.toUpperCase())) },
-      { title: "Recurrence", cell: recurrenceCell },
-      { title: "Timezone", cell: (s) => s.timezone },
-      { title: "Next run", cell: (s) => (s.next_run_at ? dateTime(s.next_run_at) : "—") },
-      { title: "State", cell: stateCell },
-      { title: "Last result", cell: lastResult },
-      { title: "Actions", cell: (s) => el("div", { class: "actions" },
-        button("Edit", "edit-schedule", () => openScheduleForm(s, reload)),
+      { title: t("field.name"), cell: (s) => el("a", { href: `#/schedules/${s.id}` }, s.name) },
+      { title: t("schedules.report"), cell: (s) => el("div", {}, describeReport(s), el("div", { class: "hint" }, s.format.toUpperCase())) },
+      { title: t("schedules.recurrence"), cell: recurrenceCell },
+      { title: t("schedules.timezone"), cell: (s) => s.timezone },
+      { title: t("schedules.next_run"), cell: (s) => (s.next_run_at ? dateTime(s.next_run_at) : "—") },
+      { title: t("schedules.state"), cell: stateCell },
+      { title: t("schedules.last_result"), cell: lastResult },
+      { title: t("schedules.actions"), cell: (s) => el("div", { class: "actions" },
+        button(t("action.edit"), "edit-schedule", () => openScheduleForm(s, reload)),
         ...commonActions(s, { onChange: reload, onRun: () => { notice.replaceChildren(runStarted(s)); return reload(); } }),
-        el("a", { href: `#/schedules/${s.id}`, dataset: { testid: "schedule-runs" } }, "Runs"),
-        button("Delete", "delete-schedule", () => confirmDelete(s, reload))) },
+        el("a", { href: `#/schedules/${s.id}`, dataset: { testid: "schedule-runs" } }, t("schedules.runs")),
+        button(t("action.delete"), "delete-schedule", () => confirmDelete(s, reload))) },
     ];
 
     function draw() {
-      holder.replaceChildren(responsiveTable("Report schedules", columns, items, { testid: "schedules-table",
-        empty: "No schedules yet. Create one with “New schedule”.",
+      holder.replaceChildren(responsiveTable(t("schedules.caption"), columns, items, { testid: "schedules-table",
+        empty: t("schedules.empty"),
         rowData: (tr, s) => Object.assign(tr.dataset, { testid: "schedule-row", id: s.id }) }));
       more.hidden = !cursor;
       refocus();
