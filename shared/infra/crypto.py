@@ -7,11 +7,13 @@ the newest key), and only then dropping the old key.
 
 from __future__ import annotations
 
+from typing import cast
+
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import select
 
 from shared.infra.db import UnitOfWork
-from shared.infra.db.models import EmailSettings
+from shared.infra.db.models import EmailSettings, MailboxSettings
 
 
 class SecretDecryptionError(ValueError):
@@ -54,16 +56,22 @@ async def rotate_stored_secrets(
     uow: UnitOfWork, box: SecretBox, tenant_id: str | None = None
 ) -> int:
     """Re-encrypt every stored secret (of one tenant, or all) with the newest key, in one
-    transaction: one undecryptable secret aborts the whole rotation. Returns the count."""
-    query = select(EmailSettings).where(EmailSettings.password_encrypted.is_not(None))
-    if tenant_id is not None:
-        query = query.where(EmailSettings.tenant_id == tenant_id)
+    transaction: one undecryptable secret aborts the whole rotation. Returns the count.
+    The secrets are the SMTP passwords and the mailbox (IMAP) passwords."""
+    count = 0
+    models: tuple[type[EmailSettings] | type[MailboxSettings], ...] = (
+        EmailSettings,
+        MailboxSettings,
+    )
     async with uow:
-        rows = await uow.session.scalars(query.with_for_update())
-        count = 0
-        for row in rows:
-            assert row.password_encrypted is not None
-            row.password_encrypted = box.rotate(row.password_encrypted)
-            count += 1
+        for model in models:
+            query = select(model).where(model.password_encrypted.is_not(None))
+            if tenant_id is not None:
+                query = query.where(model.tenant_id == tenant_id)
+            rows = await uow.session.scalars(query.with_for_update())
+            for row in cast("list[EmailSettings | MailboxSettings]", rows.all()):
+                assert row.password_encrypted is not None
+                row.password_encrypted = box.rotate(row.password_encrypted)
+                count += 1
         await uow.commit()
     return count
