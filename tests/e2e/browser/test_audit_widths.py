@@ -67,7 +67,7 @@ async def show_mine(page: Page, web: WebStack, prefix: str) -> Locator:
     async with page.expect_response(lambda r: f"recipient={prefix}" in r.url):
         await filters.get_by_test_id("audit-apply").click()
     # Busy from the request until the page is drawn.
-    await expect(main.locator("[aria-busy]")).to_have_attribute("aria-busy", "false")
+    await expect(main.locator("div[aria-busy]")).to_have_attribute("aria-busy", "false")
     table = main.get_by_test_id("audit-table")
     await expect(table.locator("tbody tr")).to_have_count(2)
     return table

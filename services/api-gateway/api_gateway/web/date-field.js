@@ -12,7 +12,7 @@ import {
   today, weekdayNames,
 } from "/app/format.js";
 import { t } from "/app/i18n.js";
-import { el, field } from "/app/ui.js";
+import { el, field, showErrors } from "/app/ui.js";
 
 // The shape, not words (the hint below says dd-mm-yyyy in the UI's language); a real date here
 // would read as a filter already set.
@@ -23,6 +23,17 @@ export const isoOf = (input) => parseDay(input.value) || "";
 // Why an input's text is not a date ("" when it is a date, or empty).
 export const dateProblem = (input) => (input.value.trim() && !isoOf(input)
   ? t("date.invalid", { example: day(today()) }) : "");
+
+// Before a form is sent: the first mistyped date's problem next to it (and in the form's
+// summary), focused; true when there was one. Never sent: the server would only say "not a date".
+export function mistypedDate(form, inputs) {
+  const input = inputs.find((candidate) => dateProblem(candidate));
+  if (!input) return false;
+  const message = dateProblem(input);
+  showErrors(form, { message, fieldErrors: [{ field: input.name, message }] });
+  input.focus();
+  return true;
+}
 
 // A period in words in the UI's language: "1 April 2026 – 30 November 2026", "from 1 April 2026".
 export const periodInWords = (from, to) => spelledPeriod(from, to, {

@@ -5,7 +5,7 @@
 //   audit-table, audit-status (one per row), audit-page, audit-first, audit-previous, audit-next
 
 import { api, reportsByName } from "/app/api.js";
-import { dateField, dateInput, dateProblem, formEntries, isoOf, periodInWords } from "/app/date-field.js";
+import { dateField, dateInput, formEntries, isoOf, mistypedDate, periodInWords } from "/app/date-field.js";
 import { bytes, dateTime } from "/app/format.js";
 import { announce, busy, clearErrors, el, field, showErrors, table } from "/app/ui.js";
 import { STATES } from "/app/states.js";
@@ -159,12 +159,7 @@ export const auditScreen = {
       const { from_date: from, to_date: to } = filters.elements;
       const [start, end] = [isoOf(from), isoOf(to)];
       periodLine.textContent = start || end ? t("audit.period", { period: periodInWords(start, end) }) : "";
-      const mistyped = [from, to].find((input) => dateProblem(input));
-      if (mistyped) {
-        showErrors(filters, { message: dateProblem(mistyped),
-          fieldErrors: [{ field: mistyped.name, message: dateProblem(mistyped) }] });
-        return;
-      }
+      if (mistypedDate(filters, [from, to])) return;
       if (start && end && start > end) {
         showErrors(filters, { message: t("audit.reversed"),
           fieldErrors: [{ field: "to_date", message: t("audit.reversed_field") }] });

@@ -8,7 +8,7 @@
 // email-result.
 
 import { api } from "/app/api.js";
-import { dateField, dateInput, dateProblem, isoOf, periodInWords, periodLine, setIso } from "/app/date-field.js";
+import { dateField, dateInput, isoOf, mistypedDate, periodInWords, periodLine, setIso } from "/app/date-field.js";
 import { daysInMonth, isoDate, today } from "/app/format.js";
 import { busy, clearErrors, el, field } from "/app/ui.js";
 import {
@@ -132,19 +132,11 @@ export const ledgerScreen = {
 
     const values = () => ({ ledger: known()?.name || ledger.value.trim(), from_date: isoOf(from),
       to_date: isoOf(to), format: format.value });
-    // A mistyped date is said next to it, not sent (the server would only say "not a date").
-    const badDate = () => {
-      for (const input of [from, to]) {
-        const problem = dateProblem(input);
-        if (problem) { localError(form, input.name, problem); return true; }
-      }
-      return false;
-    };
 
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       clearErrors(form);
-      if (badDate()) return;
+      if (mistypedDate(form, [from, to])) return;
       const v = values();
       busy(exportButton, () => runExport(form, panel, { report: "ledger", format: v.format,
         params: { ledger: v.ledger, from_date: v.from_date, to_date: v.to_date } }));
@@ -153,7 +145,7 @@ export const ledgerScreen = {
     // On screen first: the statement in the words the party's PDF will have.
     showPreview.addEventListener("click", () => {
       clearErrors(form);
-      if (badDate()) return;
+      if (mistypedDate(form, [from, to])) return;
       const { ledger: name, from_date, to_date } = values();
       busy(showPreview, () => preview.load(form, "/api/v1/reports/ledger/preview",
         { ledger: name, from_date, to_date }));
@@ -161,7 +153,7 @@ export const ledgerScreen = {
 
     emailButton.addEventListener("click", () => {
       clearErrors(form);
-      if (badDate()) return;
+      if (mistypedDate(form, [from, to])) return;
       const v = values();
       if (!v.ledger) return localError(form, "params.ledger", t("ledger.choose_ledger"));
       if (!v.from_date) return localError(form, "params.from_date", t("ledger.choose_first_day"));

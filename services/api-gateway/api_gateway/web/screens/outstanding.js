@@ -8,7 +8,7 @@
 // send-button, email-result.
 
 import { api } from "/app/api.js";
-import { dateField, dateInput, dateProblem, isoOf } from "/app/date-field.js";
+import { dateField, dateInput, isoOf, mistypedDate } from "/app/date-field.js";
 import { spelledDay, today } from "/app/format.js";
 import { busy, clearErrors, el, field } from "/app/ui.js";
 import {
@@ -47,24 +47,22 @@ export const outstandingScreen = {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       clearErrors(form);
-      const problem = dateProblem(asOf);
-      if (problem) return localError(form, "params.as_of", problem);
+      if (mistypedDate(form, [asOf])) return;
       busy(exportButton, () => runExport(form, panel, { report: "outstanding",
         format: format.value, params: { as_of: isoOf(asOf) || undefined, kind: kind.value } }));
     });
 
     showPreview.addEventListener("click", () => {
       clearErrors(form);
-      const problem = dateProblem(asOf);
-      if (problem) return localError(form, "params.as_of", problem);
+      if (mistypedDate(form, [asOf])) return;
       const params = { kind: kind.value, ...(isoOf(asOf) ? { as_of: isoOf(asOf) } : {}) };
       busy(showPreview, () => preview.load(form, "/api/v1/reports/outstanding/preview", params));
     });
 
     emailButton.addEventListener("click", () => {
       clearErrors(form);
-      const problem = dateProblem(asOf) || (isoOf(asOf) ? "" : t("outstanding.choose_as_of"));
-      if (problem) return localError(form, "params.as_of", problem);
+      if (mistypedDate(form, [asOf])) return;
+      if (!isoOf(asOf)) return localError(form, "params.as_of", t("outstanding.choose_as_of"));
       openOutstandingEmail({ as_of: isoOf(asOf), kind: kind.value, format: format.value });
     });
   },

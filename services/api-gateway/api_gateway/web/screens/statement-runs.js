@@ -9,7 +9,7 @@
 // runs-table.
 
 import { api, idempotencyKey } from "/app/api.js";
-import { dateField, dateInput, isoOf, periodLine, setIso } from "/app/date-field.js";
+import { dateField, dateInput, isoOf, mistypedDate, periodLine, setIso } from "/app/date-field.js";
 import { count, dateTime, day, money } from "/app/format.js";
 import { announce, busy, clearErrors, el, field, showErrors } from "/app/ui.js";
 import { statusText, t } from "/app/i18n.js";
@@ -90,6 +90,7 @@ function runForm(onStarted) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     clearErrors(form);
+    if (mistypedDate(form, [from, to])) return;
     const flags = Object.fromEntries(["skip_zero_balance", "skip_without_activity", "skip_without_email",
       "confirm_balance"].map((name) => [name, form.elements[name].checked]));
     const chosen = selection.value === "group" ? { group: group.value.trim() }
