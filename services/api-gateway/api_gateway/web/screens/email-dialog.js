@@ -203,6 +203,7 @@ export function emailDialog(opts) {
       const extra = opts.afterQueued?.(accepted);
       const text = t("email.queued_to", { who: describeRecipients(accepted.recipients), extra: extra ? ` ${extra}` : "" });
       result.replaceChildren(el("p", { class: "notice" }, text));
+      reveal(result);
       announce(text);
       // busy() re-enabled Send: off while the email goes, focus off the disabled button.
       send.disabled = true;
