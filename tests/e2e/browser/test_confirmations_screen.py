@@ -122,3 +122,37 @@ async def test_parties_answer_and_the_screen_lists_and_exports_them(
     overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the screen is {overflow} px wider than the phone"
     await screenshot("phone")
+
+
+async def test_a_statement_runs_page_leads_to_its_confirmations(
+    web: WebStack, page: Page, screenshot: Screenshot
+) -> None:
+    debtors = [
+        item["name"]
+        for item in await web.ledgers()
+        if item["group_name"] == "Sundry Debtors" and not item["has_directory_entry"]
+    ]
+    ledger = debtors[-4]
+    entry = {"ledger_name": ledger, "to": [web.address("party", "example.in")]}
+    assert (await web.api("POST", "/party-emails", json=entry)).status_code == 201
+    body = {
+        "ledgers": [ledger],
+        "from_date": "2025-04-01",
+        "to_date": "2026-03-31",
+        "format": "csv",
+        "confirm_balance": True,
+    }
+    started = await web.api("POST", "/statement-runs", json=body)
+    assert started.status_code == 202, started.text
+    run_id = started.json()["id"]
+
+    await open_app(page, web, web.admin_token)
+    await page.goto(f"{web.gateway}/#/statement-runs/{run_id}")
+    await page.get_by_test_id("run-confirmations").click()
+    main = page.locator("#main")
+    await expect(main.get_by_role("heading", level=1)).to_have_text("Balance confirmations")
+    await expect(main.get_by_test_id("confirmations-run")).to_have_value(run_id)
+    rows = main.get_by_test_id("confirmations-table").locator("tbody tr")
+    await expect(rows).to_have_count(1)
+    await expect(rows.first).to_contain_text(ledger)
+    await screenshot()

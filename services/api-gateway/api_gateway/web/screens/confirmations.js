@@ -58,10 +58,13 @@ function runLabel(run) {
 
 export const confirmationsScreen = {
   path: "/confirmations",
+  // `#/confirmations/run/<id>` opens with that statement run chosen (a run's page links here).
+  pattern: /^\/confirmations(?:\/run\/([0-9a-f-]{36}))?$/,
   get title() { return t("screen.confirmations"); },
   nav: true,
   adminOnly: false,
-  async render(container, { role }) {
+  async render(container, { role, params }) {
+    const [chosenRun] = params;
     let items = [];
     let cursor = null;
     let status = "";
@@ -69,7 +72,7 @@ export const confirmationsScreen = {
       (page) => page.items.filter((run) => run.confirm_balance), () => []);
     const runSelect = el("select", { id: "confirmations-run", "data-testid": "confirmations-run" },
       el("option", { value: "" }, t("confirmations.all_runs")),
-      runs.map((run) => el("option", { value: run.id }, runLabel(run))));
+      runs.map((run) => el("option", { value: run.id, selected: run.id === chosenRun }, runLabel(run))));
     const tabs = el("div", { class: "actions tabs", role: "group", "aria-label": t("confirmations.answer"),
       "data-testid": "confirmations-filter" });
     const holder = el("div", { "data-testid": "confirmations-table" });
@@ -124,7 +127,7 @@ export const confirmationsScreen = {
         holder.replaceChildren(responsiveTable(t("confirmations.caption"), columns(), items,
           { testid: "confirmations-rows", empty: t("confirmations.empty") }));
         more.hidden = !cursor;
-        announce(t("confirmations.shown", { count: count(items.length) }));
+        announce(t("confirmations.shown", { count: items.length }));
       } catch (error) {
         announce(t("confirmations.load_failed", { reason: error.message }), "error");
       }
@@ -140,7 +143,7 @@ export const confirmationsScreen = {
       try {
         const sent = await api.post("/api/v1/confirmations/reminders",
           runSelect.value ? { statement_run_id: runSelect.value } : {});
-        announce(sent.reminded ? t("confirmations.reminded", { count: count(sent.reminded) })
+        announce(sent.reminded ? t("confirmations.reminded", { count: sent.reminded })
           : t("confirmations.none_due"), "success");
         await load(false);
       } catch (error) {

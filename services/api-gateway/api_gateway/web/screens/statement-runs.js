@@ -150,7 +150,9 @@ async function showRun(holder, run) {
   const items = el("div");
   const more = el("button", { type: "button", class: "secondary", "data-testid": "items-more", hidden: true },
     t("action.load_more"));
-  holder.replaceChildren(el("h2", {}, t("runs.run_of", { when: dateTime(run.created_at) })), progress,
+  holder.replaceChildren(el("h2", {}, t("runs.run_of", { when: dateTime(run.created_at) })),
+    run.confirm_balance ? el("p", {}, el("a", { href: `#/confirmations/run/${run.id}`,
+      "data-testid": "run-confirmations" }, t("runs.confirmations"))) : null, progress,
     el("div", { class: "actions" }, resend), items, el("div", { class: "actions" }, more));
   let rows = [];
   let cursor = null;
