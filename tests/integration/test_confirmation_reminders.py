@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 
+from shared.domain import emails
 from shared.domain.confirmations.reminders import send_due_reminders
-from shared.infra.db.models import BalanceConfirmation, Email
+from shared.infra.db.models import BalanceConfirmation, Email, EmailBounce
 from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 from tests.factories import auth_header, token_for
@@ -132,3 +133,42 @@ async def test_the_admins_button_reminds_once_and_the_reminder_reaches_the_party
     assert received.message["Subject"] == "स्मरणपत्र: 30-06-2025 रोजीच्या शिल्लकेची पुष्टी"
     text = str(received.message.get_body(preferencelist=("plain",)).get_content())
     assert path in text
+
+
+async def test_a_party_whose_address_bounced_is_not_reminded_there(
+    infra: Infrastructure, tenant_id: str
+) -> None:
+    await party_with_balance(infra, tenant_id)
+    confirmation_id, _ = await ask(infra, tenant_id)  # To: hishob@ganesh.in
+    async with infra.uow() as uow:
+        statement = emails.create_email(
+            uow,
+            emails.NewEmail(
+                tenant_id=tenant_id,
+                requested_by="user@test",
+                trigger="manual",
+                subject="Statement",
+                body="...",
+                to=["hishob@ganesh.in"],
+            ),
+            message_domain="example.in",
+        )
+        await uow.session.flush()
+        uow.session.add(
+            EmailBounce(
+                id=uuid.uuid4(),
+                tenant_id=tenant_id,
+                email_id=statement.id,
+                address="hishob@ganesh.in",
+                status_code="5.1.1",
+                diagnostic="550 5.1.1 no such user",
+            )
+        )
+        await uow.commit()
+    await _asked_days_ago(infra, confirmation_id, 8)
+    now = datetime.now(UTC)
+    assert await send_due_reminders(infra.uow, infra.settings, now, tenant_id=tenant_id) == []
+    confirmation = await row(infra, confirmation_id)
+    # Not reminded (nothing would arrive), and not looked at again for N days.
+    assert confirmation.reminders_sent == 0 and confirmation.last_reminded_at == now
+    assert [e.subject for e in await _reminder_emails(infra, tenant_id)] == ["Statement"]

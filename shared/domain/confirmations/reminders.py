@@ -16,8 +16,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.domain import emails, tenants
+from shared.domain.bounces.recipients import latest_bounces
 from shared.domain.confirmations.requests import (
     as_of_text,
     balance_text,
@@ -50,9 +52,11 @@ async def send_due_reminders(
     if settings.confirmation_max_reminders == 0:
         return reminded
     while True:
-        batch = await _remind_batch(new_uow(), settings, now, tenant_id, statement_run_id)
+        looked_at, batch = await _remind_batch(
+            new_uow(), settings, now, tenant_id, statement_run_id
+        )
         reminded += batch
-        if len(batch) < REMINDER_BATCH:
+        if looked_at < REMINDER_BATCH:
             return reminded
 
 
@@ -62,7 +66,8 @@ async def _remind_batch(
     now: datetime,
     tenant_id: str | None,
     statement_run_id: uuid.UUID | None,
-) -> list[uuid.UUID]:
+) -> tuple[int, list[uuid.UUID]]:
+    """How many due confirmations one transaction looked at, and which it reminded."""
     c = BalanceConfirmation
     due_before = now - timedelta(days=settings.confirmation_reminder_after_days)
     query = (
@@ -84,17 +89,25 @@ async def _remind_batch(
         query = query.where(c.statement_run_id == statement_run_id)
     async with uow:
         due = list(await uow.session.scalars(query))
+        reminded = []
         for confirmation in due:
-            await _remind(uow, settings, confirmation)
-            confirmation.reminders_sent += 1
+            # Looked at again only after N more days, reminded or not (a party whose every
+            # address bounced must not hold the head of the queue).
             confirmation.last_reminded_at = now
+            if await _remind(uow, settings, confirmation):
+                confirmation.reminders_sent += 1
+                reminded.append(confirmation.id)
         await uow.commit()
-    return [confirmation.id for confirmation in due]
+    return len(due), reminded
 
 
-async def _remind(uow: UnitOfWork, settings: Settings, confirmation: BalanceConfirmation) -> None:
-    """The reminder email, in the party's language, with the same link (caller commits)."""
+async def _remind(uow: UnitOfWork, settings: Settings, confirmation: BalanceConfirmation) -> bool:
+    """The reminder email, in the party's language, with the same link (caller commits), to
+    the addresses that have not bounced since the request; False when every To bounced."""
     session = uow.session
+    to, cc = await _deliverable(session, confirmation)
+    if not to:
+        return False
     words = words_for(confirmation.language)
     company = await tenants.company_name(session, confirmation.tenant_id)
     zone = await tenant_timezone(session, confirmation.tenant_id)
@@ -118,9 +131,28 @@ async def _remind(uow: UnitOfWork, settings: Settings, confirmation: BalanceConf
             trigger="scheduled",
             subject=words.reminder_subject.format(as_of=as_of),
             body=body,
-            to=list(confirmation.to_addresses),
-            cc=list(confirmation.cc_addresses),
+            to=to,
+            cc=cc,
             max_attempts=settings.mail_max_attempts,
         ),
         message_domain=await tenants.message_domain(session, confirmation.tenant_id),
+    )
+    return True
+
+
+async def _deliverable(
+    session: AsyncSession, confirmation: BalanceConfirmation
+) -> tuple[list[str], list[str]]:
+    """To and CC without the addresses that bounced since the confirmation was asked (the
+    statement's email or an earlier reminder came back): a reminder there would too."""
+    addresses = [*confirmation.to_addresses, *confirmation.cc_addresses]
+    bounced = await latest_bounces(session, confirmation.tenant_id, addresses)
+
+    def live(address: str) -> bool:
+        bounce = bounced.get(address.lower())
+        return bounce is None or bounce.created_at < confirmation.created_at
+
+    return (
+        [a for a in confirmation.to_addresses if live(a)],
+        [a for a in confirmation.cc_addresses if live(a)],
     )
