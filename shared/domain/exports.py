@@ -76,7 +76,7 @@ async def create_export_job(uow: UnitOfWork, new: NewExport) -> tuple[ExportJob,
     (created=False); used for a different request, IdempotencyConflictError.
     """
     fingerprint = _fingerprint(new)
-    if new.idempotency_key:
+    if new.idempotency_key is not None:
         existing = await _find_by_key(uow, new)
         if existing is not None:
             if existing.request_hash != fingerprint:
@@ -96,7 +96,7 @@ async def create_export_job(uow: UnitOfWork, new: NewExport) -> tuple[ExportJob,
         language=new.language,
         announced_at=_now(),
     )
-    if not new.idempotency_key:
+    if new.idempotency_key is None:
         # Only the key's unique index can refuse the row: no savepoint needed (a statement
         # run queues a thousand jobs in one transaction).
         uow.session.add(job)

@@ -94,6 +94,22 @@ async def test_idempotency_key_returns_the_same_job_and_refuses_another_body(
     assert other.headers["content-type"] == "application/problem+json"
 
 
+async def test_an_empty_idempotency_key_is_refused_by_its_header(
+    infra: Infrastructure, tenant_id: str
+) -> None:
+    """An empty key once reached the unique index unguarded: the second request was a 500."""
+    ledger = await create_ledger(infra.uow(), tenant_id)
+    headers = {**auth_header(token_for(infra.settings, tenant_id)), "Idempotency-Key": ""}
+    async with gateway_client(infra) as client:
+        answers = [
+            await client.post(JOBS, json=_ledger_body(ledger), headers=headers) for _ in "12"
+        ]
+    for answer in answers:
+        assert answer.status_code == 422
+        problem = answer.json()
+        assert [error["field"] for error in problem["errors"]] == ["Idempotency-Key"]
+
+
 async def test_bad_requests_are_problems_naming_the_field(
     infra: Infrastructure, tenant_id: str
 ) -> None:

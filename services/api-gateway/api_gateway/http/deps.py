@@ -54,6 +54,7 @@ IdempotencyKey = Annotated[
     str | None,
     Header(
         alias="Idempotency-Key",
+        min_length=1,
         max_length=MAX_IDEMPOTENCY_KEY_LENGTH,
         description="Repeat a POST safely: the same key and body give the first result.",
     ),
