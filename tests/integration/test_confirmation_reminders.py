@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from shared.domain import emails
 from shared.domain.confirmations.reminders import send_due_reminders
-from shared.infra.db.models import BalanceConfirmation, Email, EmailBounce
+from shared.infra.db.models import BalanceConfirmation, Email, EmailBounce, Tenant
 from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 from tests.factories import auth_header, token_for
@@ -172,3 +172,20 @@ async def test_a_party_whose_address_bounced_is_not_reminded_there(
     # Not reminded (nothing would arrive), and not looked at again for N days.
     assert confirmation.reminders_sent == 0 and confirmation.last_reminded_at == now
     assert [e.subject for e in await _reminder_emails(infra, tenant_id)] == ["Statement"]
+
+
+async def test_a_disabled_companys_parties_are_not_reminded(
+    infra: Infrastructure, tenant_id: str
+) -> None:
+    await party_with_balance(infra, tenant_id)
+    confirmation_id, _ = await ask(infra, tenant_id)
+    await _asked_days_ago(infra, confirmation_id, 8)
+    async with infra.uow() as uow:
+        await uow.session.execute(
+            update(Tenant).where(Tenant.id == tenant_id).values(disabled_at=datetime.now(UTC))
+        )
+        await uow.commit()
+    # The scheduler's sweep (every tenant's): this one is passed over.
+    swept = await send_due_reminders(infra.uow, infra.settings, datetime.now(UTC))
+    assert confirmation_id not in swept
+    assert (await row(infra, confirmation_id)).reminders_sent == 0

@@ -29,7 +29,7 @@ from shared.domain.confirmations.requests import (
 from shared.domain.confirmations.words import words_for
 from shared.domain.local_time import local_stamp
 from shared.infra.db import UnitOfWork
-from shared.infra.db.models import BalanceConfirmation
+from shared.infra.db.models import BalanceConfirmation, Tenant
 from shared.infra.settings import Settings
 from shared.states import ConfirmationStatus
 
@@ -78,6 +78,8 @@ async def _remind_batch(
             c.reminders_sent < settings.confirmation_max_reminders,
             func.coalesce(c.last_reminded_at, c.created_at) <= due_before,
             func.cardinality(c.to_addresses) > 0,
+            # A company the host application disabled sends nothing, as its schedules stop.
+            c.tenant_id.in_(select(Tenant.id).where(Tenant.disabled_at.is_(None))),
         )
         .order_by(c.created_at, c.id)
         .limit(REMINDER_BATCH)
