@@ -13,7 +13,7 @@ export function translateProblems(translator) { translate = translator; }
 export class ApiError extends Error {
   constructor(status, problem) {
     const code = problem?.code || (problem?.detail || problem?.title ? undefined : "request_failed");
-    super(translate(code, problem?.detail || problem?.title || `request failed (${status})`, { status }));
+    super(translate(code, problem?.detail || problem?.title || `request failed (${status})`, { status })); // i18n: English fallback; translateProblems gives the words
     this.status = status;
     this.code = code;
     this.problem = problem || {};
@@ -54,7 +54,7 @@ export function claims() {
 async function request(method, path, { body, headers = {}, raw = false } = {}) {
   const init = { method, headers: { Accept: "application/json", ...headers } };
   const bearer = token.get();
-  if (bearer) init.headers.Authorization = `Bearer ${bearer}`;
+  if (bearer) init.headers.Authorization = `Bearer ${bearer}`; // i18n: an HTTP header
   if (body instanceof FormData || typeof body === "string") {
     init.body = body;
   } else if (body !== undefined) {
@@ -65,7 +65,7 @@ async function request(method, path, { body, headers = {}, raw = false } = {}) {
   try {
     response = await fetch(path, init);
   } catch {
-    throw new ApiError(0, { code: "network", detail: "the server could not be reached; check your connection" });
+    throw new ApiError(0, { code: "network", detail: "the server could not be reached; check your connection" }); // i18n: English detail; the code is translated
   }
   if (!response.ok) {
     let problem = null;

@@ -125,7 +125,7 @@ export function spelledDay(isoValue) {
 
 // "1 April 2026 – 30 November 2026"; one end missing: "from …" / "up to …", the words made by
 // `words` (the SPA passes the catalogue's: Hindi puts them after the date, "1 अप्रैल 2026 से").
-const ENGLISH_ENDS = { from: (date) => `from ${date}`, upTo: (date) => `up to ${date}` };
+const ENGLISH_ENDS = { from: (date) => `from ${date}`, upTo: (date) => `up to ${date}` }; // i18n: English default; the app passes the catalogue's words
 export function spelledPeriod(from, to, words = ENGLISH_ENDS) {
   if (from && to) return `${spelledDay(from)} – ${spelledDay(to)}`;
   if (from) return words.from(spelledDay(from));

@@ -73,7 +73,7 @@ export function t(key, params = {}) {
   if (typeof params.count === "number") text = lookup(`${key}.${plurals.select(params.count)}`) ?? lookup(`${key}.other`);
   text ??= lookup(key);
   if (text === undefined) {
-    console.warn(`i18n: no text for ${key}`);
+    console.warn(`i18n: no text for ${key}`); // i18n: a console message for developers
     return key;
   }
   return text.replace(/\{(\w+)\}/g, (whole, name) => (params[name] === undefined ? whole : shown(params[name])));

@@ -140,7 +140,7 @@ export function openDialog(title, content, { onClose } = {}) {
     "aria-labelledby": heading.id }, el("div", { class: "dialog-head" }, heading, close), content);
   const backdrop = el("div", { class: "backdrop" }, box);
   const focusables = () => [...box.querySelectorAll(
-    "button, [href], input, select, textarea, [tabindex]:not([tabindex='-1'])")]
+    "button, [href], input, select, textarea, [tabindex]:not([tabindex='-1'])")] // i18n: a CSS selector
     .filter((n) => !n.disabled && n.offsetParent !== null);
   function shut() {
     backdrop.remove();

@@ -157,8 +157,8 @@ function setPrintPage(data) {
     style = el("style", { id: "print-page" });
     document.head.append(style);
   }
-  const box = "font: 7pt \"LedgerPost Document\", \"LedgerPost Devanagari\", sans-serif;"
-    + " color: #595959; vertical-align: top; padding-top: 6pt;";
+  const box = "font: 7pt \"LedgerPost Document\", \"LedgerPost Devanagari\", sans-serif;" // i18n: print CSS
+    + " color: #595959; vertical-align: top; padding-top: 6pt;"; // i18n: print CSS
   style.textContent = `@page { @bottom-left { content: ${quoted(data.footer)}; ${box} }`
     + ` @bottom-right { content: ${pageOf}; ${box} } }`;
 }

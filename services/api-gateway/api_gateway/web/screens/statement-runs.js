@@ -44,9 +44,9 @@ const statusBadge = (status, testid) => el("span", { class: `badge${GOOD.has(sta
 function runForm(onStarted) {
   const selection = el("select", { name: "selection", "data-testid": "run-selection" },
     el("option", { value: "group" }, t("runs.by_group")), el("option", { value: "ledgers" }, t("runs.by_ledgers")));
-  const group = el("input", { type: "text", name: "group", value: "Sundry Debtors", list: "run-groups",
+  const group = el("input", { type: "text", name: "group", value: "Sundry Debtors", list: "run-groups", // i18n: Tally's group names, as the books spell them
     autocomplete: "off", "data-testid": "run-group" });
-  const groups = el("datalist", { id: "run-groups" }, ["Sundry Debtors", "Sundry Creditors"].map((g) => el("option", { value: g })));
+  const groups = el("datalist", { id: "run-groups" }, ["Sundry Debtors", "Sundry Creditors"].map((g) => el("option", { value: g }))); // i18n: Tally's group names, as the books spell them
   const ledgers = el("textarea", { name: "ledgers", rows: 3, "data-testid": "run-ledgers" });
   const period = el("select", { name: "period", "data-testid": "run-period" },
     [...PRESETS.map((p) => el("option", { value: p }, t(p === "this_fy" ? "period.this_fy_months" : `period.${p}`))),
