@@ -22,8 +22,13 @@ async def open_app(page: Page, web: WebStack, token: str) -> None:
 
 
 async def go(page: Page, title: str) -> Locator:
-    """Follow the navigation link `title`; returns the screen (`#main`) once it shows."""
-    await page.get_by_role("navigation", name="Main").get_by_role("link", name=title).click()
+    """Follow the navigation link `title` (an administrator's setting sits behind the
+    navigation's settings button: opened first); returns the screen (`#main`) once it shows."""
+    nav = page.get_by_role("navigation", name="Main")
+    target = nav.get_by_role("link", name=title)
+    if not await target.is_visible():
+        await nav.get_by_test_id("nav-admin").click()
+    await target.click()
     main = page.locator("#main")
     await expect(main.get_by_role("heading", level=1)).to_have_text(title)
     return main

@@ -5,6 +5,8 @@ Screenshots go to tests/e2e/browser/screenshots/lang-*.png (git-ignored)."""
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -103,3 +105,143 @@ async def test_the_tokens_locale_comes_before_the_browser(
         await page.goto(web.app_url(token))
         await expect(page.locator("#main h1")).to_have_text("लेजर विवरण")
         await expect(page.get_by_test_id("language-select")).to_have_value("hi")
+
+
+# --- a walk through every screen in Marathi and in Hindi ---------------------------------------
+
+WEB = Path(__file__).resolve().parents[3] / "services/api-gateway/api_gateway/web"
+# Screens by path and the catalogue key of their title; admin screens sit behind "Administration".
+SCREENS = [
+    ("/ledger", "screen.ledger"),
+    ("/outstanding", "screen.outstanding"),
+    ("/statement-runs", "screen.statement_runs"),
+    ("/exports", "screen.exports"),
+    ("/schedules", "screen.schedules"),
+    ("/confirmations", "screen.confirmations"),
+    ("/audit", "screen.audit"),
+    ("/admin/email-settings", "screen.email_settings"),
+    ("/admin/company", "screen.company_profile"),
+    ("/admin/tally-import", "screen.tally_import"),
+    ("/admin/party-directory", "screen.party_directory"),
+    ("/admin/distribution-lists", "screen.distribution_lists"),
+]
+PHONE_SHOTS = ("/ledger", "/schedules", "/audit", "/admin/party-directory")
+# Latin words a Marathi or Hindi screen may show: terms of trade written in English in Indian
+# books too, the product's and Tally's names and menu words, and parts of addresses.
+LATIN_ALLOWED = {
+    "pdf", "csv", "xlsx", "excel", "gstin", "pan", "smtp", "starttls", "ssl", "tls", "iana", "cron",
+    "xml", "utf", "tally", "ledgerpost", "display", "list", "of", "accounts", "day", "book",
+    "asia", "kolkata", "bcc", "imap", "dns", "reply", "to", "ledger_name", "party_name", "cc",
+    "language", "en", "mr", "hi", "english", "pvt", "ltd", "example", "com", "in", "yyyy",
+    "sundry", "debtors", "creditors", "inbox",
+}  # fmt: skip
+
+# Text a person reads on the page: text nodes outside table cells, code and the user line
+# (those hold the books' own names and addresses), and the words of labels for assistive
+# technology (aria-label, placeholder, title).
+VISIBLE_TEXT = """() => {
+  const texts = [];
+  const skip = (node) => node.closest("script, style, td, code, #who, datalist, [translate=no]");
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || skip(parent) || !node.textContent.trim()) continue;
+    if (parent.closest("[hidden]") || getComputedStyle(parent).display === "none") continue;
+    texts.push(node.textContent.trim());
+  }
+  for (const node of document.querySelectorAll("[aria-label], [placeholder], [title]")) {
+    if (skip(node)) continue;
+    for (const name of ["aria-label", "placeholder", "title"]) {
+      const value = node.getAttribute(name);
+      if (value && value.trim()) texts.push(value.trim());
+    }
+  }
+  return texts;
+}"""
+NAV_ON_ONE_LINE = """() => {
+  const items = [...document.querySelectorAll("#nav > ul > li")];
+  const tops = new Set(items.map((li) => Math.round(li.getBoundingClientRect().top)));
+  const list = document.querySelector("#nav > ul");
+  return { lines: tops.size, fits: list.scrollWidth <= list.clientWidth, count: items.length };
+}"""
+
+
+def english_fragments(language: str) -> set[str]:
+    """Pieces of English catalogue texts (between placeholders) that the other language says
+    differently: on its screens, any of them is a string someone forgot to translate."""
+    english = json.loads((WEB / "i18n" / "en.json").read_text("utf-8"))
+    other = json.loads((WEB / "i18n" / f"{language}.json").read_text("utf-8"))
+    pieces = set()
+    for key, text in english.items():
+        if other[key] == text:
+            continue
+        for piece in re.split(r"\{\w+\}", text):
+            piece = piece.strip(" .,:;()…")
+            if len(piece) >= 8 and " " in piece:
+                pieces.add(piece)
+    return pieces
+
+
+def english_left(texts: list[str], fragments: set[str]) -> list[str]:
+    left = []
+    for text in texts:
+        words = re.sub(r"\S+@\S+|\S+\.(?:xml|csv|pdf|xlsx)\b|https?://\S+", " ", text)
+        # Whole tokens: an id or a code with digits ("27AAPFU0939F1ZV", "admin-c4bd20") is data.
+        tokens = [w for w in re.split(r"[^\w-]+", words) if re.fullmatch(r"[A-Za-z_]{3,}", w)]
+        latin = [w for w in tokens if w.lower() not in LATIN_ALLOWED]
+        if latin or any(fragment in text for fragment in fragments):
+            left.append(text)
+    return left
+
+
+async def show(page: Page, path: str, title: str) -> None:
+    await page.evaluate(f"window.location.hash = '#{path}'")
+    await expect(page.locator("#main h1")).to_have_text(title)
+    await page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.parametrize("language", ["mr", "hi"])
+async def test_every_screen_in_marathi_and_hindi_at_desktop_and_phone_width(
+    web: WebStack, browser: Browser, console: ConsoleWatch, language: str
+) -> None:
+    words = json.loads((WEB / "i18n" / f"{language}.json").read_text("utf-8"))
+    fragments = english_fragments(language)
+    async with browser_page(browser, console, "en-IN") as page:
+        await page.goto(web.app_url(person(web, "admin")))
+        await expect(page.locator("#main h1")).to_have_text("Ledger report")
+        # Navigation on one line at 1,280 px in English too, before switching.
+        assert (await page.evaluate(NAV_ON_ONE_LINE))["lines"] == 1
+        await page.get_by_test_id("language-select").select_option(language)
+        await expect(page.locator("#main h1")).to_have_text(words["screen.ledger"])
+        nav = await page.evaluate(NAV_ON_ONE_LINE)
+        assert nav == {"lines": 1, "fits": True, "count": nav["count"]}, nav
+
+        problems = {}
+        for path, key in SCREENS:
+            await show(page, path, words[key])
+            if path.startswith("/admin"):  # the menu the link sits in, open in the picture
+                await page.get_by_test_id("nav-admin").click()
+            left = english_left(await page.evaluate(VISIBLE_TEXT), fragments)
+            if left:
+                problems[path] = left
+            await shot(page, f"{language}-1280{path.replace('/', '-')}")
+            await page.keyboard.press("Escape")
+
+        await page.set_viewport_size({"width": 390, "height": 844})
+        for path, key in SCREENS:
+            await show(page, path, words[key])
+            width = await page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"{path} is {width} px wide at 390 px"
+            if path in PHONE_SHOTS:
+                await shot(page, f"{language}-390{path.replace('/', '-')}")
+        # The phone menu closes once a link is followed.
+        await page.get_by_role("button", name=words["shell.menu"]).click()
+        await (
+            page.get_by_role("navigation").get_by_role("link", name=words["screen.exports"]).click()
+        )
+        await expect(page.locator("#main h1")).to_have_text(words["screen.exports"])
+        await expect(page.locator("#nav")).to_be_hidden()
+        await expect(page.get_by_role("button", name=words["shell.menu"])).to_have_attribute(
+            "aria-expanded", "false"
+        )
+    assert not problems, f"English left on the {language} screens: {problems}"

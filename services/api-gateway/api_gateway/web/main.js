@@ -33,9 +33,29 @@ function renderShell() {
   document.getElementById("language-slot").replaceChildren(picker);
 }
 
+// The everyday screens in a row; the administrators' settings behind one button, so the row fits
+// on one line at 1,280 px in every language (Marathi and Hindi labels are longer).
+const link = (s) => el("li", {}, el("a", { href: `#${s.path}`, dataset: { path: s.path } }, s.title));
 function renderNav(role) {
-  nav.replaceChildren(el("ul", {}, SCREENS.filter((s) => s.nav && allowed(s, role)).map((s) =>
-    el("li", {}, el("a", { href: `#${s.path}`, dataset: { path: s.path } }, s.title)))));
+  const shown = SCREENS.filter((s) => s.nav && allowed(s, role));
+  const admin = shown.filter((s) => s.adminOnly);
+  const items = shown.filter((s) => !s.adminOnly).map(link);
+  if (admin.length) {
+    const list = el("ul", { id: "nav-admin" }, admin.map(link));
+    const toggle = el("button", { type: "button", class: "nav-group-toggle", "aria-expanded": "false",
+      "aria-controls": "nav-admin", "data-testid": "nav-admin" }, t("nav.admin"));
+    const group = el("li", { class: "nav-group" }, toggle, list);
+    toggle.addEventListener("click", () => setGroup(group, toggle.getAttribute("aria-expanded") !== "true"));
+    group.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") { setGroup(group, false); toggle.focus(); }
+    });
+    items.push(group);
+  }
+  nav.replaceChildren(el("ul", {}, items));
+}
+function setGroup(group, open) {
+  group.classList.toggle("open", open);
+  group.querySelector(".nav-group-toggle").setAttribute("aria-expanded", String(open));
 }
 
 function renderWho() {
@@ -46,9 +66,14 @@ function renderWho() {
 }
 
 function markCurrent(path) {
-  for (const link of nav.querySelectorAll("a")) {
-    if (path.startsWith(link.dataset.path)) link.setAttribute("aria-current", "page");
-    else link.removeAttribute("aria-current");
+  for (const anchor of nav.querySelectorAll("a")) {
+    if (path.startsWith(anchor.dataset.path)) anchor.setAttribute("aria-current", "page");
+    else anchor.removeAttribute("aria-current");
+  }
+  // The settings button stands for the screen open behind it.
+  const group = nav.querySelector(".nav-group");
+  if (group) {
+    group.querySelector(".nav-group-toggle").classList.toggle("current", Boolean(group.querySelector("[aria-current]")));
   }
 }
 
@@ -56,6 +81,8 @@ function markCurrent(path) {
 function setMenu(open) {
   menuToggle.setAttribute("aria-expanded", String(open));
   nav.classList.toggle("open", open);
+  const group = nav.querySelector(".nav-group");
+  if (!open && group) setGroup(group, false);
 }
 
 async function route() {
@@ -148,6 +175,11 @@ async function start() {
 
 window.addEventListener("hashchange", route);
 window.addEventListener("ledgerpost:signed-out", () => { token.clear(); me = null; showSignIn(); });
+// A click anywhere else closes the settings menu.
+document.addEventListener("click", (event) => {
+  const group = nav.querySelector(".nav-group.open");
+  if (group && !group.contains(event.target)) setGroup(group, false);
+});
 menuToggle.addEventListener("click", () => setMenu(menuToggle.getAttribute("aria-expanded") !== "true"));
 translateProblems(problemText);
 adoptTokenFromLocation();
