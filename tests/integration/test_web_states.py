@@ -37,6 +37,7 @@ async def test_the_app_gets_every_status_and_its_groups_without_signing_in(
             "email",
             "run",
             "audit",
+            "statement_run",
             "statement_item",
             "import",
             "confirmation",
