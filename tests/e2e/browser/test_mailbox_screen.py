@@ -126,7 +126,7 @@ async def test_a_bounce_shows_in_the_audit_and_flags_the_directory_address(
     await main.get_by_test_id("audit-apply").click()
     row = main.get_by_test_id("audit-table").get_by_role("row").filter(has_text=party)
     bounced_line = row.get_by_test_id("recipient").filter(has_text=party)
-    await expect(bounced_line.get_by_test_id("recipient-status")).to_have_text("Bounced")
+    await expect(bounced_line.get_by_test_id("recipient-status")).to_have_text("bounced")
     await expect(bounced_line).to_contain_text("5.1.1")
     owner_line = row.get_by_test_id("recipient").filter(has_text=owner)
     await expect(owner_line.get_by_test_id("recipient-status")).to_have_text("accepted")
