@@ -143,7 +143,11 @@ async def test_outstanding_refuses_every_external_address_and_audits_it(
     problem = response.json()
     assert problem["code"] == "external_recipients"
     assert problem["errors"] == [
-        {"field": "bcc.0", "message": f"{address!r} is not an internal address"}
+        {
+            "field": "bcc.0",
+            "message": f"{address!r} is not an internal address",
+            "code": "external_recipients",
+        }
     ]
     async with infra.sessions() as session:
         [audit] = list(

@@ -92,3 +92,34 @@ def test_every_key_the_app_asks_for_exists(catalogues: dict[str, dict[str, str]]
             if key not in english and not plural:
                 missing.append(f"{path.relative_to(WEB)}: {key}")
     assert not missing, "keys missing from the catalogues:\n" + "\n".join(missing)
+
+
+# Where the server names a refusal's stable code: `code="..."`, pydantic's custom errors and the
+# domain's own error types; plus the code every problem without its own gets from its status.
+_CODE_SITES = (
+    re.compile(r"""\bcode\s*=\s*"([a-z]+(?:_[a-z]+)*)\""""),
+    re.compile(r"""\b(?:PydanticCustomError|TaxIdError|AgeingEdgesError)\(\s*"([a-z_]+)\""""),
+    re.compile(r"""\bTemplateProblem\(\s*(?:"[a-z_.]+"|[a-z_.]+),\s*"([a-z_]+)\""""),
+)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def server_codes() -> set[str]:
+    from api_gateway.http.problems import _STATUS_CODES
+
+    codes = set(_STATUS_CODES.values())
+    for folder in ("shared", "services/api-gateway/api_gateway"):
+        for path in (ROOT / folder).rglob("*.py"):
+            text = path.read_text("utf-8")
+            for pattern in _CODE_SITES:
+                codes.update(pattern.findall(text))
+    return codes
+
+
+def test_every_code_the_server_gives_has_words(catalogues: dict[str, dict[str, str]]) -> None:
+    """The app shows a refusal by its code: a code without `error.<code>` would show Marathi
+    and Hindi users the server's English."""
+    codes = server_codes()
+    assert {"not_found", "external_recipients", "gstin_pan_mismatch", "template_empty"} <= codes
+    missing = sorted(code for code in codes if f"error.{code}" not in catalogues["en"])
+    assert not missing, f"codes without words in the catalogues: {missing}"

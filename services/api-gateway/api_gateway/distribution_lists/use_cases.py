@@ -233,7 +233,12 @@ def _not_internal(address: str, internal_domains: list[str]) -> str:
 
 
 def _duplicate(name: str) -> ProblemError:
-    return field_error("name", f"a distribution list named {name!r} already exists", status=409)
+    return field_error(
+        "name",
+        f"a distribution list named {name!r} already exists",
+        status=409,
+        code="already_exists",
+    )
 
 
 def _validation_problem(

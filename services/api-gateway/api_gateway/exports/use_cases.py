@@ -63,7 +63,9 @@ async def submit_export(
         job, created = await exports.create_export_job(uow, new)
     except IdempotencyConflictError:
         raise ProblemError(
-            409, "this Idempotency-Key was already used with a different request body"
+            409,
+            "this Idempotency-Key was already used with a different request body",
+            code="idempotency_key_reused",
         ) from None
     await uow.commit()
     return job, created

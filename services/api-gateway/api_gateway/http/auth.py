@@ -97,7 +97,7 @@ def service_principal(scope: str) -> Callable[..., Awaitable[ServicePrincipal]]:
 async def admin_principal(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
     """The caller, who must be an admin of their tenant (403 otherwise)."""
     if not principal.is_admin:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="this action needs the admin role")
+        raise ProblemError(403, "this action needs the admin role", code="admin_only")
     return principal
 
 

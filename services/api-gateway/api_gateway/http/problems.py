@@ -50,6 +50,26 @@ _TITLES = {
 }
 
 
+# Every problem carries a stable `code`: the rule's own when it names one, else the status's
+# (and each field error without its own, the problem's), so a client such as the web app can
+# always translate by code and never needs the English `detail`.
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    410: "gone",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "busy",
+}
+
+
 class ProblemError(Exception):
     """Raise from a route or service function to answer with a problem document."""
 
@@ -98,8 +118,9 @@ def problem_response(
         "detail": detail,
         **(extra or {}),
     }
+    body.setdefault("code", _STATUS_CODES.get(status, "error"))
     if errors:
-        body["errors"] = errors
+        body["errors"] = [{**error, "code": error.get("code") or body["code"]} for error in errors]
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 

@@ -263,6 +263,7 @@ def _duplicate(ledger_name: str) -> ProblemError:
         409,
         f"the directory already has an entry for ledger {ledger_name!r}",
         errors=[{"field": "ledger_name", "message": "already in the directory"}],
+        code="already_exists",
     )
 
 

@@ -82,7 +82,11 @@ async def replayed(
         )
     )
     if email is not None and email.request_hash != request_fingerprint(body):
-        raise ProblemError(409, "this Idempotency-Key was already used with a different request")
+        raise ProblemError(
+            409,
+            "this Idempotency-Key was already used with a different request",
+            code="idempotency_key_reused",
+        )
     return email
 
 

@@ -65,10 +65,12 @@ async def send_report_email(
         to, cc, bcc = await directory_recipients(uow, principal.tenant_id, ledger, cc, bcc)
         source = "directory"
     elif not to:
-        raise field_error("to", "no recipient: type an address")
+        raise field_error("to", "no recipient: type an address", code="no_recipient")
     recipients = checked_recipients(to, cc, bcc, settings)
     if request.subject and contains_header_unsafe(request.subject):
-        raise field_error("subject", "line breaks and control characters are not allowed")
+        raise field_error(
+            "subject", "line breaks and control characters are not allowed", code="text_invalid"
+        )
     language = request.language or await report_emails.recipient_language(
         uow.session, principal.tenant_id, definition, params.model_dump()
     )
@@ -167,7 +169,9 @@ async def _internal_recipients(
         )
     if not to:
         raise field_error(
-            "to", "no recipient: type an internal address or pick a distribution list"
+            "to",
+            "no recipient: type an internal address or pick a distribution list",
+            code="no_recipient",
         )
     return to, cc, bcc, source
 

@@ -67,7 +67,9 @@ async def check_schedule(
     # The name may be shown in a run's email; neither it nor the subject may break a header.
     for field, text in (("name", body.name), ("subject", body.subject or "")):
         if contains_header_unsafe(text):
-            raise field_error(field, "line breaks and control characters are not allowed")
+            raise field_error(
+                field, "line breaks and control characters are not allowed", code="text_invalid"
+            )
     return CheckedSchedule(cron, zone, params, recipients, body.subject or None)
 
 
@@ -239,7 +241,9 @@ async def _internal_only(
     _raise_recipient_errors(outsiders, status=409, code="external_recipients")
     if not body.to and not from_list.to:
         raise field_error(
-            "recipients.to", "no recipient: type an internal address or pick a distribution list"
+            "recipients.to",
+            "no recipient: type an internal address or pick a distribution list",
+            code="no_recipient",
         )
     return from_list
 
