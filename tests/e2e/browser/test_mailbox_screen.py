@@ -12,7 +12,7 @@ from tests.conftest import wait_until
 from tests.imap_kit import bounces
 from tests.imap_kit.server import ImapServer
 
-from .actions import go, open_app, unused_ledgers
+from .actions import go, open_app, pick_ledger, unused_ledgers
 from .harness import WORK_TIMEOUT_MS, WORK_TIMEOUT_S, Screenshot, WebStack, expect
 
 if TYPE_CHECKING:  # without the package the tests skip (see harness.require_browser)
@@ -140,6 +140,17 @@ async def test_a_bounce_shows_in_the_audit_and_flags_the_directory_address(
     await expect(entry.get_by_test_id("bounced-address")).to_contain_text(party)
     await expect(entry.get_by_test_id("bounced-address")).to_contain_text("check the address")
     await screenshot("directory")
+
+    # The next statement's email dialog warns before the address is used again.
+    main = await go(page, "Ledger report")
+    form = await pick_ledger(page, ledger, "Has a party directory entry")
+    await form.get_by_test_id("email-button").click()
+    dialog = page.get_by_role("dialog")
+    await expect(dialog.get_by_test_id("to-input")).to_have_value(party)
+    await expect(dialog.get_by_test_id("to-bounced")).to_contain_text(
+        f"An email to {party} bounced"
+    )
+    await screenshot("dialog")
     await web.api("DELETE", "/admin/mailbox-settings")
 
 

@@ -4,12 +4,12 @@
 // Test ids: ledger-input, preview-button (report-preview.js), directory-status, period-select,
 // from-date, to-date (date-field.js adds -calendar), period-summary, export-button, email-button,
 // job-status, download-button (shared export flow); in the dialog: to-input, cc-input,
-// bcc-input, to-source ("from the party directory" marker), delivery-note, send-button,
+// bcc-input, to-source ("from the party directory" marker), to-bounced, delivery-note, send-button,
 // email-result.
 
 import { api } from "/app/api.js";
 import { dateField, dateInput, isoOf, mistypedDate, periodInWords, periodLine, setIso } from "/app/date-field.js";
-import { daysInMonth, isoDate, today } from "/app/format.js";
+import { dateTime, daysInMonth, isoDate, today } from "/app/format.js";
 import { busy, clearErrors, el, field } from "/app/ui.js";
 import {
   addressInput, addressList, emailDialog, formatSelect, hintedField, localError, runExport,
@@ -186,6 +186,13 @@ function openLedgerEmail(v) {
     const party = found.party_name && found.party_name !== found.ledger_name
       ? `${found.ledger_name} (${found.party_name})` : found.ledger_name;
     toHintNode.textContent = t("email.filled_from_directory", { party });
+    // An address whose email bounced will most likely bounce again: say so before sending.
+    if (found.bounced?.length) {
+      const latest = found.bounced.map((b) => b.bounced_at).sort().at(-1);
+      toField.append(el("p", { class: "notice error", "data-testid": "to-bounced" },
+        t("email.directory_bounced", { addresses: found.bounced.map((b) => b.address).join(", "),
+          when: dateTime(latest) })));
+    }
     markSource();
   }).catch((error) => {
     toHintNode.textContent = error.status === 404
