@@ -45,10 +45,18 @@ export function browserLanguage() {
 
 export const language = () => current;
 
+// Marathi and Hindi are drawn only once both Devanagari faces are there: text laid out while a
+// face was still loading kept Chromium's fallback (empty boxes) in some runs.
+async function devanagariFonts(wanted) {
+  if (wanted === DEFAULT_LANGUAGE || !document.fonts?.load) return;
+  await Promise.all(["400", "700"].map((weight) =>
+    document.fonts.load(`${weight} 1em "LedgerPost Devanagari"`, "क").catch(() => [])));
+}
+
 // Load the catalogue and switch to it; listeners of "ledgerpost:language" re-render.
 export async function setLanguage(wanted) {
   const next = languageOf(wanted) || DEFAULT_LANGUAGE;
-  await Promise.all([load(DEFAULT_LANGUAGE), load(next)]);
+  await Promise.all([load(DEFAULT_LANGUAGE), load(next), devanagariFonts(next)]);
   const changed = next !== current;
   current = next;
   plurals = new Intl.PluralRules(next);
