@@ -50,7 +50,7 @@ export const language = () => current;
 async function devanagariFonts(wanted) {
   if (wanted === DEFAULT_LANGUAGE || !document.fonts?.load) return;
   await Promise.all(["400", "700"].map((weight) =>
-    document.fonts.load(`${weight} 1em "LedgerPost Devanagari"`, "क").catch(() => [])));
+    document.fonts.load(`${weight} 1em "LedgerPost Devanagari"`, "क").catch(() => []))); // i18n: a CSS font
 }
 
 // Load the catalogue and switch to it; listeners of "ledgerpost:language" re-render.
