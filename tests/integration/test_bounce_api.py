@@ -39,6 +39,7 @@ async def test_email_audit_and_directory_show_each_recipient_s_status(
     sink = await smtp_sinks("plain", refuse_recipients=[REFUSED])
     await configure_smtp(infra, tenant_id, sink)
     email_id = await queue_email(infra, tenant_id, to=[ACCEPTED, REFUSED], cc=[BOUNCED])
+    await queue_email(infra, tenant_id, to=[ACCEPTED])  # sent, never bounced
     consumer, deps = mail_worker(infra)
     await pump(consumer)
     email = await email_row(infra, email_id)
@@ -78,9 +79,15 @@ async def test_email_audit_and_directory_show_each_recipient_s_status(
         assert after[ACCEPTED]["status"] == "accepted"
 
         audit = (await client.get("/api/v1/email-audit", headers=admin)).json()["items"]
+        assert len(audit) == 2
         [attempt] = [row for row in audit if row["email_id"] == str(email_id)]
         statuses = {r["address"]: r["status"] for r in attempt["recipients"]}
         assert statuses == {ACCEPTED: "accepted", REFUSED: "refused", BOUNCED: "bounced"}
+
+        only_bounced = await client.get(
+            "/api/v1/email-audit", params={"only_bounced": "true"}, headers=admin
+        )
+        assert [r["email_id"] for r in only_bounced.json()["items"]] == [str(email_id)]
 
         listed = (await client.get("/api/v1/party-emails", headers=admin)).json()["items"]
         [flagged] = listed

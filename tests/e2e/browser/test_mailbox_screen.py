@@ -122,6 +122,12 @@ async def test_a_bounce_shows_in_the_audit_and_flags_the_directory_address(
 
     await open_app(page, web, web.admin_token)
     main = await go(page, "Email audit")
+    await main.get_by_test_id("audit-filter-bounced").check()  # applies at once
+    table = main.get_by_test_id("audit-table")
+    await expect(table.get_by_role("row").filter(has_text=party)).to_have_count(1)
+    await expect(table.get_by_test_id("recipient-status").filter(has_text="Bounced")).to_have_count(
+        await table.get_by_role("row").count() - 1  # every attempt listed has a bounce
+    )
     await main.get_by_test_id("audit-filter-recipient").fill(party)
     await main.get_by_test_id("audit-apply").click()
     row = main.get_by_test_id("audit-table").get_by_role("row").filter(has_text=party)

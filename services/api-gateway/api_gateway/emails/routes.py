@@ -40,9 +40,13 @@ async def read_email_audit(
     recipient: Annotated[str | None, Query(max_length=320)] = None,
     from_date: FilterDate = None,
     to_date: FilterDate = None,
+    only_bounced: Annotated[
+        bool,
+        Query(description="true: only attempts whose email bounced for a recipient later"),
+    ] = False,
 ) -> AuditPage:
     """Every send attempt, newest first (admins: the tenant's; users: their own)."""
-    filters = AuditFilters(status, trigger, report, recipient, from_date, to_date)
+    filters = AuditFilters(status, trigger, report, recipient, from_date, to_date, only_bounced)
     rows, next_cursor = await list_audit(uow, user, filters, limit=limit, cursor=cursor)
     outcomes = await audit_outcomes(uow.session, rows)
     return AuditPage(items=AuditPublic.from_rows(rows, outcomes), next_cursor=next_cursor)

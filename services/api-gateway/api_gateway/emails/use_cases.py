@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 
 from api_gateway.http.pagination import newest_first, page
 from api_gateway.http.problems import ProblemError
 from api_gateway.http.tenancy import day_start, tenant_timezone
 from shared.infra.db import UnitOfWork
-from shared.infra.db.models import Email, EmailAudit
+from shared.infra.db.models import Email, EmailAudit, EmailBounce
 from shared.infra.tokens import Principal
 from shared.states import AuditStatus
 
@@ -26,6 +26,8 @@ class AuditFilters:
     recipient: str | None = None
     from_date: date | None = None  # the tenant's local dates, inclusive
     to_date: date | None = None
+    # Only the attempts that sent an email a recipient's mailbox later bounced.
+    bounced: bool = False
 
 
 async def find_email(uow: UnitOfWork, principal: Principal, email_id: uuid.UUID) -> Email:
@@ -64,6 +66,14 @@ async def list_audit(
             )
         ]
         query = query.where(or_(*lowered))
+    if filters.bounced:
+        query = query.where(
+            EmailAudit.status == AuditStatus.SENT,
+            exists().where(
+                EmailBounce.email_id == EmailAudit.email_id,
+                EmailBounce.tenant_id == EmailAudit.tenant_id,
+            ),
+        )
     if filters.from_date or filters.to_date:
         zone = ZoneInfo(await tenant_timezone(uow, principal.tenant_id))
         if filters.from_date:

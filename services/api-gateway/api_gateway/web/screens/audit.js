@@ -1,7 +1,7 @@
 // The email audit: every send attempt (admins: the tenant's; users: their own), filtered and
 // paged with the API's cursor. Also exports the cells and the phone-friendly table the schedule screens reuse.
 // data-testid: audit-filters, audit-filter-status, audit-filter-trigger, audit-filter-report,
-//   audit-filter-recipient, audit-filter-from, audit-filter-to, audit-apply, audit-clear,
+//   audit-filter-recipient, audit-filter-from, audit-filter-to, audit-filter-bounced, audit-apply, audit-clear,
 //   audit-table, audit-status (one per row), audit-page, audit-first, audit-previous, audit-next
 
 import { api, reportsByName } from "/app/api.js";
@@ -129,6 +129,8 @@ export const auditScreen = {
       dateField(t("audit.from_date"), dateInput({ name: "from_date", testid: "audit-filter-from" }), { spell: false }),
       dateField(t("audit.to_date"), dateInput({ name: "to_date", testid: "audit-filter-to" }), { spell: false })),
     periodLine,
+    el("p", {}, el("label", {}, el("input", { type: "checkbox", name: "only_bounced", value: "true",
+      dataset: { testid: "audit-filter-bounced" } }), " ", t("audit.only_bounced"))),
     el("div", { class: "actions" },
       el("button", { type: "submit", dataset: { testid: "audit-apply" } }, t("audit.apply")),
       el("button", { type: "reset", class: "secondary", dataset: { testid: "audit-clear" } }, t("audit.clear"))));
