@@ -22,6 +22,12 @@ BOOK_IMPORTS_FINISHED = Counter(
     "book_imports_finished_total", "Books imports (Tally uploads) finished", ["status"]
 )
 RECONCILED = Counter("reconciled_rows_total", "Rows re-announced by reconciliation", ["kind"])
+MAILBOX_SCANS = Counter(
+    "mailbox_scans_total", "Tenants' mailboxes read for bounces, by outcome", ["outcome"]
+)
+BOUNCES_RECORDED = Counter(
+    "bounces_recorded_total", "Failed recipients of our emails read from tenants' mailboxes"
+)
 
 
 def render_latest() -> tuple[bytes, str]:

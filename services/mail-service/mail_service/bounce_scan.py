@@ -24,7 +24,7 @@ from sqlalchemy import func, select, update
 from shared.domain.bounces.matching import Found, record_bounce
 from shared.domain.bounces.notifications import BounceReport, looks_like_bounce, read_bounce
 from shared.domain.smtp_servers import HostNotAllowedError
-from shared.infra import imap
+from shared.infra import imap, metrics
 from shared.infra.db.models import MailboxSettings
 
 from .deps import MailDeps
@@ -78,6 +78,7 @@ async def scan_mailbox(deps: MailDeps, mailbox: MailboxSettings) -> int:
         target = await mailbox_target(deps, mailbox)
         result = await asyncio.to_thread(_read_new_messages, deps, target, mailbox)
     except imap.MailboxError as exc:
+        metrics.MAILBOX_SCANS.labels(exc.error_class).inc()
         await _record_failure(deps, mailbox, f"{exc.error_class}: {exc}")
         return 0
     recorded = 0
@@ -97,6 +98,8 @@ async def scan_mailbox(deps: MailDeps, mailbox: MailboxSettings) -> int:
             )
         )
         await uow.commit()
+    metrics.MAILBOX_SCANS.labels("ok").inc()
+    metrics.BOUNCES_RECORDED.inc(recorded)
     if recorded or result.reports:
         log.info(
             "mailbox scanned",
