@@ -245,3 +245,19 @@ async def test_every_screen_in_marathi_and_hindi_at_desktop_and_phone_width(
             "aria-expanded", "false"
         )
     assert not problems, f"English left on the {language} screens: {problems}"
+
+
+async def test_the_sign_in_page_speaks_the_browsers_language(
+    web: WebStack, browser: Browser, console: ConsoleWatch
+) -> None:
+    console.allow_http(404, "/dev/sign-in")  # outside development the host signs people in
+    words = json.loads((WEB / "i18n" / "hi.json").read_text("utf-8"))
+    async with browser_page(browser, console, "hi-IN", width=390) as page:
+        await page.goto(web.gateway)
+        await expect(page.locator("#main h1")).to_have_text(words["signin.title"])
+        await expect(page.locator("#main .notice")).to_have_text(words["signin.from_host"])
+        await expect(page.locator("html")).to_have_attribute("lang", "hi")
+        await shot(page, "hi-390-sign-in")
+        # Signed in (the host hands over a token): the same tab, now with the user's screens.
+        await page.goto(web.app_url(person(web)))
+        await expect(page.locator("#main h1")).to_have_text(words["screen.ledger"])

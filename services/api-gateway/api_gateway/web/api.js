@@ -27,10 +27,10 @@ export class ApiError extends Error {
 // never sent to a server; the app keeps it for the browser tab only.
 export function adoptTokenFromLocation() {
   const match = /(?:^|[#&])token=([^&]+)/.exec(window.location.hash);
-  if (match) {
-    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
-    history.replaceState(null, "", window.location.pathname + window.location.search);
-  }
+  if (!match) return false;
+  sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
+  history.replaceState(null, "", window.location.pathname + window.location.search);
+  return true;
 }
 
 export const token = {

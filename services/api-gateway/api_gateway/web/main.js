@@ -115,6 +115,7 @@ async function route() {
 // Development only: the gateway mints demo tokens; elsewhere the host app hands one over.
 async function showSignIn() {
   nav.replaceChildren();
+  menuToggle.style.display = "none"; // nothing to open before signing in
   document.getElementById("who").replaceChildren();
   document.title = `${t("signin.title")} · LedgerPost`;
   main.replaceChildren(el("h1", {}, t("signin.title")));
@@ -170,10 +171,12 @@ async function start() {
     return showSignIn();
   }
   renderNav(who.role);
+  menuToggle.style.display = "";
   await route();
 }
 
-window.addEventListener("hashchange", route);
+// A token handed over while the app is open (the sign-in page) signs in at once.
+window.addEventListener("hashchange", () => (adoptTokenFromLocation() ? start() : route()));
 window.addEventListener("ledgerpost:signed-out", () => { token.clear(); me = null; showSignIn(); });
 // A click anywhere else closes the settings menu.
 document.addEventListener("click", (event) => {
