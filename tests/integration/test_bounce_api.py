@@ -100,3 +100,24 @@ async def test_email_audit_and_directory_show_each_recipient_s_status(
         assert [b["address"] for b in looked_up.json()["bounced"]] == [BOUNCED.lower()]
         mailbox = (await client.get("/api/v1/admin/mailbox-settings", headers=admin)).json()
         assert (mailbox["bounces_recorded"], mailbox["last_uid"]) == (1, 1)
+
+
+async def test_an_email_refused_for_every_recipient_shows_each_refused(
+    infra: Infrastructure, tenant_id: str, pump: Pump, smtp_sinks: SinkFactory
+) -> None:
+    sink = await smtp_sinks("plain", refuse_recipients=[REFUSED, ACCEPTED])
+    await configure_smtp(infra, tenant_id, sink)
+    email_id = await queue_email(infra, tenant_id, to=[REFUSED], cc=[ACCEPTED])
+    consumer, _ = mail_worker(infra)
+    await pump(consumer)
+    async with gateway_client(infra) as client:
+        shown = await client.get(
+            f"/api/v1/emails/{email_id}", headers=admin_headers(infra, tenant_id)
+        )
+    body = shown.json()
+    assert body["status"] == "failed"
+    assert {r["address"]: r["status"] for r in body["recipients"]} == {
+        REFUSED: "refused",
+        ACCEPTED: "refused",
+    }
+    assert all("every recipient was refused" in r["diagnostic"] for r in body["recipients"])

@@ -42,3 +42,12 @@ def test_a_bounce_overrides_acceptance_and_case_does_not_matter() -> None:
 def test_before_a_send_nobody_has_a_status() -> None:
     result = outcomes(["a@example.in"], [], [], sent=False, refused=None, bounces={})
     assert [o.status for o in result] == [None]
+
+
+def test_an_attempt_refused_for_everyone_marks_every_recipient_refused() -> None:
+    reason = "every recipient was refused (a@example.in: 550 no such user)"
+    result = outcomes(
+        ["a@example.in"], ["b@example.in"], [], sent=False, refused=None, bounces={},
+        everyone_refused=reason,
+    )  # fmt: skip
+    assert [(o.status, o.diagnostic) for o in result] == [("refused", reason)] * 2

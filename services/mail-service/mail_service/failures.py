@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import aiosmtplib
 
+from shared.domain.bounces.recipients import RECIPIENTS_REFUSED
+
 if TYPE_CHECKING:
     from .smtp import SmtpTarget
 
@@ -22,7 +24,7 @@ PERMANENT_CLASSES = frozenset(
         "auth",
         "auth_unsupported",
         "smtp_5xx",
-        "recipients_refused",
+        RECIPIENTS_REFUSED,
         "tls",
         "dns",
         "config",
@@ -64,7 +66,7 @@ def classify(exc: BaseException, target: SmtpTarget) -> SendFailure:
         )
     if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
         refused = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in exc.recipients)
-        return SendFailure("recipients_refused", f"every recipient was refused ({refused})")
+        return SendFailure(RECIPIENTS_REFUSED, f"every recipient was refused ({refused})")
     if isinstance(exc, aiosmtplib.SMTPResponseException):
         kind = "smtp_4xx" if 400 <= exc.code < 500 else "smtp_5xx"
         return SendFailure(

@@ -21,6 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.infra.db.models import Email, EmailAudit, EmailBounce
 from shared.states import AuditStatus, RecipientStatus
 
+# The mail-service's error class of an attempt whose every recipient the server refused.
+RECIPIENTS_REFUSED = "recipients_refused"
+
 
 @dataclass(frozen=True)
 class RecipientOutcome:
@@ -83,8 +86,11 @@ def outcomes(
     sent: bool,
     refused: dict[str, str] | None,
     bounces: dict[str, EmailBounce],
+    everyone_refused: str | None = None,
 ) -> list[RecipientOutcome]:
-    """Every recipient of one email (or one attempt) with its status."""
+    """Every recipient of one email (or one attempt) with its status; `everyone_refused` is
+    the reason when the server refused every recipient (the attempt failed on it, and the
+    audit row keeps that reason rather than one reply per address)."""
     refused_lower = {address.lower(): reply for address, reply in (refused or {}).items()}
     result: list[RecipientOutcome] = []
     for kind, addresses in (("to", to), ("cc", cc), ("bcc", bcc)):
@@ -111,6 +117,10 @@ def outcomes(
                 )
             elif sent:
                 result.append(RecipientOutcome(address, kind, RecipientStatus.ACCEPTED))
+            elif everyone_refused is not None:
+                result.append(
+                    RecipientOutcome(address, kind, RecipientStatus.REFUSED, None, everyone_refused)
+                )
             else:
                 result.append(RecipientOutcome(address, kind, None))
     return result
@@ -132,6 +142,7 @@ async def email_outcomes(session: AsyncSession, email: Email) -> list[RecipientO
         sent=attempt is not None and attempt.status == AuditStatus.SENT,
         refused=attempt.refused_recipients if attempt else None,
         bounces=bounces,
+        everyone_refused=_everyone_refused(attempt),
     )
 
 
@@ -150,6 +161,13 @@ async def audit_outcomes(
             bounces=bounces.get(row.email_id, {})
             if row.email_id is not None and row.status == AuditStatus.SENT
             else {},
+            everyone_refused=_everyone_refused(row),
         )
         for row in rows
     }
+
+
+def _everyone_refused(attempt: EmailAudit | None) -> str | None:
+    if attempt is None or attempt.error_class != RECIPIENTS_REFUSED:
+        return None
+    return attempt.error or "every recipient was refused"
