@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 import pytest
+from mail_service.bounce_scan import claim_due_mailboxes
 from sqlalchemy import delete
 
 from shared.domain.bounces.recipients import email_outcomes
@@ -170,3 +172,18 @@ async def test_a_refused_login_is_recorded_and_the_position_kept(
     mailbox = await mailbox_row(infra, tenant_id)
     assert mailbox.last_scan_error is not None and mailbox.last_scan_error.startswith("auth:")
     assert mailbox.last_uid == 0 and mailbox.uidvalidity is None
+
+
+async def test_two_workers_never_claim_one_mailbox(
+    infra: Infrastructure, tenant_id: str, imap_server: ImapServer, imap_folder: str
+) -> None:
+    infra = mailbox_infra(infra, imap_server)
+    await configure_mailbox(infra, tenant_id, imap_server, imap_folder)
+    _, first = mail_worker(infra)
+    _, second = mail_worker(infra)
+    claims = await asyncio.gather(claim_due_mailboxes(first), claim_due_mailboxes(second))
+    mine = [[m.tenant_id for m in claimed if m.tenant_id == tenant_id] for claimed in claims]
+    assert sorted(len(c) for c in mine) == [0, 1]  # one worker took it, the other did not
+    # Claimed, it is not due again before the interval: a third worker finds nothing.
+    _, third = mail_worker(infra)
+    assert tenant_id not in {m.tenant_id for m in await claim_due_mailboxes(third)}

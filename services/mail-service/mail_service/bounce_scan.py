@@ -43,6 +43,15 @@ class ScanResult:
 
 async def scan_mailboxes(deps: MailDeps) -> int:
     """One round: scan every due mailbox (up to the round's limit); returns bounces recorded."""
+    recorded = 0
+    for mailbox in await claim_due_mailboxes(deps):
+        recorded += await scan_mailbox(deps, mailbox)
+    return recorded
+
+
+async def claim_due_mailboxes(deps: MailDeps) -> list[MailboxSettings]:
+    """The due mailboxes this worker reads now: their next scan moves on in the same
+    statement, under SKIP LOCKED, so a concurrent worker claims others (or none)."""
     settings = deps.infra.settings
     interval = timedelta(seconds=settings.mailbox_scan_interval_seconds)
     due = (
@@ -66,10 +75,7 @@ async def scan_mailboxes(deps: MailDeps) -> int:
             )
         )
         await uow.commit()
-    recorded = 0
-    for mailbox in claimed:
-        recorded += await scan_mailbox(deps, mailbox)
-    return recorded
+    return claimed
 
 
 async def scan_mailbox(deps: MailDeps, mailbox: MailboxSettings) -> int:
