@@ -6,12 +6,12 @@ import asyncio
 from typing import TYPE_CHECKING
 
 import pytest
-from mail_service.bounce_scan import claim_due_mailboxes
-from sqlalchemy import delete
+from mail_service.bounce_scan import claim_due_mailboxes, scan_mailbox
+from sqlalchemy import delete, func, update
 
 from shared.domain.bounces.recipients import email_outcomes
 from shared.infra.crypto import SecretBox
-from shared.infra.db.models import EmailBounce
+from shared.infra.db.models import EmailBounce, MailboxSettings
 from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 from tests.imap_kit import bounces as shapes
@@ -187,3 +187,25 @@ async def test_two_workers_never_claim_one_mailbox(
     # Claimed, it is not due again before the interval: a third worker finds nothing.
     _, third = mail_worker(infra)
     assert tenant_id not in {m.tenant_id for m in await claim_due_mailboxes(third)}
+
+
+async def test_a_scan_does_not_move_settings_saved_while_it_ran(
+    infra: Infrastructure, tenant_id: str, imap_server: ImapServer, imap_folder: str
+) -> None:
+    infra = mailbox_infra(infra, imap_server)
+    await configure_mailbox(infra, tenant_id, imap_server, imap_folder)
+    imap_server.append(imap_folder, shapes.unrelated(SENDER))
+    _, deps = mail_worker(infra)
+    claimed = [m for m in await claim_due_mailboxes(deps) if m.tenant_id == tenant_id]
+    saved_at = (await mailbox_row(infra, tenant_id)).updated_at
+    assert claimed[0].updated_at == saved_at  # claiming is not saving
+    async with infra.uow() as uow:  # an admin saves other settings meanwhile
+        await uow.session.execute(
+            update(MailboxSettings)
+            .where(MailboxSettings.tenant_id == tenant_id)
+            .values(folder="INBOX", last_uid=0, uidvalidity=None, updated_at=func.now())
+        )
+        await uow.commit()
+    await scan_mailbox(deps, claimed[0])
+    after = await mailbox_row(infra, tenant_id)
+    assert (after.folder, after.last_uid, after.uidvalidity) == ("INBOX", 0, None)

@@ -93,9 +93,13 @@ async def scan_mailbox(deps: MailDeps, mailbox: MailboxSettings) -> int:
             recorded += await record_bounce(
                 uow.session, mailbox.tenant_id, report, Found(result.uidvalidity, uid)
             )
+        # Settings saved meanwhile (another mailbox, perhaps) keep their own position.
         await uow.session.execute(
             update(MailboxSettings)
-            .where(MailboxSettings.tenant_id == mailbox.tenant_id)
+            .where(
+                MailboxSettings.tenant_id == mailbox.tenant_id,
+                MailboxSettings.updated_at == mailbox.updated_at,
+            )
             .values(
                 uidvalidity=result.uidvalidity,
                 last_uid=result.last_uid,
@@ -173,7 +177,10 @@ async def _record_failure(deps: MailDeps, mailbox: MailboxSettings, reason: str)
     async with deps.uow() as uow:
         await uow.session.execute(
             update(MailboxSettings)
-            .where(MailboxSettings.tenant_id == mailbox.tenant_id)
+            .where(
+                MailboxSettings.tenant_id == mailbox.tenant_id,
+                MailboxSettings.updated_at == mailbox.updated_at,
+            )
             .values(last_scan_at=func.now(), last_scan_error=reason[:1000])
         )
         await uow.commit()

@@ -41,7 +41,9 @@ class MailboxSettings(Base):
     last_scan_at: Mapped[Timestamp]
     last_scan_error: Mapped[str | None] = mapped_column(Text)
     updated_by: Mapped[str | None] = mapped_column(String(200))
-    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+    # Set by a save only (not by the scans' own updates), so a scan can tell whether the
+    # settings it read are still the saved ones before it writes its position.
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
 class EmailBounce(Base):
