@@ -133,7 +133,7 @@ LATIN_ALLOWED = {
     "xml", "utf", "tally", "ledgerpost", "display", "list", "of", "accounts", "day", "book",
     "asia", "kolkata", "bcc", "imap", "dns", "reply", "to", "ledger_name", "party_name", "cc",
     "language", "en", "mr", "hi", "english", "pvt", "ltd", "example", "com", "in", "yyyy",
-    "sundry", "debtors", "creditors", "inbox",
+    "sundry", "debtors", "creditors", "inbox", "ist", "utc",
 }  # fmt: skip
 
 # Text a person reads on the page: text nodes outside table cells, code and the user line
@@ -182,10 +182,14 @@ def english_fragments(language: str) -> set[str]:
     return pieces
 
 
-def english_left(texts: list[str], fragments: set[str]) -> list[str]:
+def english_left(texts: list[str], fragments: set[str], data: tuple[str, ...] = ()) -> list[str]:
+    """The texts with English words left, once addresses, file names and `data` (names from
+    the books shown as they are written) are set aside."""
     left = []
     for text in texts:
         words = re.sub(r"\S+@\S+|\S+\.(?:xml|csv|pdf|xlsx)\b|https?://\S+", " ", text)
+        for name in data:
+            words = words.replace(name, " ")
         # Whole tokens: an id or a code with digits ("27AAPFU0939F1ZV", "admin-c4bd20") is data.
         tokens = [w for w in re.split(r"[^\w-]+", words) if re.fullmatch(r"[A-Za-z_]{3,}", w)]
         latin = [w for w in tokens if w.lower() not in LATIN_ALLOWED]
@@ -204,6 +208,7 @@ async def show(page: Page, path: str, title: str) -> None:
 async def test_every_screen_in_marathi_and_hindi_at_desktop_and_phone_width(
     web: WebStack, browser: Browser, console: ConsoleWatch, language: str
 ) -> None:
+    console.allow_http(404, "/party-emails/lookup")  # a ledger without a directory entry
     words = json.loads((WEB / "i18n" / f"{language}.json").read_text("utf-8"))
     fragments = english_fragments(language)
     async with browser_page(browser, console, "en-IN") as page:
@@ -226,6 +231,26 @@ async def test_every_screen_in_marathi_and_hindi_at_desktop_and_phone_width(
                 problems[path] = left
             await shot(page, f"{language}-1280{path.replace('/', '-')}")
             await page.keyboard.press("Escape")
+
+        # The dialogs: a ledger statement's email (To looked up in the party directory) and a
+        # new schedule (its recurrence previewed by the server).
+        ledger = (await web.ledgers())[0]["name"]
+        await show(page, "/ledger", words["screen.ledger"])
+        await page.get_by_test_id("ledger-input").fill(ledger)
+        await page.get_by_test_id("email-button").click()
+        dialog = page.get_by_role("dialog")
+        await expect(dialog.get_by_test_id("send-button")).to_have_text(words["email.send"])
+        await page.wait_for_load_state("networkidle")
+        dialogs = {"email": english_left(await page.evaluate(VISIBLE_TEXT), fragments, (ledger,))}
+        await shot(page, f"{language}-1280-email-dialog")
+        await page.keyboard.press("Escape")
+        await show(page, "/schedules", words["screen.schedules"])
+        await page.get_by_test_id("new-schedule").click()
+        await expect(page.get_by_test_id("preview-runs").get_by_role("listitem")).to_have_count(5)
+        dialogs["schedule"] = english_left(await page.evaluate(VISIBLE_TEXT), fragments)
+        await shot(page, f"{language}-1280-schedule-form")
+        await page.keyboard.press("Escape")
+        problems.update({name: left for name, left in dialogs.items() if left})
 
         await page.set_viewport_size({"width": 390, "height": 844})
         for path, key in SCREENS:
