@@ -77,7 +77,9 @@ export const companyProfileScreen = {
       });
     });
 
-    container.append(form);
+    // Filled before it is shown: a form shown first and filled when the answer came back
+    // overwrote whatever the admin had typed meanwhile, and saving sent the old profile.
     fill(await api.get(PATH));
+    container.append(form);
   },
 };
