@@ -26,6 +26,7 @@ from shared.domain.report_emails.store import (
     BODY_ONLY,
     CONFIRMATION_REQUEST,
     LINK_EXPIRY,
+    StoredTemplate,
     tenant_template,
 )
 from shared.domain.report_emails.templates import as_template, placeholders_in, render
@@ -70,6 +71,7 @@ async def report_email_texts(
     message: str | None = None,
     values: Mapping[str, str] | None = None,
     confirmation_request: str | None = None,
+    template: StoredTemplate | None = None,
 ) -> ReportEmailTexts:
     """The texts of one email of `definition` with `params`: the typed `subject` and
     `message` as typed, the tenant's template (or the default) for what is not typed.
@@ -78,8 +80,13 @@ async def report_email_texts(
 
     `confirmation_request`: the paragraph asking the party to confirm its balance (with its
     link). It fills `{confirmation_request}`; a typed message, or a template of the tenant's
-    without that placeholder, gets it at its end, so the request always reaches the party."""
-    template = await tenant_template(session, tenant_id, definition.name, language)
+    without that placeholder, gets it at its end, so the request always reaches the party.
+
+    `template`: the tenant's template for the report and language when the caller has it (a
+    statement run writes a thousand emails from a few; reading it each time would also flush
+    the run's pending rows before every read)."""
+    if template is None:
+        template = await tenant_template(session, tenant_id, definition.name, language)
     if values is None:
         values = {}
         if not subject or not message:

@@ -23,6 +23,7 @@ from shared.domain.confirmations import record_email
 from shared.domain.idempotency import request_fingerprint
 from shared.domain.party_directory import entries_for_ledgers
 from shared.domain.recipients import RecipientError, Recipients, normalize_recipients
+from shared.domain.report_emails import StoredTemplate
 from shared.domain.reports import ReportParamError, report_named
 from shared.domain.reports.labels import labels_for
 from shared.domain.reports.ledger import LedgerParams, LedgerStatement
@@ -237,6 +238,15 @@ class StatementSender:
     message_domain: str
     max_attempts: int
     settings: Settings
+    # The tenant's template per language, read once for the run.
+    templates: dict[Language, StoredTemplate] = field(default_factory=dict)
+
+    async def template(self, uow: UnitOfWork, language: Language) -> StoredTemplate:
+        if language not in self.templates:
+            self.templates[language] = await report_emails.tenant_template(
+                uow.session, self.run.tenant_id, "ledger", language
+            )
+        return self.templates[language]
 
     async def queue(
         self,
@@ -273,6 +283,7 @@ class StatementSender:
             language,
             values=values,
             confirmation_request=confirmation.paragraph if confirmation else None,
+            template=await self.template(uow, language),
         )
         job, _ = await exports.create_export_job(
             uow,
