@@ -94,12 +94,16 @@ def examined_folder(
                 "folder", f"the folder {target.folder!r} cannot be opened: {_said(data)}"
             )
         validity = conn.response("UIDVALIDITY")[1]
-        if not validity or validity[0] is None:
+        uidvalidity = validity[0] if validity else None
+        if not isinstance(uidvalidity, bytes) or not _is_number(uidvalidity):
             raise MailboxError("protocol", "the server did not give the folder's UIDVALIDITY")
-        state = FolderState(uidvalidity=int(validity[0]), messages=int(data[0] or 0))
+        messages = data[0] if data and isinstance(data[0], bytes) and _is_number(data[0]) else b"0"
+        state = FolderState(uidvalidity=int(uidvalidity), messages=int(messages))
         yield conn, state
     except imaplib.IMAP4.abort as exc:
         raise MailboxError("protocol", f"the server ended the session: {_said(exc)}") from None
+    except imaplib.IMAP4.error as exc:  # BAD, or an answer imaplib cannot take: not a crash
+        raise MailboxError("protocol", f"the server answered: {_said(exc)}") from None
     except TimeoutError:
         raise MailboxError("timeout", "the server did not answer in time") from None
     except ssl.SSLError as exc:
@@ -146,9 +150,16 @@ def uids_after(conn: imaplib.IMAP4, last_uid: int, limit: int) -> list[int]:
     status, data = conn.uid("SEARCH", "UID", f"{last_uid + 1}:*")
     if status != "OK":
         raise MailboxError("protocol", f"SEARCH failed: {_said(data)}")
+    listed = b" ".join(d for d in data if isinstance(d, bytes)).split()
+    if not all(_is_number(u) for u in listed):
+        raise MailboxError("protocol", "SEARCH answered something that is not a UID")
     # `n:*` always matches the highest UID, even one below n: keep only the new ones.
-    found = sorted(int(u) for u in b" ".join(d for d in data if d).split() if int(u) > last_uid)
+    found = sorted(u for u in map(int, listed) if u > last_uid)
     return found[:limit]
+
+
+def _is_number(value: bytes) -> bool:
+    return value.isdigit() and len(value) <= 20
 
 
 def fetch(conn: imaplib.IMAP4, uids: list[int], item: str) -> dict[int, bytes]:

@@ -160,6 +160,37 @@ async def test_a_tampered_or_foreign_token_opens_nothing(
     assert (await row(infra, confirmation_id)).status == ConfirmationStatus.NO_REPLY
 
 
+async def test_a_disabled_companys_link_shows_nothing_and_takes_no_answer(
+    infra: Infrastructure, tenant_id: str
+) -> None:
+    # The host application disabled the company: its users are refused, its schedules and
+    # reminders stop, and its parties' links open nothing (as a link that is not valid),
+    # until it is enabled again.
+    await party_with_balance(infra, tenant_id)
+    confirmation_id, path = await ask(infra, tenant_id)
+    async with gateway_client(infra) as client:
+        page = await client.get(path)
+        token = form_token(page.text)
+        await _set_disabled(infra, tenant_id, datetime.now(UTC))
+        shown = await client.get(path)
+        posted = await client.post(path, data={"form_token": token, "answer": "confirmed"})
+        assert shown.status_code == 404 and PARTY not in shown.text
+        assert "₹12,34,567.00" not in shown.text
+        assert posted.status_code == 404
+        assert (await row(infra, confirmation_id)).status == ConfirmationStatus.NO_REPLY
+        await _set_disabled(infra, tenant_id, None)
+        again = await client.get(path)
+    assert again.status_code == 200 and PARTY in again.text
+
+
+async def _set_disabled(infra: Infrastructure, tenant_id: str, when: datetime | None) -> None:
+    async with infra.uow() as uow:
+        await uow.session.execute(
+            update(Tenant).where(Tenant.id == tenant_id).values(disabled_at=when)
+        )
+        await uow.commit()
+
+
 async def test_an_answer_without_its_form_token_cookie_or_from_elsewhere_is_refused(
     infra: Infrastructure, tenant_id: str
 ) -> None:

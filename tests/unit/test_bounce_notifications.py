@@ -53,3 +53,23 @@ def test_diagnostics_are_unfolded_and_bounded() -> None:
     assert "\n" not in diagnostic
     assert diagnostic.startswith("The email account that you tried to reach does not exist.")
     assert len(diagnostic) <= 500
+
+
+def test_a_message_nested_too_deeply_to_walk_is_no_bounce() -> None:
+    # A hostile sender's bounce-looking message with a few thousand nested multiparts (well
+    # inside MAILBOX_SCAN_MAX_MESSAGE_BYTES): walking it exhausts Python's recursion limit.
+    # It must read as "not a bounce", not raise out of the scan (which would stop that
+    # mailbox's scanning at this message for good).
+    depth = 3000
+    opening = b"".join(
+        b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (i, i)
+        for i in range(depth)
+    )
+    closing = b"".join(b"--b%d--\r\n" % i for i in reversed(range(depth)))
+    raw = (
+        b"From: MAILER-DAEMON@mx.example\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+        b"MIME-Version: 1.0\r\n" + opening + b"Content-Type: text/plain\r\n\r\n"
+        b"Message-ID: " + OURS.encode() + b"\r\n" + closing
+    )
+    assert len(raw) < 262_144
+    assert read_bounce(raw) is None

@@ -102,6 +102,8 @@ def read_bounce(raw: bytes) -> BounceReport | None:
             report = _non_standard_report(message)
     except (ValueError, LookupError, TypeError, AttributeError):  # binascii.Error too
         return None  # the parser gave up on a malformed message: not a bounce we can read
+    except RecursionError:
+        return None  # parts nested thousands deep (hostile): walking them exhausts the stack
     if report is None or not report.recipients:
         return None
     return report

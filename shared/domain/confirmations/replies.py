@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.domain.links import InvalidLinkError, read_confirmation_token
-from shared.infra.db.models import BalanceConfirmation, ConfirmationReply
+from shared.infra.db.models import BalanceConfirmation, ConfirmationReply, Tenant
 from shared.states import CONFIRMATION, ConfirmationStatus, allowed_sources
 
 # Digits as a party may type them: Latin or Devanagari (U+0966-U+096F), Indian or Western
@@ -40,11 +40,15 @@ async def confirmation_for_token(
     session: AsyncSession, secret: str, token: str
 ) -> LinkedConfirmation:
     """The confirmation a link names; InvalidLinkError when the token is not one we signed for
-    a confirmation or names none (both: 404, nothing revealed)."""
+    a confirmation, names none, or names one of a company the host application disabled
+    (all: 404, nothing revealed; a company enabled again has its links back)."""
     link = read_confirmation_token(secret, token)
     found = await session.get(BalanceConfirmation, link.confirmation_id)
     if found is None:
         raise InvalidLinkError("no such confirmation")
+    disabled = await session.scalar(select(Tenant.disabled_at).where(Tenant.id == found.tenant_id))
+    if disabled is not None:
+        raise InvalidLinkError("the company is disabled")
     return LinkedConfirmation(found, min(link.expires_at, found.expires_at))
 
 
