@@ -4,12 +4,23 @@ with every answer, the tenant's for every role, another tenant's never."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from export_service.bootstrap import build_worker as build_export_worker
+from sqlalchemy import select, update
 
+from shared.infra.db.models import (
+    BalanceConfirmation,
+    Email,
+    Ledger,
+    LedgerEntry,
+    StatementRunItem,
+)
 from shared.infra.runtime import Infrastructure
+from shared.states import EmailStatus
 from tests.conftest import Pump
 from tests.factories import auth_header, create_tenant, token_for
 
@@ -126,3 +137,68 @@ async def test_a_statement_run_with_confirm_balance_asks_each_party_it_emails(
     other = await create_tenant(infra.uow())
     outsider = auth_header(token_for(infra.settings, other, "admin"))
     assert (await _get(infra, outsider, LIST, statement_run_id=run_id))["items"] == []
+
+
+async def test_a_resent_statement_asks_to_confirm_the_balance_it_shows(
+    infra: Infrastructure, tenant_id: str
+) -> None:
+    # The books changed between a statement that failed and its resend: the resent email's
+    # statement shows the new closing balance, so its confirmation must ask about that one
+    # (not the old balance, which the party would be asked to confirm beside a statement that
+    # says otherwise).
+    await debtors_with_directory(infra, tenant_id)
+    body = {"ledgers": ["Dev Agencies"], **PERIOD, "format": "csv", "confirm_balance": True}
+    async with gateway_client(infra) as client:
+        started = await client.post(RUNS, json=body, headers=admin(infra, tenant_id))
+    assert started.status_code == 202, started.text
+    run_id = started.json()["id"]
+    async with infra.uow() as uow:
+        await uow.session.execute(
+            update(Email)
+            .where(Email.statement_run_id == uuid.UUID(run_id))
+            .values(status=EmailStatus.FAILED)
+        )
+        ledger_id = await uow.session.scalar(
+            select(Ledger.id).where(Ledger.tenant_id == tenant_id, Ledger.name == "Dev Agencies")
+        )
+        assert ledger_id is not None
+        uow.session.add(
+            LedgerEntry(
+                tenant_id=tenant_id,
+                ledger_id=ledger_id,
+                entry_date=date(2025, 6, 20),
+                voucher_type="Sales",
+                voucher_no="LATE/1",
+                debit=Decimal("1000.00"),
+                credit=Decimal("0"),
+            )
+        )
+        await uow.commit()
+    async with gateway_client(infra) as client:
+        resent = await client.post(
+            f"{RUNS}/{run_id}/resend-failed", headers=admin(infra, tenant_id)
+        )
+    assert resent.status_code == 202 and resent.json()["resent"] == 1, resent.text
+    async with infra.uow() as uow:
+        item = await uow.session.scalar(
+            select(StatementRunItem).where(StatementRunItem.run_id == uuid.UUID(run_id))
+        )
+        assert item is not None and item.email_id is not None
+        confirmation = await uow.session.scalar(
+            select(BalanceConfirmation).where(BalanceConfirmation.email_id == item.email_id)
+        )
+    assert item.closing_balance == Decimal("500.00")  # was -500.00 Cr, then 1,000.00 Dr
+    assert confirmation is not None, "the resent email's confirmation"
+    assert confirmation.balance == item.closing_balance
+    # The question about the old balance is withdrawn: its link closes, nobody is reminded.
+    async with infra.uow() as uow:
+        asked = list(
+            await uow.session.scalars(
+                select(BalanceConfirmation).where(
+                    BalanceConfirmation.statement_run_id == uuid.UUID(run_id)
+                )
+            )
+        )
+    [old] = [c for c in asked if c.id != confirmation.id]
+    assert old.balance == Decimal("-500.00") and old.expires_at <= datetime.now(UTC)
+    assert confirmation.expires_at > datetime.now(UTC)

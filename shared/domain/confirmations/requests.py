@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.domain.confirmations.words import words_for
@@ -75,6 +75,7 @@ async def request_confirmation(
         # Asked again (a resent statement): reminders go where the latest email went.
         confirmation.to_addresses, confirmation.cc_addresses = list(to), list(cc or [])
     if confirmation is None:
+        await _withdraw_stale(session, tenant_id, ledger, as_of, statement_run_id, now)
         party = await session.scalar(
             select(Ledger.party_name).where(Ledger.tenant_id == tenant_id, Ledger.name == ledger)
         )
@@ -160,3 +161,29 @@ async def _open_confirmation(
         .limit(1)
     )
     return found
+
+
+async def _withdraw_stale(
+    session: AsyncSession,
+    tenant_id: str,
+    ledger: str,
+    as_of: date,
+    statement_run_id: uuid.UUID | None,
+    now: datetime,
+) -> None:
+    """Close the live confirmations asking the same party about the same date with another
+    balance (the books changed and a new statement asks again): their links expire now and
+    they are reminded no more, so the party is never pressed to confirm a balance the
+    latest statement contradicts. Answers already given stay."""
+    await session.execute(
+        update(BalanceConfirmation)
+        .where(
+            BalanceConfirmation.tenant_id == tenant_id,
+            BalanceConfirmation.ledger_name == ledger,
+            BalanceConfirmation.as_of == as_of,
+            BalanceConfirmation.statement_run_id.is_not_distinct_from(statement_run_id),
+            BalanceConfirmation.expires_at > now,
+        )
+        .values(expires_at=now)
+        .execution_options(synchronize_session=False)
+    )

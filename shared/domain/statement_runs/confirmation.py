@@ -3,7 +3,8 @@
 With `confirm_balance`, each statement email carries a signed link to the party's
 confirmation page: the run asks `shared.domain.confirmations` (which owns the token, the page
 and the replies) once per statement it queues, naming itself, so the confirmations can be
-listed by run. A resent item asks again and gets the same confirmation and link back.
+listed by run. A resent item asks again and gets the same confirmation and link back, unless
+its balance changed since (then a new one, for the balance the resent statement shows).
 """
 
 from __future__ import annotations

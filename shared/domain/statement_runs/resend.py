@@ -66,9 +66,11 @@ async def resend_failed(uow: UnitOfWork, settings: Settings, run: StatementRun) 
         run.to_date,
     )
     for (item, recipients, entry), ledger in zip(addressed, ledgers, strict=True):
-        await sender.queue(uow, item, ledger, recipients, Language(entry.language))
+        # The figures first: the confirmation asks about the item's balance, which must be
+        # the one the resent statement shows (the books may have changed since).
         item.closing_balance = ledger.closing
         item.entries = ledger.figures.entries
+        await sender.queue(uow, item, ledger, recipients, Language(entry.language))
         item.resends += 1
     await uow.commit()
     return len(addressed)
