@@ -22,7 +22,7 @@ import socket
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _UID = re.compile(rb"\bUID (\d+)")
 
@@ -40,7 +40,7 @@ class MailboxTarget:
     port: int
     security: str  # none | starttls | ssl
     username: str
-    password: str | None
+    password: str | None = field(repr=False)  # never in a log line or an error's repr
     folder: str
     timeout: float
 

@@ -100,3 +100,10 @@ def test_a_uidvalidity_that_is_no_number_is_a_protocol_error() -> None:
     with hostile_server(script) as target, pytest.raises(imap.MailboxError) as raised:
         _scan(target)
     assert raised.value.error_class == "protocol"
+
+
+def test_a_mailbox_target_never_shows_its_password() -> None:
+    # As the SMTP connection's key: a target that reaches a log line or an error's repr must
+    # not carry the password with it.
+    target = imap.MailboxTarget("imap.example", "192.0.2.7", 993, "ssl", "u", "secret", "X", 5.0)
+    assert "secret" not in repr(target) and "secret" not in str(target)
