@@ -20,6 +20,7 @@ import imaplib
 import re
 import socket
 import ssl
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -42,7 +43,10 @@ class MailboxTarget:
     username: str
     password: str | None = field(repr=False)  # never in a log line or an error's repr
     folder: str
-    timeout: float
+    timeout: float  # each socket operation
+    # The whole session, login to logout: a server answering a byte at a time stays within
+    # `timeout` forever, and would hold the scan (and its worker thread) as long.
+    deadline: float | None = None
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,49 @@ def quoted(folder: str) -> str:
 def examined_folder(
     target: MailboxTarget, context: ssl.SSLContext
 ) -> Iterator[tuple[imaplib.IMAP4, FolderState]]:
-    """Log in and EXAMINE (select read-only) the folder; log out when done."""
+    """Log in and EXAMINE (select read-only) the folder; log out when done. Past the
+    target's deadline the session is cut (a `timeout` MailboxError), whatever it was doing."""
     conn = _connect(target, context)
+    cutoff = _Cutoff(conn, target.deadline)
+    try:
+        with _examined(conn, target) as opened:
+            yield opened
+    except MailboxError:
+        if cutoff.fired:
+            raise MailboxError(
+                "timeout", f"the server took longer than {target.deadline:g} s in all"
+            ) from None
+        raise
+    finally:
+        cutoff.cancel()
+
+
+class _Cutoff:
+    """Shuts the session's socket down once `deadline` seconds have passed (from a timer
+    thread: the reading thread's blocked recv returns, and imaplib gives up)."""
+
+    def __init__(self, conn: imaplib.IMAP4, deadline: float | None) -> None:
+        self.fired = False
+        self._conn = conn
+        self._timer = threading.Timer(deadline, self._fire) if deadline else None
+        if self._timer is not None:
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _fire(self) -> None:
+        self.fired = True
+        with contextlib.suppress(OSError):
+            self._conn.sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+
+@contextmanager
+def _examined(
+    conn: imaplib.IMAP4, target: MailboxTarget
+) -> Iterator[tuple[imaplib.IMAP4, FolderState]]:
     try:
         try:
             conn.login(target.username, target.password or "")
@@ -111,8 +156,11 @@ def examined_folder(
     except OSError as exc:
         raise MailboxError("connection", f"the connection failed: {exc}") from None
     finally:
-        with contextlib.suppress(imaplib.IMAP4.error, OSError):  # already gone: nothing to tidy
+        try:
             conn.logout()
+        except (imaplib.IMAP4.error, OSError):  # already gone (or cut): close our side anyway
+            with contextlib.suppress(OSError):
+                conn.shutdown()
 
 
 def _connect(target: MailboxTarget, context: ssl.SSLContext) -> imaplib.IMAP4:

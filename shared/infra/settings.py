@@ -155,6 +155,9 @@ class Settings(BaseSettings):
     mailbox_scan_max_messages: int = Field(default=200, ge=1, le=5000)
     mailbox_scan_max_message_bytes: int = Field(default=262144, ge=4096, le=10_485_760)
     mailbox_scan_tenants_per_round: int = Field(default=20, ge=1, le=1000)
+    # One mailbox's whole scan, login to logout: a server that answers a byte at a time never
+    # trips the per-operation timeout, and would hold the scan and its worker thread.
+    mailbox_scan_max_seconds: float = Field(default=120.0, ge=1, le=3600)
     # How long `POST /admin/email-settings/test` waits beyond the tenant's SMTP timeout.
     mail_test_wait_margin_seconds: float = Field(default=5.0, ge=0)
     # Loopback, private and link-local SMTP hosts tenants may use anyway (comma-separated host

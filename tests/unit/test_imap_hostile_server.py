@@ -7,21 +7,30 @@ BAD to a well-formed command, nor garbage for a UID).
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import socket
 import ssl
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 import pytest
 
 from shared.infra import imap
 
-Script = Callable[[str, str], list[str]]  # (tag, command) -> lines to answer
+Script = Callable[[str, str], Iterable[str]]  # (tag, command) -> the answer's lines
 
 
 def _serve(listener: socket.socket, script: Script) -> None:
-    conn, _ = listener.accept()
+    # The client may never come, or hang up mid-answer (a deadline, an error): nothing to
+    # report from here.
+    with contextlib.suppress(OSError):
+        _answer_client(listener.accept()[0], script)
+
+
+def _answer_client(conn: socket.socket, script: Script) -> None:
     with conn, conn.makefile("rwb") as stream:
         stream.write(b"* OK [CAPABILITY IMAP4rev1] hostile ready\r\n")
         stream.flush()
@@ -31,8 +40,9 @@ def _serve(listener: socket.socket, script: Script) -> None:
                 stream.write(f"* BYE\r\n{tag} OK bye\r\n".encode())
                 stream.flush()
                 return
-            stream.write("".join(f"{answer}\r\n" for answer in script(tag, command)).encode())
-            stream.flush()
+            for answer in script(tag, command):
+                stream.write(answer.encode())
+                stream.flush()
 
 
 @contextmanager
@@ -73,7 +83,7 @@ def _answers(search: list[str], *, uidvalidity: str = "7") -> Script:
             return [line.replace("{tag}", tag) for line in search]
         return [f"{tag} BAD unknown"]
 
-    return script
+    return lambda tag, command: (f"{line}\r\n" for line in script(tag, command))
 
 
 def _scan(target: imap.MailboxTarget) -> list[int]:
@@ -107,3 +117,25 @@ def test_a_mailbox_target_never_shows_its_password() -> None:
     # not carry the password with it.
     target = imap.MailboxTarget("imap.example", "192.0.2.7", 993, "ssl", "u", "secret", "X", 5.0)
     assert "secret" not in repr(target) and "secret" not in str(target)
+
+
+def test_a_server_dripping_its_answer_is_cut_off_at_the_scan_deadline() -> None:
+    # Each byte arrives well within the socket timeout, so only a deadline on the whole
+    # session ends it: without one a scan (and the worker thread holding it) never finishes.
+    stop = threading.Event()
+
+    def drip(tag: str, command: str) -> Iterator[str]:
+        if command.upper().startswith("UID SEARCH"):
+            yield "* SEARCH"
+            while not stop.wait(0.1):
+                yield " 1"  # a UID every 0.1 s: always within the 0.5 s socket timeout
+        yield from _answers(["* SEARCH", "{tag} OK done"])(tag, command)
+
+    with hostile_server(drip) as target:
+        bounded = dataclasses.replace(target, timeout=0.5, deadline=1.0)
+        started = time.monotonic()
+        with pytest.raises(imap.MailboxError) as raised:
+            _scan(bounded)
+        stop.set()
+    assert raised.value.error_class == "timeout"
+    assert time.monotonic() - started < 5

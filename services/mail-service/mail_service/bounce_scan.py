@@ -143,6 +143,7 @@ async def mailbox_target(deps: MailDeps, mailbox: MailboxSettings) -> imap.Mailb
         password=password,
         folder=mailbox.folder,
         timeout=float(mailbox.timeout_seconds),
+        deadline=deps.infra.settings.mailbox_scan_max_seconds,
     )
 
 

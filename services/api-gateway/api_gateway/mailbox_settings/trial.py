@@ -73,12 +73,13 @@ async def run_mailbox_test(
         raise field_error(f"{prefix}host", str(exc), code="smtp_host_not_allowed") from None
     except (OSError, UnicodeError, TimeoutError):
         return _result(started, "dns", f"the name {host} does not resolve")
+    # The thread's session ends with the test's wait (each operation is bounded by the timeout;
+    # the whole test by a few of them), not after it.
     target = imap.MailboxTarget(
-        host, addresses[0], port, security, username, password, folder, float(timeout)
+        host, addresses[0], port, security, username, password, folder, float(timeout), timeout * 3
     )
     context = tls_context(settings.mail_smtp_ca_file)
     try:
-        # Each socket operation is bounded by the timeout; the whole test by a few of them.
         async with asyncio.timeout(timeout * 3):
             state = await asyncio.to_thread(_examine, target, context)
     except imap.MailboxError as exc:
