@@ -56,3 +56,11 @@ async def test_a_run_is_started_followed_and_shown_per_party(
     await page.set_viewport_size({"width": 390, "height": 844})
     await expect(table.locator("td[data-label='Closing balance']").first).to_be_visible()
     await screenshot("phone")
+
+    # In Marathi: the screen's own words, the statuses and the skip reason.
+    await page.set_viewport_size({"width": 1280, "height": 900})
+    await page.get_by_test_id("language-select").select_option("mr")
+    await expect(main.get_by_role("heading", level=1)).to_have_text("खाते उतारे पाठवणी")
+    await expect(main.get_by_test_id("run-start")).to_have_text("उतारे पाठवा")
+    await expect(main.get_by_test_id("runs-table")).to_contain_text("पूर्ण")
+    await screenshot("marathi")
