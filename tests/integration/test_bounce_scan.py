@@ -14,6 +14,7 @@ from shared.infra.crypto import SecretBox
 from shared.infra.db.models import EmailBounce, MailboxSettings
 from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
+from tests.factories import create_tenant
 from tests.imap_kit import bounces as shapes
 from tests.imap_kit.server import ImapServer
 
@@ -209,3 +210,50 @@ async def test_a_scan_does_not_move_settings_saved_while_it_ran(
     await scan_mailbox(deps, claimed[0])
     after = await mailbox_row(infra, tenant_id)
     assert (after.folder, after.last_uid, after.uidvalidity) == ("INBOX", 0, None)
+
+
+async def test_a_forged_bounce_of_another_tenant_and_a_hostile_message_change_nothing(
+    infra: Infrastructure,
+    tenant_id: str,
+    pump: Pump,
+    smtp_sinks: SinkFactory,
+    imap_server: ImapServer,
+    imap_folder: str,
+) -> None:
+    # Tenant A sent an email; tenant B's mailbox (anyone can mail a bounce address) holds a
+    # well-formed DSN naming A's Message-ID and A's recipient, beside a message nested too
+    # deeply to walk and a real bounce of B's own email after them.
+    infra = mailbox_infra(infra, imap_server)
+    sink = await smtp_sinks("plain")
+    other = await create_tenant(infra.uow())
+    await configure_smtp(infra, tenant_id, sink)
+    await configure_smtp(infra, other, sink)
+    theirs = await queue_email(infra, tenant_id, to=[PARTIES["postfix"]])
+    ours = await queue_email(infra, other, to=[PARTIES["gmail"]])
+    consumer, deps = mail_worker(infra)
+    await pump(consumer)
+    their_email, our_email = await email_row(infra, theirs), await email_row(infra, ours)
+    assert their_email.status == our_email.status == "sent"
+    await configure_mailbox(infra, other, imap_server, imap_folder)
+    depth = 3000
+    nested = (
+        b"From: MAILER-DAEMON@mx.example\r\nSubject: Undelivered Mail\r\nMIME-Version: 1.0\r\n"
+        + b"".join(
+            b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (i, i)
+            for i in range(depth)
+        )
+        + b"Content-Type: text/plain\r\n\r\nhello\r\n"
+        + b"".join(b"--b%d--\r\n" % i for i in reversed(range(depth)))
+    )
+    imap_server.append(
+        imap_folder,
+        shapes.postfix(their_email.message_id, SENDER, PARTIES["postfix"], []),
+        nested,
+        shapes.gmail(our_email.message_id, SENDER, PARTIES["gmail"], []),
+    )
+
+    assert await scan_now(deps, other) == 1
+    assert await bounces(infra, theirs) == {}
+    assert set(await bounces(infra, ours)) == {PARTIES["gmail"].lower()}
+    mailbox = await mailbox_row(infra, other)
+    assert mailbox.last_scan_error is None and mailbox.last_uid == 3
