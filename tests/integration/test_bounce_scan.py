@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from mail_service.bounce_scan import claim_due_mailboxes, scan_mailbox
 from sqlalchemy import delete, func, update
 
 from shared.domain.bounces.recipients import email_outcomes
+from shared.infra import imap
 from shared.infra.crypto import SecretBox
 from shared.infra.db.models import EmailBounce, MailboxSettings
 from shared.infra.runtime import Infrastructure
@@ -257,3 +258,37 @@ async def test_a_forged_bounce_of_another_tenant_and_a_hostile_message_change_no
     assert set(await bounces(infra, ours)) == {PARTIES["gmail"].lower()}
     mailbox = await mailbox_row(infra, other)
     assert mailbox.last_scan_error is None and mailbox.last_uid == 3
+
+
+async def test_a_message_with_huge_headers_is_read_only_up_to_the_limit(
+    infra: Infrastructure,
+    tenant_id: str,
+    imap_server: ImapServer,
+    imap_folder: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A hostile sender's message whose Subject runs to megabytes (folded): the header pass
+    # must not pull more of any message than MAILBOX_SCAN_MAX_MESSAGE_BYTES into memory.
+    infra = mailbox_infra(infra, imap_server)
+    await configure_mailbox(infra, tenant_id, imap_server, imap_folder)
+    folded = b"\r\n ".join([b"x" * 70] * 30_000)  # about 2 MB
+    imap_server.append(
+        imap_folder,
+        b"From: MAILER-DAEMON@mx.example\r\nSubject: Undelivered " + folded + b"\r\n"
+        b"Content-Type: text/plain\r\n\r\nnothing here\r\n",
+    )
+    largest = 0
+    real_fetch = imap.fetch
+
+    def measured(conn: Any, uids: list[int], item: str) -> dict[int, bytes]:
+        nonlocal largest
+        found = real_fetch(conn, uids, item)
+        largest = max([largest, *(len(data) for data in found.values())])
+        return found
+
+    monkeypatch.setattr(imap, "fetch", measured)
+    _, deps = mail_worker(infra)
+    assert await scan_now(deps, tenant_id) == 0
+    mailbox = await mailbox_row(infra, tenant_id)
+    assert mailbox.last_scan_error is None and mailbox.last_uid == 1
+    assert 0 < largest <= infra.settings.mailbox_scan_max_message_bytes

@@ -5,10 +5,10 @@ A round claims up to `MAILBOX_SCAN_TENANTS_PER_ROUND` mailboxes that are due (mo
 LOCKED`, so two mail workers never read one mailbox in the same round), then reads each:
 EXAMINE the folder (read-only), list UIDs above the remembered one (a new UIDVALIDITY means
 the folder was recreated: start again from its first message), fetch the headers of at most
-`MAILBOX_SCAN_MAX_MESSAGES`, and the first `MAILBOX_SCAN_MAX_MESSAGE_BYTES` of those that look
-like bounces, with BODY.PEEK (nothing is marked read, flagged, moved or deleted). The bounces
-found and the new position commit together; a scan that fails records why
-(`last_scan_error`) and leaves the position where it was.
+`MAILBOX_SCAN_MAX_MESSAGES` (their first `MAILBOX_SCAN_MAX_MESSAGE_BYTES`), and as much of
+those that look like bounces, with BODY.PEEK (nothing is marked read, flagged, moved or
+deleted). The bounces found and the new position commit together; a scan that fails records
+why (`last_scan_error`) and leaves the position where it was.
 """
 
 from __future__ import annotations
@@ -155,7 +155,10 @@ def _read_new_messages(
     with imap.examined_folder(target, deps.tls) as (conn, folder):
         after = mailbox.last_uid if folder.uidvalidity == mailbox.uidvalidity else 0
         uids = imap.uids_after(conn, after, settings.mailbox_scan_max_messages)
-        headers = imap.fetch(conn, uids, HEADERS_ITEM)
+        # Bounded like the bodies: a hostile message's headers may run to megabytes.
+        headers = imap.fetch(
+            conn, uids, f"{HEADERS_ITEM}<0.{settings.mailbox_scan_max_message_bytes}>"
+        )
         candidates = [
             uid
             for uid in uids
