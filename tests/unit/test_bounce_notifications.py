@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from shared.domain.bounces.notifications import read_bounce
@@ -73,3 +75,34 @@ def test_a_message_nested_too_deeply_to_walk_is_no_bounce() -> None:
     )
     assert len(raw) < 262_144
     assert read_bounce(raw) is None
+
+
+def test_nothing_kept_from_a_notification_carries_a_control_character() -> None:
+    # PostgreSQL refuses NUL in text: a DSN whose Reporting-MTA carried one failed the scan's
+    # insert, every scan, at the same message (the position never moved on).
+    raw = bounces.postfix(OURS, SENDER, FAILED, []).replace(
+        b"Reporting-MTA: dns; mx1.example.net", b"Reporting-MTA: dns; mx1\x00.exa\x07mple.net"
+    )
+    report = read_bounce(raw)
+    assert report is not None and report.reporting_mta is not None
+    assert report.reporting_mta.isprintable(), report.reporting_mta
+
+
+def test_a_message_id_with_a_control_character_is_no_candidate() -> None:
+    # Anyone may mail a bounce address: a quoted Message-ID with a NUL in it (base64 keeps it
+    # past the MIME parser) went into the scan's query, which PostgreSQL refused, every scan.
+    quoted = base64.b64encode(b"Message-ID: <evil\x00id@x.example>\r\nTo: a@b.example\r\n")
+    raw = (
+        b"From: MAILER-DAEMON@mx.example\r\nSubject: Undelivered Mail\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n'
+        b"--B\r\nContent-Type: message/delivery-status\r\n\r\n"
+        b"Reporting-MTA: dns; mx.example\r\n\r\n"
+        b"Final-Recipient: rfc822; " + FAILED.encode() + b"\r\nAction: failed\r\n"
+        b"Status: 5.1.1\r\n\r\n"
+        b"--B\r\nContent-Type: text/rfc822-headers\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + quoted
+        + b"\r\n--B--\r\n"
+    )
+    report = read_bounce(raw)
+    assert report is not None
+    assert all(i.isascii() and i.isprintable() for i in report.message_ids), report.message_ids

@@ -123,7 +123,7 @@ def _standard_report(message: Message) -> BounceReport | None:
     return BounceReport(
         message_ids=_original_ids(message),
         recipients=tuple(recipients),
-        reporting_mta=_typed_value(per_message.get("Reporting-MTA")),
+        reporting_mta=_clip(_typed_value(per_message.get("Reporting-MTA"))),
         standard=True,
     )
 
@@ -233,7 +233,9 @@ def _original_ids(message: Message) -> tuple[str, ...]:
     for name in ("In-Reply-To", "References"):
         ids += _ANGLE_ID.findall(str(message.get(name, "")))
     own = str(message.get("Message-ID", "")).strip()
-    return tuple(i for i in dict.fromkeys(ids) if i != own)
+    # Ours are printable ASCII; anything else (a NUL, which PostgreSQL refuses even as a query
+    # parameter) is not a Message-ID of ours and must not reach the query.
+    return tuple(i for i in dict.fromkeys(ids) if i != own and i.isascii() and i.isprintable())
 
 
 def _human_text(message: Message) -> str:
