@@ -6,6 +6,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from mail_service import bounce_scan
 from mail_service.bounce_scan import claim_due_mailboxes, scan_mailbox
 from sqlalchemy import delete, func, update
 
@@ -292,3 +293,27 @@ async def test_a_message_with_huge_headers_is_read_only_up_to_the_limit(
     mailbox = await mailbox_row(infra, tenant_id)
     assert mailbox.last_scan_error is None and mailbox.last_uid == 1
     assert 0 < largest <= infra.settings.mailbox_scan_max_message_bytes
+
+
+async def test_an_unforeseen_failure_reading_a_mailbox_is_recorded_and_ends_no_round(
+    infra: Infrastructure,
+    tenant_id: str,
+    imap_server: ImapServer,
+    imap_folder: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Whatever a hostile message still finds in the parser: the mailbox says so (for its
+    # admin and the 3 a.m. reader of metrics), and the other mailboxes of the round are read.
+    infra = mailbox_infra(infra, imap_server)
+    await configure_mailbox(infra, tenant_id, imap_server, imap_folder)
+    imap_server.append(imap_folder, shapes.postfix("<x@y.example>", SENDER, KEPT, []))
+
+    def broken(raw: bytes) -> None:
+        raise RuntimeError("a parser bug")
+
+    monkeypatch.setattr(bounce_scan, "read_bounce", broken)
+    _, deps = mail_worker(infra)
+    assert await scan_now(deps, tenant_id) == 0
+    mailbox = await mailbox_row(infra, tenant_id)
+    assert mailbox.last_scan_error == "internal: RuntimeError"
+    assert mailbox.last_uid == 0

@@ -87,6 +87,11 @@ async def scan_mailbox(deps: MailDeps, mailbox: MailboxSettings) -> int:
         metrics.MAILBOX_SCANS.labels(exc.error_class).inc()
         await _record_failure(deps, mailbox, f"{exc.error_class}: {exc}")
         return 0
+    except Exception as exc:  # a message that still breaks the reader: said, and the round goes on
+        log.exception("mailbox scan broke", extra={"tenant_id": mailbox.tenant_id})
+        metrics.MAILBOX_SCANS.labels("internal").inc()
+        await _record_failure(deps, mailbox, f"internal: {type(exc).__name__}")
+        return 0
     recorded = 0
     async with deps.uow() as uow:
         for uid, report in result.reports:
