@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, update
 from shared.domain.bounces.recipients import email_outcomes
 from shared.infra import imap
 from shared.infra.crypto import SecretBox
-from shared.infra.db.models import EmailBounce, MailboxSettings
+from shared.infra.db.models import EmailBounce, MailboxSettings, Tenant
 from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 from tests.factories import create_tenant
@@ -317,3 +317,25 @@ async def test_an_unforeseen_failure_reading_a_mailbox_is_recorded_and_ends_no_r
     mailbox = await mailbox_row(infra, tenant_id)
     assert mailbox.last_scan_error == "internal: RuntimeError"
     assert mailbox.last_uid == 0
+
+
+async def test_a_disabled_companys_mailbox_is_not_read(
+    infra: Infrastructure, tenant_id: str, imap_server: ImapServer, imap_folder: str
+) -> None:
+    # As its schedules and reminders stop: no login to the company's mailbox with its stored
+    # password while the host application has it disabled; enabled again, it is read.
+    infra = mailbox_infra(infra, imap_server)
+    await configure_mailbox(infra, tenant_id, imap_server, imap_folder)
+    _, deps = mail_worker(infra)
+    async with infra.uow() as uow:
+        await uow.session.execute(
+            update(Tenant).where(Tenant.id == tenant_id).values(disabled_at=func.now())
+        )
+        await uow.commit()
+    assert tenant_id not in {m.tenant_id for m in await claim_due_mailboxes(deps)}
+    async with infra.uow() as uow:
+        await uow.session.execute(
+            update(Tenant).where(Tenant.id == tenant_id).values(disabled_at=None)
+        )
+        await uow.commit()
+    assert tenant_id in {m.tenant_id for m in await claim_due_mailboxes(deps)}

@@ -25,7 +25,7 @@ from shared.domain.bounces.matching import Found, record_bounce
 from shared.domain.bounces.notifications import BounceReport, looks_like_bounce, read_bounce
 from shared.domain.smtp_servers import HostNotAllowedError
 from shared.infra import imap, metrics
-from shared.infra.db.models import MailboxSettings
+from shared.infra.db.models import MailboxSettings, Tenant
 
 from .deps import MailDeps
 
@@ -58,6 +58,8 @@ async def claim_due_mailboxes(deps: MailDeps) -> list[MailboxSettings]:
         select(MailboxSettings.tenant_id)
         .where(
             MailboxSettings.enabled.is_(True),
+            # A company the host application disabled is not logged into (as its schedules stop).
+            MailboxSettings.tenant_id.in_(select(Tenant.id).where(Tenant.disabled_at.is_(None))),
             (MailboxSettings.next_scan_at.is_(None)) | (MailboxSettings.next_scan_at <= func.now()),
         )
         .order_by(MailboxSettings.next_scan_at.asc().nulls_first())
