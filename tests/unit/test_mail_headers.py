@@ -187,11 +187,19 @@ def test_the_date_is_written_in_the_tenants_zone(zone: str, offset: int) -> None
 def test_a_confirmation_link_is_clickable_in_html_and_nothing_else_becomes_a_link() -> None:
     email = _email("Statement")
     link = "https://ledgerpost.example/confirm/zy0IsaEzTkqJiNGJm6hK4AAAAABrO4Za97vcMYDCnVVT"
-    email.body = f"Please confirm: {link}\nSee <b>https://evil.example/x</b>\nRegards"
-    message = build_message(email, Sender("ledgers@example.in", None, None))
+    # A confirmation-shaped link on another host (typed into a message) stays text: only our
+    # own public address becomes a link.
+    forged = "https://ledgerpost.example.evil.in/confirm/zy0IsaEzTkqJiNGJm6hK4AAAAABrO4Za9"
+    email.body = f"Please confirm: {link}\nSee <b>https://evil.example/x</b>\nOr {forged}\nRegards"
+    message = build_message(
+        email,
+        Sender("ledgers@example.in", None, None),
+        public_base_url="https://ledgerpost.example/",
+    )
     html_part = message.get_body(preferencelist=("html",))
     assert html_part is not None
     html = str(html_part.get_content())
     assert f'<a href="{link}">{link}</a>' in html
     assert "evil.example/x" in html and 'href="https://evil.example' not in html
     assert "&lt;b&gt;" in html
+    assert forged in html and f'href="{forged}' not in html

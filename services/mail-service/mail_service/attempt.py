@@ -47,6 +47,7 @@ async def _send(item: Claimed, deps: MailDeps) -> SendResult:
             await deps.parts.get(attachment) if attachment else None,
             delivery.link if delivery else None,
             item.timezone,
+            public_base_url=deps.infra.settings.public_base_url,
         )
     except (OSError, ValueError) as exc:
         # The file vanished (expired, cleaned up) or a stored value cannot go in a header:

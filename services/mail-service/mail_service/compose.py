@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import html
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.domain.file_names import ascii_file_name, safe_file_name
-from shared.domain.links import CONFIRMATION_URL_IN_TEXT
+from shared.domain.links import CONFIRM_PATH, CONFIRMATION_URL_IN_TEXT
 from shared.domain.local_time import now_in
 from shared.domain.report_emails import finished_body, link_expiry_text
 from shared.domain.reports.labels import Labels, labels_for
@@ -192,6 +193,8 @@ def build_message(
     attachment: EmailMessage | None = None,
     link: Link | None = None,
     timezone: str = "Asia/Kolkata",
+    *,
+    public_base_url: str | None = None,
 ) -> EmailMessage:
     """The whole message; `attachment` is a part from `attachment_part` (or the cache).
 
@@ -212,7 +215,10 @@ def build_message(
     until = link_expiry_text(link.expires_at, timezone) if link is not None else None
     body = finished_body(email.body, language, until) if email.language else email.body
     text = body.rstrip() + "\n"
-    body_html = "<br>\n".join(_linked(html.escape(line)) for line in body.rstrip().splitlines())
+    ours = public_base_url.rstrip("/") + CONFIRM_PATH if public_base_url else None
+    body_html = "<br>\n".join(
+        _linked(html.escape(line), ours) for line in body.rstrip().splitlines()
+    )
     if link is not None:
         labels = labels_for(language)
         words = {"link_expiry": until or "", "reason": link.reason.in_words(labels)}
@@ -232,12 +238,18 @@ def build_message(
     return message
 
 
-def _linked(escaped_line: str) -> str:
+def _linked(escaped_line: str, ours: str | None) -> str:
     """An escaped line with its balance confirmation links made clickable (a party on a phone
-    taps it); nothing else in a body becomes a link."""
-    return CONFIRMATION_URL_IN_TEXT.sub(
-        lambda found: f'<a href="{found.group(0)}">{found.group(0)}</a>', escaped_line
-    )
+    taps it); nothing else in a body becomes a link, nor a confirmation-shaped link on any
+    host but our own public address (`ours`: its `/confirm/` prefix)."""
+    if ours is None:
+        return escaped_line
+
+    def anchor(found: re.Match[str]) -> str:
+        url = found.group(0)
+        return f'<a href="{url}">{url}</a>' if url.startswith(ours) else url
+
+    return CONFIRMATION_URL_IN_TEXT.sub(anchor, escaped_line)
 
 
 # A tenant's From and Reply-To are the same in every message: written once.
