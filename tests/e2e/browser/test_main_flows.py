@@ -277,6 +277,9 @@ async def test_the_main_flows_in_each_language(
         statuses = audit.get_by_test_id("audit-status")
         await expect(statuses.first).to_be_visible(timeout=WORK_TIMEOUT_MS)
         await expect(audit.locator("thead th").first).to_have_text(words["exports.status"])
+        # The refused attempt says why in the walk's words (the server's own words below).
+        await expect(audit).to_contain_text(words["send_error.connection_refused"])
+        await expect(audit).to_contain_text(words["send_error.policy"])
         await walk.step("audit-1280")
         await page.set_viewport_size({"width": 390, "height": 844})
         await expect(statuses.first).to_be_visible()

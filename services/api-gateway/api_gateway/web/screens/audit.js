@@ -9,7 +9,7 @@ import { dateField, dateInput, formEntries, isoOf, mistypedDate, periodInWords }
 import { bytes, dateTime } from "/app/format.js";
 import { announce, busy, clearErrors, el, field, showErrors, table } from "/app/ui.js";
 import { STATES } from "/app/states.js";
-import { reportTitle, statusText, t } from "/app/i18n.js";
+import { has, reportTitle, statusText, t } from "/app/i18n.js";
 
 const PAGE_SIZE = 25;
 // A word has one tone whatever it describes (an attempt, a run, an export), so the kinds merge.
@@ -75,7 +75,14 @@ function recipientLine(address, outcome) {
 export function outcomeCell(row) {
   const parts = [];
   if (row.smtp_code) parts.push(el("div", {}, el("code", {}, String(row.smtp_code)), " ", row.smtp_reply || ""));
-  if (row.error) parts.push(el("div", { class: "field-error" }, row.error_class ? `${row.error_class}: ${row.error}` : row.error));
+  if (row.error) {
+    // The failure's kind in the reader's words; the server's own words below it, as it gave
+    // them (addresses and replies an administrator may need to quote).
+    const kind = `send_error.${row.error_class}`;
+    if (has(kind)) parts.push(el("div", { class: "field-error" }, t(kind)));
+    parts.push(el("div", { class: has(kind) ? "hint" : "field-error", translate: "no" },
+      has(kind) ? row.error : row.error_class ? `${row.error_class}: ${row.error}` : row.error));
+  }
   for (const [address, reason] of Object.entries(row.refused_recipients || {})) {
     parts.push(el("div", { class: "field-error" }, t("audit.refused", { address, reason })));
   }
