@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api_gateway.emails.schemas import AuditPage, AuditPublic, EmailPublic, EmailTrigger
-from api_gateway.emails.use_cases import AuditFilters, find_email, list_audit
+from api_gateway.emails.use_cases import AuditFilters, find_email, last_error_class, list_audit
 from api_gateway.exports.schemas import AuditStatusField
 from api_gateway.http.deps import CurrentUser, UowDep
 from api_gateway.http.openapi import problems
@@ -25,7 +25,9 @@ MAX_PAGE_SIZE = 100
 async def read_email(email_id: uuid.UUID, user: CurrentUser, uow: UowDep) -> EmailPublic:
     """One email's status (queued, sending, sent, failed, rejected), attempts and last error."""
     email = await find_email(uow, user, email_id)
-    return EmailPublic.from_row(email, await email_outcomes(uow.session, email))
+    public = EmailPublic.from_row(email, await email_outcomes(uow.session, email))
+    public.error_class = await last_error_class(uow, email)
+    return public
 
 
 @router.get("/email-audit")

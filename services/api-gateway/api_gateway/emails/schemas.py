@@ -59,6 +59,11 @@ class EmailPublic(RowPublic):
     attempts: int
     max_attempts: int
     error: str | None
+    error_class: str | None = Field(
+        default=None,
+        description="How the last failed attempt is filed (connection_refused, timeout, auth, "
+        "tls, dns, smtp_4xx, smtp_5xx, policy, ...), for words in the reader's language",
+    )
     next_attempt_at: datetime | None
     created_at: datetime
     sent_at: datetime | None

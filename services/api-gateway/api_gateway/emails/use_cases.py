@@ -41,6 +41,21 @@ async def find_email(uow: UnitOfWork, principal: Principal, email_id: uuid.UUID)
     return email
 
 
+async def last_error_class(uow: UnitOfWork, email: Email) -> str | None:
+    """How the email's last failed attempt is filed in the audit (None without a failure)."""
+    if email.error is None:
+        return None
+    query = (
+        select(EmailAudit.error_class)
+        .where(EmailAudit.tenant_id == email.tenant_id, EmailAudit.email_id == email.id)
+        .where(EmailAudit.error_class.is_not(None))
+        .order_by(EmailAudit.created_at.desc())
+        .limit(1)
+    )
+    error_class: str | None = await uow.session.scalar(query)
+    return error_class
+
+
 async def list_audit(
     uow: UnitOfWork, principal: Principal, filters: AuditFilters, *, limit: int, cursor: str | None
 ) -> tuple[list[EmailAudit], str | None]:

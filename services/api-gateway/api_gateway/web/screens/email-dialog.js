@@ -7,7 +7,7 @@
 
 import { api, download, idempotencyKey } from "/app/api.js";
 import { bytes, dateTime } from "/app/format.js";
-import { statusText, t } from "/app/i18n.js";
+import { has, statusText, t } from "/app/i18n.js";
 import { addressList, announce, busy, clearErrors, el, field, openDialog, phrase, showErrors } from "/app/ui.js";
 import { STATES } from "/app/states.js";
 
@@ -215,7 +215,8 @@ export function emailDialog(opts) {
         // The reason beside the button, and the same request again under a new key.
         key = idempotencyKey();
         failure.hidden = false;
-        failure.textContent = t("email.failed_reason", { reason: outcome.reason });
+        failure.replaceChildren(t("email.failed_reason", { reason: outcome.reason }),
+          outcome.said ? el("span", { class: "hint", translate: "no" }, ` (${outcome.said})`) : "");
         send.textContent = t("email.try_again");
         send.disabled = false;
         if (form.contains(document.activeElement) || document.activeElement === document.body) send.focus();
@@ -234,9 +235,9 @@ const reveal = (node) => node.scrollIntoView?.({ block: "nearest" });
 // step in `result`. Resolves with {status, reason}: the email's final status and why it failed,
 // or a null status when it could not be followed to the end.
 export async function followEmail(emailId, result) {
-  const show = (text, kind = "info") => {
+  const show = (text, kind = "info", said = null) => {
     result.replaceChildren(el("p", { class: `notice${kind === "info" ? "" : ` ${kind}`}`,
-      "data-status": kind }, text));
+      "data-status": kind }, text, said ? el("span", { class: "hint", translate: "no" }, ` (${said})`) : null));
     reveal(result);
     announce(text, kind);
   };
@@ -254,9 +255,12 @@ export async function followEmail(emailId, result) {
     const who = describeRecipients(email);
     if (email.status === EMAIL.SENT) { show(t("email.sent_to", { who }), "success"); return { status: email.status }; }
     if (STATES.email.bad.includes(email.status)) {
-      const reason = email.error || statusText(email.status);
-      show(t("email.not_sent_to", { who, reason }), "error");
-      return { status: email.status, reason };
+      // The failure's kind in the reader's words, the server's own words beside it.
+      const kind = `send_error.${email.error_class}`;
+      const reason = has(kind) ? t(kind) : email.error || statusText(email.status);
+      const said = has(kind) ? email.error : null;
+      show(t("email.not_sent_to", { who, reason }), "error", said);
+      return { status: email.status, reason, said };
     }
     if (email.status !== last) {
       last = email.status;
