@@ -16,6 +16,12 @@ async def test_nul_characters_are_a_422_not_a_500(infra: Infrastructure, tenant_
     async with gateway_client(infra) as client:
         search = await client.get("/api/v1/ledgers", params={"search": "a\x00b"}, headers=user)
         audit = await client.get("/api/v1/email-audit", params={"report": "\x00"}, headers=user)
+        directory = await client.get("/api/v1/party-emails", params={"q": "\x00"}, headers=user)
+        preview = await client.get(
+            "/api/v1/reports/ledger/preview",
+            params={"ledger": "x\x00", "from_date": "2025-04-01", "to_date": "2025-04-30"},
+            headers=user,
+        )
         body = await client.post(
             "/api/v1/exports/jobs",
             json={
@@ -25,10 +31,16 @@ async def test_nul_characters_are_a_422_not_a_500(infra: Infrastructure, tenant_
             },
             headers=user,
         )
-    for response in (search, audit, body):
+    for response in (search, audit, directory, preview, body):
         assert response.status_code == 422, response.text
         assert response.headers["content-type"] == "application/problem+json"
         assert "NUL" in response.json()["detail"]
+    # A query parameter is refused by validation, by its name; text in a body by the database.
+    for response, field in ((search, "search"), (audit, "report"), (directory, "q")):
+        assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [
+            (field, "nul_character")
+        ]
+    assert body.json()["code"] == "nul_character"
 
 
 @pytest.mark.parametrize("role", ["user", "admin"])

@@ -14,6 +14,7 @@ from api_gateway.http.deps import CurrentUser, UowDep
 from api_gateway.http.openapi import problems
 from api_gateway.http.pagination import Cursor
 from api_gateway.http.tenancy import FilterDate
+from api_gateway.http.text_query import NO_NUL, text_query
 from shared.domain.bounces.recipients import audit_outcomes, email_outcomes
 
 router = APIRouter(tags=["emails"])
@@ -38,8 +39,8 @@ async def read_email_audit(
     cursor: Cursor = None,
     status: AuditStatusField | None = None,
     trigger: EmailTrigger | None = None,
-    report: str | None = None,
-    recipient: Annotated[str | None, Query(max_length=320)] = None,
+    report: Annotated[str | None, text_query(), NO_NUL] = None,
+    recipient: Annotated[str | None, text_query(320), NO_NUL] = None,
     from_date: FilterDate = None,
     to_date: FilterDate = None,
     only_bounced: Annotated[

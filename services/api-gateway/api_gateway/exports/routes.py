@@ -19,6 +19,7 @@ from api_gateway.exports.use_cases import find_job, list_jobs, submit_export
 from api_gateway.http.deps import CurrentUser, IdempotencyKey, SettingsDep, StorageDep, UowDep
 from api_gateway.http.openapi import problems
 from api_gateway.http.pagination import Cursor
+from api_gateway.http.text_query import NO_NUL, text_query
 
 router = APIRouter(prefix="/exports/jobs", tags=["exports"])
 
@@ -56,7 +57,7 @@ async def list_export_jobs(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
     cursor: Cursor = None,
     status: ExportStatusField | None = None,
-    report: str | None = None,
+    report: Annotated[str | None, text_query(), NO_NUL] = None,
 ) -> ExportJobPage:
     """The caller's jobs (admins: the tenant's), newest first."""
     jobs, next_cursor = await list_jobs(

@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from api_gateway.http.access_log import route_template
+from api_gateway.http.text_query import NUL_CODE, NUL_MESSAGE
 
 log = logging.getLogger(__name__)
 
@@ -176,10 +177,11 @@ def _allowed_methods(request: Request) -> str:
 
 
 async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
-    # PostgreSQL text cannot hold NUL; such input reaches the database only as a query value,
-    # so it is the caller's mistake (422), not ours.
+    # PostgreSQL text cannot hold NUL; such input reaches the database only as a value the
+    # caller sent, so it is the caller's mistake (422), not ours. Query parameters are refused
+    # by name before this (`text_query`); this is the net for text inside a body.
     if "0x00" in str(exc) or "CharacterNotInRepertoire" in type(getattr(exc, "orig", exc)).__name__:
-        return problem_response(422, "text values cannot contain NUL characters (\\u0000)")
+        return problem_response(422, NUL_MESSAGE, extra={"code": NUL_CODE})
     if _database_unavailable(exc):
         return await _on_busy(request, exc)
     return await _on_unexpected(request, exc)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api_gateway.http.deps import CurrentUser, UowDep
+from api_gateway.http.text_query import NO_NUL, text_query
 from api_gateway.party_directory.schemas import MAX_NAME_LENGTH, LedgerOptionsPublic
 from api_gateway.party_directory.use_cases import search_ledgers
 
@@ -19,7 +20,7 @@ MAX_PAGE_SIZE = 100
 async def list_ledgers(
     user: CurrentUser,
     uow: UowDep,
-    search: Annotated[str | None, Query(max_length=MAX_NAME_LENGTH)] = None,
+    search: Annotated[str | None, text_query(MAX_NAME_LENGTH), NO_NUL] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
 ) -> LedgerOptionsPublic:
     """Ledgers whose name contains `search` (any case), by name, with the party's GSTIN and

@@ -14,6 +14,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from api_gateway.http.deps import AdminUser, CurrentUser, UowDep
 from api_gateway.http.openapi import problems
 from api_gateway.http.problems import ProblemError, field_error
+from api_gateway.http.text_query import NO_NUL, text_query
 from api_gateway.party_directory.schemas import (
     MAX_IMPORT_BYTES,
     MAX_NAME_LENGTH,
@@ -111,14 +112,14 @@ PartyCursor = Annotated[
     str | None,
     Query(pattern=r"^([0-9a-f]{2}){1,1024}$", description="`next_cursor` of the previous page."),
 ]
-LookupName = Annotated[str | None, Query(max_length=MAX_NAME_LENGTH)]
+LookupName = Annotated[str | None, text_query(MAX_NAME_LENGTH), NO_NUL]
 
 
 @router.get("")
 async def list_party_emails(
     user: CurrentUser,
     uow: UowDep,
-    q: Annotated[str | None, Query(max_length=MAX_NAME_LENGTH)] = None,
+    q: LookupName = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
     cursor: PartyCursor = None,
 ) -> PartyEmailPage:

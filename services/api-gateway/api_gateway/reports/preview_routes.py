@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query
 
 from api_gateway.http.deps import CurrentUser, SettingsDep, UowDep
 from api_gateway.http.openapi import problems
+from api_gateway.http.text_query import NO_NUL, text_query
 from api_gateway.reports.preview import CURSOR_PATTERN, preview_report
 from api_gateway.reports.preview_schemas import ReportPreviewPublic
 from shared.domain.reports import report_named
@@ -39,7 +40,7 @@ async def preview_ledger(
     user: CurrentUser,
     uow: UowDep,
     settings: SettingsDep,
-    ledger: Annotated[str, Query(min_length=1, max_length=200)],
+    ledger: Annotated[str, text_query(200, min_length=1), NO_NUL],
     from_date: date,
     to_date: date,
     language: Annotated[
