@@ -123,3 +123,33 @@ def test_every_code_the_server_gives_has_words(catalogues: dict[str, dict[str, s
     assert {"not_found", "external_recipients", "gstin_pan_mismatch", "template_empty"} <= codes
     missing = sorted(code for code in codes if f"error.{code}" not in catalogues["en"])
     assert not missing, f"codes without words in the catalogues: {missing}"
+
+
+# Words an accountant reading Marathi or Hindi would stumble on, each with the word the
+# catalogues use instead: a calque of the English "run" and a second word for "party" beside
+# the पार्टी of the party directory. A word is matched from its start, so inflected forms
+# (धावेचे, पक्षकारों) are caught too; रन only whole (करने, वरना are other words).
+WORDS_NOT_USED = {
+    "hi": {
+        "रन": "a schedule's run is निष्पादन (the next one: अगली बार); a statement run is प्रेषण",
+        "रनों": "निष्पादनों",
+        "पक्षकार*": "पार्टी, as in पार्टी सूची",
+    },
+    "mr": {
+        "धाव*": "a schedule's run is फेरी (the next one: पुढील वेळ); a statement run is पाठवणी",
+        "पक्षकार*": "पार्टी, as in पार्टी यादी",
+    },
+}
+WORD = re.compile(r"[\w\u0900-\u097F]+")
+
+
+@pytest.mark.parametrize("language", sorted(WORDS_NOT_USED))
+def test_one_word_for_each_thing(catalogues: dict[str, dict[str, str]], language: str) -> None:
+    found = []
+    for key, text in catalogues[language].items():
+        for word in WORD.findall(text):
+            for banned, instead in WORDS_NOT_USED[language].items():
+                stem = banned.removesuffix("*")
+                if word == banned or (banned.endswith("*") and word.startswith(stem)):
+                    found.append(f"{key}: {word!r} (say {instead})")
+    assert not found, f"{language}.json:\n" + "\n".join(found)
