@@ -14,16 +14,13 @@ import ssl
 import time
 
 from api_gateway.http.problems import field_error
-from api_gateway.mailbox_settings.schemas import (
-    MailboxServer,
-    MailboxTestRequest,
-    MailboxTestResult,
-)
+from api_gateway.mailbox_settings.schemas import MailboxTestRequest, MailboxTestResult
 from api_gateway.mailbox_settings.use_cases import checked_server
 from api_gateway.smtp_settings.credentials import (
     check_login_transport,
-    refuse_password_elsewhere,
+    password_to_try,
     server_rules,
+    stored_password,
 )
 from shared.domain.smtp_servers import HostNotAllowedError
 from shared.infra import imap
@@ -53,7 +50,7 @@ async def run_mailbox_test(
                 code="mailbox_not_configured",
             )
         host, username, port, security = stored.host, stored.username, stored.port, stored.security
-        password = box.decrypt(stored.password_encrypted) if stored.password_encrypted else None
+        password = stored_password(stored, box)
         folder, timeout, prefix = stored.folder, stored.timeout_seconds, ""
     else:
         prefix = "settings."
@@ -64,7 +61,7 @@ async def run_mailbox_test(
             unsaved.folder,
             unsaved.timeout_seconds,
         )
-        password = _password(unsaved, stored, box, host, username)
+        password = password_to_try(unsaved, stored, box, host, username, field="settings.password")
     check_login_transport(rules, host, security, username, prefix=prefix)
     try:
         async with asyncio.timeout(timeout):
@@ -92,24 +89,6 @@ async def run_mailbox_test(
         uidvalidity=state.uidvalidity,
         duration_ms=_elapsed(started),
     )
-
-
-def _password(
-    unsaved: MailboxServer,
-    stored: MailboxSettings | None,
-    box: SecretBox,
-    host: str,
-    username: str,
-) -> str | None:
-    if unsaved.password_given:
-        return unsaved.password.get_secret_value() if unsaved.password else None
-    # The stored password only ever goes to the server, login and security it was saved for.
-    refuse_password_elsewhere(
-        stored, host, unsaved.port, username, unsaved.security, field="settings.password"
-    )
-    if stored is None or stored.password_encrypted is None:
-        return None
-    return box.decrypt(stored.password_encrypted)
 
 
 def _examine(target: imap.MailboxTarget, context: ssl.SSLContext) -> imap.FolderState:

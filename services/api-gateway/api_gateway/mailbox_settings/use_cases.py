@@ -13,7 +13,6 @@ import logging
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from api_gateway.http.problems import ProblemError, field_error
 from api_gateway.mailbox_settings.schemas import (
@@ -22,10 +21,10 @@ from api_gateway.mailbox_settings.schemas import (
     MailboxSettingsUpdate,
 )
 from api_gateway.smtp_settings.credentials import (
-    check_host,
-    check_login_transport,
-    refuse_password_elsewhere,
-    server_rules,
+    check_server_to_save,
+    password_change,
+    password_column,
+    replace_settings_row,
 )
 from shared.domain.addresses import contains_header_unsafe, normalize_hostname
 from shared.infra.crypto import SecretBox
@@ -70,14 +69,9 @@ async def save_mailbox_settings(
 ) -> MailboxSettingsPublic:
     """Validate and replace the tenant's mailbox settings (committed)."""
     host, username = checked_server(body)
-    rules = server_rules(settings)
-    check_login_transport(rules, host, body.security, username, prefix="")
-    await check_host(rules, host, body.port, within=body.timeout_seconds, field="host")
-    stored = await uow.session.get(MailboxSettings, admin.tenant_id)
-    if not body.password_given:
-        refuse_password_elsewhere(
-            stored, host, body.port, username, body.security, field="password"
-        )
+    stored = await check_server_to_save(
+        uow.session, settings, MailboxSettings, admin.tenant_id, body, host, username
+    )
     values: dict[str, Any] = {
         "tenant_id": admin.tenant_id,
         "host": host,
@@ -98,16 +92,8 @@ async def save_mailbox_settings(
         body.folder,
     ):
         values.update(uidvalidity=None, last_uid=0, last_scan_error=None, last_scan_at=None)
-    if body.password_given:
-        secret = body.password.get_secret_value() if body.password is not None else None
-        box = SecretBox(settings.encryption_key_list)
-        values["password_encrypted"] = box.encrypt(secret) if secret is not None else None
-    insert = pg_insert(MailboxSettings).values(values)
-    upsert = insert.on_conflict_do_update(
-        index_elements=[MailboxSettings.tenant_id],
-        set_={name: insert.excluded[name] for name in values if name != "tenant_id"},
-    ).returning(MailboxSettings)
-    row = (await uow.session.scalars(upsert, execution_options={"populate_existing": True})).one()
+    values.update(password_column(body, SecretBox(settings.encryption_key_list)))
+    row = await replace_settings_row(uow.session, MailboxSettings, values)
     public = await _public(uow, row)
     await uow.commit()
     log.info(
@@ -117,9 +103,7 @@ async def save_mailbox_settings(
             "updated_by": admin.user_id,
             "imap_host": host,
             "imap_port": body.port,
-            "password_change": "kept"
-            if not body.password_given
-            else ("set" if body.password is not None else "cleared"),
+            "password_change": password_change(body),
         },
     )
     return public

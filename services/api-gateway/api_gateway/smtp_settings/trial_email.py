@@ -20,8 +20,9 @@ from api_gateway.http.problems import field_error
 from api_gateway.smtp_settings.credentials import (
     check_host,
     check_login_transport,
-    refuse_password_elsewhere,
+    password_to_try,
     server_rules,
+    stored_password,
 )
 from api_gateway.smtp_settings.schemas import SmtpSecurity
 from shared.domain import emails
@@ -66,6 +67,11 @@ class SmtpTestSettings(BaseModel):
     reply_to: BlankOrAddressField | None = None
     timeout_seconds: int = Field(default=30, ge=1, le=120)
 
+    @property
+    def password_given(self) -> bool:
+        """True when the body carried `password` (a string or null), False when omitted."""
+        return "password" in self.model_fields_set
+
 
 class EmailTestRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -102,9 +108,6 @@ async def _values_to_try(
     unsaved: SmtpTestSettings | None,
 ) -> dict[str, Any]:
     stored = await session.scalar(select(EmailSettings).where(EmailSettings.tenant_id == tenant_id))
-    stored_password = (
-        box.decrypt(stored.password_encrypted) if stored and stored.password_encrypted else None
-    )
     if unsaved is None:
         if stored is None:
             raise field_error(
@@ -117,7 +120,7 @@ async def _values_to_try(
         check_login_transport(rules, stored.host, stored.security, stored.username, prefix="")
         values = {c.key: getattr(stored, c.key) for c in EmailSettings.__table__.columns}
         values = {k: v for k, v in values.items() if k not in ("password_encrypted", "updated_at")}
-        return {**values, "password": stored_password}
+        return {**values, "password": stored_password(stored, box)}
     values = unsaved.model_dump(exclude={"password"})
     values["from_email"] = _valid("settings.from_email", unsaved.from_email)
     values["reply_to"] = _valid("settings.reply_to", unsaved.reply_to)
@@ -131,15 +134,9 @@ async def _values_to_try(
                 f"settings.{name}", "line breaks and control characters are not allowed"
             )
     login = values.get("username") or None
-    if "password" in unsaved.model_fields_set:
-        password = unsaved.password.get_secret_value() if unsaved.password else None
-    else:
-        # The stored password is only ever offered to the server, login and security it was
-        # saved for: otherwise a test could hand it to any host, or in cleartext.
-        refuse_password_elsewhere(
-            stored, values["host"], unsaved.port, login, unsaved.security, field="settings.password"
-        )
-        password = stored_password
+    password = password_to_try(
+        unsaved, stored, box, values["host"], login, field="settings.password"
+    )
     check_login_transport(rules, values["host"], unsaved.security, login, prefix="settings.")
     await check_host(
         rules, values["host"], unsaved.port, within=unsaved.timeout_seconds, field="settings.host"

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from api_gateway.http.problems import ProblemError
 from api_gateway.smtp_settings.credentials import (
-    check_host,
-    check_login_transport,
-    refuse_password_elsewhere,
-    server_rules,
+    check_server_to_save,
+    password_change,
+    password_column,
+    replace_settings_row,
 )
 from api_gateway.smtp_settings.schemas import (
     DeliveryModes,
@@ -124,14 +123,9 @@ async def save_email_settings(
 ) -> EmailSettingsPublic:
     """Validate and replace the tenant's settings and internal domains (committed)."""
     checked = check_update(body)
-    rules = server_rules(settings)
-    check_login_transport(rules, checked.host, body.security, checked.username, prefix="")
-    await check_host(rules, checked.host, body.port, within=body.timeout_seconds, field="host")
-    if not body.password_given:
-        stored = await uow.session.get(EmailSettings, admin.tenant_id)
-        refuse_password_elsewhere(
-            stored, checked.host, body.port, checked.username, body.security, field="password"
-        )
+    await check_server_to_save(
+        uow.session, settings, EmailSettings, admin.tenant_id, body, checked.host, checked.username
+    )
     values: dict[str, Any] = {
         "tenant_id": admin.tenant_id,
         "host": checked.host,
@@ -148,19 +142,8 @@ async def save_email_settings(
         "updated_by": admin.user_id,
         "updated_at": func.now(),
     }
-    if body.password_given:
-        # Omitted keeps the stored password (for the same server only, checked above): no key
-        # in `values`, so the upsert leaves it alone.
-        secret = body.password.get_secret_value() if body.password is not None else None
-        box = SecretBox(settings.encryption_key_list)
-        values["password_encrypted"] = box.encrypt(secret) if secret is not None else None
-    # One statement, so two admins saving the first settings at once cannot collide.
-    insert = pg_insert(EmailSettings).values(values)
-    upsert = insert.on_conflict_do_update(
-        index_elements=[EmailSettings.tenant_id],
-        set_={name: insert.excluded[name] for name in values if name != "tenant_id"},
-    ).returning(EmailSettings)
-    row = (await uow.session.scalars(upsert, execution_options={"populate_existing": True})).one()
+    values.update(password_column(body, SecretBox(settings.encryption_key_list)))
+    row = await replace_settings_row(uow.session, EmailSettings, values)
     await uow.session.execute(
         update(Tenant)
         .where(Tenant.id == admin.tenant_id)
@@ -175,7 +158,7 @@ async def save_email_settings(
             "updated_by": admin.user_id,
             "smtp_host": checked.host,
             "smtp_port": body.port,
-            "password_change": _password_change(body),
+            "password_change": password_change(body),
         },
     )
     return public
@@ -203,13 +186,6 @@ def _public(row: EmailSettings, internal_domains: list[str]) -> EmailSettingsPub
             row.security, row.port, has_credentials=has_password or bool(row.username)
         ),
     )
-
-
-def _password_change(body: EmailSettingsUpdate) -> str:
-    """What the update did to the password, for the log (never the password itself)."""
-    if not body.password_given:
-        return "kept"
-    return "set" if body.password is not None else "cleared"
 
 
 def _delivery(stored: dict[str, Any]) -> DeliveryModes:
