@@ -64,6 +64,9 @@ class ExportFinished(Event):
     job_id: uuid.UUID
     # Only final states are announced; the wire carries the plain word.
     status: Literal[ExportStatus.SUCCEEDED, ExportStatus.FAILED]
+    # The schedule run the job was made for (None: not a schedule's). The scheduler passes
+    # over the others without reading the database: at month-end they are nearly all of them.
+    schedule_run_id: uuid.UUID | None = None
 
 
 class BooksImportRequested(Event):
@@ -83,6 +86,7 @@ class EmailFinished(Event):
     type: Literal["EmailFinished"] = "EmailFinished"
     email_id: uuid.UUID
     status: Literal[EmailStatus.SENT, EmailStatus.FAILED, EmailStatus.REJECTED]
+    schedule_run_id: uuid.UUID | None = None  # as on ExportFinished
 
 
 class ScheduleRunDue(Event):

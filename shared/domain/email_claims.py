@@ -101,6 +101,7 @@ async def mark_all_sent(uow: UnitOfWork, sent: Sequence[tuple[Email, str]]) -> s
                     tenant_id=email.tenant_id,
                     email_id=email.id,
                     status=EmailStatus.SENT,
+                    schedule_run_id=email.schedule_run_id,
                     correlation_id=correlation_id,
                 )
             )

@@ -153,7 +153,12 @@ async def mark_failed(
     )
     if done is not None:
         uow.publish(
-            EmailFinished(tenant_id=email.tenant_id, email_id=email.id, status=EmailStatus.FAILED)
+            EmailFinished(
+                tenant_id=email.tenant_id,
+                email_id=email.id,
+                status=EmailStatus.FAILED,
+                schedule_run_id=email.schedule_run_id,
+            )
         )
     return done is not None
 
@@ -166,7 +171,12 @@ async def mark_rejected(uow: UnitOfWork, email: Email, reason: str) -> bool:
     )
     if done is not None:
         uow.publish(
-            EmailFinished(tenant_id=email.tenant_id, email_id=email.id, status=EmailStatus.REJECTED)
+            EmailFinished(
+                tenant_id=email.tenant_id,
+                email_id=email.id,
+                status=EmailStatus.REJECTED,
+                schedule_run_id=email.schedule_run_id,
+            )
         )
     return done is not None
 

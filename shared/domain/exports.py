@@ -206,7 +206,12 @@ async def mark_succeeded(
     )
     if done is not None:
         uow.publish(
-            ExportFinished(tenant_id=job.tenant_id, job_id=job.id, status=ExportStatus.SUCCEEDED)
+            ExportFinished(
+                tenant_id=job.tenant_id,
+                job_id=job.id,
+                status=ExportStatus.SUCCEEDED,
+                schedule_run_id=done.schedule_run_id,
+            )
         )
     return done
 
@@ -226,7 +231,14 @@ async def mark_failed(
         lease_expires_at=None,
     )
     if done is not None:
-        uow.publish(ExportFinished(tenant_id=tenant_id, job_id=job_id, status=ExportStatus.FAILED))
+        uow.publish(
+            ExportFinished(
+                tenant_id=tenant_id,
+                job_id=job_id,
+                status=ExportStatus.FAILED,
+                schedule_run_id=done.schedule_run_id,
+            )
+        )
     return done is not None
 
 

@@ -112,3 +112,32 @@ async def test_a_run_whose_export_is_still_rendering_is_left_alone(
     assert await reconcile(deps) == 0
     [still] = await runs_of(infra, schedule)
     assert (still.status, still.email_id) == ("exporting", None)
+
+
+async def test_an_export_finished_naming_no_run_is_passed_over_and_the_sweep_moves_it_on(
+    infra: Infrastructure, tenant_id: str, pump: Pump, smtp_sinks: SinkFactory
+) -> None:
+    # An event published before events named their schedule run (an upgrade under load):
+    # the runner passes over it without reading the rows; the sweep reads them instead.
+    from shared.events import ExportFinished
+
+    sink = await smtp_sinks("plain")
+    infra = mail_infra(infra, sink)
+    await configure_smtp(infra, tenant_id, sink)
+    schedule, scheduler, deps = await _started_run(infra, tenant_id, pump)
+    await pump(export_worker(infra)[0].consumer())
+    await _lose_every_event(infra)
+    [run] = await runs_of(infra, schedule)
+    assert run.export_job_id is not None
+    async with infra.uow() as uow:
+        uow.publish(
+            ExportFinished(tenant_id=tenant_id, job_id=run.export_job_id, status="succeeded")
+        )
+        await uow.commit()
+    await pump(scheduler)
+    [still] = await runs_of(infra, schedule)
+    assert still.status == "exporting"
+
+    assert await reconcile(deps) == 1
+    [moved] = await runs_of(infra, schedule)
+    assert moved.status == "sending" and moved.email_id is not None

@@ -271,7 +271,11 @@ async def test_a_run_whose_events_keep_failing_ends_failed_not_stuck(
             .where(ScheduleRun.id == run.id)
             .values(status="exporting", export_job_id=missing_job, attempts=1)
         )
-        uow.publish(ExportFinished(tenant_id=tenant_id, job_id=missing_job, status="succeeded"))
+        uow.publish(
+            ExportFinished(
+                tenant_id=tenant_id, job_id=missing_job, status="succeeded", schedule_run_id=run.id
+            )
+        )
         await uow.commit()
     from scheduler_service.bootstrap import build_worker as scheduler_worker
 

@@ -87,7 +87,7 @@ async def move_on_finished_work(deps: SchedulerDeps) -> int:
     async with deps.uow() as uow:
         exported = (
             await uow.session.execute(
-                select(ExportJob.tenant_id, ExportJob.id, ExportJob.status)
+                select(ExportJob.tenant_id, ExportJob.id, ExportJob.status, ScheduleRun.id)
                 .join(ScheduleRun, ScheduleRun.export_job_id == ExportJob.id)
                 .where(
                     ScheduleRun.status == RunStatus.EXPORTING,
@@ -98,7 +98,7 @@ async def move_on_finished_work(deps: SchedulerDeps) -> int:
         ).all()
         emailed = (
             await uow.session.execute(
-                select(Email.tenant_id, Email.id, Email.status)
+                select(Email.tenant_id, Email.id, Email.status, ScheduleRun.id)
                 .join(ScheduleRun, ScheduleRun.email_id == Email.id)
                 .where(
                     ScheduleRun.status == RunStatus.SENDING,
@@ -116,12 +116,15 @@ async def move_on_finished_work(deps: SchedulerDeps) -> int:
             status=ExportStatus.SUCCEEDED
             if job_status == ExportStatus.SUCCEEDED
             else ExportStatus.FAILED,
+            schedule_run_id=run_id,
         )
-        for tenant_id, job_id, job_status in exported
+        for tenant_id, job_id, job_status, run_id in exported
     ]
     events += [
-        EmailFinished(tenant_id=tenant_id, email_id=email_id, status=email_status)
-        for tenant_id, email_id, email_status in emailed
+        EmailFinished(
+            tenant_id=tenant_id, email_id=email_id, status=email_status, schedule_run_id=run_id
+        )
+        for tenant_id, email_id, email_status, run_id in emailed
     ]
     moved = 0
     for event in events:

@@ -124,6 +124,8 @@ async def start_run(event: ScheduleRunDue, deps: SchedulerDeps) -> None:
 
 async def export_done(event: ExportFinished, deps: SchedulerDeps) -> None:
     """The run's export finished: retry it, skip an empty report, or queue the email."""
+    if event.schedule_run_id is None:
+        return  # not a schedule's export (a statement run's, a user's): no run waits for it
     settings = deps.infra.settings
     async with deps.uow() as uow:
         loaded = await _load(uow, export_job_id=event.job_id)
@@ -198,6 +200,8 @@ async def _queue_email(
 
 async def email_done(event: EmailFinished, deps: SchedulerDeps) -> None:
     """The run's email is sent (or finally failed): the run is over."""
+    if event.schedule_run_id is None:
+        return  # not a schedule's email: no run waits for it
     async with deps.uow() as uow:
         loaded = await _load(uow, email_id=event.email_id)
         if loaded is None or loaded[0].status != RunStatus.SENDING:
