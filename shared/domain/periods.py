@@ -25,6 +25,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
+from shared.domain.refusals import FieldRefusal
+
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -57,13 +59,8 @@ FY_START_MONTH = 4  # April
 _ONE_DAY = timedelta(days=1)
 
 
-class PeriodError(ValueError):
+class PeriodError(FieldRefusal):
     """A refused period; `field` is "period" or "n"."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def resolve_period(period: str, today: date, n: int | None = None) -> tuple[date, date]:

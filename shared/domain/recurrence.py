@@ -31,6 +31,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from cronsim import CronSim, CronSimError
 
+from shared.domain.refusals import FieldRefusal
+
 MAX_EXPRESSION_LENGTH = 200
 # cronsim gives up after 50 years without a match; starting the "can it ever fire" probe in
 # 2001 keeps the window inside 2001-2099, where the leap-year pattern has no exceptions.
@@ -46,13 +48,8 @@ _PRESET_KEYS = {
 }
 
 
-class RecurrenceError(ValueError):
+class RecurrenceError(FieldRefusal):
     """A refused schedule; `field` names what to fix ("cron", "timezone", "preset.time", ...)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)

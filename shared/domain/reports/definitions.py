@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.domain.file_names import report_file_name
 from shared.domain.recipients import Recipients, external_addresses
+from shared.domain.refusals import FieldRefusal
 from shared.domain.reports.document import Column, ReportSource
 from shared.domain.reports.labels import Labels
 from shared.languages import Language
@@ -36,20 +37,11 @@ S = TypeVar("S", bound=BaseModel)  # the parameters a schedule saves (relative p
 E = TypeVar("E", bound=BaseModel)  # the body of the report's email endpoint
 
 
-class ReportParamError(ValueError):
+class ReportParamError(FieldRefusal):
     """Bad report parameters; `field` names the offending one (a path under `params`).
 
     `status` and `code` say how the API answers: 422 for a value no request could use, 404
     `ledger_not_found` for a name the tenant's books do not hold (today)."""
-
-    def __init__(
-        self, field: str, message: str, *, status: int = 422, code: str | None = None
-    ) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-        self.status = status
-        self.code = code
 
 
 def ledger_not_found(field: str, name: str) -> ReportParamError:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, select
 
 from api_gateway.http.pagination import newest_first, page
-from api_gateway.http.problems import ProblemError, field_error
+from api_gateway.http.problems import ProblemError, refusal_problem
 from api_gateway.http.tenancy import tenant_today
 from shared.domain import exports
 from shared.domain.idempotency import IdempotencyConflictError
@@ -45,8 +45,8 @@ async def submit_export(
             )
         parsed = await definition.resolved(parsed, context)
     except ReportParamError as exc:
-        path = exc.field if exc.field in ("report", "format") else f"params.{exc.field}"
-        raise field_error(path, exc.message, exc.status, code=exc.code) from None
+        prefix = "" if exc.field in ("report", "format") else "params."
+        raise refusal_problem(exc, prefix=prefix) from None
     normalised = parsed.model_dump(mode="json")
     new = exports.NewExport(
         tenant_id=principal.tenant_id,

@@ -22,6 +22,7 @@ from starlette.routing import Match
 
 from api_gateway.http.access_log import route_template
 from api_gateway.http.text_query import NUL_CODE, NUL_MESSAGE
+from shared.domain.refusals import FieldRefusal
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,17 @@ def field_error(
     if code is None:
         return ProblemError(status, f"{field}: {message}", errors=[error])
     return ProblemError(status, f"{field}: {message}", errors=[{**error, "code": code}], code=code)
+
+
+def refusal_problem(refusal: FieldRefusal, *, prefix: str = "") -> ProblemError:
+    """The problem a domain rule's refusal answers with: its field (under `prefix`, such as
+    "params."), status and code, and Retry-After when it says when to try again."""
+    problem = field_error(
+        f"{prefix}{refusal.field}", refusal.message, refusal.status, code=refusal.code
+    )
+    if refusal.retry_after is not None:
+        problem.headers = {"Retry-After": str(refusal.retry_after)}
+    return problem
 
 
 def problem_response(

@@ -23,7 +23,7 @@ from typing import Any
 import asyncpg
 
 from api_gateway.exports.use_cases import params_context
-from api_gateway.http.problems import ProblemError, field_error
+from api_gateway.http.problems import ProblemError, field_error, refusal_problem
 from api_gateway.reports.preview_schemas import (
     PreviewBlock,
     PreviewColumn,
@@ -85,7 +85,7 @@ async def preview_report(
             raw_params, params_context(uow, settings, principal)
         )
     except ReportParamError as exc:
-        raise field_error(exc.field, exc.message, exc.status, code=exc.code) from None
+        raise refusal_problem(exc) from None
     if language is None:  # as an export's: the party's, else the tenant's default
         language = await recipient_language(
             uow.session, principal.tenant_id, definition, params.model_dump()

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from redis.asyncio import Redis
 
 from api_gateway.exports.use_cases import params_context
-from api_gateway.http.problems import ProblemError, field_error
+from api_gateway.http.problems import ProblemError, field_error, refusal_problem
 from api_gateway.http.rate_limit import enforce_send_rate
 from api_gateway.reports.queueing import (
     ReportEmail,
@@ -55,7 +55,7 @@ async def send_report_email(
             request.params, params_context(uow, settings, principal)
         )
     except ReportParamError as exc:
-        raise field_error(exc.field, exc.message, exc.status, code=exc.code) from None
+        raise refusal_problem(exc) from None
     policy = definition.recipients
     to, cc, bcc, source = request.to, request.cc, request.bcc, "typed"
     if policy.internal_only:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
-from api_gateway.http.problems import ProblemError, field_error
+from api_gateway.http.problems import ProblemError, field_error, refusal_problem
 from api_gateway.http.tenancy import tenant_timezone
 from api_gateway.schedules.limits import check_interval
 from api_gateway.schedules.schemas import PreviewPublic, RecipientsIn, Recurrence, ScheduleWrite
@@ -84,7 +84,7 @@ async def checked_recurrence(uow: UnitOfWork, tenant_id: str, body: Recurrence) 
         else:
             cron = recurrence.validate_cron(body.cron or "")
     except RecurrenceError as exc:
-        raise field_error(exc.field, exc.message) from None
+        raise refusal_problem(exc) from None
     return cron, zone
 
 
@@ -113,7 +113,7 @@ async def _checked_params(
     try:
         params: dict[str, Any] = await definition.schedule_params(saved, context)
     except ReportParamError as exc:
-        raise field_error(f"params.{exc.field}", exc.message, exc.status, code=exc.code) from None
+        raise refusal_problem(exc, prefix="params.") from None
     return params
 
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from api_gateway.http.problems import ProblemError, field_error
+from api_gateway.http.problems import ProblemError, field_error, refusal_problem
 from api_gateway.schedules.schemas import ScheduleWrite
 from shared.domain.reports import ReportParamError, report_named
 from shared.domain.reports.ledger import LedgerParams
@@ -65,6 +65,5 @@ async def checked_statement_run(
             max_ledgers=settings.statement_run_max_ledgers,
         )
     except (StatementRunError, ReportParamError) as exc:
-        status = getattr(exc, "status", 422)
-        raise field_error(f"params.{exc.field}", exc.message, status, code=exc.code) from None
+        raise refusal_problem(exc, prefix="params.") from None
     return options.model_dump(mode="json", exclude={"format"}, exclude_none=True)

@@ -14,7 +14,7 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from api_gateway.http.pagination import newest_first, page
-from api_gateway.http.problems import ProblemError, field_error
+from api_gateway.http.problems import ProblemError, refusal_problem
 from api_gateway.http.tenancy import tenant_today
 from api_gateway.statement_runs.schemas import StatementRunCreate, StatementRunPublic
 from shared.domain import statement_runs
@@ -23,13 +23,6 @@ from shared.infra.db import UnitOfWork
 from shared.infra.db.models import StatementRun
 from shared.infra.settings import Settings
 from shared.infra.tokens import Principal
-
-
-def as_problem(exc: StatementRunError) -> ProblemError:
-    problem = field_error(exc.field, exc.message, exc.status, code=exc.code)
-    if exc.retry_after is not None:
-        problem.headers = {"Retry-After": str(exc.retry_after)}
-    return problem
 
 
 async def start_run(
@@ -62,7 +55,7 @@ async def start_run(
         new = replace(new, idempotency_key=idempotency_key, body=body.model_dump(mode="json"))
         run, created = await statement_runs.start_statement_run(uow, settings, new)
     except StatementRunError as exc:
-        raise as_problem(exc) from None
+        raise refusal_problem(exc) from None
     await uow.commit()
     return run, created
 
@@ -102,5 +95,5 @@ async def resend_failed(
     try:
         resent = await statement_runs.resend_failed(uow, settings, run)
     except StatementRunError as exc:
-        raise as_problem(exc) from None
+        raise refusal_problem(exc) from None
     return resent, run
