@@ -97,6 +97,51 @@ async def test_the_browser_language_then_the_switch_saves_the_choice(
         await expect(main.locator("h1")).to_have_text("लेजर विवरण")
 
 
+async def test_the_switch_keeps_what_was_typed(
+    web: WebStack, browser: Browser, console: ConsoleWatch
+) -> None:
+    """A half-filled form survives the switch: the labels change, the typed and chosen values
+    stay (text, a list of lines, a select, a hand-typed date, checkboxes), nothing is sent, and
+    the picker keeps the focus."""
+    async with browser_page(browser, console, "en-IN") as page:
+        await page.goto(web.app_url(person(web)))
+        await expect(page.locator("#main h1")).to_have_text("Ledger report")
+        await show(page, "/statement-runs", "Statement runs")
+        form = page.get_by_test_id("run-form")
+        await expect(form.get_by_test_id("run-start")).to_be_visible()
+        await form.get_by_test_id("run-selection").select_option("ledgers")
+        await form.get_by_test_id("run-ledgers").fill("Alpha Traders\nगणेश स्टील सेंटर")
+        await form.get_by_test_id("from-date").fill("01-04-2026")
+        await form.get_by_test_id("run-format").select_option("xlsx")
+        await form.get_by_test_id("confirm-balance").check()
+        await form.get_by_test_id("skip-email").uncheck()
+        starts = []
+        page.on("request", lambda r: starts.append(r) if r.method == "POST" else None)
+
+        for language in ("hi", "mr"):
+            words = json.loads((WEB / "i18n" / f"{language}.json").read_text("utf-8"))
+            await page.get_by_test_id("language-select").select_option(language)
+            await expect(page.locator("#main h1")).to_have_text(words["screen.statement_runs"])
+            await expect(form.get_by_test_id("run-start")).to_have_text(words["runs.start"])
+            await expect(form.get_by_test_id("run-selection")).to_have_value("ledgers")
+            await expect(form.get_by_test_id("run-ledgers")).to_be_visible()
+            await expect(form.get_by_test_id("run-ledgers")).to_have_value(
+                "Alpha Traders\nगणेश स्टील सेंटर"
+            )
+            await expect(form.get_by_test_id("run-group")).to_be_hidden()
+            await expect(form.get_by_test_id("run-period")).to_have_value("custom")
+            await expect(form.get_by_test_id("from-date")).to_have_value("01-04-2026")
+            await expect(form.get_by_test_id("run-format")).to_have_value("xlsx")
+            await expect(form.get_by_test_id("confirm-balance")).to_be_checked()
+            await expect(form.get_by_test_id("skip-email")).not_to_be_checked()
+            await expect(form.get_by_test_id("skip-zero")).to_be_checked()
+            await expect(page.get_by_test_id("language-select")).to_be_focused()
+            await expect(page.locator("#status")).not_to_have_class(re.compile(r"\berror\b"))
+            await shot(page, f"{language}-kept-input")
+        # Only the saved language went to the server: nothing was started by switching.
+        assert not [r for r in starts if "/statement-runs" in r.url], starts
+
+
 async def test_the_tokens_locale_comes_before_the_browser(
     web: WebStack, browser: Browser, console: ConsoleWatch
 ) -> None:

@@ -282,6 +282,10 @@ async def test_the_main_flows_in_each_language(
         # The refused attempt says why in the walk's words (the server's own words below).
         await expect(audit).to_contain_text(words["send_error.connection_refused"])
         await expect(audit).to_contain_text(words["send_error.policy"])
+        # The refusal at request time was never tried: it says so, with no "attempt 0".
+        refused = audit.locator("tbody tr").filter(has_text=words["send_error.policy"])
+        await expect(refused.first).to_contain_text(words["audit.not_attempted"])
+        await expect(audit).not_to_contain_text(words["audit.attempt"].replace("{n}", "0"))
         await walk.step("audit-1280")
         await page.set_viewport_size({"width": 390, "height": 844})
         await expect(statuses.first).to_be_visible()

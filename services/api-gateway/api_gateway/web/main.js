@@ -11,6 +11,7 @@ import { setTimezone } from "/app/format.js";
 import { LANGUAGES, browserLanguage, language, languageOf, problemText, setLanguage, t } from "/app/i18n.js";
 import { announce, el } from "/app/ui.js";
 import { SCREENS } from "/app/screens/index.js";
+import { keepTyped } from "/app/typed-input.js";
 
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");
@@ -138,14 +139,20 @@ async function showSignIn() {
     }, t("signin.as", { role: t(`role.${role}`) })))));
 }
 
-// The switch: the new words at once, then the choice saved for this user in this tenant.
+// The switch: the new words at once, then the choice saved for this user in this tenant. The
+// screen is drawn again in the new words with what was typed on it put back (nothing is sent or
+// saved by switching); the picker keeps the focus it had.
 async function switchLanguage(wanted) {
+  const putBack = keepTyped(main);
   await setLanguage(wanted);
   renderShell();
   if (!me) { await showSignIn(); return; }
   renderWho();
   renderNav(me.role);
   await route();
+  const lost = putBack();
+  if (lost) announce(t("shell.input_not_kept", { count: lost }), "error");
+  document.getElementById("language")?.focus();
   try {
     me = await api.put("/api/v1/me", { language: language() });
   } catch (error) {

@@ -89,6 +89,13 @@ export function outcomeCell(row) {
   return parts.length ? el("div", {}, parts) : "—";
 }
 
+// A row the mail-service or the gateway filed without talking to an SMTP server (the company's
+// rule refused an address, SMTP not set up, the report not produced): it has no sender, and its
+// `attempt` counts only the tries before it (0 for a refusal at request time), so it has no
+// attempt number of its own to show.
+export const attempted = (row) => row.attempt > 0 && Boolean(row.from_email);
+export const attemptHint = (row) => (attempted(row) ? t("audit.attempt", { n: row.attempt }) : t("audit.not_attempted"));
+
 export function attachmentCell(row) {
   if (!row.attachment_name) return row.delivery_mode === "link" ? t("audit.link_only") : "—";
   return el("div", { style: "overflow-wrap:anywhere" }, row.attachment_name,
@@ -100,7 +107,7 @@ export function attachmentCell(row) {
 const withHint = (main, hint) => el("div", {}, main, hint ? el("div", { class: "hint" }, hint) : null);
 const columns = (known) => [
   { title: t("exports.status"), cell: (r) => withHint(statusBadge(r.status, "audit-status"),
-    t("audit.attempt", { n: r.attempt })) },
+    attemptHint(r)) },
   { title: t("audit.time"), cell: (r) => withHint(dateTime(r.created_at), triggerText(r.trigger)) },
   { title: t("exports.report"), cell: (r) => withHint(r.report ? reportTitle(r.report, known[r.report]?.title) : "—",
     t("audit.requested_by", { who: r.requested_by })) },

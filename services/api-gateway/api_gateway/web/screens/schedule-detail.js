@@ -8,7 +8,8 @@ import { api } from "/app/api.js";
 import { dateTime } from "/app/format.js";
 import { announce, busy, el, openDialog } from "/app/ui.js";
 import {
-  attachmentCell, deliveryText, outcomeCell, recipientsCell, responsiveTable, statusBadge, triggerText,
+  attachmentCell, attempted, attemptHint, deliveryText, outcomeCell, recipientsCell, responsiveTable, statusBadge,
+  triggerText,
 } from "/app/screens/audit.js";
 import { openScheduleForm } from "/app/screens/schedule-form.js";
 import {
@@ -63,11 +64,12 @@ function summary(s, listName, actions) {
 }
 
 const auditColumns = () => [
-  { title: t("exports.status"), cell: (r) => statusBadge(r.status) },
+  { title: t("exports.status"), cell: (r) => el("div", {}, statusBadge(r.status),
+    attempted(r) ? null : el("div", { class: "hint" }, attemptHint(r))) },
   { title: t("audit.time"), cell: (r) => dateTime(r.created_at) },
   { title: t("field.recipients"), cell: recipientsCell },
   { title: t("audit.delivery"), cell: (r) => el("div", {}, deliveryText(r.delivery_mode), el("div", { class: "hint" }, attachmentCell(r))) },
-  { title: t("audit.attempt_column"), cell: (r) => String(r.attempt), numeric: true },
+  { title: t("audit.attempt_column"), cell: (r) => (attempted(r) ? String(r.attempt) : "—"), numeric: true },
   { title: t("audit.outcome"), cell: outcomeCell },
 ];
 
