@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from shared.domain.confirmations import request_confirmation
+from shared.domain.confirmations import ledger_named, request_confirmation
 from shared.infra.db.models import BalanceConfirmation
 from shared.infra.runtime import Infrastructure
 from shared.languages import Language
@@ -45,7 +45,7 @@ async def ask(
             uow.session,
             infra.settings,
             tenant_id=tenant_id,
-            ledger=ledger,
+            ledger=await ledger_named(uow.session, tenant_id, ledger),
             as_of=AS_OF,
             language=language,
             requested_by="user@test",

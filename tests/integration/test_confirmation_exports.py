@@ -55,6 +55,7 @@ async def test_the_csv_reads_back_each_answer_with_formulas_neutralised(
         "answered",
         "note",
         "reminders",
+        "ledger_as_sent",  # empty: no ledger was renamed since it was asked
     ]
     by_ledger = {row[1]: row for row in rows[1:] if row[1]}
     assert by_ledger["'=HYPERLINK Traders"][4] == "No reply"  # neutralised, never run
@@ -64,6 +65,7 @@ async def test_the_csv_reads_back_each_answer_with_formulas_neutralised(
     assert ganesh[3:7] == ["1234567.00", "Disputed", "1200000.00", "34567.00"]
     assert ganesh[7].endswith("IST")
     assert ganesh[8] == "'=cmd|' /C calc'!A0 बिल क्र. 101 धरलेले नाही"
+    assert all(row[10] == "" for row in rows[1:])
     assert [row[0] for row in rows[-3:]] == ["Confirmed: 1", "Disputed: 1", "No reply: 1"]
 
 

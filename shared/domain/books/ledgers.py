@@ -1,25 +1,26 @@
 """Ledgers from the host application, upserted by its id.
 
-A rename keeps the ledger's history: entries and bills reference the ledger by its id, so they
-follow it untouched; its party directory entry and the schedules that name it (both keyed by
-the name people type) follow the new name in the same transaction. A ledger that still has
-entries or bills is not deleted (its vouchers and bills go first). The party directory is
-filled from `emails` only where the tenant has no entry for the ledger yet: what people
-typed here wins over what the host sends.
+A rename keeps the ledger's history: entries, bills, statement run items and balance
+confirmations reference the ledger by its id, so they follow it untouched; its party directory
+entry and the schedules that name it (a statement's ledger, a statement run's list: all keyed by
+the name people type and read back) follow the new name in the same transaction. A ledger that
+still has entries or bills is not deleted (its vouchers and bills go first). The party directory
+is filled from `emails` only where the tenant has no entry for the ledger yet: what people typed
+here wins over what the host sends.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.domain.books.outcome import Numbered, SyncOutcome, first_of_each_id
 from shared.domain.books.rows import LedgerRow
 from shared.domain.party_directory import name_key
 from shared.infra.db.arrays import is_any_of
-from shared.infra.db.models import Bill, Ledger, LedgerEntry, PartyEmail, ReportSchedule
+from shared.infra.db.models import Bill, Ledger, LedgerEntry, PartyEmail
 
 
 async def apply_ledgers(
@@ -145,14 +146,28 @@ async def _rename(session: AsyncSession, tenant_id: str, old: str, new: str) -> 
         .where(PartyEmail.tenant_id == tenant_id, PartyEmail.ledger_key == name_key(old))
         .values(ledger_name=new, ledger_key=name_key(new))
     )
-    await session.execute(
-        update(ReportSchedule)
-        .where(
-            ReportSchedule.tenant_id == tenant_id,
-            ReportSchedule.params["ledger"].astext == old,
-        )
-        .values(params=ReportSchedule.params.op("||")(func.jsonb_build_object("ledger", new)))
-    )
+    await session.execute(_RENAME_IN_SCHEDULES, {"tenant": tenant_id, "old": old, "new": new})
+
+
+# A schedule's params name ledgers as people typed them and read them back (`ledger` of a
+# statement, `ledgers` of a statement run), matched as a run matches them (case and outer
+# spaces aside): each such name becomes the new one, the list keeping its order.
+_RENAME_IN_SCHEDULES = text(
+    """
+UPDATE report_schedules SET params = CASE
+    WHEN jsonb_typeof(params -> 'ledgers') = 'array' THEN params || jsonb_build_object(
+        'ledgers',
+        (SELECT jsonb_agg(CASE WHEN lower(btrim(e.name)) = lower(:old) THEN :new ELSE e.name END
+                          ORDER BY e.n)
+         FROM jsonb_array_elements_text(params -> 'ledgers') WITH ORDINALITY AS e(name, n)))
+    ELSE params || jsonb_build_object('ledger', :new) END
+WHERE tenant_id = :tenant AND (
+    lower(btrim(params ->> 'ledger')) = lower(:old)
+    OR (jsonb_typeof(params -> 'ledgers') = 'array' AND EXISTS (
+        SELECT 1 FROM jsonb_array_elements_text(params -> 'ledgers') AS e(name)
+        WHERE lower(btrim(e.name)) = lower(:old))))
+"""
+)
 
 
 async def _fill_directory(session: AsyncSession, tenant_id: str, row: LedgerRow) -> None:

@@ -11,8 +11,15 @@ that did not answer; words.py holds every word in English, Marathi and Hindi.
 from shared.domain.confirmations.requests import (
     ConfirmationRequest,
     confirmation_url,
+    ledger_named,
     record_email,
     request_confirmation,
 )
 
-__all__ = ["ConfirmationRequest", "confirmation_url", "record_email", "request_confirmation"]
+__all__ = [
+    "ConfirmationRequest",
+    "confirmation_url",
+    "ledger_named",
+    "record_email",
+    "request_confirmation",
+]

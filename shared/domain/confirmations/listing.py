@@ -1,9 +1,14 @@
 """Confirmations read back for the web app and the auditor: filtered by statement run, date
-and status, newest first, with the counts per status and, for a dispute, the difference."""
+and status, newest first, with the counts per status and, for a dispute, the difference.
+
+What is shown now (the web app, the party's page, a reminder) names the ledger and its party
+as the books name them now, found by the ledger's id; the names its statement carried stay on
+the row for the audit (and are all there is once the ledger is deleted)."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -12,7 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.infra.db.models import BalanceConfirmation
+from shared.infra.db.models import BalanceConfirmation, Ledger
 from shared.states import ConfirmationStatus
 
 
@@ -57,3 +62,36 @@ async def status_counts(session: AsyncSession, where: ConfirmationFilter) -> dic
 def ordered(where: ConfirmationFilter) -> Select[Any]:
     """The filtered confirmations (the caller orders and pages them)."""
     return where.applied(select(BalanceConfirmation))
+
+
+@dataclass(frozen=True)
+class NamesNow:
+    """A confirmation's ledger and party as the books name them now."""
+
+    ledger: str
+    party: str
+
+
+async def names_now(
+    session: AsyncSession, confirmations: Iterable[BalanceConfirmation]
+) -> dict[uuid.UUID, NamesNow]:
+    """Each confirmation's names now, by confirmation id (one read for a page of them)."""
+    rows = list(confirmations)
+    ids = sorted({c.ledger_id for c in rows if c.ledger_id is not None})
+    books: dict[int, NamesNow] = {}
+    if ids:
+        query = select(Ledger.id, Ledger.name, Ledger.party_name).where(Ledger.id.in_(ids))
+        books = {
+            row.id: NamesNow(row.name, row.party_name or row.name)
+            for row in await session.execute(query)
+        }
+    sent = {c.id: NamesNow(c.ledger_name, c.party_name) for c in rows}
+    return {
+        c.id: books.get(c.ledger_id, sent[c.id]) if c.ledger_id is not None else sent[c.id]
+        for c in rows
+    }
+
+
+async def names_now_of(session: AsyncSession, confirmation: BalanceConfirmation) -> NamesNow:
+    """One confirmation's ledger and party as the books name them now."""
+    return (await names_now(session, [confirmation]))[confirmation.id]

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.domain import emails, tenants
 from shared.domain.bounces.recipients import latest_bounces
+from shared.domain.confirmations.listing import names_now_of
 from shared.domain.confirmations.requests import (
     as_of_text,
     balance_text,
@@ -120,7 +121,7 @@ async def _remind(uow: UnitOfWork, settings: Settings, confirmation: BalanceConf
     )
     body = words.reminder_body.format(
         company=company,
-        ledger=confirmation.ledger_name,
+        ledger=(await names_now_of(session, confirmation)).ledger,  # a new email: today's name
         as_of=as_of,
         balance=balance_text(confirmation.balance, confirmation.language),
         request=request,

@@ -4,7 +4,9 @@ A manual ledger email with `confirm_balance` and a statement run's items both ca
 `request_confirmation`: it reads the ledger's balance at the end of `as_of` from the books,
 creates the confirmation (or reuses the open one asking the same party the same thing, so a
 resent item or a replayed request never leaves two links for one question), and returns the
-signed link and the paragraph the email carries (`{confirmation_request}`).
+signed link and the paragraph the email carries (`{confirmation_request}`). A confirmation
+names its ledger by id (a rename in the books keeps it the same question) and keeps the name
+its statement carried, for the audit.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from shared.domain.local_time import local_stamp
 from shared.domain.reports.amounts import dr_cr
 from shared.domain.reports.definitions import ledger_not_found
 from shared.domain.reports.labels import labels_for
-from shared.domain.reports.ledger_source import canonical_ledger, dmy, ledger_figures
+from shared.domain.reports.ledger_source import LedgerRef, canonical_ledger, dmy, ledger_figures
 from shared.infra.db.driver_queries import SessionQueries
 from shared.infra.db.models import BalanceConfirmation, Ledger, Tenant
 from shared.infra.settings import Settings
@@ -47,7 +49,7 @@ async def request_confirmation(
     settings: Settings,
     *,
     tenant_id: str,
-    ledger: str,
+    ledger: LedgerRef,
     as_of: date,
     language: Language,
     requested_by: str,
@@ -57,33 +59,31 @@ async def request_confirmation(
     balance: Decimal | None = None,
     now: datetime | None = None,
 ) -> ConfirmationRequest:
-    """Create (or reuse) the confirmation of `ledger`'s balance as of `as_of` (the ledger's
-    canonical name: the caller resolved it) in the caller's transaction; the caller commits
-    and, once the email exists, records it with `record_email`. `balance`: the closing
-    balance at `as_of` when the caller read it already (a statement run), else read here."""
+    """Create (or reuse) the confirmation of `ledger`'s balance as of `as_of` (the ledger the
+    caller resolved, with the name its statement carries) in the caller's transaction; the
+    caller commits and, once the email exists, records it with `record_email`. `balance`: the
+    closing balance at `as_of` when the caller read it already (a statement run), else read
+    here."""
     now = now or datetime.now(UTC)
     if balance is None:
-        queries = SessionQueries(session)
-        found = await canonical_ledger(queries, tenant_id, ledger)
-        if found is None:  # renamed or deleted since the caller resolved it
-            raise ledger_not_found("ledger", ledger)
-        balance = (await ledger_figures(queries, found, as_of, as_of)).closing
+        balance = (await ledger_figures(SessionQueries(session), ledger, as_of, as_of)).closing
     confirmation = await _open_confirmation(
-        session, tenant_id, ledger, as_of, balance, statement_run_id, now
+        session, tenant_id, ledger.id, as_of, balance, statement_run_id, now
     )
     if confirmation is not None and to:
-        # Asked again (a resent statement): reminders go where the latest email went.
+        # Asked again (a resent statement): reminders go where the latest email went, and the
+        # name the audit shows is the one that email carried (the ledger may be renamed).
         confirmation.to_addresses, confirmation.cc_addresses = list(to), list(cc or [])
+        confirmation.ledger_name = ledger.name
     if confirmation is None:
-        await _withdraw_stale(session, tenant_id, ledger, as_of, statement_run_id, now)
-        party = await session.scalar(
-            select(Ledger.party_name).where(Ledger.tenant_id == tenant_id, Ledger.name == ledger)
-        )
+        await _withdraw_stale(session, tenant_id, ledger.id, as_of, statement_run_id, now)
+        party = await session.scalar(select(Ledger.party_name).where(Ledger.id == ledger.id))
         confirmation = BalanceConfirmation(
             id=uuid.uuid4(),
             tenant_id=tenant_id,
-            ledger_name=ledger,
-            party_name=party or ledger,
+            ledger_id=ledger.id,
+            ledger_name=ledger.name,
+            party_name=party or ledger.name,
             as_of=as_of,
             balance=balance,
             language=language,
@@ -105,6 +105,16 @@ async def request_confirmation(
         link=url, expiry=local_stamp(confirmation.expires_at, timezone)
     )
     return ConfirmationRequest(confirmation, url, paragraph)
+
+
+async def ledger_named(session: AsyncSession, tenant_id: str, name: str) -> LedgerRef:
+    """The tenant's ledger of that name, for a sender that has only the name (a manual
+    email's parameters); ledger_not_found when it was renamed or deleted since they were
+    resolved."""
+    found = await canonical_ledger(SessionQueries(session), tenant_id, name)
+    if found is None:
+        raise ledger_not_found("ledger", name)
+    return found
 
 
 def record_email(confirmation: BalanceConfirmation, email_id: uuid.UUID) -> None:
@@ -140,7 +150,7 @@ async def tenant_timezone(session: AsyncSession, tenant_id: str) -> str:
 async def _open_confirmation(
     session: AsyncSession,
     tenant_id: str,
-    ledger: str,
+    ledger_id: int,
     as_of: date,
     balance: Decimal,
     statement_run_id: uuid.UUID | None,
@@ -151,7 +161,7 @@ async def _open_confirmation(
         select(BalanceConfirmation)
         .where(
             BalanceConfirmation.tenant_id == tenant_id,
-            BalanceConfirmation.ledger_name == ledger,
+            BalanceConfirmation.ledger_id == ledger_id,
             BalanceConfirmation.as_of == as_of,
             BalanceConfirmation.balance == balance,
             BalanceConfirmation.statement_run_id.is_not_distinct_from(statement_run_id),
@@ -166,7 +176,7 @@ async def _open_confirmation(
 async def _withdraw_stale(
     session: AsyncSession,
     tenant_id: str,
-    ledger: str,
+    ledger_id: int,
     as_of: date,
     statement_run_id: uuid.UUID | None,
     now: datetime,
@@ -179,7 +189,7 @@ async def _withdraw_stale(
         update(BalanceConfirmation)
         .where(
             BalanceConfirmation.tenant_id == tenant_id,
-            BalanceConfirmation.ledger_name == ledger,
+            BalanceConfirmation.ledger_id == ledger_id,
             BalanceConfirmation.as_of == as_of,
             BalanceConfirmation.statement_run_id.is_not_distinct_from(statement_run_id),
             BalanceConfirmation.expires_at > now,

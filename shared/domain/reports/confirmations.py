@@ -1,6 +1,7 @@
 """Balance confirmations as a report, for the auditor: every confirmation of a date (or a
 statement run), its balance, the party's answer, the difference and the note, with the counts
-per answer at the end.
+per answer at the end. A ledger renamed since it was asked shows its name now, and the name
+the statement carried in the last column.
 
 A report like the others, so the export-service renders it in every format (CSV through the
 project's cell neutralising: party notes are user text; PDF with the shipped Indian-script
@@ -41,6 +42,8 @@ CONFIRMATION_COLUMNS = (
     Column("Answered", "text", 17),
     Column("Note", "text", 32),
     Column("Reminders", "integer", 13),
+    # Filled only where the ledger was renamed since: the name its statement carried.
+    Column("Ledger as Sent", "text", 22),
 )
 ANSWER_WORDS = {
     ConfirmationStatus.CONFIRMED: "Confirmed",
@@ -50,15 +53,21 @@ ANSWER_WORDS = {
 
 # $2, $3, $4: as_of, run id, status, each NULL for "any".
 _WHERE = """
-WHERE tenant_id = $1 AND ($2::date IS NULL OR as_of = $2)
-  AND ($3::uuid IS NULL OR statement_run_id = $3) AND ($4::text IS NULL OR status = $4)
+WHERE c.tenant_id = $1 AND ($2::date IS NULL OR c.as_of = $2)
+  AND ($3::uuid IS NULL OR c.statement_run_id = $3) AND ($4::text IS NULL OR c.status = $4)
 """
-_COUNTS = "SELECT status, count(*) FROM balance_confirmations" + _WHERE + " GROUP BY status"
+_COUNTS = "SELECT status, count(*) FROM balance_confirmations c" + _WHERE + " GROUP BY status"
+# The ledger and its party as the books name them now (found by id: a rename since hides
+# nothing), and the ledger's name on the statement when that differs; a deleted ledger keeps
+# the names it was sent with.
 _ROWS = (
-    "SELECT party_name, ledger_name, as_of, balance, status, party_balance, replied_at, note,"
-    " reminders_sent FROM balance_confirmations"
+    "SELECT CASE WHEN l.id IS NULL THEN c.party_name ELSE COALESCE(l.party_name, l.name) END,"
+    " COALESCE(l.name, c.ledger_name), c.as_of, c.balance, c.status,"
+    " c.party_balance, c.replied_at, c.note, c.reminders_sent,"
+    " NULLIF(c.ledger_name, COALESCE(l.name, c.ledger_name))"
+    " FROM balance_confirmations c LEFT JOIN ledgers l ON l.id = c.ledger_id"
     + _WHERE
-    + " ORDER BY as_of, party_name, ledger_name, id"
+    + " ORDER BY c.as_of, 1, 2, c.id"
 )
 _TIMEZONE = "SELECT timezone FROM tenants WHERE id = $1"
 
@@ -144,7 +153,18 @@ async def _rows(
     batch: list[Row] = []
     async with conn.transaction():
         cursor = conn.cursor(_ROWS, *args, prefetch=BATCH_ROWS)
-        async for party, ledger, as_of, balance, status, theirs, replied, note, reminders in cursor:
+        async for (
+            party,
+            ledger,
+            as_of,
+            balance,
+            status,
+            theirs,
+            replied,
+            note,
+            reminders,
+            sent_as,
+        ) in cursor:
             answer = ConfirmationStatus(status)
             disputed = answer == ConfirmationStatus.DISPUTED and theirs is not None
             batch.append(
@@ -160,6 +180,7 @@ async def _rows(
                         local_stamp(replied, zone) if replied else None,
                         note,
                         int(reminders),
+                        sent_as,
                     )
                 )
             )
@@ -167,7 +188,7 @@ async def _rows(
                 yield batch
                 batch = []
     batch += [
-        Row((f"{word}: {counts.get(status.value, 0)}",) + (None,) * 9, "total")
+        Row((f"{word}: {counts.get(status.value, 0)}",) + (None,) * 10, "total")
         for status, word in ANSWER_WORDS.items()
     ]
     yield batch

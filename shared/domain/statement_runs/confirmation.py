@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from shared.domain.confirmations import ConfirmationRequest, request_confirmation
 from shared.domain.recipients import Recipients
+from shared.domain.reports.ledger_source import LedgerRef
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import StatementRun, StatementRunItem
 from shared.infra.settings import Settings
@@ -27,11 +28,12 @@ async def item_confirmation(
 ) -> ConfirmationRequest:
     """The confirmation of `item`'s closing balance at the run's end date, in `language`,
     made (or found) in the caller's transaction, with the paragraph for the email."""
+    assert item.ledger_id is not None  # an item being sent has its ledger
     return await request_confirmation(
         uow.session,
         settings,
         tenant_id=run.tenant_id,
-        ledger=item.ledger_name,
+        ledger=LedgerRef(item.ledger_id, item.ledger_name),
         as_of=run.to_date,
         language=language,
         requested_by=run.requested_by,

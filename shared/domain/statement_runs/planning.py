@@ -145,21 +145,21 @@ async def start_statement_run(
         )
     except ReportParamError as exc:
         raise StatementRunError(exc.field, exc.message) from None
-    names = await selected_ledgers(
+    books = await selected_ledgers(
         uow.session,
         new.tenant_id,
         group=new.group,
         ledgers=new.ledgers,
         max_ledgers=settings.statement_run_max_ledgers,
     )
-    directory = await entries_for_ledgers(uow.session, new.tenant_id, names)
+    directory = await entries_for_ledgers(
+        uow.session, new.tenant_id, [ledger.names for ledger in books]
+    )
     # Everything that may refuse the run is decided before the first row is added, so a
     # refusal leaves the caller's transaction as it was (the scheduler records it and goes on).
     planned = [
         _planned(new, ledger, directory[ledger.name], settings.send_max_recipients)
-        for ledger in await with_figures(
-            uow.session, new.tenant_id, names, new.from_date, new.to_date
-        )
+        for ledger in await with_figures(uow.session, books, new.from_date, new.to_date)
     ]
     without_email = [p.ledger.name for p in planned if p.skip == SkipReason.NO_EMAIL]
     if without_email and not new.skip_without_email:
@@ -216,6 +216,7 @@ async def start_statement_run(
             tenant_id=run.tenant_id,
             run_id=run.id,
             position=position,
+            ledger_id=plan.ledger.id,
             ledger_name=plan.ledger.name,
             party_name=plan.ledger.party_name,
             closing_balance=plan.ledger.closing,

@@ -1,9 +1,10 @@
 """Resending a run's failed (and bounced) statements in one action.
 
-Each failed item gets a new export job and email, made as the first were, from the books and
-the party directory as they are now (a corrected address is used). The tenant's statement run
-lock is held while this happens, so two clicks resend once: the second finds those items
-queued again.
+Each failed item gets a new export job and email, made as the first were, from the books and the
+party directory as they are now (a corrected address is used; a ledger renamed since is found by
+its id and sent under its new name, while the first email keeps the name it carried). The
+tenant's statement run lock is held while this happens, so two clicks resend once: the second
+finds those items queued again.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from shared.domain.party_directory import entries_for_ledgers
 from shared.domain.statement_runs import quota
 from shared.domain.statement_runs.planning import StatementSender, statement_recipients
 from shared.domain.statement_runs.progress import showing
-from shared.domain.statement_runs.selection import with_figures
+from shared.domain.statement_runs.selection import ledgers_by_id, with_figures
 from shared.infra.db import UnitOfWork
 from shared.infra.db.models import Email, StatementRun, StatementRunItem
 from shared.infra.settings import Settings
@@ -40,13 +41,26 @@ async def resend_failed(uow: UnitOfWork, settings: Settings, run: StatementRun) 
     if not failed:
         await uow.commit()
         return 0
-    names = [(item.ledger_name, item.party_name) for item in failed]
-    directory = await entries_for_ledgers(uow.session, run.tenant_id, names)
-    # A party whose entry lost its address meanwhile stays failed (its error says why).
-    addressed = [
-        (item, statement_recipients(item.ledger_name, entry, settings.send_max_recipients), entry)
+    # Each item's ledger as the books name it now: renamed since, its statement goes out
+    # under the new name (and to the directory entry that followed it); deleted since, and a
+    # party whose entry lost its address meanwhile, it stays failed (its error says why).
+    books = await ledgers_by_id(uow.session, run.tenant_id, (item.ledger_id for item in failed))
+    current = [
+        (item, books[item.ledger_id])
         for item in failed
-        if (entry := directory[item.ledger_name]) is not None and entry.to_addresses
+        if item.ledger_id is not None and item.ledger_id in books
+    ]
+    directory = await entries_for_ledgers(
+        uow.session, run.tenant_id, [ledger.names for _, ledger in current]
+    )
+    addressed = [
+        (item, ledger, entry)
+        for item, ledger in current
+        if (entry := directory[ledger.name]) is not None and entry.to_addresses
+    ]
+    recipients = [
+        statement_recipients(ledger.name, entry, settings.send_max_recipients)
+        for _, ledger, entry in addressed
     ]
     await quota.reserve(
         uow, run.tenant_id, len(addressed), settings.statement_runs_hourly_quota, "run"
@@ -59,18 +73,15 @@ async def resend_failed(uow: UnitOfWork, settings: Settings, run: StatementRun) 
         settings=settings,
     )
     ledgers = await with_figures(
-        uow.session,
-        run.tenant_id,
-        [(item.ledger_name, item.party_name) for item, _, _ in addressed],
-        run.from_date,
-        run.to_date,
+        uow.session, [ledger for _, ledger, _ in addressed], run.from_date, run.to_date
     )
-    for (item, recipients, entry), ledger in zip(addressed, ledgers, strict=True):
+    for (item, _, entry), to, ledger in zip(addressed, recipients, ledgers, strict=True):
         # The figures first: the confirmation asks about the item's balance, which must be
         # the one the resent statement shows (the books may have changed since).
+        item.ledger_name, item.party_name = ledger.name, ledger.party_name
         item.closing_balance = ledger.closing
         item.entries = ledger.figures.entries
-        await sender.queue(uow, item, ledger, recipients, Language(entry.language))
+        await sender.queue(uow, item, ledger, to, Language(entry.language))
         item.resends += 1
     await uow.commit()
     return len(addressed)

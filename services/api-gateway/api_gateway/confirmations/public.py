@@ -28,6 +28,7 @@ from api_gateway.http.problems import ProblemError
 from api_gateway.http.rate_limit import enforce_rate_limit
 from shared.domain import tenants
 from shared.domain.confirmations import forms
+from shared.domain.confirmations.listing import names_now_of
 from shared.domain.confirmations.replies import (
     ConfirmationClosedError,
     LinkedConfirmation,
@@ -126,11 +127,12 @@ async def _page(
             theirs = balance_text(c.party_balance or Decimal(0), language)
             status_line, good = words.replied_disputed.format(when=when, balance=theirs), False
     path = CONFIRM_PATH + token
+    names = await names_now_of(uow.session, c)  # the page is read now: the books' names now
     return PageView(
         words=words,
         letterhead=letterhead,
-        party=c.party_name,
-        ledger=c.ledger_name,
+        party=names.party,
+        ledger=names.ledger,
         as_of=as_of_text(c.as_of),
         balance=balance_text(c.balance, language),
         balance_is_debit=c.balance >= 0,

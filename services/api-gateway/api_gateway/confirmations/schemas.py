@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from api_gateway.exports.schemas import listed
-from shared.domain.confirmations.listing import difference
+from shared.domain.confirmations.listing import NamesNow, difference
 from shared.infra.db.models import BalanceConfirmation, ConfirmationReply
 from shared.states import ConfirmationStatus
 
@@ -35,8 +35,11 @@ class ConfirmationReplyPublic(BaseModel):
 
 class ConfirmationPublic(BaseModel):
     id: uuid.UUID
-    ledger: str
-    party: str
+    ledger: str = Field(description="The ledger as the books name it now.")
+    ledger_as_sent: str = Field(
+        description="The ledger's name on the statement that asked (differs after a rename)."
+    )
+    party: str = Field(description="The ledger's party as the books name it now.")
     as_of: date
     balance: Decimal = Field(description="Our balance at the end of `as_of`: Dr positive.")
     status: ConfirmationStatusField
@@ -60,11 +63,12 @@ class ConfirmationPublic(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, c: BalanceConfirmation) -> ConfirmationPublic:
+    def of(cls, c: BalanceConfirmation, now: NamesNow) -> ConfirmationPublic:
         return cls(
             id=c.id,
-            ledger=c.ledger_name,
-            party=c.party_name,
+            ledger=now.ledger,
+            ledger_as_sent=c.ledger_name,
+            party=now.party,
             as_of=c.as_of,
             balance=c.balance,
             status=c.status,

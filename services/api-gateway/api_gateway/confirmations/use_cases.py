@@ -21,7 +21,13 @@ from api_gateway.confirmations.schemas import (
 )
 from api_gateway.http.pagination import newest_first, page
 from api_gateway.http.problems import ProblemError
-from shared.domain.confirmations.listing import ConfirmationFilter, ordered, status_counts
+from shared.domain.confirmations.listing import (
+    ConfirmationFilter,
+    names_now,
+    names_now_of,
+    ordered,
+    status_counts,
+)
 from shared.domain.confirmations.reminders import send_due_reminders
 from shared.domain.confirmations.replies import reply_history
 from shared.infra.db import UnitOfWork
@@ -62,8 +68,9 @@ async def list_confirmations(
     rows = list(await uow.session.scalars(query))
     kept, next_cursor = page(rows, limit, lambda row: (row.created_at, row.id))
     counts = await status_counts(uow.session, where)
+    names = await names_now(uow.session, kept)
     return ConfirmationPage(
-        items=[ConfirmationPublic.of(row) for row in kept],
+        items=[ConfirmationPublic.of(row, names[row.id]) for row in kept],
         next_cursor=next_cursor,
         counts=ConfirmationCounts(**counts),
     )
@@ -80,7 +87,7 @@ async def read_confirmation(
         raise ProblemError(404, "no such confirmation", code="confirmation_not_found")
     history = await reply_history(uow.session, found.id)
     return ConfirmationDetail(
-        **ConfirmationPublic.of(found).model_dump(),
+        **ConfirmationPublic.of(found, await names_now_of(uow.session, found)).model_dump(),
         history=[ConfirmationReplyPublic.of(reply) for reply in history],
     )
 

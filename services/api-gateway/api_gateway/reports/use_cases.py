@@ -127,7 +127,7 @@ async def _confirmation(
         uow.session,
         settings,
         tenant_id=principal.tenant_id,
-        ledger=ledger,
+        ledger=await confirmations.ledger_named(uow.session, principal.tenant_id, ledger),
         as_of=as_of,
         language=language,
         requested_by=principal.user_id,

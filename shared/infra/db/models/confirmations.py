@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -31,11 +31,17 @@ class BalanceConfirmation(Base):
     __table_args__ = (
         Index("ix_balance_confirmations_list", "tenant_id", "as_of", "created_at"),
         Index("ix_balance_confirmations_run", "statement_run_id"),
-        Index("ix_balance_confirmations_ledger", "tenant_id", "ledger_name", "as_of"),
+        Index("ix_balance_confirmations_ledger", "ledger_id", "as_of"),
     )
 
     id: Mapped[UuidPk]
     tenant_id: Mapped[TenantId]
+    # The ledger asked about (NULL once deleted): a rename in the books keeps it this one's,
+    # so reminders, the page and the report name the ledger as the books name it now.
+    ledger_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("ledgers.id", ondelete="SET NULL")
+    )
+    # The ledger's name on the latest statement that asked, as sent (the audit's).
     ledger_name: Mapped[str] = mapped_column(String(200))
     # The party as the books named it when asked (the ledger's name without one).
     party_name: Mapped[str] = mapped_column(Text)

@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -60,6 +60,7 @@ class StatementRunItem(Base):
     __table_args__ = (
         Index("ix_statement_run_items_run", "run_id", "position"),
         Index("ix_statement_run_items_email", "email_id"),
+        Index("ix_statement_run_items_ledger", "ledger_id"),
     )
 
     id: Mapped[UuidPk]
@@ -68,6 +69,11 @@ class StatementRunItem(Base):
         UUID(as_uuid=True), ForeignKey("statement_runs.id", ondelete="CASCADE")
     )
     position: Mapped[int] = mapped_column(Integer)  # the ledgers' order: by name
+    # The ledger (NULL once deleted): a rename in the books keeps the item its ledger's.
+    ledger_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("ledgers.id", ondelete="SET NULL")
+    )
+    # The names on the item's latest statement, as sent (a resend sends the books' names then).
     ledger_name: Mapped[str] = mapped_column(String(200))
     party_name: Mapped[str | None] = mapped_column(String(200))
     closing_balance: Mapped[Decimal]
