@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text
 
 from shared.events import ExportRequested, Streams
 from shared.infra.bus import OutboxRelay
+from shared.infra.bus.relay import RELAY_APPLICATION_NAME
 from shared.infra.db.models import OutboxMessage
 from shared.infra.runtime import Infrastructure
 from tests.conftest import wait_until
@@ -155,19 +156,24 @@ async def _listener_pids(infra: Infrastructure) -> list[int]:
         rows = await conn.execute(
             text(
                 "SELECT pid FROM pg_stat_activity "
-                "WHERE datname = current_database() AND query LIKE 'LISTEN %outbox%'"
-            )
+                "WHERE datname = current_database() AND application_name = :name "
+                "AND query <> ''"  # its first statement is the LISTEN
+            ),
+            {"name": RELAY_APPLICATION_NAME},
         )
         return [row.pid for row in rows]
 
 
 async def _listening(infra: Infrastructure) -> bool:
-    """Whether some session of this database is LISTENing on the outbox channel."""
+    """Whether some session of this database is LISTENing on the outbox channel (the relay's
+    session is named: it also runs the relay's rounds, so its last query is not the LISTEN)."""
     async with infra.engine.connect() as conn:
         rows = await conn.execute(
             text(
                 "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND query LIKE 'LISTEN %outbox%'"
-            )
+                "WHERE datname = current_database() AND application_name = :name "
+                "AND query <> ''"  # its first statement is the LISTEN
+            ),
+            {"name": RELAY_APPLICATION_NAME},
         )
         return bool(rows.scalar())
