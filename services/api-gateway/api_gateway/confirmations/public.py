@@ -170,6 +170,28 @@ def _with_form_cookie(
     return response
 
 
+async def _opened(
+    request: Request,
+    uow: UnitOfWork,
+    redis: Redis,
+    settings: Settings,
+    token: str,
+    lang: str | None,
+    now: datetime,
+) -> Response | tuple[LinkedConfirmation, Language]:
+    """The link's confirmation and the page's language; or, in this order, the page that
+    refuses the request: too many requests (429), not our link (404), expired (410)."""
+    if (limited := await _counted(request, redis, settings)) is not None:
+        return limited
+    linked = await _linked(uow, settings, token)
+    if linked is None:
+        return _invalid_link()
+    language = _language(linked, lang)
+    if not linked.is_open(now):
+        return await _expired(uow, linked, language)
+    return linked, language
+
+
 async def show_page(
     request: Request,
     uow: UnitOfWork,
@@ -179,14 +201,10 @@ async def show_page(
     lang: str | None,
     done: bool,
 ) -> Response:
-    if (limited := await _counted(request, redis, settings)) is not None:
-        return limited
-    linked = await _linked(uow, settings, token)
-    if linked is None:
-        return _invalid_link()
-    language = _language(linked, lang)
-    if not linked.is_open(datetime.now(UTC)):
-        return await _expired(uow, linked, language)
+    opened = await _opened(request, uow, redis, settings, token, lang, datetime.now(UTC))
+    if isinstance(opened, Response):
+        return opened
+    linked, language = opened
     nonce = forms.new_form_nonce()
     view = await _page(uow, settings, token, linked, language, nonce, thanks=done)
     return _with_form_cookie(_html(confirmation_page(view)), request, token, nonce)
@@ -200,15 +218,11 @@ async def take_answer(
     token: str,
     posted: Answer,
 ) -> Response:
-    if (limited := await _counted(request, redis, settings)) is not None:
-        return limited
-    linked = await _linked(uow, settings, token)
-    if linked is None:
-        return _invalid_link()
-    language = _language(linked, posted.lang)
     now = datetime.now(UTC)
-    if not linked.is_open(now):
-        return await _expired(uow, linked, language)
+    opened = await _opened(request, uow, redis, settings, token, posted.lang, now)
+    if isinstance(opened, Response):
+        return opened
+    linked, language = opened
     words = words_for(language)
     c = linked.confirmation
     nonce = request.cookies.get(forms.FORM_COOKIE)
