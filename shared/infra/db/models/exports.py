@@ -10,7 +10,15 @@ from sqlalchemy import BigInteger, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.infra.db.models.base import Base, CreatedAt, StatusColumn, TenantId, Timestamp, UuidPk
+from shared.infra.db.models.base import (
+    Base,
+    CreatedAt,
+    StatusColumn,
+    TenantId,
+    Timestamp,
+    UuidPk,
+    idempotency_index,
+)
 from shared.languages import Language
 from shared.states import ExportStatus
 
@@ -20,14 +28,7 @@ class ExportJob(Base):
     __table_args__ = (
         Index("ix_export_jobs_owner", "tenant_id", "requested_by", "created_at"),
         Index("ix_export_jobs_status", "status", "lease_expires_at"),
-        Index(
-            "uq_export_jobs_idempotency",
-            "tenant_id",
-            "requested_by",
-            "idempotency_key",
-            unique=True,
-            postgresql_where="idempotency_key IS NOT NULL",
-        ),
+        idempotency_index("export_jobs"),
     )
 
     id: Mapped[UuidPk]

@@ -9,7 +9,15 @@ from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, fun
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.infra.db.models.base import Base, CreatedAt, StatusColumn, TenantId, Timestamp, UuidPk
+from shared.infra.db.models.base import (
+    Base,
+    CreatedAt,
+    StatusColumn,
+    TenantId,
+    Timestamp,
+    UuidPk,
+    idempotency_index,
+)
 from shared.languages import Language
 from shared.states import AuditStatus, EmailStatus
 
@@ -28,14 +36,7 @@ class Email(Base):
             "created_at",
             postgresql_where="statement_run_id IS NOT NULL",
         ),
-        Index(
-            "uq_emails_idempotency",
-            "tenant_id",
-            "requested_by",
-            "idempotency_key",
-            unique=True,
-            postgresql_where="idempotency_key IS NOT NULL",
-        ),
+        idempotency_index("emails"),
     )
 
     id: Mapped[UuidPk]

@@ -11,7 +11,14 @@ from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, St
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.infra.db.models.base import Base, CreatedAt, StatusColumn, TenantId, UuidPk
+from shared.infra.db.models.base import (
+    Base,
+    CreatedAt,
+    StatusColumn,
+    TenantId,
+    UuidPk,
+    idempotency_index,
+)
 from shared.states import SkipReason
 
 
@@ -19,14 +26,7 @@ class StatementRun(Base):
     __tablename__ = "statement_runs"
     __table_args__ = (
         Index("ix_statement_runs_owner", "tenant_id", "requested_by", "created_at"),
-        Index(
-            "uq_statement_runs_idempotency",
-            "tenant_id",
-            "requested_by",
-            "idempotency_key",
-            unique=True,
-            postgresql_where="idempotency_key IS NOT NULL",
-        ),
+        idempotency_index("statement_runs"),
     )
 
     id: Mapped[UuidPk]
