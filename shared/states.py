@@ -4,15 +4,13 @@ written down once.
 A status is a `StrEnum`: it compares equal to, and is stored and sent as, its plain string, so
 the database columns, the events and the API keep the words they always had. Every status
 update goes through `require_transition` (in code) or `allowed_sources` (in a conditional
-UPDATE's WHERE clause), so an impossible transition is refused, not stored. The groups at the
-bottom (final, good, bad) are what the gateway hands the web app, so screens never spell a
-status out themselves.
+UPDATE's WHERE clause), so an impossible transition is refused, not stored. How people see
+each kind of status (active, final, good, bad) is grouped in `shared.status_groups`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
@@ -219,90 +217,3 @@ def allowed_sources(machine: Mapping[S, frozenset[S]], target: S) -> list[S]:
 def require_transition(machine: Mapping[S, frozenset[S]], current: S, target: S) -> None:
     if target not in machine.get(current, frozenset()):
         raise InvalidTransitionError(f"cannot go from {current!r} to {target!r}")
-
-
-@dataclass(frozen=True)
-class StatusGroups:
-    """A kind of status as people see it: still moving (neither final), over (`final`), and,
-    of those, over well (`good`) or badly (`bad`); the rest of `final` is neutral."""
-
-    statuses: type[StrEnum]
-    final: frozenset[StrEnum]
-    good: frozenset[StrEnum]
-    bad: frozenset[StrEnum]
-
-    @property
-    def active(self) -> frozenset[StrEnum]:
-        return frozenset(self.statuses) - self.final
-
-
-STATUS_GROUPS: Mapping[str, StatusGroups] = {
-    "export": StatusGroups(
-        ExportStatus,
-        final=FINAL_EXPORT_STATES,
-        good=frozenset({ExportStatus.SUCCEEDED}),
-        bad=frozenset({ExportStatus.FAILED, ExportStatus.EXPIRED}),
-    ),
-    "email": StatusGroups(
-        EmailStatus,
-        final=FINAL_EMAIL_STATES,
-        good=frozenset({EmailStatus.SENT}),
-        bad=frozenset({EmailStatus.FAILED, EmailStatus.REJECTED}),
-    ),
-    "run": StatusGroups(
-        RunStatus,
-        final=FINAL_RUN_STATES,
-        good=frozenset({RunStatus.SUCCEEDED}),
-        bad=frozenset({RunStatus.FAILED, RunStatus.MISSED}),  # skipped is by request: neutral
-    ),
-    "audit": StatusGroups(
-        AuditStatus,
-        final=FINAL_AUDIT_STATES,
-        good=frozenset({AuditStatus.SENT}),
-        bad=frozenset({AuditStatus.FAILED, AuditStatus.REJECTED}),  # retrying: it goes again
-    ),
-    "statement_item": StatusGroups(
-        StatementItemStatus,
-        final=frozenset(
-            {
-                StatementItemStatus.SENT,
-                StatementItemStatus.FAILED,
-                StatementItemStatus.BOUNCED,
-                StatementItemStatus.SKIPPED,
-            }
-        ),
-        good=frozenset({StatementItemStatus.SENT}),
-        bad=frozenset({StatementItemStatus.FAILED, StatementItemStatus.BOUNCED}),
-    ),
-    "statement_run": StatusGroups(
-        StatementRunStatus,
-        final=frozenset({StatementRunStatus.FINISHED}),
-        good=frozenset(),
-        bad=frozenset(),  # how it went is in its counts
-    ),
-    "import": StatusGroups(
-        ImportStatus,
-        final=frozenset({ImportStatus.SUCCEEDED, ImportStatus.FAILED}),
-        good=frozenset({ImportStatus.SUCCEEDED}),
-        bad=frozenset({ImportStatus.FAILED}),
-    ),
-    "confirmation": StatusGroups(
-        ConfirmationStatus,
-        # Replied is over as far as the sender waits (the party may still change it).
-        final=frozenset({ConfirmationStatus.CONFIRMED, ConfirmationStatus.DISPUTED}),
-        good=frozenset({ConfirmationStatus.CONFIRMED}),
-        bad=frozenset({ConfirmationStatus.DISPUTED}),
-    ),
-    "recipient": StatusGroups(
-        RecipientStatus,
-        final=frozenset(RecipientStatus),
-        good=frozenset({RecipientStatus.ACCEPTED}),
-        bad=frozenset({RecipientStatus.REFUSED, RecipientStatus.BOUNCED}),
-    ),
-    "email_test": StatusGroups(
-        EmailTestStatus,
-        final=frozenset({EmailTestStatus.SENT, EmailTestStatus.FAILED}),
-        good=frozenset({EmailTestStatus.SENT}),
-        bad=frozenset({EmailTestStatus.FAILED}),
-    ),
-}

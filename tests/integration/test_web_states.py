@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from shared.infra.runtime import Infrastructure
-from shared.states import STATUS_GROUPS
+from shared.status_groups import STATUS_GROUPS
 
 from .gateway import gateway_client
 

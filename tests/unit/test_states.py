@@ -22,7 +22,6 @@ from shared.states import (
     FINAL_EXPORT_STATES,
     FINAL_RUN_STATES,
     SCHEDULE_RUN,
-    STATUS_GROUPS,
     AuditStatus,
     EmailStatus,
     ExportStatus,
@@ -31,6 +30,7 @@ from shared.states import (
     allowed_sources,
     require_transition,
 )
+from shared.status_groups import STATUS_GROUPS
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "services/api-gateway/api_gateway/web"
 

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from api_gateway.http.deps import SettingsDep
 from api_gateway.http.problems import ProblemError
 from shared.infra.tokens import mint_token
-from shared.states import STATUS_GROUPS
+from shared.status_groups import STATUS_GROUPS
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 DEMO_TENANT = "demo"
