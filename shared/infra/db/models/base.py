@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
-from sqlalchemy import DateTime, Dialect, Index, MetaData, Numeric, String, func
+from sqlalchemy import DateTime, Dialect, MetaData, Numeric, String, func
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -38,19 +38,6 @@ CreatedAt = Annotated[
     datetime, mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
 ]
 Timestamp = Annotated[datetime | None, mapped_column(DateTime(timezone=True))]
-
-
-def idempotency_index(table: str) -> Index:
-    """`Idempotency-Key` makes one row of `table` per key, per requester and tenant (two users
-    may pick the same key); rows created without a key are left out of the index."""
-    return Index(
-        f"uq_{table}_idempotency",
-        "tenant_id",
-        "requested_by",
-        "idempotency_key",
-        unique=True,
-        postgresql_where="idempotency_key IS NOT NULL",
-    )
 
 
 S = TypeVar("S", bound=StrEnum)

@@ -10,15 +10,8 @@ from sqlalchemy import BigInteger, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.infra.db.models.base import (
-    Base,
-    CreatedAt,
-    StatusColumn,
-    TenantId,
-    Timestamp,
-    UuidPk,
-    idempotency_index,
-)
+from shared.infra.db.models.base import Base, CreatedAt, StatusColumn, TenantId, Timestamp, UuidPk
+from shared.infra.db.models.idempotency import IdempotencyKey, RequestHash, idempotency_index
 from shared.languages import Language
 from shared.states import ExportStatus
 
@@ -52,8 +45,8 @@ class ExportJob(Base):
     lease_expires_at: Mapped[Timestamp]
     # When the job was last announced on the bus; reconciliation re-announces stale ones.
     announced_at: Mapped[Timestamp]
-    idempotency_key: Mapped[str | None] = mapped_column(String(200))
-    request_hash: Mapped[str | None] = mapped_column(String(64))
+    idempotency_key: Mapped[IdempotencyKey]
+    request_hash: Mapped[RequestHash]
     schedule_run_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     # The language of the document's fixed labels (a statement to a Marathi party: Marathi).
     language: Mapped[Language] = mapped_column(

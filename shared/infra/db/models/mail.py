@@ -9,15 +9,8 @@ from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, fun
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.infra.db.models.base import (
-    Base,
-    CreatedAt,
-    StatusColumn,
-    TenantId,
-    Timestamp,
-    UuidPk,
-    idempotency_index,
-)
+from shared.infra.db.models.base import Base, CreatedAt, StatusColumn, TenantId, Timestamp, UuidPk
+from shared.infra.db.models.idempotency import IdempotencyKey, RequestHash, idempotency_index
 from shared.languages import Language
 from shared.states import AuditStatus, EmailStatus
 
@@ -68,8 +61,8 @@ class Email(Base):
     smtp_override: Mapped[str | None] = mapped_column(Text)
     # Where To came from: typed, directory (auto-filled) or distribution_list.
     recipient_source: Mapped[str | None] = mapped_column(String(20))
-    idempotency_key: Mapped[str | None] = mapped_column(String(200))
-    request_hash: Mapped[str | None] = mapped_column(String(64))
+    idempotency_key: Mapped[IdempotencyKey]
+    request_hash: Mapped[RequestHash]
     schedule_run_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     # The statement run that made it (its hourly quota counts these).
     statement_run_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))

@@ -11,14 +11,8 @@ from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, St
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.infra.db.models.base import (
-    Base,
-    CreatedAt,
-    StatusColumn,
-    TenantId,
-    UuidPk,
-    idempotency_index,
-)
+from shared.infra.db.models.base import Base, CreatedAt, StatusColumn, TenantId, UuidPk
+from shared.infra.db.models.idempotency import IdempotencyKey, RequestHash, idempotency_index
 from shared.states import SkipReason
 
 
@@ -46,8 +40,8 @@ class StatementRun(Base):
     skip_zero_balance: Mapped[bool] = mapped_column(Boolean, server_default="false")
     skip_without_email: Mapped[bool] = mapped_column(Boolean, server_default="false")
     skip_without_activity: Mapped[bool] = mapped_column(Boolean, server_default="false")
-    idempotency_key: Mapped[str | None] = mapped_column(String(200))
-    request_hash: Mapped[str | None] = mapped_column(String(64))
+    idempotency_key: Mapped[IdempotencyKey]
+    request_hash: Mapped[RequestHash]
     created_at: Mapped[CreatedAt]
 
 
