@@ -5,11 +5,16 @@ dispute's difference, exports the auditor's CSV and PDF, and reads at 1,280 and 
 
 from __future__ import annotations
 
+import json
 import re
+import uuid
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
+
+from shared.infra.tokens import mint_service_token
+from tests.factories import auth_header
 
 from .actions import go, open_app
 from .harness import WORK_TIMEOUT_MS, Screenshot, WebStack, expect, screenshot_path
@@ -45,6 +50,23 @@ async def _ask(web: WebStack, ledger: str, language: str) -> str:
     ]
     [link] = _LINK.findall(text)
     return urlsplit(link).path
+
+
+async def _rename(web: WebStack, name: str, new: str) -> str:
+    """`name` renamed through the books API, as the host application does it (its first sync
+    claims the demo ledger by name, the second renames it); the new name."""
+    [ledger] = [item for item in await web.ledgers() if item["name"] == name]
+    row = {key: ledger[key] for key in ("name", "party_name", "gstin", "address")}
+    row.update(id=f"host-{uuid.uuid4().hex[:8]}", group=ledger["group_name"])
+    token = mint_service_token(web.stack.settings, service_id="host-app", scopes=("books:write",))
+    for body in (row, {**row, "name": new}):
+        synced = await web.client.post(
+            f"/api/v1/tenants/{web.tenant}/books/ledgers",
+            content=json.dumps(body, ensure_ascii=False).encode() + b"\n",
+            headers={**auth_header(token), "Content-Type": "application/x-ndjson"},
+        )
+        assert synced.status_code == 200 and synced.json()["errors"] == [], synced.text
+    return new
 
 
 async def test_parties_answer_and_the_screen_lists_and_exports_them(
@@ -145,6 +167,10 @@ async def test_a_statement_runs_page_leads_to_its_confirmations(
     started = await web.api("POST", "/statement-runs", json=body)
     assert started.status_code == 202, started.text
     run_id = started.json()["id"]
+    # The host renames the ledger afterwards (a name that sorts beside the old one, so the
+    # package's other tests list the same ledgers): the screen shows the books' name now and
+    # the name the statement carried.
+    renamed = await _rename(web, ledger, f"{ledger} (Pune)")
 
     await open_app(page, web, web.admin_token)
     await page.goto(f"{web.gateway}/#/statement-runs/{run_id}")
@@ -154,5 +180,6 @@ async def test_a_statement_runs_page_leads_to_its_confirmations(
     await expect(main.get_by_test_id("confirmations-run")).to_have_value(run_id)
     rows = main.get_by_test_id("confirmations-table").locator("tbody tr")
     await expect(rows).to_have_count(1)
-    await expect(rows.first).to_contain_text(ledger)
+    await expect(rows.first).to_contain_text(renamed)
+    await expect(rows.first).to_contain_text(f"sent as {ledger}")
     await screenshot()

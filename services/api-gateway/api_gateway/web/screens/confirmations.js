@@ -36,7 +36,10 @@ function answerCell(c) {
 
 const columns = () => [
   { title: t("confirmations.party"), cell: (c) => [c.party, c.party !== c.ledger
-    ? el("div", { class: "hint" }, c.ledger) : null] },
+    ? el("div", { class: "hint" }, c.ledger) : null,
+  // Renamed in the books since: the name the statement carried, as the auditor reads it.
+  c.ledger_as_sent && c.ledger_as_sent !== c.ledger
+    ? el("div", { class: "hint" }, t("confirmations.sent_as", { name: c.ledger_as_sent })) : null] },
   { title: t("confirmations.as_of"), cell: (c) => day(c.as_of) },
   { title: t("confirmations.balance"), cell: (c) => drCr(c.balance), numeric: true },
   { title: t("confirmations.answer"), cell: answerCell },
