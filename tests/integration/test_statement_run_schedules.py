@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from scheduler_service.ticker import tick
 from sqlalchemy import select
 
-from shared.infra.db.models import ReportSchedule, StatementRun
+from shared.infra.db.models import ReportSchedule, ScheduleRun, StatementRun
 from shared.infra.runtime import Infrastructure
 from tests.conftest import Pump
 
@@ -29,6 +29,27 @@ MONTH_END: dict[str, Any] = {
     "preset": {"kind": "monthly", "day": 1, "time": "09:00"},
     "params": {"group": "Sundry Debtors", "period": "last_month", "skip_without_email": True},
 }
+
+
+async def _saved_and_run_when_due(
+    infra: Infrastructure, tenant_id: str, pump: Pump, body: dict[str, Any]
+) -> ScheduleRun:
+    """Save the schedule, make it due on the 1st of July 2025 at 09:00 IST (last month is
+    June), tick, and let every worker drain; the schedule's one run."""
+    async with gateway_client(infra) as client:
+        saved = await client.post(SCHEDULES, json=body, headers=admin(infra, tenant_id))
+    assert saved.status_code == 201, saved.text
+    due = datetime(2025, 7, 1, 3, 30, tzinfo=UTC)
+    async with infra.uow() as uow:
+        schedule = await uow.session.get(ReportSchedule, saved.json()["id"])
+        assert schedule is not None
+        schedule.next_run_at = due
+        await uow.commit()
+    await tick(infra.uow, infra.settings, due)
+    consumers, _ = workers(infra)
+    await pump(*consumers)
+    [run] = await runs_of(infra, schedule.id)
+    return run
 
 
 async def test_a_statement_run_schedule_is_checked_when_saved(
@@ -74,21 +95,7 @@ async def test_a_scheduled_statement_run_sends_last_months_statements(
     infra = mail_infra(infra, sink)
     await configure_smtp(infra, tenant_id, sink)
     await debtors_with_directory(infra, tenant_id)
-    async with gateway_client(infra) as client:
-        saved = await client.post(SCHEDULES, json=MONTH_END, headers=admin(infra, tenant_id))
-    assert saved.status_code == 201, saved.text
-    # The 1st of July 2025, 09:00 IST: last month is June.
-    due = datetime(2025, 7, 1, 3, 30, tzinfo=UTC)
-    async with infra.uow() as uow:
-        schedule = await uow.session.get(ReportSchedule, saved.json()["id"])
-        assert schedule is not None
-        schedule.next_run_at = due
-        await uow.commit()
-    await tick(infra.uow, infra.settings, due)
-    consumers, _ = workers(infra)
-    await pump(*consumers)
-
-    [run] = await runs_of(infra, schedule.id)
+    run = await _saved_and_run_when_due(infra, tenant_id, pump, MONTH_END)
     assert run.status == "succeeded", run.error
     async with infra.sessions() as session:
         statement_run = await session.scalar(
@@ -120,19 +127,7 @@ async def test_a_statement_run_schedule_that_cannot_start_fails_with_the_reason(
 ) -> None:
     await debtors_with_directory(infra, tenant_id)
     body = {**MONTH_END, "params": {"group": "Sundry Debtors", "period": "last_month"}}
-    async with gateway_client(infra) as client:
-        saved = await client.post(SCHEDULES, json=body, headers=admin(infra, tenant_id))
-    assert saved.status_code == 201, saved.text
-    due = datetime(2025, 7, 1, 3, 30, tzinfo=UTC)
-    async with infra.uow() as uow:
-        schedule = await uow.session.get(ReportSchedule, saved.json()["id"])
-        assert schedule is not None
-        schedule.next_run_at = due
-        await uow.commit()
-    await tick(infra.uow, infra.settings, due)
-    consumers, _ = workers(infra)
-    await pump(*consumers)
-    [run] = await runs_of(infra, schedule.id)
+    run = await _saved_and_run_when_due(infra, tenant_id, pump, body)
     assert run.status == "failed"
     assert run.error is not None and "Bharat Traders" in run.error
     async with infra.sessions() as session:
