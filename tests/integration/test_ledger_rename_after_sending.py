@@ -40,14 +40,13 @@ from .statement_runs_helpers import PERIOD, RUNS, admin, debtors_with_directory
 
 DEV, NEW_DEV = "Dev Agencies", "Dev Agencies Pvt Ltd (Pune)"
 ARORA, NEW_ARORA = "Arora Stores", "अरोरा ट्रेडिंग कंपनी"
-OPENING = {DEV: "-300.00", ARORA: "1000.00"}
+BHARAT = "Bharat Traders"  # no entries: the books may delete it
+OPENING = {DEV: "-300.00", ARORA: "1000.00", BHARAT: "750.00"}
 SCHEDULES = "/api/v1/schedules"
 
 
-async def _rename(infra: Infrastructure, tenant_id: str, old: str, new: str) -> None:
-    """The host syncs the ledger it knows by id `old` under its new name (the first sync
-    claims the ledger the tests made, as a host's first sync claims a ledger of its name)."""
-    row: dict[str, Any] = {
+def _host_row(old: str) -> dict[str, Any]:
+    return {
         "id": f"host-{old}",
         "name": old,
         "group": "Sundry Debtors",
@@ -55,12 +54,24 @@ async def _rename(infra: Infrastructure, tenant_id: str, old: str, new: str) -> 
         "opening_balance": OPENING[old],
         "opening_date": "2025-04-01",
     }
+
+
+async def _host_changes(
+    infra: Infrastructure, tenant_id: str, old: str, then: dict[str, Any]
+) -> str:
+    """The host syncs the ledger it knows by id as `old`, then `then` for it (the first sync
+    claims the ledger the tests made, as a host's first sync claims a ledger of its name);
+    the count the second sync reports."""
+    row = _host_row(old)
     async with gateway_client(infra) as client:
         claimed = await sync(client, infra.settings, tenant_id, "ledgers", [row])
-        renamed = await sync(
-            client, infra.settings, tenant_id, "ledgers", [{**row, "name": new, "party_name": new}]
-        )
-    assert claimed["errors"] == renamed["errors"] == [] and renamed["applied"] == 1, renamed
+        changed = await sync(client, infra.settings, tenant_id, "ledgers", [{**row, **then}])
+    assert claimed["errors"] == changed["errors"] == [], changed
+    return next(key for key in ("applied", "deleted") if changed[key] == 1)
+
+
+async def _rename(infra: Infrastructure, tenant_id: str, old: str, new: str) -> None:
+    assert await _host_changes(infra, tenant_id, old, {"name": new, "party_name": new}) == "applied"
 
 
 async def _start_run(infra: Infrastructure, tenant_id: str, ledger: str) -> uuid.UUID:
@@ -119,6 +130,39 @@ async def test_a_failed_statement_is_resent_under_the_ledgers_new_name(
     # The same question (same ledger, date and balance): one confirmation, now on the resend.
     assert len(asked) == 1, [(c.ledger_name, c.balance) for c in asked]
     assert (asked[0].email_id, asked[0].ledger_name) == (again.id, NEW_DEV)
+
+
+async def test_a_ledger_deleted_since_leaves_its_failed_statement_as_it_was(
+    infra: Infrastructure, tenant_id: str
+) -> None:
+    await debtors_with_directory(infra, tenant_id)
+    async with gateway_client(infra) as client:
+        entry = {"ledger_name": BHARAT, "to": ["accounts@bharat.in"]}
+        added = await client.post(
+            "/api/v1/party-emails", json=entry, headers=admin(infra, tenant_id)
+        )
+        assert added.status_code == 201, added.text
+    run_id = await _start_run(infra, tenant_id, BHARAT)
+    async with infra.uow() as uow:
+        await uow.session.execute(
+            update(Email).where(Email.statement_run_id == run_id).values(status=EmailStatus.FAILED)
+        )
+        await uow.commit()
+    # What was sent does not keep the books from deleting the ledger.
+    assert await _host_changes(infra, tenant_id, BHARAT, {"deleted": True}) == "deleted"
+
+    async with gateway_client(infra) as client:
+        resent = await client.post(
+            f"{RUNS}/{run_id}/resend-failed", headers=admin(infra, tenant_id)
+        )
+    assert resent.status_code == 202, resent.text
+    assert resent.json()["resent"] == 0  # nothing to send it for: it stays failed
+    [item] = (await _get(infra, tenant_id, f"{RUNS}/{run_id}/items"))["items"]
+    assert (item["ledger"], item["status"], item["resends"]) == (BHARAT, "failed", 0)
+    [listed] = (await _get(infra, tenant_id, "/api/v1/confirmations", statement_run_id=run_id))[
+        "items"
+    ]
+    assert (listed["ledger"], listed["ledger_as_sent"], listed["party"]) == (BHARAT, BHARAT, BHARAT)
 
 
 async def test_a_reminder_and_the_page_name_the_ledger_as_the_books_do_now(
