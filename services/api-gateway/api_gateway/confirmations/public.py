@@ -49,6 +49,18 @@ RATE_ACTION = "confirmation-page"
 
 
 @dataclass(frozen=True)
+class Visit:
+    """One request to a party's page: what every step of showing it or taking its answer
+    reads."""
+
+    request: Request
+    uow: UnitOfWork
+    redis: Redis
+    settings: Settings
+    token: str
+
+
+@dataclass(frozen=True)
 class Answer:
     """The posted form, as typed."""
 
@@ -171,58 +183,39 @@ def _with_form_cookie(
 
 
 async def _opened(
-    request: Request,
-    uow: UnitOfWork,
-    redis: Redis,
-    settings: Settings,
-    token: str,
-    lang: str | None,
-    now: datetime,
+    visit: Visit, lang: str | None, now: datetime
 ) -> Response | tuple[LinkedConfirmation, Language]:
     """The link's confirmation and the page's language; or, in this order, the page that
     refuses the request: too many requests (429), not our link (404), expired (410)."""
-    if (limited := await _counted(request, redis, settings)) is not None:
+    if (limited := await _counted(visit.request, visit.redis, visit.settings)) is not None:
         return limited
-    linked = await _linked(uow, settings, token)
+    linked = await _linked(visit.uow, visit.settings, visit.token)
     if linked is None:
         return _invalid_link()
     language = _language(linked, lang)
     if not linked.is_open(now):
-        return await _expired(uow, linked, language)
+        return await _expired(visit.uow, linked, language)
     return linked, language
 
 
-async def show_page(
-    request: Request,
-    uow: UnitOfWork,
-    redis: Redis,
-    settings: Settings,
-    token: str,
-    lang: str | None,
-    done: bool,
-) -> Response:
-    opened = await _opened(request, uow, redis, settings, token, lang, datetime.now(UTC))
+async def show_page(visit: Visit, lang: str | None, done: bool) -> Response:
+    opened = await _opened(visit, lang, datetime.now(UTC))
     if isinstance(opened, Response):
         return opened
     linked, language = opened
+    request, uow, settings, token = visit.request, visit.uow, visit.settings, visit.token
     nonce = forms.new_form_nonce()
     view = await _page(uow, settings, token, linked, language, nonce, thanks=done)
     return _with_form_cookie(_html(confirmation_page(view)), request, token, nonce)
 
 
-async def take_answer(
-    request: Request,
-    uow: UnitOfWork,
-    redis: Redis,
-    settings: Settings,
-    token: str,
-    posted: Answer,
-) -> Response:
+async def take_answer(visit: Visit, posted: Answer) -> Response:
     now = datetime.now(UTC)
-    opened = await _opened(request, uow, redis, settings, token, posted.lang, now)
+    opened = await _opened(visit, posted.lang, now)
     if isinstance(opened, Response):
         return opened
     linked, language = opened
+    request, uow, settings, token = visit.request, visit.uow, visit.settings, visit.token
     words = words_for(language)
     c = linked.confirmation
     nonce = request.cookies.get(forms.FORM_COOKIE)

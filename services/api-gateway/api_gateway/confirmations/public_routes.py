@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 
-from api_gateway.confirmations.public import Answer, show_page, take_answer
+from api_gateway.confirmations.public import Answer, Visit, show_page, take_answer
 from api_gateway.http.deps import InfraDep, SettingsDep, UowDep
 
 router = APIRouter(prefix="/confirm", include_in_schema=False)
@@ -28,7 +28,8 @@ async def confirmation_page(
     done: str | None = None,
 ) -> Response:
     """The party's balance and its two answers."""
-    return await show_page(request, uow, infra.redis, settings, token, lang, done == "1")
+    visit = Visit(request, uow, infra.redis, settings, token)
+    return await show_page(visit, lang, done == "1")
 
 
 @router.post("/{token}")
@@ -47,4 +48,4 @@ async def answer_confirmation(
 ) -> Response:
     """The party's answer: confirmed, or disputed with its own balance and a note."""
     posted = Answer(form_token, answer, amount, side, note, lang or None)
-    return await take_answer(request, uow, infra.redis, settings, token, posted)
+    return await take_answer(Visit(request, uow, infra.redis, settings, token), posted)
