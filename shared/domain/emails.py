@@ -70,8 +70,12 @@ def message_id_for(email_id: uuid.UUID, domain: str) -> str:
     return f"<{email_id.hex}@{domain}>"
 
 
-def create_email(uow: UnitOfWork, new: NewEmail, message_domain: str) -> Email:
-    """Queue an email and announce it (caller commits)."""
+def create_email(
+    uow: UnitOfWork, new: NewEmail, message_domain: str, *, announce: bool = True
+) -> Email:
+    """Queue an email and announce it (caller commits). `announce=False` for an email whose
+    export job is created in the same transaction: the mail-service sends it when the export
+    finishes, and an announcement now would only find it waiting."""
     email_id = uuid.uuid4()
     email = Email(
         id=email_id,
@@ -98,7 +102,8 @@ def create_email(uow: UnitOfWork, new: NewEmail, message_domain: str) -> Email:
         announced_at=_now(),
     )
     uow.session.add(email)
-    uow.publish(EmailRequested(tenant_id=new.tenant_id, email_id=email_id))
+    if announce:
+        uow.publish(EmailRequested(tenant_id=new.tenant_id, email_id=email_id))
     return email
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -20,23 +21,37 @@ from .sending import send_emails
 log = logging.getLogger(__name__)
 
 
-async def wake_waiting_emails(event: ExportFinished, deps: MailDeps) -> int:
-    """An export finished: every email waiting on it is announced again, so it gets sent
-    (or fails with the export's reason). Returns how many were woken."""
+async def send_waiting_emails(events: Sequence[ExportFinished], deps: MailDeps) -> int:
+    """Exports finished: every email waiting on one is sent now (or fails with the export's
+    reason), in this handler, each carrying its export's correlation id. Returns how many
+    were waiting.
+
+    Sent here rather than announced again on `email.requested`: the same claim, lease and
+    audit as any send, without an outbox row, a relay round in every process and a second
+    read of the stream per email. Should this handler fail, `export.finished` stays pending and
+    comes back; an email it never reached stays queued, and the reconcile sweep announces it.
+    """
+    finished = {event.job_id: event for event in events}
     async with deps.uow() as uow:
-        waiting = await uow.session.scalars(
-            select(Email.id).where(
-                Email.export_job_id == event.job_id,
-                Email.tenant_id == event.tenant_id,
-                Email.status == EmailStatus.QUEUED,
+        waiting = (
+            await uow.session.execute(
+                select(Email.id, Email.export_job_id, Email.tenant_id).where(
+                    Email.export_job_id.in_(finished), Email.status == EmailStatus.QUEUED
+                )
             )
+        ).all()
+    requests = [
+        EmailRequested(
+            tenant_id=tenant_id,
+            email_id=email_id,
+            correlation_id=finished[job_id].correlation_id,
         )
-        count = 0
-        for email_id in waiting:
-            uow.publish(EmailRequested(tenant_id=event.tenant_id, email_id=email_id))
-            count += 1
-        await uow.commit()
-    return count
+        for email_id, job_id, tenant_id in waiting
+        if job_id is not None and finished[job_id].tenant_id == tenant_id
+    ]
+    if requests:
+        await send_emails(requests, deps)
+    return len(requests)
 
 
 async def give_up_email(event: EmailRequested, reason: str, deps: MailDeps) -> None:
@@ -72,9 +87,12 @@ def subscriptions(deps: MailDeps) -> list[Subscription]:
         await give_up_email(event, reason, deps)
 
     async def on_export_finished(event: ExportFinished) -> None:
-        await wake_waiting_emails(event, deps)
+        await send_waiting_emails([event], deps)
+
+    async def on_exports_finished(events: list[ExportFinished]) -> None:
+        await send_waiting_emails(events, deps)
 
     return [
         Subscription(Streams.EMAIL_REQUESTED, on_email_requested, on_give_up, on_emails_requested),
-        Subscription(Streams.EXPORT_FINISHED, on_export_finished),
+        Subscription(Streams.EXPORT_FINISHED, on_export_finished, None, on_exports_finished),
     ]

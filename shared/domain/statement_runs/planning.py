@@ -316,6 +316,7 @@ class StatementSender:
                 statement_run_id=run.id,
             ),
             message_domain=self.message_domain,
+            announce=False,  # its export's `export.finished` sends it
         )
         item.email_id = email.id
         if confirmation is not None:
