@@ -118,6 +118,11 @@ def encode_event(event: Event) -> dict[str, Any]:
     return event.model_dump(mode="json")
 
 
+def encode_event_text(event: Event) -> str:
+    """`encode_event` as JSON text, in one step (what the outbox stores)."""
+    return event.model_dump_json()
+
+
 def decode_event(data: dict[str, Any]) -> Event:
     cls = EVENT_TYPES.get(str(data.get("type")))
     if cls is None:

@@ -49,6 +49,11 @@ class NewExport:
     language: Language = DEFAULT_LANGUAGE  # of the document's fixed labels
 
 
+# A job update returns its row: the session takes the row from RETURNING (refreshing a copy it
+# holds) instead of evaluating the WHERE clause in Python against every object it holds.
+_RETURNED_ROW: dict[str, Any] = {"synchronize_session": False, "populate_existing": True}
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -139,6 +144,7 @@ async def claim_job(
             error=None,
         )
         .returning(ExportJob)
+        .execution_options(**_RETURNED_ROW)
     )
     if claimed is None:
         await _give_up_if_exhausted(uow, job_id, max_attempts, now)
@@ -174,7 +180,11 @@ async def _transition(
     )
     if attempt is not None:
         query = query.where(ExportJob.attempts == attempt)
-    return await uow.session.scalar(query.values(status=target, **values).returning(ExportJob))
+    return await uow.session.scalar(
+        query.values(status=target, **values)
+        .returning(ExportJob)
+        .execution_options(**_RETURNED_ROW)
+    )
 
 
 async def mark_succeeded(

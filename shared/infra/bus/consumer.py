@@ -76,6 +76,11 @@ class StreamConsumer:
         self.consumer = consumer
         self._subs = {settings.stream(s.stream): s for s in subscriptions}
         self._claim_cursor = dict.fromkeys(self._subs, "0-0")
+        # When (monotonic) the next XAUTOCLAIM round is due while running: a message can be
+        # taken over only once idle for `bus_claim_idle_ms`, so looking every half of that
+        # finds it within 1.5 times the idle time, where looking before every read cost a
+        # round trip per stream per read. Burst mode (drain) looks every time.
+        self._next_claim = 0.0
         self._stopping = False
 
     async def ensure_groups(self) -> None:
@@ -114,7 +119,9 @@ class StreamConsumer:
         return total
 
     async def _step(self, block_ms: int | None, stop: asyncio.Event | None) -> int:
-        messages = await self._claim_idle()
+        messages = []
+        if block_ms is None or time.monotonic() >= self._next_claim:
+            messages = await self._claim_idle()
         if not messages:
             messages = await self._read_new(block_ms)
         handled = 0
@@ -169,6 +176,10 @@ class StreamConsumer:
                 _Message(sub, key, _text(mid), _decode_fields(fields), counts.get(_text(mid), 1))
                 for mid, fields in entries
             ]
+        # Again at the next step while there was something to take or more to scan.
+        scanned = all(cursor == "0-0" for cursor in self._claim_cursor.values())
+        pause = self._settings.bus_claim_idle_ms / 2000 if scanned and not claimed else 0.0
+        self._next_claim = time.monotonic() + pause
         return claimed
 
     async def _delivery_counts(self, key: str, ids: list[str]) -> dict[str, int]:
