@@ -4,7 +4,9 @@ memory of each. Records "## Books sync" in RESULTS.md.
 
 Each way runs in its own child process (so its peak RSS is its own) on a fresh scratch tenant
 whose ledgers are synced first (not timed), `--repeat` times, in rotation so a noisy moment of
-the shared machine hits each way alike. Target: the API at least 0.5x COPY.
+the shared machine hits each way alike. Between runs the tables are vacuumed (not timed), so
+no way reads the dead rows of the runs before it. Each child freezes its start-up heap once
+built, as the gateway and the export-service processes do. Target: the API at least 0.5x COPY.
 
     DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/ledgerpost \\
         .venv/bin/python bench/bench_books.py --vouchers 100000
@@ -48,6 +50,9 @@ async def _fresh_tenant(dsn: str, tenant_id: str) -> None:
             await conn.execute(
                 "INSERT INTO tenants (id, name) VALUES ($1, 'Books bench')", tenant_id
             )
+        # The previous run's rows are dead, not gone: without a vacuum the next way's look-ups
+        # by voucher id (the API's, not COPY's) walk every earlier run's index entries.
+        await conn.execute("VACUUM (ANALYZE) ledger_entries, ledger_day_totals, ledgers, bills")
     finally:
         await conn.close()
 
@@ -82,6 +87,7 @@ async def _run_way(way: str, tenant_id: str, folder: Path) -> dict[str, Any]:
 
     from shared.domain.books.tally.importer import import_tally
     from shared.domain.books.vouchers import ENTRY_COLUMNS
+    from shared.infra.entrypoint import freeze_start_up_heap
     from shared.infra.runtime import Infrastructure
     from shared.infra.settings import Settings
     from shared.infra.tokens import mint_service_token
@@ -97,6 +103,7 @@ async def _run_way(way: str, tenant_id: str, folder: Path) -> dict[str, Any]:
         base_url="http://gateway",
         timeout=600,
     )
+    freeze_start_up_heap()  # as the gateway and the export-service do once built
     base = f"/api/v1/tenants/{tenant_id}/books"
     lines = sum(len(json.loads(line)["lines"]) for line in (folder / "vouchers.ndjson").open("rb"))
     try:

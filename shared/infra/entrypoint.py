@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import sys
 from collections.abc import Callable
@@ -42,13 +43,27 @@ async def connect_or_exit(settings: Settings) -> Infrastructure:
         raise SystemExit(EXIT_UNAVAILABLE) from None
 
 
+def freeze_start_up_heap() -> None:
+    """Take what start-up built (modules, the app, its routes and models, settings, pools) out
+    of the garbage collector's sight, once the service is built and before it serves.
+
+    Those objects live as long as the process, yet every full collection walks them all
+    again; a request that allocates a lot (a 10,000-voucher books sync makes some 100,000
+    objects) triggers one or two, and they were a third of that request's CPU (0.13 of
+    0.38 s). Frozen, they are never scanned; what is made later is collected as before.
+    """
+    gc.freeze()
+
+
 def run_worker_service(service: str, build: Callable[[Infrastructure], Worker]) -> None:
     settings = load_settings_or_exit(service)
 
     async def main() -> None:
         infra = await connect_or_exit(settings)
         try:
-            await run_worker(build(infra))
+            worker = build(infra)
+            freeze_start_up_heap()
+            await run_worker(worker)
         finally:
             await infra.close()
 

@@ -10,7 +10,11 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from api_gateway.app import create_app
-from shared.infra.entrypoint import connect_or_exit, load_settings_or_exit
+from shared.infra.entrypoint import (
+    connect_or_exit,
+    freeze_start_up_heap,
+    load_settings_or_exit,
+)
 from shared.infra.runtime import Infrastructure, install_stop_signals
 from shared.infra.settings import Settings
 
@@ -48,6 +52,7 @@ def server_config(settings: Settings, app: ASGIApp) -> uvicorn.Config:
 
 async def _serve_with(settings: Settings, infra: Infrastructure) -> None:
     server = _GracefulServer(server_config(settings, create_app(settings, infra)))
+    freeze_start_up_heap()
     stop = asyncio.Event()
     install_stop_signals(stop)
     serving = asyncio.create_task(server.serve())
