@@ -48,6 +48,9 @@ class Infrastructure:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     redis: Redis
+    # Set when a unit of work of this process committed events: its relay publishes them at
+    # once, while the other processes' relays give it `OUTBOX_PEER_DELAY_SECONDS` to do so.
+    events_committed: asyncio.Event = field(default_factory=asyncio.Event)
 
     @classmethod
     async def connect(cls, settings: Settings) -> Infrastructure:
@@ -88,7 +91,11 @@ class Infrastructure:
         return infra
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions, self.settings.bus_stream_prefix)
+        return UnitOfWork(self.sessions, self.settings.bus_stream_prefix, self.events_committed.set)
+
+    def relay(self) -> OutboxRelay:
+        """This process's outbox relay, told of its own commits."""
+        return OutboxRelay(self.engine, self.redis, self.settings, self.events_committed)
 
     async def readiness(self) -> dict[str, str]:
         checks: dict[str, str] = {}
@@ -177,9 +184,7 @@ async def run_worker(worker: Worker, stop: asyncio.Event | None = None) -> None:
             asyncio.create_task(consumer.run(stop), name=consumer.consumer)
             for consumer in worker.consumers()
         ),
-        asyncio.create_task(
-            OutboxRelay(worker.infra.engine, worker.infra.redis, settings).run(stop), name="relay"
-        ),
+        asyncio.create_task(worker.infra.relay().run(stop), name="relay"),
         asyncio.create_task(health.serve(stop), name="health"),
         *(asyncio.create_task(_every(i, job, stop)) for i, job in worker.periodic),
     ]

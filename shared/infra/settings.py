@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     bus_stream_maxlen: int = Field(default=100_000, ge=100)
     outbox_batch_size: int = Field(default=100, ge=1, le=10000)
     outbox_poll_seconds: float = Field(default=2.0, gt=0, le=60)
+    # A relay woken by another process's commit waits this long before looking: that
+    # process's relay has usually published the rows by then, and the look costs one read.
+    outbox_peer_delay_seconds: float = Field(default=0.05, ge=0, le=5)
     # How long a published outbox id is remembered in Redis to refuse a re-publish.
     outbox_dedupe_ttl_seconds: int = Field(default=86400, ge=60)
     reconcile_interval_seconds: float = Field(default=30.0, gt=0)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select, text
 from shared.events import ExportRequested, Streams
 from shared.infra.bus import OutboxRelay
 from shared.infra.bus.relay import RELAY_APPLICATION_NAME
+from shared.infra.db import UnitOfWork
 from shared.infra.db.models import OutboxMessage
 from shared.infra.runtime import Infrastructure
 from tests.conftest import wait_until
@@ -177,3 +178,36 @@ async def _listening(infra: Infrastructure) -> bool:
             {"name": RELAY_APPLICATION_NAME},
         )
         return bool(rows.scalar())
+
+
+@pytest.mark.parametrize("own", [True, False], ids=["own commit", "another process's"])
+async def test_own_commits_go_at_once_and_another_processs_after_the_peer_delay(
+    infra: Infrastructure, tenant_id: str, own: bool
+) -> None:
+    """A relay told of its own process's commits publishes them at once, where a NOTIFY from
+    another process waits `outbox_peer_delay_seconds` (that process's relay goes first)."""
+    delay = 60.0 if own else 0.3  # an own commit must not wait for it
+    slow = infra.settings.model_copy(
+        update={"outbox_poll_seconds": 60.0, "outbox_peer_delay_seconds": delay}
+    )
+    relay = OutboxRelay(infra.engine, infra.redis, slow, infra.events_committed)
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop))
+    try:
+        await wait_until(lambda: _listening(infra), what="relay to LISTEN")
+        if own:
+            [event_id] = await _publish_events(infra, tenant_id, 1)
+        else:  # a unit of work not wired to this relay: another process's
+            event = ExportRequested(tenant_id=tenant_id, job_id=uuid.uuid4())
+            async with UnitOfWork(infra.sessions, infra.settings.bus_stream_prefix) as uow:
+                uow.publish(event)
+                await uow.commit()
+            event_id = str(event.event_id)
+
+        async def published() -> bool:
+            return event_id in await _stream_event_ids(infra)
+
+        await wait_until(published, timeout=10, what="the event to be relayed")
+    finally:
+        stop.set()
+        await task

@@ -40,7 +40,6 @@ from api_gateway.statement_runs import routes as statement_runs
 from api_gateway.tenants import routes as tenants
 from shared.correlation import correlation_id_var, new_correlation_id
 from shared.infra import metrics
-from shared.infra.bus import OutboxRelay
 from shared.infra.runtime import Infrastructure
 from shared.infra.settings import Settings
 from shared.infra.storage import LocalStorage
@@ -85,7 +84,7 @@ def create_app(settings: Settings, infra: Infrastructure | None = None) -> FastA
         if own:
             app.state.infra = await Infrastructure.connect(settings)
         stop = asyncio.Event()
-        relay = OutboxRelay(app.state.infra.engine, app.state.infra.redis, settings)
+        relay = app.state.infra.relay()
         relay_task = asyncio.create_task(relay.run(stop), name="outbox-relay")
         try:
             yield

@@ -5,11 +5,13 @@ side by side without publishing a row twice concurrently. A Lua script publishes
 and remembers its id in one atomic step; a relay restarted mid-batch finds the ids it already
 sent and skips them, so every committed event reaches its stream exactly once.
 The relay wakes on `LISTEN outbox` and polls as a fallback when a notification is missed.
-Every relay hears every commit's NOTIFY, so a round is kept cheap: it runs on the relay's own
-LISTEN session (no pool checkout, no pre-ping), asks first whether the outbox holds any row
-at all (one read, no transaction), and hands each payload to Redis as PostgreSQL wrote it
-(no decoding and encoding again). At month-end that was about a millisecond of CPU per
-wake-up in each of five processes, several wake-ups per statement.
+Every relay hears every commit's NOTIFY. The committing process's relay is told directly and
+publishes at once; the others wait `outbox_peer_delay_seconds` first (their look is then
+usually for nothing). A round is kept cheap: it runs on the relay's own LISTEN session (no
+pool checkout, no pre-ping), asks first whether the outbox holds any row at all (one read, no
+transaction), and hands each payload to Redis as PostgreSQL wrote it (no decoding and encoding
+again). At month-end a round cost about a millisecond of CPU in each of five processes, several
+times per statement.
 A LISTEN connection that PostgreSQL drops (a restart, a failover, an idle-session kill) is
 opened again on the next round, so wake-ups come back after the outage instead of the relay
 falling back to polling for the rest of the process's life.
@@ -58,8 +60,17 @@ RELAY_APPLICATION_NAME = "outbox-relay"
 
 
 class OutboxRelay:
-    def __init__(self, engine: AsyncEngine, redis: Redis, settings: Settings) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        redis: Redis,
+        settings: Settings,
+        own_commits: asyncio.Event | None = None,
+    ) -> None:
         self._engine = engine
+        # Set by this process's units of work (see Infrastructure.uow): without it, every
+        # NOTIFY is answered at once.
+        self._own = own_commits
         self._redis = redis
         self._settings = settings
         self._script = redis.register_script(_PUBLISH_ONCE)
@@ -124,6 +135,8 @@ class OutboxRelay:
                 # Cleared before the round, not after: a NOTIFY that arrives while we publish
                 # must wake the next wait, or its row would sit until the polling interval.
                 self._wake.clear()
+                if self._own is not None:
+                    self._own.clear()
                 try:
                     if listener is not None:
                         await self._publish_on(listener)
@@ -133,14 +146,10 @@ class OutboxRelay:
                     # A database or Redis outage must not kill the relay: the rows stay
                     # in the outbox and the next round publishes them.
                     log.exception("outbox relay round failed; retrying")
-                waiters = [asyncio.create_task(stop.wait()), asyncio.create_task(self._wake.wait())]
-                await asyncio.wait(
-                    waiters,
-                    timeout=self._settings.outbox_poll_seconds,
-                    return_when=asyncio.FIRST_COMPLETED,
-                )
-                for waiter in waiters:
-                    waiter.cancel()
+                await _first_of(self._settings.outbox_poll_seconds, stop, self._wake, self._own)
+                if self._own is not None and not self._own.is_set() and self._wake.is_set():
+                    # Another process committed: its own relay is publishing the rows now.
+                    await _first_of(self._settings.outbox_peer_delay_seconds, stop, self._own)
         finally:
             if listener is not None:
                 with contextlib.suppress(Exception):
@@ -178,3 +187,11 @@ class OutboxRelay:
         # publishes whatever was committed while nobody was listening.
         conn.add_termination_listener(lambda *_: self._wake.set())
         return conn
+
+
+async def _first_of(seconds: float, *events: asyncio.Event | None) -> None:
+    """Wait until one of `events` is set, or `seconds` have passed."""
+    waiters = [asyncio.create_task(event.wait()) for event in events if event is not None]
+    await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    for waiter in waiters:
+        waiter.cancel()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Self
 
@@ -31,9 +31,15 @@ class UnitOfWork:
     """
 
     def __init__(
-        self, session_factory: async_sessionmaker[AsyncSession], stream_prefix: str = ""
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        stream_prefix: str = "",
+        on_events_committed: Callable[[], None] | None = None,
     ) -> None:
         self._session_factory = session_factory
+        # Tells this process's relay that rows are waiting, before any NOTIFY comes back.
+        self._on_events_committed = on_events_committed
+        self._wrote_events = False
         # Rows store the full stream key, so any relay delivers them where this producer meant.
         self._stream_prefix = stream_prefix
         self._session: AsyncSession | None = None
@@ -48,6 +54,7 @@ class UnitOfWork:
     async def __aenter__(self) -> Self:
         self._session = self._session_factory()
         self._pending = []
+        self._wrote_events = False
         return self
 
     async def __aexit__(
@@ -74,6 +81,7 @@ class UnitOfWork:
     async def _write_outbox(self, events: Sequence[Event]) -> None:
         if not events:
             return
+        self._wrote_events = True
         await self.session.execute(
             _INSERT_OUTBOX,
             {
@@ -90,3 +98,6 @@ class UnitOfWork:
         await self._write_outbox(self._pending)
         self._pending = []
         await self.session.commit()
+        if self._wrote_events and self._on_events_committed is not None:
+            self._on_events_committed()
+        self._wrote_events = False
