@@ -135,3 +135,53 @@ async def test_figures_from_day_totals_are_the_entries_figures(infra: Infrastruc
                 got = (str(figures.opening), str(figures.entries), str(figures.debit),
                        str(figures.credit))  # fmt: skip
                 assert got == tuple(direct), (name, start, end)
+
+
+async def test_one_statement_emptying_many_days_drops_exactly_those(
+    infra: Infrastructure, tenant_id: str
+) -> None:
+    # Migration 0019: the days a delete or an update empties are dropped by their keys.
+    await create_ledger(infra.uow(), tenant_id, "Many Days")
+    async with infra.engine.begin() as conn:
+        t = {"t": tenant_id}
+        await conn.execute(
+            text(
+                "INSERT INTO ledger_entries (tenant_id, ledger_id, entry_date, voucher_type,"
+                " voucher_no, debit, credit)"
+                " SELECT CAST(:t AS text), l.id, date '2026-01-01' + d, 'Sales',"
+                " 'S/' || d || '/' || k, d + 0.25, 0"
+                " FROM ledgers l, generate_series(0, 399) d, generate_series(1, 2) k"
+                " WHERE l.tenant_id = :t AND l.name = 'Many Days'"
+            ),
+            t,
+        )
+        # Odd days lose both entries, days divisible by 4 one of their two.
+        await conn.execute(
+            text(
+                "DELETE FROM ledger_entries WHERE tenant_id = :t AND ("
+                " (entry_date - date '2026-01-01') % 2 = 1"
+                " OR ((entry_date - date '2026-01-01') % 4 = 0 AND voucher_no LIKE '%/1'))"
+            ),
+            t,
+        )
+        kept = await conn.scalar(
+            text(
+                "SELECT count(*) FROM ledger_day_totals d JOIN ledgers l ON l.id = d.ledger_id"
+                " WHERE l.tenant_id = :t"
+            ),
+            t,
+        )
+        assert kept == 200
+        # Every entry moved to one day: 199 days emptied by an update, one filled.
+        await conn.execute(
+            text("UPDATE ledger_entries SET entry_date = '2027-01-01' WHERE tenant_id = :t"), t
+        )
+        days = await conn.execute(
+            text(
+                "SELECT d.day, d.entries FROM ledger_day_totals d"
+                " JOIN ledgers l ON l.id = d.ledger_id WHERE l.tenant_id = :t"
+            ),
+            t,
+        )
+        assert [tuple(row) for row in days] == [(date(2027, 1, 1), 300)]
+    assert await _drift(infra) == []
