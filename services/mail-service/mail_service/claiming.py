@@ -5,7 +5,7 @@ One transaction for the whole batch: one query reads every email with its export
 tenant's SMTP settings and internal domains. An email whose report failed, whose tenant has no
 SMTP settings or whose internal-only report (its definition's recipient policy) now names an
 outside address is settled here with the reason and an audit row; one whose export still runs
-waits (`export.finished` announces it again). The sendable ones are claimed in one
+waits (`export.finished` sends it: `handlers.send_waiting_emails`). The sendable ones are claimed in one
 lease-guarded UPDATE, each with its `sending` audit row.
 """
 
@@ -146,7 +146,7 @@ async def claim_batch(requests: Sequence[EmailRequested], deps: MailDeps) -> lis
             if email.status == EmailStatus.SENDING and held_until is not None and held_until > now:
                 continue  # a live sender holds it: its outcome is that sender's to record
             if job is not None and job.status not in FINAL_EXPORT_STATES:
-                continue  # waits: export.finished announces it again
+                continue  # waits: its export.finished sends it
             with correlated(request.correlation_id):
                 config = configs.for_email(email, stored)
                 refusal = _refusal(email, job, config, domains)
