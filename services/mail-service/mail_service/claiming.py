@@ -5,8 +5,8 @@ One transaction for the whole batch: one query reads every email with its export
 tenant's SMTP settings and internal domains. An email whose report failed, whose tenant has no
 SMTP settings or whose internal-only report (its definition's recipient policy) now names an
 outside address is settled here with the reason and an audit row; one whose export still runs
-waits (`export.finished` sends it: `handlers.send_waiting_emails`). The sendable ones are claimed in one
-lease-guarded UPDATE, each with its `sending` audit row.
+waits (`export.finished` sends it: `handlers.send_waiting_emails`). The sendable ones are
+claimed in one lease-guarded UPDATE, each with its `sending` audit row.
 """
 
 from __future__ import annotations
