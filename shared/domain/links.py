@@ -50,7 +50,14 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """The bytes of a token, which must be spelled exactly as `_b64` writes them: the decoder
+    alone would skip characters outside the alphabet and ignore the last character's unused
+    low bits, so several spellings would open one link (harmless for the signature, but a
+    token is one string, and a tampered one must never open anything)."""
+    raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if _b64(raw) != text:
+        raise ValueError("not the canonical spelling of a token")
+    return raw
 
 
 def _sign(secret: str, payload: bytes, purpose: bytes = _FILE_PURPOSE) -> bytes:
